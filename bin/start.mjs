@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm start`: the Electron app when an Electron binary is present, else the
+// browser host on the same demo data. We look for the binary ourselves:
+// requiring the `electron` package without one would try to download it.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+
+export function findElectronBinary() {
+  const pkg = join(root, 'node_modules', 'electron')
+  const pathFile = join(pkg, 'path.txt')
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : 'electron'
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const candidate = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative)
+    return existsSync(candidate) ? candidate : null
+  }
+  const candidate = join(pkg, 'dist', relative)
+  return existsSync(pathFile) && existsSync(candidate) ? candidate : null
+}
+
+function run(args) {
+  const result = spawnSync(npm, args, { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
+
+const electron = findElectronBinary()
+if (electron) {
+  run(['run', 'build'])
+  const child = spawn(electron, [root], { cwd: root, stdio: 'inherit' })
+  child.on('exit', (code) => process.exit(code ?? 0))
+} else {
+  process.stderr.write(
+    [
+      '',
+      'Watchfloor: no Electron binary is installed here, so the desktop window cannot open.',
+      'The `electron` package installs without its binary; to get one, run `node node_modules/electron/install.js`',
+      'where the network allows it (or set ELECTRON_OVERRIDE_DIST_PATH to an unpacked Electron),',
+      'then run `npm start` again. Meanwhile the same dashboards are served to your browser by the',
+      'browser host, on the same demo data, at the address printed below.',
+      '',
+      '',
+    ].join('\n'),
+  )
+  run(['run', 'build:renderer'])
+  const child = spawn(process.execPath, [join(root, 'bin', 'watchfloor.mjs'), 'serve', ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
+  child.on('exit', (code) => process.exit(code ?? 0))
+}

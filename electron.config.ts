@@ -1,0 +1,37 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'electron-vite'
+
+// Builds the Electron app: the shell and the core's utilityProcess entry
+// (main), the sandboxed preload, and the renderer (the same page the browser
+// host serves). `npm run build` type-checks first.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      externalizeDeps: true,
+      rollupOptions: {
+        input: { index: 'main/index.ts', core: 'main/api/core-process.ts' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // A sandboxed preload may require only electron: bundle everything else.
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: 'preload/index.ts' },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    plugins: [react()],
+    build: {
+      outDir: 'out/renderer',
+      chunkSizeWarningLimit: 6000,
+      rollupOptions: { input: 'renderer/index.html' },
+    },
+  },
+})

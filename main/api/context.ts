@@ -1,0 +1,12 @@
+import type { SourceStatus } from '../../shared/api/index.ts'
+import type { Store } from '../store/index.ts'
+
+/** What every handler may use: the cache and the platform, injected. */
+export interface CoreContext {
+  readonly db: Store
+  readonly clock: () => Date
+  readonly version: string
+  /** True while the cache holds generated demo data and no upstream is configured. */
+  readonly isDemo: () => boolean
+  readonly sources: () => readonly SourceStatus[]
+}

@@ -1,0 +1,86 @@
+import type { EventName, EventPayload, SourceStatus } from '../../shared/api/index.ts'
+import { fillCache } from '../demo/fill-cache.ts'
+import { generateDemo } from '../demo/generator.ts'
+import { getSetting, openStoreRecovering, type Store } from '../store/index.ts'
+import { createApi, type Dispatch } from './index.ts'
+
+export interface CoreConfig {
+  readonly dbPath: string
+  /** Fill an empty cache with generated demo data of this size. */
+  readonly demo: { readonly leads: number; readonly seed: number } | null
+  readonly version: string
+  readonly nativeBinding?: string
+  /** How often to look for writes by other connections to the cache file. */
+  readonly watchIntervalMs?: number
+}
+
+export interface CoreHooks {
+  readonly log: (line: string) => void
+  readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void
+  readonly progress?: (phase: string, done: number, total: number) => void
+}
+
+export interface CoreService {
+  readonly dispatch: Dispatch
+  readonly db: Store
+  close(): void
+}
+
+const demoSource: SourceStatus = {
+  name: 'Demo data',
+  state: 'live',
+  since: null,
+  message: 'Generated locally; no upstream configured',
+}
+
+/**
+ * Starts the core over one cache file: opens (recovering from a damaged
+ * file), fills demo data when asked and the cache is empty, serves the api,
+ * and reports writes made to the file by any other connection (a sync, the
+ * CLI) as `data.changed`.
+ */
+export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
+  const { store: db } = openStoreRecovering(
+    config.dbPath,
+    hooks.log,
+    config.nativeBinding ? { nativeBinding: config.nativeBinding } : {},
+  )
+  if (config.demo) {
+    const { n } = db.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }
+    if (n === 0) {
+      const endAt = Date.now()
+      hooks.log(`Filling an empty cache with ${config.demo.leads.toLocaleString('en-US')} demo leads…`)
+      fillCache(db, generateDemo({ seed: config.demo.seed, leads: config.demo.leads, endAt }), {
+        onProgress: (done, total) => hooks.progress?.('demo', done, total),
+      })
+    }
+  }
+  const isDemo = () => getSetting(db, 'demo') !== undefined && getSetting(db, 'upstream') === undefined
+  const dispatch = createApi(
+    {
+      db,
+      clock: () => new Date(),
+      version: config.version,
+      isDemo,
+      sources: () => (isDemo() ? [demoSource] : []),
+    },
+    hooks.log,
+  )
+  let lastVersion = db.pragma('data_version', { simple: true }) as number
+  const timer = setInterval(() => {
+    const version = db.pragma('data_version', { simple: true }) as number
+    if (version !== lastVersion) {
+      lastVersion = version
+      hooks.emit('data.changed', { tables: ['leads'], at: new Date().toISOString() })
+    }
+  }, config.watchIntervalMs ?? 1000)
+  timer.unref()
+  return {
+    dispatch,
+    db,
+    close() {
+      clearInterval(timer)
+      db.close()
+    },
+  }
+}

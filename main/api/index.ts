@@ -1,0 +1,15 @@
+import { appHandlers } from './handlers/app.ts'
+import { kpiHandlers } from './handlers/kpis.ts'
+import { trendHandlers } from './handlers/trends.ts'
+import { composeHandlers } from './compose.ts'
+import type { CoreContext } from './context.ts'
+import { createDispatcher, type Dispatch } from './dispatch.ts'
+
+export type { CoreContext } from './context.ts'
+export type { Dispatch } from './dispatch.ts'
+export { composeHandlers } from './compose.ts'
+
+/** The whole api served by the core, over the given context. */
+export function createApi(ctx: CoreContext, log?: (line: string) => void): Dispatch {
+  return createDispatcher(composeHandlers(appHandlers, kpiHandlers, trendHandlers), ctx, log)
+}

@@ -1,0 +1,80 @@
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { StoreError } from '../store/index.ts'
+import { demoFill, runDemoUpstream } from './commands/demo.ts'
+import { serve } from './commands/serve.ts'
+import { status } from './commands/status.ts'
+import { packageVersion } from './paths.ts'
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`)
+    }
+    return n
+  }
+}
+
+function positive(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number')
+  return n
+}
+
+const program = new Command('watchfloor')
+  .description('Watchfloor: an offline-capable operations center. Runs its core headless for scripts and wall screens.')
+  .version(packageVersion())
+  .showHelpAfterError()
+
+program
+  .command('serve')
+  .description('serve the dashboards and the api to browsers (wall screens, tests) on 127.0.0.1')
+  .option('--port <port>', 'port to listen on (0 picks a free one)', integer(0, 65535), 4870)
+  .option('--host <address>', 'address to bind; anything but loopback needs --token', '127.0.0.1')
+  .option('--db <file>', 'SQLite cache file (default: $WATCHFLOOR_DB or ~/.local/share/watchfloor/cache.sqlite)')
+  .option('--token <token>', 'token pages must present (default: $WATCHFLOOR_TOKEN)')
+  .option('--no-demo', 'do not fill an empty cache with demo data')
+  .option('--demo-leads <n>', 'size of the demo data for an empty cache', integer(1000, 1_000_000), 100_000)
+  .option('--seed <n>', 'demo data seed', integer(0, 2 ** 31), 42)
+  .action(serve)
+
+const demo = program.command('demo').description('generate demo data: into a cache, or as a live upstream')
+
+demo
+  .command('fill')
+  .description('fill an empty SQLite cache with generated ops data')
+  .option('--db <file>', 'SQLite cache file')
+  .option('--leads <n>', 'number of leads', integer(1000, 1_000_000), 100_000)
+  .option('--seed <n>', 'seed: the same seed and --end-at give identical data', integer(0, 2 ** 31), 42)
+  .option('--end-at <iso>', 'time of the newest lead (default: now)')
+  .action(demoFill)
+
+demo
+  .command('upstream')
+  .description('create the ops schema in Postgres, seed it, then keep writing rows and Redis stream events')
+  .requiredOption('--pg <url>', 'Postgres URL, e.g. postgres://postgres@127.0.0.1:5432/test')
+  .requiredOption('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379')
+  .option('--leads <n>', 'leads to seed', integer(1000, 1_000_000), 10_000)
+  .option('--rate <r>', 'changes per second after seeding', positive, 5)
+  .option('--seed <n>', 'seed', integer(0, 2 ** 31), 42)
+  .option('--schema <name>', 'Postgres schema', 'public')
+  .option('--tenant <id>', 'tenant id (stream ops:{tenant}:events)', 'demo')
+  .action(runDemoUpstream)
+
+program
+  .command('status')
+  .description('print the cache status as JSON: mode, data as of, lead count')
+  .option('--db <file>', 'SQLite cache file')
+  .action(status)
+
+program.addOption(new Option('--debug', 'print stack traces').env('WATCHFLOOR_DEBUG').hideHelp())
+
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  const debug = program.opts<{ debug?: boolean }>().debug
+  const message = error instanceof StoreError || error instanceof Error ? error.message : String(error)
+  process.stderr.write(`watchfloor: ${message}\n`)
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
+  process.exitCode = 1
+}

@@ -1,0 +1,30 @@
+/**
+ * Progress for long commands: a line rewritten in place on a terminal, and
+ * one line per 10 % when output goes to a file or CI log.
+ */
+export function progressReporter(label: string, stream: NodeJS.WriteStream = process.stderr) {
+  let lastDecile = -1
+  const started = Date.now()
+  return (done: number, total: number): void => {
+    const pct = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100
+    const rate = done / Math.max(0.001, (Date.now() - started) / 1000)
+    const line = `${label}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} (${pct} %, ${Math.round(rate).toLocaleString('en-US')}/s)`
+    if (stream.isTTY) {
+      stream.write(`\r${line}${done >= total ? '\n' : ''}`)
+    } else if (Math.floor(pct / 10) !== lastDecile || done >= total) {
+      lastDecile = Math.floor(pct / 10)
+      stream.write(`${line}\n`)
+    }
+  }
+}
+
+/** A connection URL fit for a log line: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return '(unparsable URL)'
+  }
+}

@@ -1,0 +1,52 @@
+// The Electron shell: windows, IPC wiring and the core's utilityProcess.
+// Everything else lives in the plain-Node core under main/.
+import { app, BrowserWindow, ipcMain } from 'electron'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { IPC_EVENT } from '../shared/api/ipc-channels.ts'
+import { forkCore } from './electron/core-utility.ts'
+import { registerApiIpc, trustedUrlCheck } from './electron/ipc.ts'
+import { createMainWindow, rendererFileFrom } from './electron/window.ts'
+
+const outMain = import.meta.dirname
+const devServerUrl = process.env.ELECTRON_RENDERER_URL
+
+// better-sqlite3 for Electron's ABI is built apart from the Node one (README,
+// "Two ABIs"); the core loads it through nativeBinding when present.
+const electronBinding = join(outMain, '..', 'native', 'better_sqlite3.node')
+
+async function main(): Promise<void> {
+  await app.whenReady()
+  const core = await forkCore(
+    join(outMain, 'core.js'),
+    {
+      dbPath: process.env.WATCHFLOOR_DB ?? join(app.getPath('userData'), 'cache.sqlite'),
+      demo: { leads: 100_000, seed: 42 },
+      version: app.getVersion(),
+      ...(existsSync(electronBinding) ? { nativeBinding: electronBinding } : {}),
+    },
+    (line) => console.log(line),
+  )
+  const rendererFile = rendererFileFrom(outMain)
+  registerApiIpc(ipcMain, core.invoke, trustedUrlCheck(rendererFile, devServerUrl))
+  const win = createMainWindow({
+    preload: join(outMain, '..', 'preload', 'index.cjs'),
+    rendererFile,
+    ...(devServerUrl ? { devServerUrl } : {}),
+  })
+  core.onEvent((name, payload) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload)
+  })
+  app.on('window-all-closed', () => {
+    core.kill()
+    app.quit()
+  })
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) app.relaunch()
+  })
+}
+
+main().catch((error: unknown) => {
+  console.error(`Watchfloor could not start: ${(error as Error).message}`)
+  app.exit(1)
+})

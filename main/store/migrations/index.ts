@@ -1,0 +1,19 @@
+import opsMirror from './001-ops-mirror.ts'
+import appState from './002-app-state.ts'
+import leadIndexes from './003-lead-indexes.ts'
+
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly sql: string
+}
+
+// Migrations are TypeScript modules holding SQL text rather than .sql files so
+// that the same import works under tsx (CLI, tests) and in the electron-vite
+// bundle without copying assets. Append only: an applied migration's content
+// hash is recorded and checked at every start.
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'ops-mirror', sql: opsMirror },
+  { version: 2, name: 'app-state', sql: appState },
+  { version: 3, name: 'lead-indexes', sql: leadIndexes },
+]

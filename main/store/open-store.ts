@@ -1,0 +1,121 @@
+import { existsSync, renameSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import { StoreError } from './errors.ts'
+import { migrate } from './migrate.ts'
+
+export interface OpenStoreOptions {
+  /** Path to better-sqlite3's .node file built for another ABI (Electron). */
+  readonly nativeBinding?: string
+  readonly readonly?: boolean
+  /** Stop migrating at this version (tests build files at earlier versions). */
+  readonly migrateUpTo?: number
+  readonly clock?: () => Date
+}
+
+export type Store = Database.Database
+
+const corruptCodes = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT'])
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined
+}
+
+/**
+ * Moves a damaged cache and its WAL files aside under a dated name, so that
+ * nothing is overwritten and a person can still inspect or recover it.
+ */
+function moveAside(path: string, now: Date): string {
+  const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`
+  renameSync(path, target)
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix)
+  }
+  return target
+}
+
+/**
+ * Opens (creating if needed) the SQLite cache in WAL mode and migrates it.
+ * A file that is not a SQLite database, or is damaged, is moved aside and a
+ * StoreError('corrupt') says where it went; the caller may then open again to
+ * start a fresh cache.
+ */
+export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const now = options.clock ?? (() => new Date())
+  let db: Database.Database
+  try {
+    db = new Database(path, {
+      readonly: options.readonly ?? false,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    })
+  } catch (error) {
+    throw new StoreError(
+      'unreadable',
+      `Cannot open the cache at ${path}: ${(error as Error).message}. ` +
+        'Check that the folder exists and that this user may read and write it.',
+    )
+  }
+  try {
+    // Reading the schema forces SQLite to read the header: this is where a
+    // file that is not a database fails.
+    db.pragma('schema_version')
+    if (path !== ':memory:' && !options.readonly) db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    if (path !== ':memory:') {
+      const check = db.pragma('quick_check(1)', { simple: true })
+      if (check !== 'ok') {
+        const err = new Error(`integrity check failed: ${String(check)}`) as Error & { code: string }
+        err.code = 'SQLITE_CORRUPT'
+        throw err
+      }
+    }
+  } catch (error) {
+    db.close()
+    const code = errorCode(error)
+    if (code && corruptCodes.has(code) && path !== ':memory:') {
+      const movedTo = moveAside(path, now())
+      throw new StoreError(
+        'corrupt',
+        `The cache at ${path} is damaged or is not a Watchfloor database (${(error as Error).message}). ` +
+          `It was moved aside to ${movedTo}; a fresh cache will be created and filled by the next sync.`,
+        movedTo,
+      )
+    }
+    throw new StoreError(
+      'unreadable',
+      `Cannot read the cache at ${path}: ${(error as Error).message}.`,
+    )
+  }
+  if (!options.readonly) {
+    try {
+      migrate(db, options.migrateUpTo === undefined ? {} : { upTo: options.migrateUpTo })
+    } catch (error) {
+      db.close()
+      throw error
+    }
+  }
+  return db
+}
+
+/**
+ * Opens the cache, and if it was damaged, reports that through `warn` and
+ * opens a fresh one in its place: an unattended wall screen must come back.
+ */
+export function openStoreRecovering(
+  path: string,
+  warn: (message: string) => void,
+  options: OpenStoreOptions = {},
+): { store: Store; recovered: boolean } {
+  try {
+    return { store: openStore(path, options), recovered: false }
+  } catch (error) {
+    if (error instanceof StoreError && error.code === 'corrupt') {
+      warn(error.message)
+      return { store: openStore(path, options), recovered: true }
+    }
+    throw error
+  }
+}

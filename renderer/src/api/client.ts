@@ -1,0 +1,183 @@
+import {
+  createContext,
+  createElement,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react'
+import {
+  ApiError,
+  unwrap,
+  type ApiResult,
+  type EventName,
+  type EventPayload,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type WatchfloorBridge,
+} from '../../../shared/api/index.ts'
+
+/** The page's typed view of the api: results unwrapped, failures thrown as `ApiError`. */
+export interface ApiClient {
+  readonly transport: WatchfloorBridge['transport']
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  return new ApiError({ code: 'internal', message })
+}
+
+export function createApiClient(bridge: WatchfloorBridge): ApiClient {
+  return {
+    transport: bridge.transport,
+    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+      // TypeScript cannot correlate `methods[M]` with `M` for a generic M; the contract's
+      // ApiMethods type guarantees this is the right signature.
+      const invoke = bridge.methods[method] as (
+        input: MethodInput<M>,
+      ) => Promise<ApiResult<MethodOutput<M>>>
+      let result: ApiResult<MethodOutput<M>>
+      try {
+        result = await invoke(input)
+      } catch (error) {
+        // Transports return failures as values; a throw means the transport itself broke.
+        throw toApiError(error)
+      }
+      return unwrap(result)
+    },
+    on: (event, listener) => bridge.on(event, listener),
+  }
+}
+
+interface ApiContextValue {
+  readonly client: ApiClient
+  /** Bumped on every `data.changed` and on `refresh()`; every `useApi` refetches when it moves. */
+  readonly generation: number
+  readonly refresh: () => void
+}
+
+const ApiContext = createContext<ApiContextValue | null>(null)
+
+export function ApiProvider({
+  client,
+  children,
+}: {
+  client: ApiClient
+  children?: ReactNode
+}): ReactNode {
+  const [generation, setGeneration] = useState(0)
+  const refresh = useCallback(() => setGeneration((n) => n + 1), [])
+  useEffect(() => client.on('data.changed', refresh), [client, refresh])
+  const value = useMemo(() => ({ client, generation, refresh }), [client, generation, refresh])
+  return createElement(ApiContext, { value }, children)
+}
+
+function useApiContext(): ApiContextValue {
+  const value = useContext(ApiContext)
+  if (value === null) throw new Error('useApi must be used inside <ApiProvider>')
+  return value
+}
+
+export function useApiClient(): ApiClient {
+  return useApiContext().client
+}
+
+/** Refetches every `useApi` now (the retry button). */
+export function useApiRefresh(): () => void {
+  return useApiContext().refresh
+}
+
+export interface ApiState<T> {
+  /** The latest answer; kept on screen while a newer request is under way. */
+  readonly data: T | null
+  readonly error: ApiError | null
+  /** True until the answer for the current method, input, deps and generation has arrived. */
+  readonly loading: boolean
+}
+
+export type ApiDependency = string | number | boolean | null | undefined
+
+export interface UseApiOptions {
+  /**
+   * Re-ask on this period without going back to `loading` (for status that changes without a
+   * `data.changed`, such as source states). A failed re-ask shows its error; data stays.
+   */
+  readonly refreshIntervalMs?: number
+}
+
+interface Settled<T> {
+  readonly key: string
+  readonly data: T | null
+  readonly error: ApiError | null
+}
+
+/**
+ * Calls `method` with `input` and refetches when the input (compared by value), `deps`, or the
+ * data (`data.changed`) changes. Pass `input: null` to wait (the state stays `loading`).
+ *
+ * `loading` is derived during render, not set by an effect, so the render that changes the input
+ * already reports `loading`: a test waiting on `data-state="ready"` never sees the old answer
+ * passed off as the new one.
+ */
+export function useApi<M extends MethodName>(
+  method: M,
+  input: MethodInput<M> | null,
+  deps: readonly ApiDependency[] = [],
+  options: UseApiOptions = {},
+): ApiState<MethodOutput<M>> {
+  const { client, generation } = useApiContext()
+  const key = input === null ? null : JSON.stringify([method, input, deps, generation])
+  const [settled, setSettled] = useState<Settled<MethodOutput<M>> | null>(null)
+
+  useEffect(() => {
+    if (key === null || input === null) return
+    let current = true
+    client.call(method, input).then(
+      (data) => {
+        if (current) setSettled({ key, data, error: null })
+      },
+      (error: unknown) => {
+        // A failed request for a different input must not leave the old input's numbers up.
+        if (current) setSettled({ key, data: null, error: toApiError(error) })
+      },
+    )
+    return () => {
+      current = false
+    }
+    // `key` captures method, input (by value), deps and generation.
+  }, [client, key])
+
+  const { refreshIntervalMs } = options
+  useEffect(() => {
+    if (key === null || input === null || refreshIntervalMs === undefined) return
+    let current = true
+    const timer = setInterval(() => {
+      client.call(method, input).then(
+        (data) => {
+          if (current) setSettled((s) => (s?.key === key ? { key, data, error: null } : s))
+        },
+        (error: unknown) => {
+          // Keep the last good answer on screen (offline-first); the error says it is stale.
+          if (current) setSettled((s) => (s?.key === key ? { ...s, error: toApiError(error) } : s))
+        },
+      )
+    }, refreshIntervalMs)
+    return () => {
+      current = false
+      clearInterval(timer)
+    }
+  }, [client, key, refreshIntervalMs])
+
+  const loading = key === null || settled?.key !== key
+  return {
+    data: settled?.data ?? null,
+    error: loading ? null : (settled?.error ?? null),
+    loading,
+  }
+}

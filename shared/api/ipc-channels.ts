@@ -1,0 +1,4 @@
+// Electron IPC channel names, shared by the preload and the main process.
+// Kept free of runtime imports so the sandboxed preload bundle stays tiny.
+export const IPC_INVOKE = 'watchfloor:invoke'
+export const IPC_EVENT = 'watchfloor:event'
