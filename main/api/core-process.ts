@@ -36,7 +36,7 @@ const parent = createBirpc<ParentFunctions, CoreFunctions>(
         ? core.dispatch(method, input)
         : { ok: false, error: { code: 'unavailable', message: 'the core is still starting' } },
   },
-  { post: channel.post, on: channel.on, eventNames: parentEventNames, timeout: 0 },
+  { post: channel.post, on: channel.on, eventNames: parentEventNames, timeout: -1 },
 )
 
 try {

@@ -59,7 +59,7 @@ export async function spawnCore(config: CoreConfig, options: SpawnCoreOptions = 
     {
       post: (d) => void child.send(d as object),
       on: (fn) => void child.on('message', fn),
-      timeout: 0,
+      timeout: -1,
     },
   )
   const info = await ready

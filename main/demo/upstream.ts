@@ -20,6 +20,15 @@ import type {
   Temperature,
 } from './types.ts'
 import { LEADS_ID_SEQUENCE, upstreamSchemaSql } from './upstream-schema.ts'
+import {
+  DEAL_VALUE_SIGMA,
+  MARKETING_CHANNELS,
+  MARKET_SEGMENTS,
+  OWNERS,
+  RESPONSE_TARGET_SECONDS,
+  TEMPERATURES,
+} from './domain.ts'
+import { createRandom, weightedPick } from './random.ts'
 
 // ---------------------------------------------------------------------------
 // Conversions from the generator's SQLite shapes to upstream types
@@ -375,61 +384,42 @@ export interface UpstreamWriterOptions {
 const TICK_MS = 20
 /** How far back (in ids) the writer looks for open leads to advance. */
 const RECENT_WINDOW = 1_000
-const RESPONSE_TARGET_SECONDS = 120
 
-/** mulberry32: small, fast, seedable; the demo only needs repeatable variety. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+/** PRNG stream for the writer, apart from the generator's streams of the same seed. */
+const WRITER_RANDOM_STREAM = 1_000
+/** Chances that an open lead moves on from contacted, and from qualified. */
+const QUALIFY_CHANCE = 0.8
+const PROPOSAL_CHANCE = 0.8
+/** Share of lead changes that soft-delete the lead. */
+const DELETE_CHANCE = 0.01
+/**
+ * Share of changes that are new leads. A lead takes about four changes to
+ * settle, so the rest keep the pool of open leads roughly steady.
+ */
+const NEW_LEAD_SHARE = 0.25
 
-interface Vocabulary {
-  sources: string[]
-  segments: { name: string; cities: string[]; targetDealCents: number }[]
-  owners: string[]
-}
-
-// Used only when the schema was never seeded for this tenant.
-const FALLBACK_VOCABULARY: Vocabulary = {
-  sources: ['Google Ads', 'Referral', 'Website', 'Facebook'],
-  segments: [{ name: 'Residential', cities: ['Austin', 'Denver'], targetDealCents: 2_500_000 }],
-  owners: ['Alex Kim', 'Sam Rivera'],
-}
-
-/** Channels, segments and owners as the seeded data names them, so new leads look like old ones. */
-async function loadVocabulary(pool: Pool, schema: string, tenantId: string): Promise<Vocabulary> {
-  const s = escapeIdentifier(schema)
-  const channels = await pool.query<{ name: string }>(
-    `select name from ${s}.marketing_channels where tenant_id = $1 and deleted_at is null order by id`,
-    [tenantId],
-  )
-  const segments = await pool.query<{ name: string; cities: string[]; cents: string }>(
-    `select name, cities, (target_deal_size * 100)::bigint::text as cents
-     from ${s}.market_segments where tenant_id = $1 and deleted_at is null order by id`,
-    [tenantId],
-  )
-  const owners = await pool.query<{ owner: string }>(
-    `select distinct owner from (
-       select owner from ${s}.leads where tenant_id = $1 order by id desc limit 2000
-     ) recent order by owner`,
-    [tenantId],
-  )
-  return {
-    sources: channels.rows.length ? channels.rows.map((r) => r.name) : FALLBACK_VOCABULARY.sources,
-    segments: segments.rows.some((r) => r.cities.length > 0)
-      ? segments.rows
-          .filter((r) => r.cities.length > 0)
-          .map((r) => ({ name: r.name, cities: r.cities, targetDealCents: Number(r.cents) }))
-      : FALLBACK_VOCABULARY.segments,
-    owners: owners.rows.length ? owners.rows.map((r) => r.owner) : FALLBACK_VOCABULARY.owners,
-  }
-}
+// New leads follow the domain's shares, like the generated history.
+const pickSource = weightedPick(
+  MARKETING_CHANNELS.map((c) => c.name),
+  MARKETING_CHANNELS.map((c) => c.leadShare),
+)
+const pickPlace = weightedPick(
+  MARKET_SEGMENTS.flatMap((segment) => segment.cities.map((city) => ({ segment, city }))),
+  MARKET_SEGMENTS.flatMap((segment) => segment.cities.map((city) => city.leadShare)),
+)
+const pickTemperature = weightedPick(
+  TEMPERATURES.map((t) => t),
+  TEMPERATURES.map((t) => t.share),
+)
+const targetDealCents = new Map(MARKET_SEGMENTS.map((s) => [s.name, s.targetDealCents]))
+// The proposal win chance that makes each temperature's overall conversion
+// the domain's rate (contacted -> qualified -> proposal -> won).
+const winChance = new Map(
+  TEMPERATURES.map((t) => [
+    t.temperature,
+    Math.min(0.95, t.conversionRate / (QUALIFY_CHANCE * PROPOSAL_CHANCE)),
+  ]),
+)
 
 interface OpenLead {
   id: string
@@ -488,8 +478,7 @@ export async function runUpstreamWriter(opts: UpstreamWriterOptions): Promise<{ 
   const alertEvery = Math.max(1, opts.alertEvery ?? 200)
   const maxLen = String(opts.streamMaxLen ?? 100_000)
   const maxEvents = opts.maxEvents ?? Infinity
-  const random = seededRandom(opts.seed)
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+  const random = createRandom(opts.seed, WRITER_RANDOM_STREAM)
 
   const s = escapeIdentifier(schema)
   const sequence = `${s}.${escapeIdentifier(LEADS_ID_SEQUENCE)}`
@@ -509,8 +498,6 @@ export async function runUpstreamWriter(opts: UpstreamWriterOptions): Promise<{ 
        1))`,
     [sequence],
   )
-  const vocabulary = await loadVocabulary(pool, schema, tenantId)
-  const dealCentsBySegment = new Map(vocabulary.segments.map((x) => [x.name, x.targetDealCents]))
 
   const planChange = (lead: OpenLead): LeadChange => {
     const change: LeadChange = {
@@ -522,7 +509,7 @@ export async function runUpstreamWriter(opts: UpstreamWriterOptions): Promise<{ 
       remove: false,
       type: 'lead_updated',
     }
-    if (random() < 0.02) return { ...change, remove: true, type: 'lead_deleted' }
+    if (random.chance(DELETE_CHANCE)) return { ...change, remove: true, type: 'lead_deleted' }
     if (!lead.responded) {
       return { ...change, respond: true, status: lead.status === 'new' ? 'contacted' : lead.status }
     }
@@ -530,16 +517,16 @@ export async function runUpstreamWriter(opts: UpstreamWriterOptions): Promise<{ 
       case 'new':
         return { ...change, status: 'contacted' }
       case 'contacted':
-        return { ...change, status: random() < 0.8 ? 'qualified' : 'lost' }
+        return { ...change, status: random.chance(QUALIFY_CHANCE) ? 'qualified' : 'lost' }
       case 'qualified':
-        return { ...change, status: random() < 0.8 ? 'proposal' : 'lost' }
+        return { ...change, status: random.chance(PROPOSAL_CHANCE) ? 'proposal' : 'lost' }
       default: {
-        const winChance =
-          lead.temperature === 'hot' ? 0.7 : lead.temperature === 'warm' ? 0.5 : 0.35
-        if (random() >= winChance) return { ...change, status: 'lost' }
-        const target = dealCentsBySegment.get(lead.segment) ?? 2_500_000
-        // Whole dollars, 50 % to 150 % of the segment's target deal size.
-        const cents = Math.round((target * (0.5 + random())) / 100) * 100
+        if (!random.chance(winChance.get(lead.temperature) ?? 0.3)) {
+          return { ...change, status: 'lost' }
+        }
+        // Whole dollars, log-normal around the segment's target deal size.
+        const target = targetDealCents.get(lead.segment) ?? 2_000_000
+        const cents = Math.round((target * random.lognormal(0, DEAL_VALUE_SIGMA)) / 100) * 100
         return {
           ...change,
           status: 'won',
@@ -567,7 +554,7 @@ export async function runUpstreamWriter(opts: UpstreamWriterOptions): Promise<{ 
     // must not match a row twice.
     const count = Math.min(wanted, candidates.length)
     for (let i = 0; i < count; i++) {
-      const j = i + Math.floor(random() * (candidates.length - i))
+      const j = random.int(i, candidates.length)
       ;[candidates[i], candidates[j]] = [candidates[j] as OpenLead, candidates[i] as OpenLead]
     }
     const changes = candidates.slice(0, count).map(planChange)
@@ -600,14 +587,13 @@ export async function runUpstreamWriter(opts: UpstreamWriterOptions): Promise<{ 
   const insertLeads = async (client: PoolClient, count: number): Promise<LeadWrite[]> => {
     if (count === 0) return []
     const fresh = Array.from({ length: count }, () => {
-      const segment = pick(vocabulary.segments)
-      const t = random()
+      const place = pickPlace(random)
       return {
-        source: pick(vocabulary.sources),
-        city: pick(segment.cities),
-        segment: segment.name,
-        temperature: t < 0.2 ? 'hot' : t < 0.65 ? 'warm' : 'cold',
-        owner: pick(vocabulary.owners),
+        source: pickSource(random),
+        city: place.city.name,
+        segment: place.segment.name,
+        temperature: pickTemperature(random).temperature,
+        owner: random.pick(OWNERS),
       }
     })
     const inserted = await client.query<LeadRecord>(
@@ -635,7 +621,7 @@ export async function runUpstreamWriter(opts: UpstreamWriterOptions): Promise<{ 
   /** One tick: `count` lead changes in one transaction. */
   const writeTick = async (count: number): Promise<LeadWrite[]> => {
     let updates = 0
-    for (let i = 0; i < count; i++) if (random() >= 0.45) updates++
+    for (let i = 0; i < count; i++) if (!random.chance(NEW_LEAD_SHARE)) updates++
     const client = await pool.connect()
     let failure: Error | undefined
     try {
@@ -950,6 +936,8 @@ export async function demoUpstream(opts: DemoUpstreamOptions): Promise<void> {
       schema,
       dataset,
       leadCount: opts.leads,
+      // Small datasets still report progress in tenths.
+      batchSize: Math.min(5_000, Math.max(100, Math.ceil(opts.leads / 20))),
       signal,
       onProgress: (done, total) => {
         const tenth = Math.floor((done * 10) / total)

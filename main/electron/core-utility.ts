@@ -40,7 +40,7 @@ export function forkCore(entry: string, config: CoreConfig, log: (line: string) 
       {
         post: (d) => child.postMessage(d),
         on: (fn) => void child.on('message', fn),
-        timeout: 0,
+        timeout: -1,
       },
     )
     child.once('exit', (code) => reject(new Error(`the core process exited with code ${code}`)))

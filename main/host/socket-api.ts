@@ -34,8 +34,15 @@ export function bindPageSocket(
   invoke: PageServerFunctions['invoke'],
   log: (line: string) => void,
 ) {
+  const safeInvoke: PageServerFunctions['invoke'] = async (method, input) => {
+    try {
+      return await invoke(method, input)
+    } catch (error) {
+      return { ok: false, error: { code: 'unavailable', message: `the core did not answer: ${(error as Error).message}` } }
+    }
+  }
   const rpc = createBirpc<PageClientFunctions, PageServerFunctions>(
-    { invoke },
+    { invoke: safeInvoke },
     {
       post: (data: string) => {
         if (ws.readyState === ws.OPEN) ws.send(data)
@@ -73,7 +80,7 @@ export function bindPageSocket(
       serialize: (v) => JSON.stringify(v),
       deserialize: (v) => v,
       eventNames: ['event'],
-      timeout: 0,
+      timeout: -1,
       onGeneralError: (error) => {
         log(`page socket: ${error.message}`)
         return true

@@ -123,10 +123,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
     }
   }
 
-  function dispatch(
-    rpc: BirpcReturn<HostFunctions, PageFunctions>,
-    call: QueuedCall,
-  ): void {
+  function dispatch(rpc: BirpcReturn<HostFunctions, PageFunctions>, call: QueuedCall): void {
     rpc.invoke(call.method, call.input).then(
       (result: unknown) =>
         call.settle(

@@ -44,7 +44,11 @@ export const rangePresets: readonly RangePreset[] = [
   { id: '7d', label: 'Last 7 days', span: lastDays(7) },
   { id: '30d', label: 'Last 30 days', span: lastDays(30) },
   { id: '90d', label: 'Last 90 days', span: lastDays(90) },
-  { id: 'ytd', label: 'Year to date', span: (anchor) => ({ from: `${anchor.slice(0, 4)}-01-01`, to: anchor }) },
+  {
+    id: 'ytd',
+    label: 'Year to date',
+    span: (anchor) => ({ from: `${anchor.slice(0, 4)}-01-01`, to: anchor }),
+  },
 ]
 
 export const DEFAULT_PRESET: PresetId = '30d'

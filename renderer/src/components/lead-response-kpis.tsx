@@ -1,0 +1,68 @@
+import { RESPONSE_TARGET_SECONDS, type LeadResponseKpi } from '../../../shared/api/index.ts'
+import { formatDuration, formatInteger, formatPercent } from '../lib/format.ts'
+import { KpiCard } from './kpi-card.tsx'
+
+const NO_LEADS = 'No leads in this range'
+
+/** The three lead-response cards; `kpi` is null until the first answer arrives. */
+export function LeadResponseKpis({ kpi }: { kpi: LeadResponseKpi | null }) {
+  const empty = kpi !== null && kpi.leads === 0
+  const leads =
+    kpi === null ? '' : `${formatInteger(kpi.leads)} ${kpi.leads === 1 ? 'lead' : 'leads'}`
+  const targetSeconds = kpi?.targetSeconds ?? RESPONSE_TARGET_SECONDS
+
+  const average = kpi?.averageSeconds ?? null
+  const share = kpi?.shareUnderTarget ?? null
+  const over = kpi === null || empty ? null : kpi.overTarget
+
+  const shareTone =
+    share === null ? 'neutral' : share >= 0.8 ? 'good' : share >= 0.5 ? 'warn' : 'bad'
+
+  return (
+    <section className="kpi-grid" aria-label="Lead response">
+      <KpiCard
+        testId="kpi-average-response"
+        label="Average first response"
+        display={average === null ? null : formatDuration(average)}
+        raw={average}
+        emptyText={kpi === null ? null : empty ? NO_LEADS : 'No lead answered yet'}
+        context={
+          kpi === null
+            ? '\u00a0'
+            : empty
+              ? 'Nothing was created in the selected days'
+              : `over ${formatInteger(kpi.responded)} answered of ${leads}`
+        }
+      />
+      <KpiCard
+        testId="kpi-share-under-target"
+        label={`Answered within ${targetSeconds} s`}
+        display={share === null ? null : formatPercent(share)}
+        raw={share}
+        emptyText={kpi === null ? null : NO_LEADS}
+        tone={shareTone}
+        context={kpi === null || empty ? '\u00a0' : `${formatInteger(kpi.underTarget)} of ${leads}`}
+      >
+        <div className="meter" aria-hidden="true">
+          <span
+            className="meter-fill"
+            style={{ width: `${Math.round((share ?? 0) * 1000) / 10}%` }}
+          />
+        </div>
+      </KpiCard>
+      <KpiCard
+        testId="kpi-over-target"
+        label="Leads over target"
+        display={over === null ? null : formatInteger(over)}
+        raw={over}
+        emptyText={kpi === null ? null : NO_LEADS}
+        tone={over === null || over === 0 ? 'neutral' : 'warn'}
+        context={
+          kpi === null || empty
+            ? '\u00a0'
+            : `of ${leads}, ${formatInteger(kpi.leads - kpi.responded)} never answered`
+        }
+      />
+    </section>
+  )
+}

@@ -1,0 +1,67 @@
+import type { AppStatus, SourceState, SourceStatus } from '../../../shared/api/index.ts'
+import { formatAge, formatIn, formatInteger } from '../lib/format.ts'
+
+const stateLabels: Record<SourceState, string> = {
+  live: 'Live',
+  syncing: 'Syncing',
+  stale: 'Stale',
+  offline: 'Offline',
+  error: 'Error',
+}
+
+function sourceDetail(source: SourceStatus, now: number): string | null {
+  if (source.state === 'error') return source.message
+  if (source.state === 'stale' && source.since !== null)
+    return `last sync ${formatAge(source.since, now)}`
+  if (source.state === 'offline' && source.since !== null)
+    return `retry ${formatIn(source.since, now)}`
+  return source.message
+}
+
+interface StatusFooterProps {
+  readonly status: AppStatus | null
+  readonly transport: 'electron' | 'websocket'
+  readonly now: number
+}
+
+export function StatusFooter({ status, transport, now }: StatusFooterProps) {
+  return (
+    <footer className="status-footer" data-testid="status-footer">
+      <ul className="sources" aria-label="Data sources">
+        {status === null ? (
+          <li className="source-none">Waiting for status…</li>
+        ) : status.sources.length === 0 ? (
+          <li className="source-none">
+            {status.mode === 'demo' ? 'Demo data — no upstream sources' : 'No sources configured'}
+          </li>
+        ) : (
+          status.sources.map((source) => {
+            const detail = sourceDetail(source, now)
+            return (
+              <li
+                key={source.name}
+                className={`source source-${source.state}`}
+                data-testid={`source-${source.name}`}
+                data-source-state={source.state}
+                title={source.message ?? undefined}
+              >
+                <span className="source-dot" aria-hidden="true" />
+                <span className="source-name">{source.name}</span>
+                <span className="source-state">{stateLabels[source.state]}</span>
+                {detail !== null && <span className="source-detail">{detail}</span>}
+              </li>
+            )
+          })
+        )}
+      </ul>
+      <p className="footer-meta">
+        {status !== null && (
+          <>
+            {formatInteger(status.leadCount)} leads cached · v{status.version} ·{' '}
+          </>
+        )}
+        {transport === 'electron' ? 'desktop' : 'browser'}
+      </p>
+    </footer>
+  )
+}

@@ -1,0 +1,122 @@
+import Database from 'better-sqlite3'
+import { DashboardPage } from './dashboard-page.ts'
+import { expect, test } from './host-fixture.ts'
+
+const DAY = 86_400_000
+
+/** The lead-response figures straight from the SQLite file, for a UTC day range. */
+function sqlLeadResponse(dbPath: string, from: string, to: string) {
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    const row = db
+      .prepare(
+        `SELECT count(*) AS leads,
+                sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= 120000 THEN 1 ELSE 0 END) AS under,
+                avg(CASE WHEN first_response_at IS NOT NULL THEN (first_response_at - created_at) / 1000.0 END) AS average
+           FROM leads
+          WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?`,
+      )
+      .get(Date.parse(from), Date.parse(to) + DAY) as { leads: number; under: number | null; average: number | null }
+    const under = row.under ?? 0
+    return { average: row.average, share: row.leads ? under / row.leads : null, over: row.leads - under, leads: row.leads }
+  } finally {
+    db.close()
+  }
+}
+
+function sqlLeadsPerDay(dbPath: string, from: string, to: string): number {
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    return (
+      db
+        .prepare('SELECT count(*) AS n FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?')
+        .get(Date.parse(from), Date.parse(to) + DAY) as { n: number }
+    ).n
+  } finally {
+    db.close()
+  }
+}
+
+test('the first dashboard shows exactly what SQL says, follows the date range and switches theme', async ({ page, host }) => {
+  const problems: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+
+  const dashboard = new DashboardPage(page)
+  await dashboard.open(host.url)
+  await expect(dashboard.demoBadge).toBeVisible()
+  await expect(dashboard.errorBanner).toHaveCount(0)
+
+  // Default range: the 30 days up to the newest data.
+  const from = await dashboard.from.inputValue()
+  const to = await dashboard.to.inputValue()
+  expect(to).toBe('2026-11-01')
+  expect((Date.parse(to) - Date.parse(from)) / DAY).toBe(29)
+
+  const expected = sqlLeadResponse(host.dbPath, from, to)
+  expect(expected.leads).toBeGreaterThan(100)
+  let shown = await dashboard.kpiValues()
+  expect(Number(shown.average)).toBe(expected.average)
+  expect(Number(shown.share)).toBe(expected.share)
+  expect(Number(shown.over)).toBe(expected.over)
+  await expect(dashboard.overTarget).toContainText(expected.over.toLocaleString('en-US'))
+
+  const chartTotal = async () =>
+    dashboard.chart.evaluate((el) => {
+      const plot = el.querySelector('.js-plotly-plot') as (Element & { data?: { y?: number[] }[] }) | null
+      return (plot?.data?.[0]?.y ?? []).reduce((a, b) => a + b, 0)
+    })
+  expect(await chartTotal()).toBe(sqlLeadsPerDay(host.dbPath, from, to))
+  await page.screenshot({ path: 'docs/screenshot-dark.png' })
+
+  // A different range gives the new SQL values, cards and chart alike.
+  await dashboard.setRange('2026-06-01', '2026-06-14')
+  await expect(dashboard.from).toHaveValue('2026-06-01')
+  const june = sqlLeadResponse(host.dbPath, '2026-06-01', '2026-06-14')
+  expect(june.leads).not.toBe(expected.leads)
+  shown = await dashboard.kpiValues()
+  expect(Number(shown.average)).toBe(june.average)
+  expect(Number(shown.share)).toBe(june.share)
+  expect(Number(shown.over)).toBe(june.over)
+  expect(await chartTotal()).toBe(sqlLeadsPerDay(host.dbPath, '2026-06-01', '2026-06-14'))
+
+  // A range with no leads says so rather than showing zeros or NaN.
+  await dashboard.setRange('2019-01-01', '2019-01-07')
+  await expect(dashboard.averageResponse).toContainText('No leads in this range')
+  await expect(dashboard.averageResponse).toHaveAttribute('data-value', '')
+
+  // Theme switch: the page's colours change, and the choice survives a reload.
+  await dashboard.setRange('2026-10-03', '2026-11-01')
+  const html = page.locator('html')
+  const before = await html.getAttribute('data-theme')
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+  const bgBefore = await background()
+  await dashboard.themeToggle.click()
+  const after = await html.getAttribute('data-theme')
+  expect(after).not.toBe(before)
+  expect(await background()).not.toBe(bgBefore)
+  await page.reload()
+  await dashboard.ready.waitFor()
+  await expect(html).toHaveAttribute('data-theme', after ?? '')
+  if (after === 'light') await page.screenshot({ path: 'docs/screenshot.png' })
+  else {
+    await dashboard.themeToggle.click()
+    await page.screenshot({ path: 'docs/screenshot.png' })
+  }
+
+  expect(problems).toEqual([])
+})
+
+test('bad filter values typed into the page get a clear error, and the page recovers', async ({ page, host }) => {
+  const dashboard = new DashboardPage(page)
+  await dashboard.open(host.url)
+  await dashboard.from.fill('2026-10-20')
+  await dashboard.to.fill('2026-10-01')
+  await expect(dashboard.errorBanner).toBeVisible()
+  await dashboard.setRange('2026-10-01', '2026-10-20')
+  await expect(dashboard.errorBanner).toHaveCount(0)
+  const expected = sqlLeadResponse(host.dbPath, '2026-10-01', '2026-10-20')
+  expect(Number(await dashboard.overTarget.getAttribute('data-value'))).toBe(expected.over)
+})

@@ -1,0 +1,122 @@
+// The browser host over real sockets, with the core in a real child process.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { spawnCore, type CoreClient } from '../../main/api/spawn-core.ts'
+import { startHost, type Host } from '../../main/host/server.ts'
+import { openStore } from '../../main/store/index.ts'
+import { insertLeads, lead } from '../support/leads.ts'
+import { tempDir } from '../support/temp.ts'
+
+let core: CoreClient
+let host: Host
+let cleanup: () => void
+let dbPath: string
+
+beforeAll(async () => {
+  const temp = tempDir()
+  cleanup = temp.cleanup
+  dbPath = join(temp.dir, 'cache.sqlite')
+  const db = openStore(dbPath)
+  insertLeads(db, [lead({ id: 1, created_at: Date.parse('2026-03-10T09:00:00Z'), first_response_at: Date.parse('2026-03-10T09:01:00Z') })])
+  db.close()
+  const staticDir = join(temp.dir, 'renderer')
+  mkdirSync(staticDir)
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Watchfloor</title>')
+  core = await spawnCore({ dbPath, demo: null, version: 'test', watchIntervalMs: 100 })
+  host = await startHost({ core, staticDir, port: 0 })
+})
+
+afterAll(async () => {
+  await host?.close()
+  await core?.close()
+  cleanup?.()
+})
+
+/** A raw socket: frames are sent exactly as given, so malformed ones can be tried. */
+async function connect(): Promise<{ ws: WebSocket; next: () => Promise<Record<string, unknown>>; closed: () => boolean }> {
+  const ws = new WebSocket(`${host.url.replace('http', 'ws')}api`)
+  const queue: Record<string, unknown>[] = []
+  const waiters: ((m: Record<string, unknown>) => void)[] = []
+  let isClosed = false
+  ws.on('close', () => (isClosed = true))
+  ws.on('message', (data) => {
+    const msg = JSON.parse(data.toString()) as Record<string, unknown>
+    const w = waiters.shift()
+    if (w) w(msg)
+    else queue.push(msg)
+  })
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+  return {
+    ws,
+    next: () => {
+      const m = queue.shift()
+      return m ? Promise.resolve(m) : new Promise((resolve) => waiters.push(resolve))
+    },
+    closed: () => isClosed,
+  }
+}
+
+const call = (id: string, method: unknown, input: unknown) => JSON.stringify({ t: 'q', i: id, m: 'invoke', a: [method, input] })
+
+describe('browser host api', () => {
+  it('serves the page with a strict CSP and refuses paths outside it', async () => {
+    const page = await fetch(host.url)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect((await fetch(`${host.url}..%2f..%2fpackage.json`)).status).toBe(404)
+    // fetch normalises %2e%2e itself; whatever arrives, no file outside the app is served.
+    expect(await (await fetch(`${host.url}%2e%2e/%2e%2e/etc/passwd`)).text()).not.toContain('root:')
+  })
+
+  it('answers a valid call', async () => {
+    const { ws, next } = await connect()
+    ws.send(call('1', 'app.status', {}))
+    expect(await next()).toMatchObject({ t: 's', i: '1', r: { ok: true, value: { mode: 'live', leadCount: 1 } } })
+    ws.close()
+  })
+
+  it('rejects malformed calls with typed errors and keeps serving', async () => {
+    const { ws, next, closed } = await connect()
+    ws.send(call('a', 'kpis.leadResponse', { range: { from: 3, to: true } }))
+    expect(await next()).toMatchObject({ i: 'a', r: { ok: false, error: { code: 'bad_request' } } })
+    ws.send(call('b', 'files.read', { path: '/etc/passwd' }))
+    expect(await next()).toMatchObject({ i: 'b', r: { ok: false, error: { code: 'unknown_method' } } })
+    ws.send(JSON.stringify({ t: 'q', i: 'c', m: 'eval', a: ['1+1'] }))
+    expect(await next()).toMatchObject({ i: 'c', r: { ok: false, error: { code: 'unknown_method' } } })
+    ws.send(JSON.stringify({ t: 'q', i: 'd', m: 'invoke', a: 'not-an-array' }))
+    expect(await next()).toMatchObject({ i: 'd', r: { ok: false, error: { code: 'bad_request' } } })
+    ws.send(call('e', 'app.status', { padding: 'x'.repeat(200 * 1024) }))
+    expect(await next()).toMatchObject({ i: 'e', r: { ok: false, error: { code: 'payload_too_large' } } })
+    ws.send('{ this is not json')
+    ws.send(Buffer.from([0xff, 0x00, 0x13]))
+    ws.send(call('f', 'kpis.leadResponse', { range: { from: '2026-03-10', to: '2026-03-10', timeZone: 'UTC' } }))
+    expect(await next()).toMatchObject({ i: 'f', r: { ok: true, value: { leads: 1, averageSeconds: 60 } } })
+    expect(closed()).toBe(false)
+    ws.close()
+  })
+
+  it('closes only the socket that sends a frame above the hard cap; others keep working', async () => {
+    const bad = await connect()
+    const good = await connect()
+    bad.ws.send('x'.repeat(2 * 1024 * 1024))
+    await new Promise((resolve) => bad.ws.once('close', resolve))
+    good.ws.send(call('g', 'app.status', {}))
+    expect(await good.next()).toMatchObject({ i: 'g', r: { ok: true } })
+    good.ws.close()
+  })
+
+  it('pushes data.changed to pages when another connection writes the cache', async () => {
+    const { ws, next } = await connect()
+    const db = openStore(dbPath)
+    insertLeads(db, [lead({ id: 2, created_at: Date.parse('2026-03-10T10:00:00Z') })])
+    db.close()
+    expect(await next()).toMatchObject({ t: 'q', m: 'event', a: ['data.changed', { tables: ['leads'] }] })
+    ws.close()
+  })
+
+  it('refuses a non-loopback bind without a token', async () => {
+    await expect(startHost({ core, staticDir: '.', port: 0, host: '0.0.0.0' })).rejects.toThrow(/without a token/)
+  })
+})
