@@ -3,13 +3,26 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 const electronOnlyInShell = {
-  paths: [{ name: 'electron', message: 'Only main/index.ts and main/electron/ may import electron.' }],
-  patterns: [{ group: ['electron/*'], message: 'Only main/index.ts and main/electron/ may import electron.' }],
+  paths: [
+    { name: 'electron', message: 'Only main/index.ts and main/electron/ may import electron.' },
+  ],
+  patterns: [
+    {
+      group: ['electron/*'],
+      message: 'Only main/index.ts and main/electron/ may import electron.',
+    },
+  ],
 }
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'out/', 'test-results/', 'playwright-report/', 'tests/bench/reports/'],
+    ignores: [
+      'node_modules/',
+      'out/',
+      'test-results/',
+      'playwright-report/',
+      'tests/bench/reports/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -27,7 +40,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/index.ts', 'main/electron/**/*.ts', 'preload/**/*.ts', 'tests/e2e/electron/**/*.ts', 'electron.config.ts', 'bin/**'],
+    files: [
+      'main/index.ts',
+      'main/electron/**/*.ts',
+      'preload/**/*.ts',
+      'tests/e2e/electron/**/*.ts',
+      'electron.config.ts',
+      'bin/**',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -40,7 +60,10 @@ export default tseslint.config(
           ...electronOnlyInShell,
           patterns: [
             ...electronOnlyInShell.patterns,
-            { group: ['**/main/**', '../main/*', '../../main/*'], message: 'renderer/ talks to the core only through shared/ and its bridge.' },
+            {
+              group: ['**/main/**', '../main/*', '../../main/*'],
+              message: 'renderer/ talks to the core only through shared/ and its bridge.',
+            },
             { group: ['node:*'], message: 'The renderer runs in a page: no Node modules.' },
           ],
         },
@@ -52,7 +75,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[object.name='contextBridge']", message: 'Only preload/ may use contextBridge.' },
+        {
+          selector: "MemberExpression[object.name='contextBridge']",
+          message: 'Only preload/ may use contextBridge.',
+        },
       ],
     },
   },

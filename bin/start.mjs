@@ -3,24 +3,13 @@
 // browser host on the same demo data. We look for the binary ourselves:
 // requiring the `electron` package without one would try to download it.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+import { findElectronBinary } from './electron-binary.mjs'
 
-export function findElectronBinary() {
-  const pkg = join(root, 'node_modules', 'electron')
-  const pathFile = join(pkg, 'path.txt')
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : 'electron'
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
-    const candidate = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative)
-    return existsSync(candidate) ? candidate : null
-  }
-  const candidate = join(pkg, 'dist', relative)
-  return existsSync(pathFile) && existsSync(candidate) ? candidate : null
-}
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
 function run(args) {
   const result = spawnSync(npm, args, { cwd: root, stdio: 'inherit' })
@@ -46,10 +35,14 @@ if (electron) {
     ].join('\n'),
   )
   run(['run', 'build:renderer'])
-  const child = spawn(process.execPath, [join(root, 'bin', 'watchfloor.mjs'), 'serve', ...process.argv.slice(2)], {
-    cwd: root,
-    stdio: 'inherit',
-  })
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin', 'watchfloor.mjs'), 'serve', ...process.argv.slice(2)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  )
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code) => process.exit(code ?? 0))
 }

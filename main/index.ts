@@ -28,7 +28,11 @@ async function main(): Promise<void> {
     (line) => console.log(line),
   )
   const rendererFile = rendererFileFrom(outMain)
-  registerApiIpc(ipcMain, core.invoke, trustedUrlCheck(rendererFile, devServerUrl))
+  registerApiIpc(
+    ipcMain,
+    (method, input) => core.invoke(method, input),
+    trustedUrlCheck(rendererFile, devServerUrl),
+  )
   const win = createMainWindow({
     preload: join(outMain, '..', 'preload', 'index.cjs'),
     rendererFile,

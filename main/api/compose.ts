@@ -17,6 +17,7 @@ export function composeHandlers(...modules: HandlerModule[]): HandlerMap {
   const missing = methodNames.filter((m) => !(m in merged))
   if (missing.length > 0) throw new Error(`api methods without a handler: ${missing.join(', ')}`)
   const unknown = Object.keys(merged).filter((m) => !(methodNames as string[]).includes(m))
-  if (unknown.length > 0) throw new Error(`handlers for methods not in the contract: ${unknown.join(', ')}`)
+  if (unknown.length > 0)
+    throw new Error(`handlers for methods not in the contract: ${unknown.join(', ')}`)
   return merged as HandlerMap
 }

@@ -2,7 +2,12 @@
 // process (browser host, CLI) or an Electron utilityProcess (the app). It
 // never imports electron; it only looks for the port each runtime provides.
 import { createBirpc } from 'birpc'
-import { CORE_CONFIG_ENV, type CoreFunctions, type ParentFunctions, parentEventNames } from './core-protocol.ts'
+import {
+  CORE_CONFIG_ENV,
+  type CoreFunctions,
+  type ParentFunctions,
+  parentEventNames,
+} from './core-protocol.ts'
 import { startCore, type CoreConfig, type CoreService } from './core-service.ts'
 
 interface ParentPortLike {

@@ -49,13 +49,16 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     const { n } = db.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }
     if (n === 0) {
       const endAt = Date.now()
-      hooks.log(`Filling an empty cache with ${config.demo.leads.toLocaleString('en-US')} demo leads…`)
+      hooks.log(
+        `Filling an empty cache with ${config.demo.leads.toLocaleString('en-US')} demo leads…`,
+      )
       fillCache(db, generateDemo({ seed: config.demo.seed, leads: config.demo.leads, endAt }), {
         onProgress: (done, total) => hooks.progress?.('demo', done, total),
       })
     }
   }
-  const isDemo = () => getSetting(db, 'demo') !== undefined && getSetting(db, 'upstream') === undefined
+  const isDemo = () =>
+    getSetting(db, 'demo') !== undefined && getSetting(db, 'upstream') === undefined
   const dispatch = createApi(
     {
       db,

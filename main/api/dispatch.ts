@@ -49,7 +49,7 @@ export function createDispatcher(
     }
     try {
       const handler = handlers[method] as Handler<MethodName>
-      return { ok: true, value: await handler(parsed.data as never, ctx) }
+      return { ok: true, value: await handler(parsed.data, ctx) }
     } catch (error) {
       log(`api ${method} failed: ${(error as Error).stack ?? String(error)}`)
       return {

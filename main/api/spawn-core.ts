@@ -26,7 +26,10 @@ export interface SpawnCoreOptions {
  * synchronous queries never stall the thread that serves pages and sockets.
  * Resolves once the core has opened its cache (and filled demo data).
  */
-export async function spawnCore(config: CoreConfig, options: SpawnCoreOptions = {}): Promise<CoreClient> {
+export async function spawnCore(
+  config: CoreConfig,
+  options: SpawnCoreOptions = {},
+): Promise<CoreClient> {
   const self = import.meta.url
   const fromSource = self.endsWith('.ts')
   const entry = fileURLToPath(new URL(fromSource ? './core-process.ts' : './core-process.js', self))
@@ -71,7 +74,10 @@ export async function spawnCore(config: CoreConfig, options: SpawnCoreOptions = 
     pid: child.pid,
     invoke: async (method, input) => {
       if (child.exitCode !== null || child.signalCode !== null) {
-        return { ok: false, error: { code: 'unavailable', message: 'the core process has stopped' } }
+        return {
+          ok: false,
+          error: { code: 'unavailable', message: 'the core process has stopped' },
+        }
       }
       return rpc.invoke(method, input)
     },

@@ -22,7 +22,9 @@ function positive(value: string): number {
 }
 
 const program = new Command('watchfloor')
-  .description('Watchfloor: an offline-capable operations center. Runs its core headless for scripts and wall screens.')
+  .description(
+    'Watchfloor: an offline-capable operations center. Runs its core headless for scripts and wall screens.',
+  )
   .version(packageVersion())
   .showHelpAfterError()
 
@@ -31,27 +33,44 @@ program
   .description('serve the dashboards and the api to browsers (wall screens, tests) on 127.0.0.1')
   .option('--port <port>', 'port to listen on (0 picks a free one)', integer(0, 65535), 4870)
   .option('--host <address>', 'address to bind; anything but loopback needs --token', '127.0.0.1')
-  .option('--db <file>', 'SQLite cache file (default: $WATCHFLOOR_DB or ~/.local/share/watchfloor/cache.sqlite)')
+  .option(
+    '--db <file>',
+    'SQLite cache file (default: $WATCHFLOOR_DB or ~/.local/share/watchfloor/cache.sqlite)',
+  )
   .option('--token <token>', 'token pages must present (default: $WATCHFLOOR_TOKEN)')
   .option('--no-demo', 'do not fill an empty cache with demo data')
-  .option('--demo-leads <n>', 'size of the demo data for an empty cache', integer(1000, 1_000_000), 100_000)
+  .option(
+    '--demo-leads <n>',
+    'size of the demo data for an empty cache',
+    integer(1000, 1_000_000),
+    100_000,
+  )
   .option('--seed <n>', 'demo data seed', integer(0, 2 ** 31), 42)
   .action(serve)
 
-const demo = program.command('demo').description('generate demo data: into a cache, or as a live upstream')
+const demo = program
+  .command('demo')
+  .description('generate demo data: into a cache, or as a live upstream')
 
 demo
   .command('fill')
   .description('fill an empty SQLite cache with generated ops data')
   .option('--db <file>', 'SQLite cache file')
   .option('--leads <n>', 'number of leads', integer(1000, 1_000_000), 100_000)
-  .option('--seed <n>', 'seed: the same seed and --end-at give identical data', integer(0, 2 ** 31), 42)
+  .option(
+    '--seed <n>',
+    'seed: the same seed and --end-at give identical data',
+    integer(0, 2 ** 31),
+    42,
+  )
   .option('--end-at <iso>', 'time of the newest lead (default: now)')
   .action(demoFill)
 
 demo
   .command('upstream')
-  .description('create the ops schema in Postgres, seed it, then keep writing rows and Redis stream events')
+  .description(
+    'create the ops schema in Postgres, seed it, then keep writing rows and Redis stream events',
+  )
   .requiredOption('--pg <url>', 'Postgres URL, e.g. postgres://postgres@127.0.0.1:5432/test')
   .requiredOption('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379')
   .option('--leads <n>', 'leads to seed', integer(1000, 1_000_000), 10_000)
@@ -73,7 +92,8 @@ try {
   await program.parseAsync(process.argv)
 } catch (error) {
   const debug = program.opts<{ debug?: boolean }>().debug
-  const message = error instanceof StoreError || error instanceof Error ? error.message : String(error)
+  const message =
+    error instanceof StoreError || error instanceof Error ? error.message : String(error)
   process.stderr.write(`watchfloor: ${message}\n`)
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
   process.exitCode = 1

@@ -9,7 +9,9 @@ export const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
 export const rendererDir = join(packageRoot, 'out', 'renderer')
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+    version: string
+  }
   return pkg.version
 }
 

@@ -1,7 +1,7 @@
 // Deterministic demo data for the ops domain. The same seed and `endAt` give
-// byte-identical rows on every run and every machine: all randomness comes
-// from seeded sfc32 streams (random.ts) and all calendar arithmetic is done in
-// integers. Leads are streamed in id order, so a million of them never sit in
+// byte-identical rows on every run: all randomness comes from seeded sfc32
+// streams (random.ts), calendar arithmetic is done on integers, and every
+// stored number is rounded to an integer. Leads are streamed in id order, so a million of them never sit in
 // memory; only one number per day (the day's lead count) is kept.
 //
 // Times of day, weekdays and seasons are those of the business, in
@@ -247,10 +247,18 @@ function planDays(seed: number, leads: number, endAt: number, days: number): Day
   }
 }
 
-/** An elapsed time in [from, to) drawn from the day's hour profile. */
-function sampleElapsed(profile: HourProfile, from: number, to: number, u: number): number {
-  const lo = massBefore(profile, from)
-  const hi = massBefore(profile, to)
+/**
+ * An elapsed time in [from, to) drawn from the day's hour profile, by inverting
+ * its cumulative weight; `lo` and `hi` are massBefore(from) and massBefore(to).
+ */
+function sampleElapsed(
+  profile: HourProfile,
+  from: number,
+  to: number,
+  lo: number,
+  hi: number,
+  u: number,
+): number {
   const mass = lo + u * (hi - lo)
   const { cumulative, weights } = profile
   let h = 0
@@ -403,8 +411,9 @@ export function generateDemo(options: DemoOptions): DemoDataset {
       plannedFor: number,
       leadWon: boolean,
     ): AppointmentRow => {
-      // Every stored time is at most endAt, so an appointment that would fall
-      // after it is shown as still booked, scheduled inside the known window.
+      // Every stored time is at most endAt (the demo is a snapshot taken then),
+      // so a visit planned after it is kept as 'booked', outcome not yet
+      // recorded, at a time drawn inside the window instead.
       let scheduledAt = plannedFor
       let status: AppointmentRow['status']
       let updatedAt = bookedAt
@@ -436,7 +445,11 @@ export function generateDemo(options: DemoOptions): DemoDataset {
       const from = plan.from[d] as number
       const to = plan.to[d] as number
       if (times.length < n) times = new Float64Array(Math.max(n, times.length * 2))
-      for (let k = 0; k < n; k++) times[k] = sampleElapsed(profile, from, to, timeRandom.next())
+      const lo = massBefore(profile, from)
+      const hi = massBefore(profile, to)
+      for (let k = 0; k < n; k++) {
+        times[k] = sampleElapsed(profile, from, to, lo, hi, timeRandom.next())
+      }
       const sorted = times.subarray(0, n).sort()
 
       for (let k = 0; k < n; k++) {

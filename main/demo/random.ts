@@ -1,9 +1,10 @@
-// A small seeded PRNG for the demo data. The demo must be byte-identical for the
-// same seed on every machine and Node version, so nothing here may depend on
-// Math.random or on engine-specific float formatting: sfc32 works on 32-bit
-// integers only, and the derived helpers use plain IEEE arithmetic.
-// sfc32 is from PractRand (Chris Doty-Humphrey); splitmix32 turns an arbitrary
-// seed into the four state words so that nearby seeds give unrelated streams.
+// A small seeded PRNG for the demo data. The demo must be identical for the
+// same seed wherever it is generated, so nothing here touches Math.random:
+// sfc32 works on 32-bit integers only, and the derived helpers use plain IEEE
+// arithmetic plus V8's Math.log/exp/sin/cos (fdlibm ports, the same on every
+// platform). sfc32 is from PractRand (Chris Doty-Humphrey); splitmix32's
+// finaliser turns an arbitrary seed into the four state words, so nearby seeds
+// give unrelated streams.
 
 const TWO_POW_32 = 4_294_967_296
 

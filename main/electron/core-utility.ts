@@ -15,7 +15,11 @@ export interface UtilityCore {
 }
 
 /** Runs the core in an Electron utilityProcess: off the main thread and out of its heap. */
-export function forkCore(entry: string, config: CoreConfig, log: (line: string) => void): Promise<UtilityCore> {
+export function forkCore(
+  entry: string,
+  config: CoreConfig,
+  log: (line: string) => void,
+): Promise<UtilityCore> {
   const child = utilityProcess.fork(entry, [], {
     serviceName: 'watchfloor-core',
     env: { ...process.env, [CORE_CONFIG_ENV]: JSON.stringify(config) },

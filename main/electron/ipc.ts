@@ -23,7 +23,13 @@ export function registerApiIpc(
   ipcMain.handle(IPC_INVOKE, async (event, method, input) => {
     const url = event.senderFrame?.url
     if (!url || !isTrustedUrl(url)) {
-      return { ok: false, error: { code: 'bad_request', message: 'calls are accepted only from the Watchfloor window' } }
+      return {
+        ok: false,
+        error: {
+          code: 'bad_request',
+          message: 'calls are accepted only from the Watchfloor window',
+        },
+      }
     }
     return invoke(method, input)
   })

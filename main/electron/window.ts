@@ -22,7 +22,9 @@ export function createMainWindow(options: {
       },
     })
   })
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+    callback(false),
+  )
   const win = new BrowserWindow({
     width: 1440,
     height: 900,

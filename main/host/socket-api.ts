@@ -20,7 +20,11 @@ const requestFrame = z.object({
   o: z.boolean().optional(),
 })
 
-function failure(id: string, code: 'bad_request' | 'payload_too_large' | 'unknown_method', message: string) {
+function failure(
+  id: string,
+  code: 'bad_request' | 'payload_too_large' | 'unknown_method',
+  message: string,
+) {
   return JSON.stringify({ t: 's', i: id, r: { ok: false, error: { code, message } } })
 }
 
@@ -38,7 +42,13 @@ export function bindPageSocket(
     try {
       return await invoke(method, input)
     } catch (error) {
-      return { ok: false, error: { code: 'unavailable', message: `the core did not answer: ${(error as Error).message}` } }
+      return {
+        ok: false,
+        error: {
+          code: 'unavailable',
+          message: `the core did not answer: ${(error as Error).message}`,
+        },
+      }
     }
   }
   const rpc = createBirpc<PageClientFunctions, PageServerFunctions>(
@@ -49,7 +59,7 @@ export function bindPageSocket(
       },
       on: (fn) => {
         ws.on('message', (raw, isBinary) => {
-          const text = isBinary ? '' : raw.toString()
+          const text = isBinary ? '' : Buffer.from(raw as Buffer).toString('utf8')
           let frame: unknown
           try {
             frame = JSON.parse(text)
@@ -58,11 +68,21 @@ export function bindPageSocket(
             return
           }
           const id =
-            typeof frame === 'object' && frame !== null && 'i' in frame && typeof frame.i === 'string'
+            typeof frame === 'object' &&
+            frame !== null &&
+            'i' in frame &&
+            typeof frame.i === 'string'
               ? frame.i.slice(0, 64)
               : undefined
           if (Buffer.byteLength(text) > MAX_REQUEST_BYTES) {
-            if (id) ws.send(failure(id, 'payload_too_large', `requests are limited to ${MAX_REQUEST_BYTES} bytes`))
+            if (id)
+              ws.send(
+                failure(
+                  id,
+                  'payload_too_large',
+                  `requests are limited to ${MAX_REQUEST_BYTES} bytes`,
+                ),
+              )
             return
           }
           const parsed = requestFrame.safeParse(frame)
@@ -71,14 +91,17 @@ export function bindPageSocket(
             return
           }
           if (parsed.data.m !== 'invoke') {
-            if (id) ws.send(failure(id, 'unknown_method', `unknown function ${JSON.stringify(parsed.data.m)}`))
+            if (id)
+              ws.send(
+                failure(id, 'unknown_method', `unknown function ${JSON.stringify(parsed.data.m)}`),
+              )
             return
           }
           fn(parsed.data)
         })
       },
       serialize: (v) => JSON.stringify(v),
-      deserialize: (v) => v,
+      deserialize: (v: unknown) => v,
       eventNames: ['event'],
       timeout: -1,
       onGeneralError: (error) => {

@@ -18,7 +18,7 @@ const corruptCodes = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT'])
 
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error
-    ? String((error as { code: unknown }).code)
+    ? String(error.code)
     : undefined
 }
 
@@ -67,7 +67,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     if (path !== ':memory:') {
       const check = db.pragma('quick_check(1)', { simple: true })
       if (check !== 'ok') {
-        const err = new Error(`integrity check failed: ${String(check)}`) as Error & { code: string }
+        const err = new Error(`integrity check failed: ${String(check)}`) as Error & {
+          code: string
+        }
         err.code = 'SQLITE_CORRUPT'
         throw err
       }

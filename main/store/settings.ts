@@ -9,7 +9,6 @@ export function setSetting(db: Store, key: string, value: unknown, now = Date.no
 
 export function getSetting(db: Store, key: string): unknown {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
-    | { value: string }
-    | undefined
+    { value: string } | undefined
   return row === undefined ? undefined : (JSON.parse(row.value) as unknown)
 }

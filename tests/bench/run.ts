@@ -18,7 +18,8 @@ interface Row {
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
 async function main(): Promise<void> {
   const rows: Row[] = []
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
     const endAt = Date.parse('2026-11-01T12:00:00Z')
     const big = join(dir, 'big.sqlite')
     const small = join(dir, 'small.sqlite')
-    for (const [file, leads] of [[big, LEADS], [small, 1000]] as const) {
+    for (const [file, leads] of [
+      [big, LEADS],
+      [small, 1000],
+    ] as const) {
       const db = openStore(file)
       fillCache(db, generateDemo({ seed: 42, leads, endAt }))
       db.close()
@@ -66,7 +70,10 @@ async function main(): Promise<void> {
   const reports = join(import.meta.dirname, 'reports')
   mkdirSync(reports, { recursive: true })
   writeFileSync(join(reports, 'latest.md'), table)
-  writeFileSync(join(reports, 'latest.json'), JSON.stringify({ date, node: process.version, rows }, null, 2))
+  writeFileSync(
+    join(reports, 'latest.json'),
+    JSON.stringify({ date, node: process.version, rows }, null, 2),
+  )
   process.stdout.write(`${table}\nreport: tests/bench/reports/latest.md\n`)
 }
 

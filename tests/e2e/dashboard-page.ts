@@ -39,7 +39,11 @@ export class DashboardPage {
     await this.ready.waitFor()
   }
 
-  async kpiValues(): Promise<{ average: string | null; share: string | null; over: string | null }> {
+  async kpiValues(): Promise<{
+    average: string | null
+    share: string | null
+    over: string | null
+  }> {
     return {
       average: await this.averageResponse.getAttribute('data-value'),
       share: await this.shareUnderTarget.getAttribute('data-value'),

@@ -16,9 +16,18 @@ function sqlLeadResponse(dbPath: string, from: string, to: string) {
            FROM leads
           WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?`,
       )
-      .get(Date.parse(from), Date.parse(to) + DAY) as { leads: number; under: number | null; average: number | null }
+      .get(Date.parse(from), Date.parse(to) + DAY) as {
+      leads: number
+      under: number | null
+      average: number | null
+    }
     const under = row.under ?? 0
-    return { average: row.average, share: row.leads ? under / row.leads : null, over: row.leads - under, leads: row.leads }
+    return {
+      average: row.average,
+      share: row.leads ? under / row.leads : null,
+      over: row.leads - under,
+      leads: row.leads,
+    }
   } finally {
     db.close()
   }
@@ -29,7 +38,9 @@ function sqlLeadsPerDay(dbPath: string, from: string, to: string): number {
   try {
     return (
       db
-        .prepare('SELECT count(*) AS n FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?')
+        .prepare(
+          'SELECT count(*) AS n FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?',
+        )
         .get(Date.parse(from), Date.parse(to) + DAY) as { n: number }
     ).n
   } finally {
@@ -37,7 +48,10 @@ function sqlLeadsPerDay(dbPath: string, from: string, to: string): number {
   }
 }
 
-test('the first dashboard shows exactly what SQL says, follows the date range and switches theme', async ({ page, host }) => {
+test('the first dashboard shows exactly what SQL says, follows the date range and switches theme', async ({
+  page,
+  host,
+}) => {
   const problems: string[] = []
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`)
@@ -65,8 +79,9 @@ test('the first dashboard shows exactly what SQL says, follows the date range an
 
   const chartTotal = async () =>
     dashboard.chart.evaluate((el) => {
-      const plot = el.querySelector('.js-plotly-plot') as (Element & { data?: { y?: number[] }[] }) | null
-      return (plot?.data?.[0]?.y ?? []).reduce((a, b) => a + b, 0)
+      const plot = el.matches('.js-plotly-plot') ? el : el.querySelector('.js-plotly-plot')
+      const traces = (plot as { data?: { y?: number[] }[] } | null)?.data
+      return (traces?.[0]?.y ?? []).reduce((a, b) => a + b, 0)
     })
   expect(await chartTotal()).toBe(sqlLeadsPerDay(host.dbPath, from, to))
   await page.screenshot({ path: 'docs/screenshot-dark.png' })
@@ -109,7 +124,10 @@ test('the first dashboard shows exactly what SQL says, follows the date range an
   expect(problems).toEqual([])
 })
 
-test('bad filter values typed into the page get a clear error, and the page recovers', async ({ page, host }) => {
+test('bad filter values typed into the page get a clear error, and the page recovers', async ({
+  page,
+  host,
+}) => {
   const dashboard = new DashboardPage(page)
   await dashboard.open(host.url)
   await dashboard.from.fill('2026-10-20')

@@ -19,15 +19,34 @@ export interface RunningHost {
 /** Fills a fresh cache with the CLI, exactly as a user would. */
 export function demoCache(dir: string, leads: number, seed = 7): string {
   const dbPath = join(dir, 'cache.sqlite')
-  const fill = spawnSync(process.execPath, [cli, 'demo', 'fill', '--db', dbPath, '--leads', String(leads), '--seed', String(seed), '--end-at', DEMO_END], {
-    encoding: 'utf8',
-  })
+  const fill = spawnSync(
+    process.execPath,
+    [
+      cli,
+      'demo',
+      'fill',
+      '--db',
+      dbPath,
+      '--leads',
+      String(leads),
+      '--seed',
+      String(seed),
+      '--end-at',
+      DEMO_END,
+    ],
+    {
+      encoding: 'utf8',
+    },
+  )
   if (fill.status !== 0) throw new Error(`demo fill failed: ${fill.stderr}`)
   return dbPath
 }
 
 /** Runs `watchfloor serve` on a free port and resolves with its address. */
-export async function serveCache(dbPath: string, extra: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+export async function serveCache(
+  dbPath: string,
+  extra: string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--db', dbPath, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -46,6 +65,7 @@ export async function serveCache(dbPath: string, extra: string[] = []): Promise<
 }
 
 export const test = base.extend<{ host: RunningHost }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
   host: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'watchfloor-e2e-'))
     const dbPath = demoCache(dir, 20_000)

@@ -19,7 +19,13 @@ beforeAll(async () => {
   cleanup = temp.cleanup
   dbPath = join(temp.dir, 'cache.sqlite')
   const db = openStore(dbPath)
-  insertLeads(db, [lead({ id: 1, created_at: Date.parse('2026-03-10T09:00:00Z'), first_response_at: Date.parse('2026-03-10T09:01:00Z') })])
+  insertLeads(db, [
+    lead({
+      id: 1,
+      created_at: Date.parse('2026-03-10T09:00:00Z'),
+      first_response_at: Date.parse('2026-03-10T09:01:00Z'),
+    }),
+  ])
   db.close()
   const staticDir = join(temp.dir, 'renderer')
   mkdirSync(staticDir)
@@ -35,14 +41,18 @@ afterAll(async () => {
 })
 
 /** A raw socket: frames are sent exactly as given, so malformed ones can be tried. */
-async function connect(): Promise<{ ws: WebSocket; next: () => Promise<Record<string, unknown>>; closed: () => boolean }> {
+async function connect(): Promise<{
+  ws: WebSocket
+  next: () => Promise<Record<string, unknown>>
+  closed: () => boolean
+}> {
   const ws = new WebSocket(`${host.url.replace('http', 'ws')}api`)
   const queue: Record<string, unknown>[] = []
   const waiters: ((m: Record<string, unknown>) => void)[] = []
   let isClosed = false
   ws.on('close', () => (isClosed = true))
   ws.on('message', (data) => {
-    const msg = JSON.parse(data.toString()) as Record<string, unknown>
+    const msg = JSON.parse(Buffer.from(data as Buffer).toString('utf8')) as Record<string, unknown>
     const w = waiters.shift()
     if (w) w(msg)
     else queue.push(msg)
@@ -58,7 +68,8 @@ async function connect(): Promise<{ ws: WebSocket; next: () => Promise<Record<st
   }
 }
 
-const call = (id: string, method: unknown, input: unknown) => JSON.stringify({ t: 'q', i: id, m: 'invoke', a: [method, input] })
+const call = (id: string, method: unknown, input: unknown) =>
+  JSON.stringify({ t: 'q', i: id, m: 'invoke', a: [method, input] })
 
 describe('browser host api', () => {
   it('serves the page with a strict CSP and refuses paths outside it', async () => {
@@ -73,7 +84,11 @@ describe('browser host api', () => {
   it('answers a valid call', async () => {
     const { ws, next } = await connect()
     ws.send(call('1', 'app.status', {}))
-    expect(await next()).toMatchObject({ t: 's', i: '1', r: { ok: true, value: { mode: 'live', leadCount: 1 } } })
+    expect(await next()).toMatchObject({
+      t: 's',
+      i: '1',
+      r: { ok: true, value: { mode: 'live', leadCount: 1 } },
+    })
     ws.close()
   })
 
@@ -82,17 +97,33 @@ describe('browser host api', () => {
     ws.send(call('a', 'kpis.leadResponse', { range: { from: 3, to: true } }))
     expect(await next()).toMatchObject({ i: 'a', r: { ok: false, error: { code: 'bad_request' } } })
     ws.send(call('b', 'files.read', { path: '/etc/passwd' }))
-    expect(await next()).toMatchObject({ i: 'b', r: { ok: false, error: { code: 'unknown_method' } } })
+    expect(await next()).toMatchObject({
+      i: 'b',
+      r: { ok: false, error: { code: 'unknown_method' } },
+    })
     ws.send(JSON.stringify({ t: 'q', i: 'c', m: 'eval', a: ['1+1'] }))
-    expect(await next()).toMatchObject({ i: 'c', r: { ok: false, error: { code: 'unknown_method' } } })
+    expect(await next()).toMatchObject({
+      i: 'c',
+      r: { ok: false, error: { code: 'unknown_method' } },
+    })
     ws.send(JSON.stringify({ t: 'q', i: 'd', m: 'invoke', a: 'not-an-array' }))
     expect(await next()).toMatchObject({ i: 'd', r: { ok: false, error: { code: 'bad_request' } } })
     ws.send(call('e', 'app.status', { padding: 'x'.repeat(200 * 1024) }))
-    expect(await next()).toMatchObject({ i: 'e', r: { ok: false, error: { code: 'payload_too_large' } } })
+    expect(await next()).toMatchObject({
+      i: 'e',
+      r: { ok: false, error: { code: 'payload_too_large' } },
+    })
     ws.send('{ this is not json')
     ws.send(Buffer.from([0xff, 0x00, 0x13]))
-    ws.send(call('f', 'kpis.leadResponse', { range: { from: '2026-03-10', to: '2026-03-10', timeZone: 'UTC' } }))
-    expect(await next()).toMatchObject({ i: 'f', r: { ok: true, value: { leads: 1, averageSeconds: 60 } } })
+    ws.send(
+      call('f', 'kpis.leadResponse', {
+        range: { from: '2026-03-10', to: '2026-03-10', timeZone: 'UTC' },
+      }),
+    )
+    expect(await next()).toMatchObject({
+      i: 'f',
+      r: { ok: true, value: { leads: 1, averageSeconds: 60 } },
+    })
     expect(closed()).toBe(false)
     ws.close()
   })
@@ -112,11 +143,17 @@ describe('browser host api', () => {
     const db = openStore(dbPath)
     insertLeads(db, [lead({ id: 2, created_at: Date.parse('2026-03-10T10:00:00Z') })])
     db.close()
-    expect(await next()).toMatchObject({ t: 'q', m: 'event', a: ['data.changed', { tables: ['leads'] }] })
+    expect(await next()).toMatchObject({
+      t: 'q',
+      m: 'event',
+      a: ['data.changed', { tables: ['leads'] }],
+    })
     ws.close()
   })
 
   it('refuses a non-loopback bind without a token', async () => {
-    await expect(startHost({ core, staticDir: '.', port: 0, host: '0.0.0.0' })).rejects.toThrow(/without a token/)
+    await expect(startHost({ core, staticDir: '.', port: 0, host: '0.0.0.0' })).rejects.toThrow(
+      /without a token/,
+    )
   })
 })

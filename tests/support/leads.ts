@@ -21,7 +21,8 @@ export function lead(overrides: Partial<LeadRow> & Pick<LeadRow, 'id' | 'created
 }
 
 export function insertLeads(db: Store, rows: LeadRow[]): void {
-  const insert = db.prepare(`INSERT INTO leads (id, tenant_id, created_at, updated_at, deleted_at, source, city,
+  const insert =
+    db.prepare(`INSERT INTO leads (id, tenant_id, created_at, updated_at, deleted_at, source, city,
     segment, temperature, status, owner, first_response_at, converted_at, deal_value_cents)
     VALUES (@id, @tenant_id, @created_at, @updated_at, @deleted_at, @source, @city, @segment, @temperature,
     @status, @owner, @first_response_at, @converted_at, @deal_value_cents)`)

@@ -13,14 +13,36 @@ beforeAll(() => {
   db = openStore(':memory:')
   insertLeads(db, [
     // 2026-03-10 in UTC: four live leads answered in 60 s, 120 s, 300 s, never.
-    lead({ id: 1, created_at: at('2026-03-10T09:00:00Z'), first_response_at: at('2026-03-10T09:00:00Z') + 60 * S }),
-    lead({ id: 2, created_at: at('2026-03-10T10:00:00Z'), first_response_at: at('2026-03-10T10:00:00Z') + 120 * S }),
-    lead({ id: 3, created_at: at('2026-03-10T11:00:00Z'), first_response_at: at('2026-03-10T11:00:00Z') + 300 * S }),
+    lead({
+      id: 1,
+      created_at: at('2026-03-10T09:00:00Z'),
+      first_response_at: at('2026-03-10T09:00:00Z') + 60 * S,
+    }),
+    lead({
+      id: 2,
+      created_at: at('2026-03-10T10:00:00Z'),
+      first_response_at: at('2026-03-10T10:00:00Z') + 120 * S,
+    }),
+    lead({
+      id: 3,
+      created_at: at('2026-03-10T11:00:00Z'),
+      first_response_at: at('2026-03-10T11:00:00Z') + 300 * S,
+    }),
     lead({ id: 4, created_at: at('2026-03-10T12:00:00Z') }),
     // Deleted: never counted.
-    lead({ id: 5, created_at: at('2026-03-10T13:00:00Z'), deleted_at: at('2026-03-11T00:00:00Z'), first_response_at: at('2026-03-10T13:00:05Z') }),
+    lead({
+      id: 5,
+      created_at: at('2026-03-10T13:00:00Z'),
+      deleted_at: at('2026-03-11T00:00:00Z'),
+      first_response_at: at('2026-03-10T13:00:05Z'),
+    }),
     // 23:59 on March 11 in Detroit is 03:59 UTC on March 12.
-    lead({ id: 6, created_at: at('2026-03-12T03:59:00Z'), first_response_at: at('2026-03-12T03:59:30Z'), updated_at: at('2026-03-12T04:00:00Z') }),
+    lead({
+      id: 6,
+      created_at: at('2026-03-12T03:59:00Z'),
+      first_response_at: at('2026-03-12T03:59:30Z'),
+      updated_at: at('2026-03-12T04:00:00Z'),
+    }),
   ])
   api = createApi({
     db,
@@ -55,14 +77,27 @@ describe('kpis.leadResponse', () => {
     const result = await api('kpis.leadResponse', utc('2025-01-01', '2025-01-31'))
     expect(result).toMatchObject({
       ok: true,
-      value: { leads: 0, responded: 0, underTarget: 0, overTarget: 0, averageSeconds: null, shareUnderTarget: null },
+      value: {
+        leads: 0,
+        responded: 0,
+        underTarget: 0,
+        overTarget: 0,
+        averageSeconds: null,
+        shareUnderTarget: null,
+      },
     })
   })
 
   it('reads days in the requested time zone: 23:59 local belongs to that local day', async () => {
     const detroit = { range: { from: '2026-03-11', to: '2026-03-11', timeZone: 'America/Detroit' } }
-    expect(await api('kpis.leadResponse', detroit)).toMatchObject({ ok: true, value: { leads: 1, averageSeconds: 30 } })
-    expect(await api('kpis.leadResponse', utc('2026-03-11', '2026-03-11'))).toMatchObject({ ok: true, value: { leads: 0 } })
+    expect(await api('kpis.leadResponse', detroit)).toMatchObject({
+      ok: true,
+      value: { leads: 1, averageSeconds: 30 },
+    })
+    expect(await api('kpis.leadResponse', utc('2026-03-11', '2026-03-11'))).toMatchObject({
+      ok: true,
+      value: { leads: 0 },
+    })
   })
 })
 
@@ -70,7 +105,10 @@ describe('trends.leadsPerDay', () => {
   it('counts per local day, zero days included', async () => {
     expect(await api('trends.leadsPerDay', utc('2026-03-09', '2026-03-12'))).toEqual({
       ok: true,
-      value: { days: ['2026-03-09', '2026-03-10', '2026-03-11', '2026-03-12'], leads: [0, 4, 0, 1] },
+      value: {
+        days: ['2026-03-09', '2026-03-10', '2026-03-11', '2026-03-12'],
+        leads: [0, 4, 0, 1],
+      },
     })
     const detroit = { range: { from: '2026-03-10', to: '2026-03-12', timeZone: 'America/Detroit' } }
     expect(await api('trends.leadsPerDay', detroit)).toEqual({
@@ -82,17 +120,36 @@ describe('trends.leadsPerDay', () => {
 
 describe('the api boundary', () => {
   it('answers an unknown method with a typed error', async () => {
-    expect(await api('leads.drop', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } })
+    expect(await api('leads.drop', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method' },
+    })
     expect(await api(42, {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } })
   })
 
   it.each([
     ['a number for the range', { range: 7 }, 'range'],
     ['a missing time zone', { range: { from: '2026-03-01', to: '2026-03-02' } }, 'range.timeZone'],
-    ['an unknown time zone', { range: { from: '2026-03-01', to: '2026-03-02', timeZone: 'Mars/Olympus' } }, 'range.timeZone'],
-    ['a non-date', { range: { from: "'; DROP TABLE leads; --", to: '2026-03-02', timeZone: 'UTC' } }, 'range.from'],
-    ['from after to', { range: { from: '2026-03-05', to: '2026-03-02', timeZone: 'UTC' } }, 'range.to'],
-    ['an extra field', { range: { from: '2026-03-01', to: '2026-03-02', timeZone: 'UTC' }, sql: 'x' }, '(input)'],
+    [
+      'an unknown time zone',
+      { range: { from: '2026-03-01', to: '2026-03-02', timeZone: 'Mars/Olympus' } },
+      'range.timeZone',
+    ],
+    [
+      'a non-date',
+      { range: { from: "'; DROP TABLE leads; --", to: '2026-03-02', timeZone: 'UTC' } },
+      'range.from',
+    ],
+    [
+      'from after to',
+      { range: { from: '2026-03-05', to: '2026-03-02', timeZone: 'UTC' } },
+      'range.to',
+    ],
+    [
+      'an extra field',
+      { range: { from: '2026-03-01', to: '2026-03-02', timeZone: 'UTC' }, sql: 'x' },
+      '(input)',
+    ],
   ])('rejects %s with bad_request naming the field', async (_name, input, path) => {
     const result = await api('kpis.leadResponse', input)
     expect(result.ok).toBe(false)
@@ -104,13 +161,26 @@ describe('the api boundary', () => {
   it('keeps serving after bad calls', async () => {
     await api('kpis.leadResponse', null)
     await api('app.status', 'nonsense')
-    expect(await api('app.status', {})).toMatchObject({ ok: true, value: { mode: 'live', leadCount: 5 } })
+    expect(await api('app.status', {})).toMatchObject({
+      ok: true,
+      value: { mode: 'live', leadCount: 5 },
+    })
     expect(db.prepare('SELECT count(*) AS n FROM leads').get()).toEqual({ n: 6 })
   })
 
   it('refuses a handler defined twice and a method left without one', () => {
-    const status = () => ({ mode: 'live' as const, version: '', dataAsOf: null, leadCount: 0, sources: [] })
-    expect(() => composeHandlers({ 'app.status': status }, { 'app.status': status })).toThrow(/defined twice/)
-    expect(() => composeHandlers({ 'app.status': status })).toThrow(/without a handler: kpis.leadResponse/)
+    const status = () => ({
+      mode: 'live' as const,
+      version: '',
+      dataAsOf: null,
+      leadCount: 0,
+      sources: [],
+    })
+    expect(() => composeHandlers({ 'app.status': status }, { 'app.status': status })).toThrow(
+      /defined twice/,
+    )
+    expect(() => composeHandlers({ 'app.status': status })).toThrow(
+      /without a handler: kpis.leadResponse/,
+    )
   })
 })

@@ -3,7 +3,12 @@
 // the dangerous generic forms cannot come back.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { registerApiIpc, trustedUrlCheck, type IpcEventLike, type IpcMainLike } from '../../main/electron/ipc.ts'
+import {
+  registerApiIpc,
+  trustedUrlCheck,
+  type IpcEventLike,
+  type IpcMainLike,
+} from '../../main/electron/ipc.ts'
 import { IPC_INVOKE } from '../../shared/api/ipc-channels.ts'
 import { methodNames } from '../../shared/api/index.ts'
 
@@ -23,9 +28,17 @@ describe('Electron api IPC', () => {
   it('registers exactly one channel and forwards calls from our page to the core', async () => {
     const { ipc, handlers } = fakeIpcMain()
     const calls: unknown[][] = []
-    registerApiIpc(ipc, async (m, i) => (calls.push([m, i]), { ok: true, value: 'pong' }), trusted)
+    registerApiIpc(
+      ipc,
+      (m, i) => (calls.push([m, i]), Promise.resolve({ ok: true, value: 'pong' })),
+      trusted,
+    )
     expect([...handlers.keys()]).toEqual([IPC_INVOKE])
-    const result = await handlers.get(IPC_INVOKE)!({ senderFrame: { url: `file://${rendererFile}` } }, 'app.status', {})
+    const result = await handlers.get(IPC_INVOKE)!(
+      { senderFrame: { url: `file://${rendererFile}` } },
+      'app.status',
+      {},
+    )
     expect(result).toEqual({ ok: true, value: 'pong' })
     expect(calls).toEqual([['app.status', {}]])
   })
@@ -38,7 +51,11 @@ describe('Electron api IPC', () => {
   ])('refuses calls from %s', async (url) => {
     const { ipc, handlers } = fakeIpcMain()
     let called = false
-    registerApiIpc(ipc, async () => ((called = true), { ok: true, value: null }), trusted)
+    registerApiIpc(
+      ipc,
+      () => ((called = true), Promise.resolve({ ok: true, value: null })),
+      trusted,
+    )
     const result = await handlers.get(IPC_INVOKE)!({ senderFrame: { url } }, 'app.status', {})
     expect(result).toMatchObject({ ok: false, error: { code: 'bad_request' } })
     expect(called).toBe(false)

@@ -24,9 +24,9 @@ const version = (file: string) => {
 
 const tables = (file: string) => {
   const db = openStore(file, { readonly: true })
-  const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
-    (r) => r.name,
-  )
+  const names = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+  ).map((r) => r.name)
   db.close()
   return names
 }
@@ -40,9 +40,21 @@ describe('store migrations', () => {
     expect(version(file)).toBe(latestVersion())
     expect(tables(file)).toEqual(
       expect.arrayContaining([
-        'leads', 'customers', 'projects', 'appointments', 'marketing_channels', 'revenue_targets',
-        'market_segments', 'events', 'sync_state', 'settings', 'filter_presets', 'alert_rules',
-        'alert_state', 'alert_history', 'schema_migrations',
+        'leads',
+        'customers',
+        'projects',
+        'appointments',
+        'marketing_channels',
+        'revenue_targets',
+        'market_segments',
+        'events',
+        'sync_state',
+        'settings',
+        'filter_presets',
+        'alert_rules',
+        'alert_state',
+        'alert_history',
+        'schema_migrations',
       ]),
     )
   })
@@ -74,7 +86,9 @@ describe('store migrations', () => {
     db.prepare("INSERT INTO schema_migrations VALUES (99, 'from-the-future', 'x', 0)").run()
     db.close()
     const before = readFileSync(file)
-    expect(() => openStore(file)).toThrow(/newer Watchfloor \(schema version 99; this build knows up to \d+\)/)
+    expect(() => openStore(file)).toThrow(
+      /newer Watchfloor \(schema version 99; this build knows up to \d+\)/,
+    )
     expect(readFileSync(file).equals(before)).toBe(true)
   })
 
@@ -108,7 +122,9 @@ describe('damaged and unreadable files', () => {
     expect(error).toBeInstanceOf(StoreError)
     const storeError = error as StoreError
     expect(storeError.code).toBe('corrupt')
-    expect(storeError.message).toMatch(/is damaged or is not a Watchfloor database .* moved aside to/)
+    expect(storeError.message).toMatch(
+      /is damaged or is not a Watchfloor database .* moved aside to/,
+    )
     expect(existsSync(file)).toBe(false)
     expect(readFileSync(storeError.movedTo!, 'utf8')).toContain('this is a spreadsheet')
   })
@@ -116,7 +132,12 @@ describe('damaged and unreadable files', () => {
   it('moves a database with damaged pages aside', () => {
     const file = join(dir, 'damaged.sqlite')
     const db = openStore(file)
-    insertLeads(db, Array.from({ length: 3000 }, (_, i) => lead({ id: i + 1, created_at: 1_700_000_000_000 + i })))
+    insertLeads(
+      db,
+      Array.from({ length: 3000 }, (_, i) =>
+        lead({ id: i + 1, created_at: 1_700_000_000_000 + i }),
+      ),
+    )
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()
     const bytes = readFileSync(file)

@@ -2,7 +2,9 @@ import { dataAsOf } from '../../metrics/index.ts'
 import type { Handler } from './types.ts'
 
 const status: Handler<'app.status'> = (_input, ctx) => {
-  const { n } = ctx.db.prepare('SELECT count(*) AS n FROM leads WHERE deleted_at IS NULL').get() as {
+  const { n } = ctx.db
+    .prepare('SELECT count(*) AS n FROM leads WHERE deleted_at IS NULL')
+    .get() as {
     n: number
   }
   return {

@@ -5,7 +5,12 @@ import { openStore } from '../../store/index.ts'
 import { defaultDbPath, ensureParentDir } from '../paths.ts'
 import { progressReporter, redactUrl } from '../progress.ts'
 
-export function demoFill(options: { db?: string; leads: number; seed: number; endAt?: string }): void {
+export function demoFill(options: {
+  db?: string
+  leads: number
+  seed: number
+  endAt?: string
+}): void {
   const dbPath = options.db ?? defaultDbPath()
   ensureParentDir(dbPath)
   const endAt = options.endAt ? Date.parse(options.endAt) : Date.now()
@@ -19,9 +24,13 @@ export function demoFill(options: { db?: string; leads: number; seed: number; en
       )
     }
     const started = Date.now()
-    const counts = fillCache(db, generateDemo({ seed: options.seed, leads: options.leads, endAt }), {
-      onProgress: progressReporter('demo leads'),
-    })
+    const counts = fillCache(
+      db,
+      generateDemo({ seed: options.seed, leads: options.leads, endAt }),
+      {
+        onProgress: progressReporter('demo leads'),
+      },
+    )
     const seconds = (Date.now() - started) / 1000
     process.stdout.write(
       `Filled ${dbPath}: ${counts.leads.toLocaleString('en-US')} leads, ${counts.customers.toLocaleString('en-US')} customers, ` +
@@ -44,7 +53,9 @@ export async function runDemoUpstream(options: {
   const controller = new AbortController()
   process.once('SIGINT', () => controller.abort())
   process.once('SIGTERM', () => controller.abort())
-  process.stderr.write(`demo upstream: Postgres ${redactUrl(options.pg)}, Redis ${redactUrl(options.redis)}\n`)
+  process.stderr.write(
+    `demo upstream: Postgres ${redactUrl(options.pg)}, Redis ${redactUrl(options.redis)}\n`,
+  )
   await demoUpstream({
     pgUrl: options.pg,
     redisUrl: options.redis,

@@ -35,7 +35,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(token ? { token } : {}),
     log,
   })
-  process.stdout.write(`Watchfloor is serving ${dbPath}\n  open ${host.url}${token ? '?token=…' : ''}\n`)
+  process.stdout.write(
+    `Watchfloor is serving ${dbPath}\n  open ${host.url}${token ? '?token=…' : ''}\n`,
+  )
   const stop = () => {
     void host
       .close()

@@ -6,12 +6,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 // @ts-expect-error: plain ES module shared with `npm start`, no types
-import { findElectronBinary } from '../../../bin/start.mjs'
+import { findElectronBinary } from '../../../bin/electron-binary.mjs'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const binary = (findElectronBinary as () => string | null)()
 
-test.skip(!binary, 'SKIPPED: no Electron binary in node_modules/electron (it cannot be downloaded here); the renderer is covered end to end through the browser host instead.')
+test.skip(
+  !binary,
+  'SKIPPED: no Electron binary in node_modules/electron (it cannot be downloaded here); the renderer is covered end to end through the browser host instead.',
+)
 
 test('the app window opens on demo data, isolated and sandboxed', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'watchfloor-electron-'))
@@ -24,10 +27,18 @@ test('the app window opens on demo data, isolated and sandboxed', async () => {
     const window = await app.firstWindow()
     await window.locator('[data-state="ready"]').waitFor({ timeout: 120_000 })
     await expect(window.getByTestId('kpi-over-target')).toBeVisible()
-    expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
-    expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')
+    expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe(
+      'undefined',
+    )
+    expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe(
+      'undefined',
+    )
     expect(
-      await window.evaluate(() => Object.keys((globalThis as unknown as { watchfloor: { methods: object } }).watchfloor.methods)),
+      await window.evaluate(() =>
+        Object.keys(
+          (globalThis as unknown as { watchfloor: { methods: object } }).watchfloor.methods,
+        ),
+      ),
     ).toEqual(['app.status', 'kpis.leadResponse', 'trends.leadsPerDay'])
   } finally {
     await app.close()
