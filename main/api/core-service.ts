@@ -1,7 +1,12 @@
 import type { EventName, EventPayload, SourceStatus } from '../../shared/api/index.ts'
 import { fillCache } from '../demo/fill-cache.ts'
 import { generateDemo } from '../demo/generator.ts'
-import { getSetting, openStoreRecovering, type Store } from '../store/index.ts'
+import {
+  getSetting,
+  openStoreRecovering,
+  requestIntegrityCheck,
+  type Store,
+} from '../store/index.ts'
 import { createApi, type Dispatch } from './index.ts'
 
 export interface CoreConfig {
@@ -68,6 +73,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
       sources: () => (isDemo() ? [demoSource] : []),
     },
     hooks.log,
+    () => requestIntegrityCheck(config.dbPath),
   )
   let lastVersion = db.pragma('data_version', { simple: true }) as number
   const timer = setInterval(() => {

@@ -21,6 +21,7 @@ export function createDispatcher(
   handlers: HandlerMap,
   ctx: CoreContext,
   log: (line: string) => void = () => {},
+  onDamagedCache: () => void = () => {},
 ): Dispatch {
   return async (method, input) => {
     if (!isMethod(method)) {
@@ -52,6 +53,18 @@ export function createDispatcher(
       return { ok: true, value: await handler(parsed.data, ctx) }
     } catch (error) {
       log(`api ${method} failed: ${(error as Error).stack ?? String(error)}`)
+      const code = (error as { code?: unknown }).code
+      if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+        onDamagedCache()
+        return {
+          ok: false,
+          error: {
+            code: 'internal',
+            message:
+              'The cache is damaged. Restart Watchfloor: it moves the damaged file aside and rebuilds the cache.',
+          },
+        }
+      }
       return {
         ok: false,
         error: { code: 'internal', message: `${method} failed: ${(error as Error).message}` },

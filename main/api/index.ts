@@ -10,6 +10,15 @@ export type { Dispatch } from './dispatch.ts'
 export { composeHandlers } from './compose.ts'
 
 /** The whole api served by the core, over the given context. */
-export function createApi(ctx: CoreContext, log?: (line: string) => void): Dispatch {
-  return createDispatcher(composeHandlers(appHandlers, kpiHandlers, trendHandlers), ctx, log)
+export function createApi(
+  ctx: CoreContext,
+  log?: (line: string) => void,
+  onDamagedCache?: () => void,
+): Dispatch {
+  return createDispatcher(
+    composeHandlers(appHandlers, kpiHandlers, trendHandlers),
+    ctx,
+    log,
+    onDamagedCache,
+  )
 }

@@ -86,6 +86,18 @@ program
   .option('--db <file>', 'SQLite cache file')
   .action(status)
 
+program.addHelpText(
+  'after',
+  `
+Every command:
+  watchfloor serve [--port P] [--db FILE]        dashboards for browsers and wall screens
+  watchfloor demo fill --db FILE --leads N      an empty cache filled with generated ops data
+  watchfloor demo upstream --pg URL --redis URL --leads N --rate R
+                                                 a live demo upstream in Postgres and Redis
+  watchfloor status [--db FILE]                  the cache's status as JSON
+`,
+)
+
 program.addOption(new Option('--debug', 'print stack traces').env('WATCHFLOOR_DEBUG').hideHelp())
 
 try {

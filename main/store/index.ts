@@ -1,4 +1,10 @@
-export { openStore, openStoreRecovering, type Store, type OpenStoreOptions } from './open-store.ts'
+export {
+  openStore,
+  openStoreRecovering,
+  requestIntegrityCheck,
+  type Store,
+  type OpenStoreOptions,
+} from './open-store.ts'
 export { StoreError, type StoreErrorCode } from './errors.ts'
 export { migrate, latestVersion } from './migrate.ts'
 export { setSetting, getSetting } from './settings.ts'

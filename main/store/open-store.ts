@@ -1,4 +1,4 @@
-import { existsSync, renameSync } from 'node:fs'
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { StoreError } from './errors.ts'
 import { migrate } from './migrate.ts'
@@ -10,7 +10,16 @@ export interface OpenStoreOptions {
   /** Stop migrating at this version (tests build files at earlier versions). */
   readonly migrateUpTo?: number
   readonly clock?: () => Date
+  /**
+   * `quick` runs SQLite's quick_check, which reads every page: about 2 s on a
+   * million-lead cache. By default it runs only on files under 64 MiB; larger
+   * files get the header and schema check, and damage found later by a query
+   * is reported by the api as `the cache is damaged` (see dispatch.ts).
+   */
+  readonly integrityCheck?: 'quick' | 'header' | 'auto'
 }
+
+const QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 
 export type Store = Database.Database
 
@@ -22,6 +31,17 @@ function errorCode(error: unknown): string | undefined {
     : undefined
 }
 
+const checkMarker = (path: string) => `${path}.check`
+
+/**
+ * Asks the next open of this cache to run the full quick_check, whatever the
+ * file's size: a query has met a damaged page, so the next start moves the
+ * file aside and rebuilds instead of failing query after query.
+ */
+export function requestIntegrityCheck(path: string): void {
+  if (path !== ':memory:') writeFileSync(checkMarker(path), new Date().toISOString())
+}
+
 /**
  * Moves a damaged cache and its WAL files aside under a dated name, so that
  * nothing is overwritten and a person can still inspect or recover it.
@@ -29,7 +49,7 @@ function errorCode(error: unknown): string | undefined {
 function moveAside(path: string, now: Date): string {
   const target = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`
   renameSync(path, target)
-  for (const suffix of ['-wal', '-shm']) {
+  for (const suffix of ['-wal', '-shm', '.check']) {
     if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix)
   }
   return target
@@ -64,15 +84,23 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
-    if (path !== ':memory:') {
-      const check = db.pragma('quick_check(1)', { simple: true })
-      if (check !== 'ok') {
-        const err = new Error(`integrity check failed: ${String(check)}`) as Error & {
+    const fileBytes = path === ':memory:' ? 0 : statSync(path).size
+    const check = options.integrityCheck ?? 'auto'
+    const requested = path !== ':memory:' && existsSync(checkMarker(path))
+    if (
+      check === 'quick' ||
+      requested ||
+      (check === 'auto' && fileBytes > 0 && fileBytes <= QUICK_CHECK_MAX_BYTES)
+    ) {
+      const result = db.pragma('quick_check(1)', { simple: true })
+      if (result !== 'ok') {
+        const err = new Error(`integrity check failed: ${String(result)}`) as Error & {
           code: string
         }
         err.code = 'SQLITE_CORRUPT'
         throw err
       }
+      if (requested) rmSync(checkMarker(path), { force: true })
     }
   } catch (error) {
     db.close()

@@ -5,6 +5,7 @@ import {
   latestVersion,
   openStore,
   openStoreRecovering,
+  requestIntegrityCheck,
   StoreError,
 } from '../../main/store/index.ts'
 import { insertLeads, lead } from '../support/leads.ts'
@@ -144,8 +145,30 @@ describe('damaged and unreadable files', () => {
     // Overwrite the middle pages (past the header and schema page) with noise.
     for (let i = 8192; i < bytes.length - 4096; i += 1) bytes[i] = (i * 7919) & 0xff
     writeFileSync(file, bytes)
-    expect(() => openStore(file)).toThrow(StoreError)
+    expect(() => openStore(file, { integrityCheck: 'quick' })).toThrow(StoreError)
     expect(readdirSync(dir).some((f) => f.startsWith('damaged.sqlite.corrupt-'))).toBe(true)
+  })
+
+  it('checks a large file fully on the next open once a query has met damage', () => {
+    const file = join(dir, 'big.sqlite')
+    const db = openStore(file)
+    insertLeads(
+      db,
+      Array.from({ length: 3000 }, (_, i) =>
+        lead({ id: i + 1, created_at: 1_700_000_000_000 + i }),
+      ),
+    )
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+    const bytes = readFileSync(file)
+    for (let i = bytes.length - 8 * 4096; i < bytes.length - 4096; i += 1) bytes[i] = (i * 7919) & 0xff
+    writeFileSync(file, bytes)
+    // Large files skip the page-by-page check at open ("header" stands in for that here)…
+    openStore(file, { integrityCheck: 'header' }).close()
+    // …until the api reports damage, which asks the next open for the full check.
+    requestIntegrityCheck(file)
+    expect(() => openStore(file, { integrityCheck: 'header' })).toThrow(/moved aside/)
+    expect(existsSync(`${file}.check`)).toBe(false)
   })
 
   it('recovers by starting a fresh cache and saying so', () => {

@@ -34,6 +34,15 @@ export async function serve(options: ServeOptions): Promise<void> {
     host: options.host,
     ...(token ? { token } : {}),
     log,
+  }).catch(async (error: unknown) => {
+    await core.close()
+    const code = (error as { code?: string }).code
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `port ${options.port} on ${options.host} is already in use; pass another --port (0 picks a free one)`,
+      )
+    }
+    throw error
   })
   process.stdout.write(
     `Watchfloor is serving ${dbPath}\n  open ${host.url}${token ? '?token=…' : ''}\n`,
