@@ -1,6 +1,9 @@
 import opsMirror from './001-ops-mirror.ts'
 import appState from './002-app-state.ts'
 import leadIndexes from './003-lead-indexes.ts'
+import syncState from './004-sync-state.ts'
+import metricRollups from './005-metric-rollups.ts'
+import streamState from './006-stream-state.ts'
 
 export interface Migration {
   readonly version: number
@@ -16,4 +19,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'ops-mirror', sql: opsMirror },
   { version: 2, name: 'app-state', sql: appState },
   { version: 3, name: 'lead-indexes', sql: leadIndexes },
+  { version: 4, name: 'sync-state', sql: syncState },
+  { version: 5, name: 'metric-rollups', sql: metricRollups },
+  { version: 6, name: 'stream-state', sql: streamState },
 ]
