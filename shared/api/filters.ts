@@ -28,3 +28,170 @@ export const dateRangeSchema = z
     path: ['to'],
   })
 export type DateRange = z.infer<typeof dateRangeSchema>
+
+// ---- Global filters ------------------------------------------------------------
+//
+// One filter set drives every KPI of a dashboard: a date range (a preset read
+// against the core's clock in the viewer's time zone, or a custom range of
+// local days) and multi-select lists on the lead's dimensions. Values within a
+// field are OR-ed (`source in (…)`), fields are AND-ed. The object is strict,
+// so a field outside this whitelist is refused by name, and the only operator
+// is set membership: the SQL compiler (main/metrics/filter-sql.ts) walks
+// FILTER_FIELDS, never the caller's keys.
+
+export const RANGE_PRESETS = [
+  'today',
+  'yesterday',
+  'last7',
+  'last30',
+  'last90',
+  'mtd',
+  'qtd',
+  'ytd',
+] as const
+export type RangePreset = (typeof RANGE_PRESETS)[number]
+
+export const TEMPERATURES = ['hot', 'warm', 'cold'] as const
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'] as const
+
+/** The dimensions a filter may name, in their serialised order. */
+export const FILTER_FIELDS = [
+  'source',
+  'segment',
+  'city',
+  'temperature',
+  'status',
+  'owner',
+] as const
+export type FilterField = (typeof FILTER_FIELDS)[number]
+
+const presetRangeSchema = z.object({ preset: z.enum(RANGE_PRESETS), timeZone }).strict()
+const customRangeSchema = z
+  .object({ preset: z.literal('custom'), from: isoDay, to: isoDay, timeZone })
+  .strict()
+  .refine((r) => r.from <= r.to, { message: '"from" must not be after "to"', path: ['to'] })
+  .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= 20 * 366 * 86_400_000, {
+    message: 'the range may span at most 20 years',
+    path: ['to'],
+  })
+export const rangeFilterSchema = z.discriminatedUnion('preset', [
+  presetRangeSchema,
+  customRangeSchema,
+])
+export type RangeFilter = z.infer<typeof rangeFilterSchema>
+
+const label = z.string().min(1).max(200)
+const values = <T extends z.ZodType>(item: T) => z.array(item).max(100).optional()
+
+export const filtersSchema = z
+  .object({
+    range: rangeFilterSchema,
+    source: values(label),
+    segment: values(label),
+    city: values(label),
+    temperature: values(z.enum(TEMPERATURES)),
+    status: values(z.enum(LEAD_STATUSES)),
+    owner: values(label),
+  })
+  .strict()
+export type Filters = z.infer<typeof filtersSchema>
+
+// ---- A compact, URL-safe form: `r-last30~z-America.2FDetroit~source-Nextdoor_Google.20LSA`
+//
+// Only RFC 3986 unreserved characters are emitted, so the string survives a
+// query string, a path segment and URLSearchParams untouched. `~` separates
+// fields, the first `-` separates a field's code from its values, `_` separates
+// values, and `.HH` escapes every byte of a value's UTF-8 form that is not
+// [A-Za-z0-9]. Empty lists keep their field (`city-`), so the round trip is
+// exact for every value the schema accepts.
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+function escapeValue(value: string): string {
+  let out = ''
+  for (const byte of encoder.encode(value)) {
+    const c = String.fromCharCode(byte)
+    out += /[A-Za-z0-9]/.test(c) ? c : `.${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
+}
+
+function unescapeValue(text: string): string {
+  if (!/^(?:[A-Za-z0-9]|\.[0-9A-F]{2})*$/.test(text)) throw new Error(`bad escape in "${text}"`)
+  const bytes: number[] = []
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '.') {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16))
+      i += 2
+    } else bytes.push(text.charCodeAt(i))
+  }
+  return decoder.decode(new Uint8Array(bytes))
+}
+
+/** Serialises a valid filter set to its compact URL-safe string. */
+export function serializeFilters(filters: Filters): string {
+  const { range } = filters
+  const parts = [
+    range.preset === 'custom'
+      ? `r-${range.from.replaceAll('-', '')}_${range.to.replaceAll('-', '')}`
+      : `r-${range.preset}`,
+    `z-${escapeValue(range.timeZone)}`,
+  ]
+  for (const field of FILTER_FIELDS) {
+    const list = filters[field] as readonly string[] | undefined
+    if (list !== undefined) parts.push(`${field}-${list.map(escapeValue).join('_')}`)
+  }
+  return parts.join('~')
+}
+
+export type ParseFiltersResult =
+  | { ok: true; filters: Filters }
+  | { ok: false; issues: { path: string; message: string }[] }
+
+/**
+ * Reads a string made by serializeFilters. Field codes outside the whitelist,
+ * bad escapes and values the schema refuses come back as issues naming the
+ * field, never as an exception.
+ */
+export function parseFilters(text: string): ParseFiltersResult {
+  const raw: Record<string, unknown> = {}
+  const issues: { path: string; message: string }[] = []
+  let range: Record<string, string> = {}
+  for (const part of text.split('~')) {
+    const dash = part.indexOf('-')
+    const code = dash < 0 ? part : part.slice(0, dash)
+    const body = dash < 0 ? '' : part.slice(dash + 1)
+    try {
+      if (code === 'r') {
+        const custom = /^(\d{4})(\d{2})(\d{2})_(\d{4})(\d{2})(\d{2})$/.exec(body)
+        range = custom
+          ? {
+              ...range,
+              preset: 'custom',
+              from: `${custom[1]}-${custom[2]}-${custom[3]}`,
+              to: `${custom[4]}-${custom[5]}-${custom[6]}`,
+            }
+          : { ...range, preset: body }
+      } else if (code === 'z') {
+        range = { ...range, timeZone: unescapeValue(body) }
+      } else if ((FILTER_FIELDS as readonly string[]).includes(code) && !(code in raw)) {
+        raw[code] = body === '' ? [] : body.split('_').map(unescapeValue)
+      } else {
+        issues.push({ path: code || '(empty)', message: 'unknown or repeated filter field' })
+      }
+    } catch (error) {
+      issues.push({ path: code, message: (error as Error).message })
+    }
+  }
+  if (issues.length > 0) return { ok: false, issues }
+  const parsed = filtersSchema.safeParse({ ...raw, range })
+  if (parsed.success) return { ok: true, filters: parsed.data }
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join('.') || '(input)',
+      message: i.message,
+    })),
+  }
+}

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { DashboardPage } from './dashboard-page.ts'
-import { expect, test } from './host-fixture.ts'
+import { demoCache, expect, serveCache, test } from './host-fixture.ts'
 
 const DAY = 86_400_000
 
@@ -124,17 +127,48 @@ test('the first dashboard shows exactly what SQL says, follows the date range an
   expect(problems).toEqual([])
 })
 
-test('bad filter values typed into the page get a clear error, and the page recovers', async ({
+test('a from date after the to date pulls the range along instead of asking for nonsense', async ({
   page,
   host,
 }) => {
   const dashboard = new DashboardPage(page)
   await dashboard.open(host.url)
+  await dashboard.setRange('2026-10-01', '2026-10-10')
   await dashboard.from.fill('2026-10-20')
-  await dashboard.to.fill('2026-10-01')
-  await expect(dashboard.errorBanner).toBeVisible()
-  await dashboard.setRange('2026-10-01', '2026-10-20')
+  await dashboard.ready.waitFor()
+  await expect(dashboard.to).toHaveValue('2026-10-20')
   await expect(dashboard.errorBanner).toHaveCount(0)
-  const expected = sqlLeadResponse(host.dbPath, '2026-10-01', '2026-10-20')
+  const expected = sqlLeadResponse(host.dbPath, '2026-10-20', '2026-10-20')
   expect(Number(await dashboard.overTarget.getAttribute('data-value'))).toBe(expected.over)
+})
+
+test('a wall screen keeps its numbers when the host goes away, and recovers when it is back', async ({
+  page,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'watchfloor-e2e-'))
+  const dbPath = demoCache(dir, 5_000)
+  const first = await serveCache(dbPath, ['--no-demo'])
+  const port = new URL(first.url).port
+  try {
+    const dashboard = new DashboardPage(page)
+    await dashboard.open(first.url)
+    const before = await dashboard.kpiValues()
+    first.child.kill('SIGKILL')
+    await new Promise((resolve) => first.child.once('exit', resolve))
+    // Asking for new numbers while the host is down: a visible error, the old numbers stay.
+    await page.getByTestId('preset-7d').click()
+    await expect(dashboard.errorBanner).toBeVisible()
+    const second = await serveCache(dbPath, ['--no-demo', '--port', port])
+    try {
+      await page.getByTestId('preset-30d').click()
+      await dashboard.ready.waitFor()
+      await expect(dashboard.errorBanner).toHaveCount(0)
+      expect(await dashboard.kpiValues()).toEqual(before)
+    } finally {
+      second.child.kill('SIGTERM')
+      await new Promise((resolve) => second.child.once('exit', resolve))
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

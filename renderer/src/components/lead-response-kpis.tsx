@@ -44,10 +44,9 @@ export function LeadResponseKpis({ kpi }: { kpi: LeadResponseKpi | null }) {
         context={kpi === null || empty ? '\u00a0' : `${formatInteger(kpi.underTarget)} of ${leads}`}
       >
         <div className="meter" aria-hidden="true">
-          <span
-            className="meter-fill"
-            style={{ width: `${Math.round((share ?? 0) * 1000) / 10}%` }}
-          />
+          {share !== null && (
+            <span className="meter-fill" style={{ width: `${Math.round(share * 1000) / 10}%` }} />
+          )}
         </div>
       </KpiCard>
       <KpiCard

@@ -30,9 +30,26 @@ function themeColors() {
   }
 }
 
+const DAY_MS = 86_400_000
+const HALF_DAY_MS = DAY_MS / 2
+
+/**
+ * The axis spans exactly the days received, half a day either side. Left to itself Plotly sizes
+ * bars by the closest pair of points, so a series with gaps would get bars weeks wide.
+ */
+function dayAxisRange(days: readonly string[]): [string, string] | undefined {
+  const first = days[0]
+  const last = days[days.length - 1]
+  if (first === undefined || last === undefined) return undefined
+  const shift = (day: string, ms: number): string =>
+    new Date(Date.parse(`${day}T00:00:00Z`) + ms).toISOString().slice(0, 19).replace('T', ' ')
+  return [shift(first, -HALF_DAY_MS), shift(last, HALF_DAY_MS)]
+}
+
 function chartLayout(series: DailyLeads): PlotLayout {
   const c = themeColors()
   const empty = series.days.length === 0 || series.leads.every((n) => n === 0)
+  const xRange = dayAxisRange(series.days)
   return {
     autosize: true,
     margin: { l: 52, r: 16, t: 12, b: 44 },
@@ -49,7 +66,8 @@ function chartLayout(series: DailyLeads): PlotLayout {
     },
     xaxis: {
       type: 'date',
-      visible: series.days.length > 0,
+      visible: xRange !== undefined,
+      ...(xRange === undefined ? {} : { range: xRange, autorange: false }),
       gridcolor: c.grid,
       linecolor: c.grid,
       tickcolor: c.grid,
@@ -125,6 +143,8 @@ export function LeadsPerDayChart({ series, theme, onRendered, onError }: LeadsPe
             x: series.days,
             y: series.leads,
             marker: { color: bar },
+            // One day wide (in ms on a date axis), less the gap, whatever the spacing of points.
+            width: DAY_MS * 0.8,
             hovertemplate: '<b>%{y:,}</b> leads<extra></extra>',
           },
         ],

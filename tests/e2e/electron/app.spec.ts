@@ -11,10 +11,11 @@ import { findElectronBinary } from '../../../bin/electron-binary.mjs'
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const binary = (findElectronBinary as () => string | null)()
 
-test.skip(
-  !binary,
-  'SKIPPED: no Electron binary in node_modules/electron (it cannot be downloaded here); the renderer is covered end to end through the browser host instead.',
-)
+const skipReason =
+  'SKIPPED: no Electron binary in node_modules/electron (it cannot be downloaded here); ' +
+  'the renderer is covered end to end through the browser host instead.'
+if (!binary) console.log(`Electron end-to-end tests ${skipReason}`)
+test.skip(!binary, skipReason)
 
 test('the app window opens on demo data, isolated and sandboxed', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'watchfloor-electron-'))

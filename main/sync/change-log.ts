@@ -1,0 +1,213 @@
+// The upstream change log (DESIGN.md, "Sync", Postgres): triggers on the
+// manifest's tables append `(xid8, table, key, op)` rows, and a pull reads the
+// entries below the snapshot's xmin horizon, where every writer has ended, so
+// the set it reads is final. No replication slot is ever created: slots pin
+// the WAL, and a thousand laptops must not.
+import { Pool, escapeIdentifier, escapeLiteral } from 'pg'
+import type { ClientBase } from 'pg'
+import { qualified, type SyncManifest } from './manifest.ts'
+
+export const CHANGE_LOG_TABLE = 'watchfloor_change_log'
+export const CHANGE_LOG_META_TABLE = 'watchfloor_change_log_meta'
+export const CHANGE_LOG_FUNCTION = 'watchfloor_log_change'
+export const CHANGE_LOG_TRIGGER = 'watchfloor_change_log_trigger'
+/** The LISTEN channel; the payload is `schema.table`. */
+export const CHANGE_CHANNEL = 'watchfloor_changes'
+
+type Pg = Pool | ClientBase
+
+/**
+ * Creates (idempotently) the change log, its meta row and the row triggers
+ * on every manifest table. The meta row's `epoch` is new on each fresh
+ * install, so a client whose cursor belongs to an earlier install (entries
+ * lost while it was uninstalled) notices and re-snapshots.
+ *
+ * CREATE TRIGGER takes a SHARE ROW EXCLUSIVE lock, which waits for every
+ * transaction that has written to the table; so no write can slip in before
+ * the trigger exists and still commit unlogged after the install.
+ */
+export async function installChangeLog(
+  pg: Pg,
+  schema: string,
+  manifest: SyncManifest,
+): Promise<void> {
+  const log = qualified(schema, CHANGE_LOG_TABLE)
+  const meta = qualified(schema, CHANGE_LOG_META_TABLE)
+  const fn = qualified(schema, CHANGE_LOG_FUNCTION)
+  const statements = [
+    `create table if not exists ${log} (
+       xid xid8 not null default pg_current_xact_id(),
+       table_name text not null,
+       key text not null,
+       op char(1) not null,
+       at timestamptz not null default now()
+     )`,
+    `create index if not exists ${escapeIdentifier(`${CHANGE_LOG_TABLE}_xid_idx`)} on ${log} (xid)`,
+    `create index if not exists ${escapeIdentifier(`${CHANGE_LOG_TABLE}_table_xid_idx`)} on ${log} (table_name, xid)`,
+    // pruned_through: every entry with xid <= it may be gone; a cursor at or
+    // below it cannot be replayed exactly.
+    `create table if not exists ${meta} (
+       singleton boolean primary key default true check (singleton),
+       epoch text not null default gen_random_uuid()::text,
+       installed_at timestamptz not null default now(),
+       pruned_through xid8 not null default '0'
+     )`,
+    `insert into ${meta} default values on conflict do nothing`,
+    // One function for every table: the key column is the trigger argument.
+    // to_jsonb reads it whatever its type. The notification is deduplicated
+    // by Postgres per transaction, so a bulk update sends one.
+    `create or replace function ${fn}() returns trigger language plpgsql as $fn$
+     declare
+       new_key text;
+       old_key text;
+     begin
+       if tg_op <> 'DELETE' then new_key := to_jsonb(new) ->> tg_argv[0]; end if;
+       if tg_op <> 'INSERT' then old_key := to_jsonb(old) ->> tg_argv[0]; end if;
+       if old_key is not null and old_key is distinct from new_key then
+         insert into ${log} (table_name, key, op) values (tg_table_name, old_key, 'D');
+       end if;
+       if new_key is not null then
+         insert into ${log} (table_name, key, op) values (tg_table_name, new_key, left(tg_op, 1));
+       end if;
+       perform pg_notify(${escapeLiteral(CHANGE_CHANNEL)}, tg_table_schema || '.' || tg_table_name);
+       return null;
+     end
+     $fn$`,
+  ]
+  for (const table of manifest.tables) {
+    const t = qualified(schema, table.upstream)
+    statements.push(
+      `drop trigger if exists ${escapeIdentifier(CHANGE_LOG_TRIGGER)} on ${t}`,
+      `create trigger ${escapeIdentifier(CHANGE_LOG_TRIGGER)}
+         after insert or update or delete on ${t}
+         for each row execute function ${fn}(${escapeLiteral(table.key)})`,
+    )
+  }
+  await inOneTransaction(pg, statements)
+}
+
+/** Removes the triggers, the function, the log and its meta row. */
+export async function uninstallChangeLog(
+  pg: Pg,
+  schema: string,
+  manifest: SyncManifest,
+): Promise<void> {
+  const statements: string[] = []
+  for (const table of manifest.tables) {
+    statements.push(
+      `do $do$ begin
+         if to_regclass(${escapeLiteral(qualified(schema, table.upstream))}) is not null then
+           execute ${escapeLiteral(`drop trigger if exists ${escapeIdentifier(CHANGE_LOG_TRIGGER)} on ${qualified(schema, table.upstream)}`)};
+         end if;
+       end $do$`,
+    )
+  }
+  statements.push(
+    `drop function if exists ${qualified(schema, CHANGE_LOG_FUNCTION)}() cascade`,
+    `drop table if exists ${qualified(schema, CHANGE_LOG_TABLE)}`,
+    `drop table if exists ${qualified(schema, CHANGE_LOG_META_TABLE)}`,
+  )
+  await inOneTransaction(pg, statements)
+}
+
+/**
+ * Deletes entries older than `olderThanMs` and raises `pruned_through` to
+ * the newest deleted xid, so a client whose cursor is at or below it knows
+ * it missed entries. Entries of one transaction share `at` (now() is the
+ * transaction's start), so they are deleted together.
+ */
+export async function pruneChangeLog(
+  pg: Pg,
+  schema: string,
+  olderThanMs: number,
+): Promise<{ deleted: number; prunedThrough: string }> {
+  const log = qualified(schema, CHANGE_LOG_TABLE)
+  const meta = qualified(schema, CHANGE_LOG_META_TABLE)
+  const { rows } = await pg.query<{ deleted: string; pruned_through: string }>(
+    `with gone as (
+       delete from ${log} where at < now() - make_interval(secs => $1::double precision / 1000)
+       returning xid
+     ), raised as (
+       update ${meta} set pruned_through = greatest(pruned_through, (select max(xid) from gone))
+       where exists (select 1 from gone)
+       returning pruned_through
+     )
+     select (select count(*) from gone)::text as deleted,
+            coalesce((select pruned_through from raised), (select pruned_through from ${meta}))::text
+              as pruned_through`,
+    [olderThanMs],
+  )
+  const row = rows[0]
+  return { deleted: Number(row?.deleted ?? 0), prunedThrough: row?.pruned_through ?? '0' }
+}
+
+export interface ChangeLogInfo {
+  /** Null when no change log is installed in the schema. */
+  readonly epoch: string | null
+  readonly prunedThrough: string
+  /** Upstream tables that carry the trigger. */
+  readonly triggered: ReadonlySet<string>
+}
+
+/** Whether the change log is installed, and on which tables. */
+export async function changeLogInfo(pg: Pg, schema: string): Promise<ChangeLogInfo> {
+  const meta = qualified(schema, CHANGE_LOG_META_TABLE)
+  const exists = await pg.query<{ ok: boolean }>(
+    `select to_regclass($1) is not null and to_regclass($2) is not null as ok`,
+    [meta, qualified(schema, CHANGE_LOG_TABLE)],
+  )
+  if (!exists.rows[0]?.ok) return { epoch: null, prunedThrough: '0', triggered: new Set() }
+  const info = await pg.query<{ epoch: string; pruned_through: string }>(
+    `select epoch, pruned_through::text from ${meta}`,
+  )
+  const triggers = await pg.query<{ table_name: string }>(
+    `select c.relname::text as table_name
+     from pg_trigger t join pg_class c on c.oid = t.tgrelid
+     join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = $1 and t.tgname = $2 and t.tgenabled <> 'D'`,
+    [schema, CHANGE_LOG_TRIGGER],
+  )
+  return {
+    epoch: info.rows[0]?.epoch ?? null,
+    prunedThrough: info.rows[0]?.pruned_through ?? '0',
+    triggered: new Set(triggers.rows.map((r) => r.table_name)),
+  }
+}
+
+/**
+ * The horizon: the xmin of a fresh snapshot. Every transaction with a
+ * smaller xid has committed or aborted, so log entries below it are final.
+ */
+export async function currentHorizon(pg: Pg): Promise<string> {
+  const { rows } = await pg.query<{ h: string }>(
+    'select pg_snapshot_xmin(pg_current_snapshot())::text as h',
+  )
+  const h = rows[0]?.h
+  if (!h) throw new Error('Postgres returned no snapshot horizon')
+  return h
+}
+
+/** xid8 values as text compare numerically (they are unsigned 64-bit integers). */
+export function compareXid(a: string, b: string): number {
+  const x = BigInt(a)
+  const y = BigInt(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+async function inOneTransaction(pg: Pg, statements: readonly string[]): Promise<void> {
+  // A pool would run each statement on any connection: take one for the transaction.
+  const client = pg instanceof Pool ? await pg.connect() : null
+  const target: Pg = client ?? pg
+  try {
+    await target.query('begin')
+    try {
+      for (const sql of statements) await target.query(sql)
+      await target.query('commit')
+    } catch (error) {
+      await target.query('rollback').catch(() => undefined)
+      throw error
+    }
+  } finally {
+    client?.release()
+  }
+}

@@ -1,0 +1,406 @@
+// The Redis side of sync (DESIGN.md, "Sync", Redis): the ops event stream
+// read with XREAD from the position stored in SQLite, gap detection against
+// XINFO STREAM, and the live-only alert channel.
+import type Database from 'better-sqlite3'
+import type { SourceStatus } from '../../../shared/api/index.ts'
+import {
+  createRedisClient,
+  describeTarget,
+  explainRedisError,
+  type FailureKind,
+  type RedisClient,
+  type RedisTarget,
+} from './connection.ts'
+import { detectGap, parseStreamInfo, type StreamInfo } from './gap-detection.ts'
+import { readMetricSnapshots, type SnapshotResult } from './metric-snapshots.ts'
+import {
+  backoffDelay,
+  createSourceStateReporter,
+  type BackoffOptions,
+  type SourceCondition,
+} from './source-state.ts'
+import {
+  MAX_FIELD_BYTES,
+  STREAM_TABLES,
+  parseStreamEntry,
+  upstreamAlertSchema,
+  type StreamEvent,
+  type UpstreamAlert,
+} from './stream-events.ts'
+import {
+  lastReportedDeletion,
+  openStreamGaps,
+  readStreamPosition,
+  recordStreamError,
+  recordStreamGap,
+  storeStreamBatch,
+  storeUpstreamAlert,
+  type AlertOrigin,
+  type StreamGap,
+} from './stream-store.ts'
+
+export interface RedisSyncOptions {
+  readonly db: Database.Database
+  readonly redis: RedisTarget
+  readonly tenant: string
+  /** Default `ops:{tenant}:events`. */
+  readonly streamKey?: string
+  /** Default `ops:{tenant}:alerts`. */
+  readonly alertChannel?: string
+  /** Wake-up after each stored batch: these tables changed upstream (a hint, not the truth). */
+  readonly onChange?: (tables: readonly string[]) => void
+  /** Entries were lost before we read them: re-pull `gap.tables`, then resolveStreamGap(db, gap.id). */
+  readonly onGap?: (gap: StreamGap) => void
+  /** A new upstream alert (already stored in upstream_alerts, once per id). */
+  readonly onAlert?: (alert: UpstreamAlert, origin: AlertOrigin) => void
+  /** Each change of the source's state. */
+  readonly onStatus?: (status: SourceStatus) => void
+  readonly log: (line: string) => void
+  /** Name shown in the status footer (default "Redis"). */
+  readonly name?: string
+  /** Tables a gap may hide changes to (default every table the stream announces). */
+  readonly gapTables?: readonly string[]
+  /** Where a cache that never read the stream starts (default the oldest entry kept). */
+  readonly startFrom?: 'beginning' | 'now'
+  /** Entries per XREAD, stored in one transaction (default 1,000). */
+  readonly batchSize?: number
+  /** XREAD BLOCK time; also how often a caught-up reader rechecks for gaps at the latest (default 5 s). */
+  readonly blockMs?: number
+  /** How often XINFO STREAM is compared with our position while connected (default 30 s). */
+  readonly gapCheckIntervalMs?: number
+  readonly backoff?: BackoffOptions
+  readonly connectTimeoutMs?: number
+}
+
+export interface RedisSyncStats {
+  readonly lastId: string | null
+  readonly stored: number
+  readonly rejected: number
+  readonly duplicates: number
+  readonly gaps: number
+  readonly alerts: number
+}
+
+export interface RedisSync {
+  status(): SourceStatus
+  stats(): RedisSyncStats
+  /** Reads `analytics:metrics:{tenant}:{name}` (all names when none are given) into SQLite. */
+  readMetricSnapshots(names?: readonly string[]): Promise<SnapshotResult>
+  /** Closes the connections and resolves once the reader loop has ended. */
+  stop(): Promise<void>
+}
+
+type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+
+/** Resolves when `client` is ready, or when `signal` aborts. */
+function whenReady(client: RedisClient, signal: AbortSignal): Promise<void> {
+  if (client.status === 'ready' || signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      client.off('ready', done)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    client.on('ready', done)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+/**
+ * Starts reading the tenant's stream and alert channel into `db`. Never
+ * throws for an unreachable or misconfigured Redis: that is a state
+ * (`offline` with the next retry, or `error` with a sentence), and it keeps
+ * retrying with capped, fully jittered backoff.
+ */
+export function startRedisSync(options: RedisSyncOptions): RedisSync {
+  const { db, tenant, log } = options
+  const stream = options.streamKey ?? `ops:${tenant}:events`
+  const channel = options.alertChannel ?? `ops:${tenant}:alerts`
+  const endpoint = describeTarget(options.redis)
+  const gapTables = options.gapTables ?? STREAM_TABLES
+  const batchSize = options.batchSize ?? 1_000
+  const blockMs = options.blockMs ?? 5_000
+  const gapCheckIntervalMs = options.gapCheckIntervalMs ?? 30_000
+  const reporter = createSourceStateReporter(options.name ?? 'Redis', options.onStatus)
+  const abort = new AbortController()
+  const counts = { stored: 0, rejected: 0, duplicates: 0, gaps: 0, alerts: 0 }
+
+  let position = readStreamPosition(db, stream)
+  let reportedDeletion = lastReportedDeletion(db, stream)
+  let failure: { kind: FailureKind; message: string } | undefined
+  let lastLogged: string | undefined
+
+  const safely = (what: string, fn: () => void) => {
+    try {
+      fn()
+    } catch (error) {
+      // A failing callback is the caller's bug; it must not stop the reader.
+      log(`Redis sync: ${what} callback failed: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  const setState = (next: SourceCondition) => reporter.set(next)
+  const noteFailure = (error: unknown) => {
+    failure = explainRedisError(endpoint, error)
+    if (failure.message !== lastLogged) {
+      lastLogged = failure.message
+      log(failure.message)
+    }
+    if (failure.kind === 'auth') setState({ state: 'error', message: failure.message })
+  }
+
+  const reader = createRedisClient(
+    options.redis,
+    {
+      backoff: options.backoff,
+      connectTimeoutMs: options.connectTimeoutMs,
+      onRetry(delay) {
+        if (abort.signal.aborted) return
+        const message = failure?.message ?? `Cannot reach Redis at ${endpoint}: the connection was lost`
+        setState(
+          failure?.kind === 'auth'
+            ? { state: 'error', message }
+            : { state: 'offline', nextRetryAt: new Date(Date.now() + delay), message },
+        )
+      },
+    },
+    `watchfloor-stream-${tenant}`,
+  )
+  // Pub/sub needs a connection of its own; its outages show in the reader's.
+  const subscriber = createRedisClient(
+    options.redis,
+    { backoff: options.backoff, connectTimeoutMs: options.connectTimeoutMs, onRetry: () => {} },
+    `watchfloor-alerts-${tenant}`,
+  )
+  let commands: RedisClient | undefined
+
+  reader.on('error', noteFailure)
+  reader.on('ready', () => {
+    failure = undefined
+    lastLogged = undefined
+  })
+  subscriber.on('error', () => {
+    // Reported through the reader, which shares the server and its fate.
+  })
+
+  const reportGap = (gap: StreamGap) => {
+    log(
+      `Redis stream ${gap.stream}: ${gap.kind === 'reset' ? 'the stream was reset' : 'entries were trimmed'} ` +
+        `after ${gap.lastId ?? 'the start'} (oldest kept: ${gap.firstAvailable ?? 'none'}); ` +
+        `re-pulling ${gap.tables.join(', ')} from Postgres`,
+    )
+    if (options.onGap) safely('onGap', () => options.onGap?.(gap))
+  }
+
+  const deliverAlert = (alert: UpstreamAlert, origin: AlertOrigin) => {
+    counts.alerts++
+    if (options.onAlert) safely('onAlert', () => options.onAlert?.(alert, origin))
+  }
+
+  const readInfo = async (): Promise<StreamInfo | null> => {
+    try {
+      return parseStreamInfo(await reader.call('XINFO', 'STREAM', stream))
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) return null
+      throw error
+    }
+  }
+
+  const checkForGap = async () => {
+    const info = await readInfo()
+    if (position === null) {
+      position = options.startFrom === 'now' ? (info?.lastGeneratedId ?? '0-0') : '0-0'
+      return
+    }
+    const decision = detectGap(position, info, reportedDeletion)
+    if (!decision.gap) return
+    const gap = recordStreamGap(
+      db,
+      {
+        stream,
+        kind: decision.kind,
+        lastId: position,
+        firstAvailable: decision.firstAvailable,
+        maxDeletedId: decision.maxDeletedId,
+        tables: gapTables,
+      },
+      decision.newPosition,
+    )
+    counts.gaps++
+    if (decision.maxDeletedId !== null) reportedDeletion = decision.maxDeletedId
+    if (decision.newPosition !== null) {
+      position = decision.newPosition
+      reportedDeletion = null
+    }
+    reportGap(gap)
+  }
+
+  const storeReply = (reply: XReadReply) => {
+    for (const [, entries] of reply ?? []) {
+      const events: StreamEvent[] = []
+      let last: string | undefined
+      for (const [id, fields] of entries) {
+        last = id
+        const parsed = parseStreamEntry(id, fields, tenant)
+        if (parsed.ok) {
+          events.push(parsed.event)
+        } else {
+          counts.rejected++
+          log(`Redis stream ${stream}: skipped entry ${id}: ${parsed.reason}`)
+        }
+      }
+      if (last === undefined) continue
+      const result = storeStreamBatch(db, stream, tenant, events, last)
+      position = last
+      counts.stored += result.stored
+      counts.duplicates += result.duplicates
+      if (result.tables.length > 0 && options.onChange) {
+        safely('onChange', () => options.onChange?.(result.tables))
+      }
+      for (const alert of result.newAlerts) deliverAlert(alert, 'stream')
+    }
+  }
+
+  const handlePubSub = (message: string) => {
+    let alert: UpstreamAlert | undefined
+    let reason = ''
+    if (message.length > MAX_FIELD_BYTES) {
+      reason = `${message.length} bytes (limit ${MAX_FIELD_BYTES})`
+    } else {
+      try {
+        const parsed = upstreamAlertSchema.safeParse(JSON.parse(message))
+        if (parsed.success && parsed.data.tenant === tenant) alert = parsed.data
+        else reason = parsed.success ? `for tenant ${parsed.data.tenant}` : parsed.error.issues[0]?.message ?? 'invalid'
+      } catch {
+        reason = 'not JSON'
+      }
+    }
+    if (!alert) {
+      counts.rejected++
+      log(`Redis channel ${channel}: skipped a message: ${reason}`)
+      return
+    }
+    try {
+      if (storeUpstreamAlert(db, alert, 'pubsub')) deliverAlert(alert, 'pubsub')
+    } catch (error) {
+      log(`Redis channel ${channel}: could not store alert ${alert.id}: ${String(error)}`)
+    }
+  }
+  subscriber.on('message', (ch: string, message: string) => {
+    if (ch === channel) handlePubSub(message)
+  })
+
+  const run = async () => {
+    let attempt = 0
+    // Gaps found before a restart whose re-pull was never confirmed.
+    for (const gap of openStreamGaps(db, stream)) reportGap(gap)
+    while (!abort.signal.aborted) {
+      try {
+        await whenReady(reader, abort.signal)
+        if (abort.signal.aborted) break
+        setState({ state: 'syncing' })
+        await checkForGap()
+        let lastCheck = Date.now()
+        setState({ state: 'live' })
+        attempt = 0
+        while (!abort.signal.aborted) {
+          const reply = (await reader.xread(
+            'COUNT',
+            batchSize,
+            'BLOCK',
+            blockMs,
+            'STREAMS',
+            stream,
+            position ?? '0-0',
+          )) as XReadReply
+          storeReply(reply)
+          if (Date.now() - lastCheck >= gapCheckIntervalMs) {
+            await checkForGap()
+            lastCheck = Date.now()
+          }
+          if (reporter.current().state !== 'live') setState({ state: 'live' })
+        }
+      } catch (error) {
+        if (abort.signal.aborted) break
+        const explained = explainRedisError(endpoint, error)
+        if (reader.status === 'ready' || explained.kind === 'other') {
+          // Connected but failing (a wrong key type, a full disk under SQLite):
+          // say so, keep the position, and retry on the backoff schedule.
+          const message =
+            explained.kind === 'other' && !(error instanceof Error && 'command' in error)
+              ? `Redis sync could not store the stream: ${error instanceof Error ? error.message : String(error)}`
+              : explained.message
+          if (message !== lastLogged) log(message)
+          lastLogged = message
+          try {
+            recordStreamError(db, stream, message)
+          } catch {
+            // The cache itself failing is reported by the message above.
+          }
+          setState({ state: 'error', message })
+          await sleep(backoffDelay(attempt++, options.backoff), abort.signal)
+        }
+        // Otherwise the connection dropped: the client's retry schedule and
+        // its events drive the state; wait for it to be ready again.
+      }
+    }
+  }
+
+  void reader.connect().catch(() => {
+    // Reported through the 'error' event; ioredis keeps retrying.
+  })
+  // Subscribe on the first ready; after that ioredis resubscribes by itself
+  // on every reconnect (autoResubscribe).
+  let subscribed = false
+  subscriber.on('ready', () => {
+    if (subscribed) return
+    subscribed = true
+    subscriber.subscribe(channel).catch((error: unknown) => {
+      subscribed = false
+      log(`Redis channel ${channel}: ${explainRedisError(endpoint, error).message}`)
+    })
+  })
+  void subscriber.connect().catch(() => {
+    // The reader reports the outage; ioredis keeps retrying.
+  })
+  const running = run()
+
+  return {
+    status: () => reporter.status(),
+    stats: () => ({ lastId: position, ...counts }),
+    async readMetricSnapshots(names) {
+      if (!commands) {
+        commands = createRedisClient(
+          options.redis,
+          { backoff: options.backoff, connectTimeoutMs: options.connectTimeoutMs, onRetry: () => {} },
+          `watchfloor-metrics-${tenant}`,
+        )
+        commands.on('error', () => {})
+        await commands.connect()
+      }
+      try {
+        return await readMetricSnapshots(commands, db, tenant, names)
+      } catch (error) {
+        throw new Error(explainRedisError(endpoint, error).message, { cause: error })
+      }
+    },
+    async stop() {
+      abort.abort()
+      reader.disconnect()
+      subscriber.disconnect()
+      commands?.disconnect()
+      await running
+    },
+  }
+}

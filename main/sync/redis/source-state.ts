@@ -1,0 +1,88 @@
+// A source's condition and the reconnect schedule shared by the Redis and
+// Socket.IO clients. Shaped to map onto SourceStatus in shared/api/contract.ts
+// without importing the api's runtime code into the sync layer.
+import type { SourceStatus } from '../../../shared/api/index.ts'
+
+export type SourceCondition =
+  | { readonly state: 'live' }
+  | { readonly state: 'syncing' }
+  /** Connected but not hearing from upstream; `since` is the last good sign of life. */
+  | { readonly state: 'stale'; readonly since: Date }
+  | { readonly state: 'offline'; readonly nextRetryAt: Date; readonly message: string }
+  /** Something a person must fix (a password, a token); retries continue. */
+  | { readonly state: 'error'; readonly message: string }
+
+export interface SourceStateReporter {
+  readonly name: string
+  current(): SourceCondition
+  set(condition: SourceCondition): void
+  status(): SourceStatus
+}
+
+export function toSourceStatus(name: string, c: SourceCondition): SourceStatus {
+  switch (c.state) {
+    case 'live':
+    case 'syncing':
+      return { name, state: c.state, since: null, message: null }
+    case 'stale':
+      return { name, state: 'stale', since: c.since.toISOString(), message: null }
+    case 'offline':
+      return {
+        name,
+        state: 'offline',
+        since: c.nextRetryAt.toISOString(),
+        message: c.message,
+      }
+    case 'error':
+      return { name, state: 'error', since: null, message: c.message }
+  }
+}
+
+/**
+ * Keeps the current condition and reports each change once through
+ * `onChange` (the lead wires that to the api's status event).
+ */
+export function createSourceStateReporter(
+  name: string,
+  onChange?: (status: SourceStatus) => void,
+): SourceStateReporter {
+  let condition: SourceCondition = { state: 'syncing' }
+  let last = JSON.stringify(toSourceStatus(name, condition))
+  return {
+    name,
+    current: () => condition,
+    status: () => toSourceStatus(name, condition),
+    set(next) {
+      condition = next
+      const status = toSourceStatus(name, next)
+      const text = JSON.stringify(status)
+      if (text !== last) {
+        last = text
+        onChange?.(status)
+      }
+    },
+  }
+}
+
+export interface BackoffOptions {
+  /** First retry ceiling (default 500 ms). */
+  readonly baseMs?: number
+  /** Ceiling of any one wait (default 60 s). */
+  readonly capMs?: number
+  /** Injected for tests; default Math.random. */
+  readonly random?: () => number
+}
+
+/**
+ * "Full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"):
+ * a uniform wait in [0, min(cap, base·2^attempt)). Spreading the whole
+ * interval, not a few percent around it, is what keeps a thousand clients
+ * that lost the same server at the same instant from coming back together.
+ */
+export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
+  const base = options.baseMs ?? 500
+  const cap = options.capMs ?? 60_000
+  const random = options.random ?? Math.random
+  const ceiling = Math.min(cap, base * 2 ** Math.min(Math.max(attempt, 0), 30))
+  return Math.floor(random() * ceiling)
+}

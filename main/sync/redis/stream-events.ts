@@ -1,0 +1,145 @@
+// The shape of one entry of `ops:{tenant}:events` as main/demo/upstream.ts
+// writes it (fields type, table, id, tenant, at, data as JSON), and the
+// checks that keep a bad entry from reaching the cache.
+import { z } from 'zod'
+
+/** Which mirror table each known event type says has changed. */
+export const EVENT_TABLES: Readonly<Record<string, string>> = {
+  lead_created: 'leads',
+  lead_updated: 'leads',
+  lead_converted: 'leads',
+  lead_deleted: 'leads',
+  customer_created: 'customers',
+  customer_updated: 'customers',
+  project_status_changed: 'projects',
+  project_updated: 'projects',
+  appointment_booked: 'appointments',
+  appointment_updated: 'appointments',
+}
+
+/** Every table the stream can announce: what a gap may have hidden changes to. */
+export const STREAM_TABLES: readonly string[] = [...new Set(Object.values(EVENT_TABLES))]
+
+/**
+ * An entry bigger than this is refused before JSON.parse: the stream carries
+ * change hints and small alerts, never documents, and one runaway producer
+ * must not make a laptop parse and store megabytes per event.
+ */
+export const MAX_FIELD_BYTES = 256 * 1024
+
+export const upstreamAlertSchema = z.object({
+  id: z.string().min(1).max(200),
+  tenant: z.string().min(1).max(200),
+  kind: z.string().min(1).max(100),
+  severity: z.enum(['info', 'warning', 'critical']),
+  message: z.string().max(2_000),
+  value: z.number().finite().nullable().optional(),
+  at: z.iso.datetime({ offset: true }),
+})
+export type UpstreamAlert = z.infer<typeof upstreamAlertSchema>
+
+export type StreamEvent =
+  | {
+      readonly kind: 'change'
+      readonly streamId: string
+      readonly type: string
+      readonly table: string
+      readonly id: string
+      readonly at: number
+      readonly data: Record<string, unknown>
+    }
+  | {
+      readonly kind: 'alert'
+      readonly streamId: string
+      readonly at: number
+      readonly alert: UpstreamAlert
+    }
+
+export type ParsedEntry =
+  | { readonly ok: true; readonly event: StreamEvent }
+  | { readonly ok: false; readonly streamId: string; readonly reason: string }
+
+const reject = (streamId: string, reason: string): ParsedEntry => ({
+  ok: false,
+  streamId,
+  reason,
+})
+
+/** Field list as XREAD returns it ([k, v, k, v, …]) → map; a repeated field keeps its first value. */
+function fieldMap(fields: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>()
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const key = fields[i] as string
+    if (!map.has(key)) map.set(key, fields[i + 1] as string)
+  }
+  return map
+}
+
+/**
+ * Validates one stream entry. Never throws: whatever upstream wrote, the
+ * answer is an event or a reason to skip it, so one bad entry cannot stop
+ * the reader or reach the cache.
+ */
+export function parseStreamEntry(
+  streamId: string,
+  fields: readonly string[],
+  tenant: string,
+): ParsedEntry {
+  for (let i = 0; i < fields.length; i++) {
+    const value = fields[i] as string
+    if (value.length > MAX_FIELD_BYTES) {
+      const name = i % 2 === 0 ? 'a field name' : `field ${fields[i - 1]}`
+      return reject(streamId, `${name} is ${value.length} bytes (limit ${MAX_FIELD_BYTES})`)
+    }
+  }
+  const f = fieldMap(fields)
+  for (const name of ['type', 'tenant', 'at', 'data']) {
+    if (!f.get(name)) return reject(streamId, `missing field ${name}`)
+  }
+  const type = f.get('type') as string
+  if (f.get('tenant') !== tenant) return reject(streamId, `tenant ${f.get('tenant')} is not ${tenant}`)
+  const at = Date.parse(f.get('at') as string)
+  if (!Number.isFinite(at)) return reject(streamId, `at is not a time: ${f.get('at')}`)
+  let data: unknown
+  try {
+    data = JSON.parse(f.get('data') as string)
+  } catch {
+    return reject(streamId, 'data is not JSON')
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return reject(streamId, 'data is not a JSON object')
+  }
+  if (type === 'alert') {
+    const alert = upstreamAlertSchema.safeParse(data)
+    if (!alert.success) return reject(streamId, `alert data: ${alert.error.issues[0]?.message}`)
+    if (alert.data.tenant !== tenant) return reject(streamId, `alert for tenant ${alert.data.tenant}`)
+    return { ok: true, event: { kind: 'alert', streamId, at, alert: alert.data } }
+  }
+  const table = EVENT_TABLES[type]
+  if (table === undefined) return reject(streamId, `unknown type ${type}`)
+  const id = f.get('id')
+  if (!id) return reject(streamId, 'missing field id')
+  if (f.get('table') !== table) {
+    return reject(streamId, `table ${f.get('table') ?? '(missing)'} does not match type ${type}`)
+  }
+  return {
+    ok: true,
+    event: { kind: 'change', streamId, type, table, id, at, data: data as Record<string, unknown> },
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Stream ids ("<ms>-<seq>") compared as numbers: as strings "9-0" > "10-0".
+
+export function parseStreamId(id: string): readonly [bigint, bigint] | null {
+  const m = /^(\d+)-(\d+)$/.exec(id)
+  return m ? [BigInt(m[1] as string), BigInt(m[2] as string)] : null
+}
+
+export function compareStreamIds(a: string, b: string): number {
+  const x = parseStreamId(a) ?? [0n, 0n]
+  const y = parseStreamId(b) ?? [0n, 0n]
+  if (x[0] !== y[0]) return x[0] < y[0] ? -1 : 1
+  if (x[1] !== y[1]) return x[1] < y[1] ? -1 : 1
+  return 0
+}

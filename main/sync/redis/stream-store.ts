@@ -1,0 +1,231 @@
+// Everything the Redis sync writes to the SQLite cache. Each function that
+// writes is one transaction, so a crash at any instant leaves a cache that
+// resumes where it stopped (DESIGN.md, "The store").
+import type Database from 'better-sqlite3'
+import type { StreamEvent, UpstreamAlert } from './stream-events.ts'
+
+export const REDIS_SOURCE = 'redis'
+
+export type AlertOrigin = 'stream' | 'pubsub' | 'socketio'
+
+export interface StreamGap {
+  readonly id: number
+  readonly stream: string
+  readonly kind: 'trimmed' | 'reset'
+  /** Our position when the gap was found (null: never read). */
+  readonly lastId: string | null
+  /** The oldest entry the stream still holds (null: the stream is empty or gone). */
+  readonly firstAvailable: string | null
+  readonly maxDeletedId: string | null
+  /** Tables whose changes may have been in the lost entries: re-pull them. */
+  readonly tables: readonly string[]
+  readonly detectedAt: Date
+}
+
+export function readStreamPosition(db: Database.Database, stream: string): string | null {
+  const row = db
+    .prepare('SELECT last_stream_id AS id FROM sync_state WHERE source = ? AND table_name = ?')
+    .get(REDIS_SOURCE, stream) as { id: string | null } | undefined
+  return row?.id ?? null
+}
+
+function savePosition(
+  db: Database.Database,
+  stream: string,
+  lastId: string,
+  now: number,
+  error: string | null = null,
+): void {
+  db.prepare(
+    `INSERT INTO sync_state (source, table_name, last_stream_id, last_success_at, last_error)
+     VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (source, table_name) DO UPDATE SET
+       last_stream_id = excluded.last_stream_id,
+       last_success_at = excluded.last_success_at,
+       last_error = excluded.last_error`,
+  ).run(REDIS_SOURCE, stream, lastId, now, error)
+}
+
+/** Records a source error without moving the position. */
+export function recordStreamError(
+  db: Database.Database,
+  stream: string,
+  message: string,
+): void {
+  db.prepare(
+    `INSERT INTO sync_state (source, table_name, last_error) VALUES (?, ?, ?)
+     ON CONFLICT (source, table_name) DO UPDATE SET last_error = excluded.last_error`,
+  ).run(REDIS_SOURCE, stream, message)
+}
+
+/**
+ * Stores one alert unless its id is already known. Returns true when it is
+ * new, so the caller notifies once whichever copy (stream, pub/sub,
+ * Socket.IO) arrives first; a later stream copy only records its stream id.
+ */
+export function storeUpstreamAlert(
+  db: Database.Database,
+  alert: UpstreamAlert,
+  origin: AlertOrigin,
+  streamId: string | null = null,
+  now = Date.now(),
+): boolean {
+  const inserted = db
+    .prepare(
+      `INSERT INTO upstream_alerts
+         (id, tenant_id, kind, severity, message, value, at, origin, stream_id, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
+    )
+    .run(
+      alert.id,
+      alert.tenant,
+      alert.kind,
+      alert.severity,
+      alert.message,
+      alert.value ?? null,
+      Date.parse(alert.at),
+      origin,
+      streamId,
+      now,
+    ).changes
+  if (inserted === 0 && streamId !== null) {
+    db.prepare(
+      'UPDATE upstream_alerts SET stream_id = ? WHERE id = ? AND stream_id IS NULL',
+    ).run(streamId, alert.id)
+  }
+  return inserted > 0
+}
+
+export interface BatchResult {
+  readonly stored: number
+  /** Entries whose stream id was already in `events` (a replay after a reset). */
+  readonly duplicates: number
+  readonly tables: readonly string[]
+  readonly newAlerts: readonly UpstreamAlert[]
+}
+
+/**
+ * Stores a batch of valid events and moves the position to `lastId` (the
+ * batch's last entry, valid or not) in one transaction: the cache never
+ * holds an event its position does not cover, nor a position past an event
+ * it lacks.
+ */
+export function storeStreamBatch(
+  db: Database.Database,
+  stream: string,
+  tenant: string,
+  events: readonly StreamEvent[],
+  lastId: string,
+  now = Date.now(),
+): BatchResult {
+  const insert = db.prepare(
+    `INSERT INTO events (stream_id, tenant_id, type, at, payload) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (stream_id) DO NOTHING`,
+  )
+  return db.transaction((): BatchResult => {
+    let stored = 0
+    let duplicates = 0
+    const tables = new Set<string>()
+    const newAlerts: UpstreamAlert[] = []
+    for (const e of events) {
+      const payload =
+        e.kind === 'alert'
+          ? JSON.stringify(e.alert)
+          : JSON.stringify({ table: e.table, id: e.id, data: e.data })
+      const type = e.kind === 'alert' ? 'alert' : e.type
+      const changes = insert.run(e.streamId, tenant, type, e.at, payload).changes
+      if (changes === 0) {
+        duplicates++
+        continue
+      }
+      stored++
+      if (e.kind === 'change') tables.add(e.table)
+      else if (storeUpstreamAlert(db, e.alert, 'stream', e.streamId, now)) newAlerts.push(e.alert)
+    }
+    savePosition(db, stream, lastId, now)
+    return { stored, duplicates, tables: [...tables], newAlerts }
+  })()
+}
+
+interface GapRow {
+  id: number
+  stream: string
+  kind: 'trimmed' | 'reset'
+  last_id: string | null
+  first_available: string | null
+  max_deleted_id: string | null
+  tables: string
+  detected_at: number
+}
+
+const toGap = (r: GapRow): StreamGap => ({
+  id: r.id,
+  stream: r.stream,
+  kind: r.kind,
+  lastId: r.last_id,
+  firstAvailable: r.first_available,
+  maxDeletedId: r.max_deleted_id,
+  tables: JSON.parse(r.tables) as string[],
+  detectedAt: new Date(r.detected_at),
+})
+
+/**
+ * Records a gap and, for a reset stream, the position to read the new
+ * stream from, in one transaction: a restart after this re-reports the gap
+ * (see openStreamGaps) instead of forgetting it.
+ */
+export function recordStreamGap(
+  db: Database.Database,
+  gap: Omit<StreamGap, 'id' | 'detectedAt'>,
+  newPosition: string | null,
+  now = Date.now(),
+): StreamGap {
+  return db.transaction((): StreamGap => {
+    const row = db
+      .prepare(
+        `INSERT INTO stream_gaps
+           (stream, kind, last_id, first_available, max_deleted_id, tables, detected_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      )
+      .get(
+        gap.stream,
+        gap.kind,
+        gap.lastId,
+        gap.firstAvailable,
+        gap.maxDeletedId,
+        JSON.stringify(gap.tables),
+        now,
+      ) as GapRow
+    if (newPosition !== null) savePosition(db, gap.stream, newPosition, now)
+    return toGap(row)
+  })()
+}
+
+/** Gaps whose re-pull has not been confirmed, oldest first. */
+export function openStreamGaps(db: Database.Database, stream?: string): StreamGap[] {
+  const rows = (
+    stream === undefined
+      ? db.prepare('SELECT * FROM stream_gaps WHERE resolved_at IS NULL ORDER BY id').all()
+      : db
+          .prepare('SELECT * FROM stream_gaps WHERE resolved_at IS NULL AND stream = ? ORDER BY id')
+          .all(stream)
+  ) as GapRow[]
+  return rows.map(toGap)
+}
+
+/** Called once the tables of a gap have been re-pulled from Postgres. */
+export function resolveStreamGap(db: Database.Database, id: number, now = Date.now()): void {
+  db.prepare('UPDATE stream_gaps SET resolved_at = ? WHERE id = ?').run(now, id)
+}
+
+/** The newest max-deleted id already reported for this stream (not to report it twice). */
+export function lastReportedDeletion(db: Database.Database, stream: string): string | null {
+  const row = db
+    .prepare(
+      `SELECT max_deleted_id AS id FROM stream_gaps
+       WHERE stream = ? AND max_deleted_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    )
+    .get(stream) as { id: string } | undefined
+  return row?.id ?? null
+}

@@ -1,0 +1,227 @@
+// Output types of the KPI catalog (DESIGN.md, "The ops domain"). Money is in
+// integer cents, durations in seconds, rates as fractions (0.25 = 25 %). A
+// KPI whose inputs are empty says so with `noData` and nulls, never 0 or NaN.
+
+import type { DashboardName } from './dashboards.ts'
+import type { DateRange } from './filters.ts'
+
+export interface KpiBase {
+  /** ISO time of the newest change in the cache; null when it holds no lead. */
+  readonly asOf: string | null
+  readonly noData: boolean
+}
+
+export interface LeadResponseStats extends KpiBase {
+  readonly targetSeconds: number
+  readonly leads: number
+  readonly responded: number
+  readonly neverResponded: number
+  readonly underTarget: number
+  /** Answered after the target or never answered. */
+  readonly overTarget: number
+  readonly averageSeconds: number | null
+  readonly medianSeconds: number | null
+  readonly shareUnderTarget: number | null
+  /** Conversion rate of leads answered within target, and of the others. */
+  readonly conversionUnderTarget: number | null
+  readonly conversionOverTarget: number | null
+  readonly estimatedConversionsLost: number | null
+  readonly lostRule: string
+  readonly status: 'excellent' | 'needs improvement' | 'poor' | null
+  readonly statusRule: string
+}
+
+export interface RateRow {
+  readonly key: string
+  readonly leads: number
+  readonly conversions: number
+  readonly rate: number | null
+  /** The channel's conversion target, where one is configured (by source only). */
+  readonly target?: number | null
+}
+
+export interface Opportunity {
+  readonly rule: string
+  readonly message: string
+  readonly leads: number
+  readonly conversions: number
+  readonly rate: number
+  readonly threshold: number
+}
+
+export interface ConversionStats extends KpiBase {
+  readonly leads: number
+  readonly conversions: number
+  readonly rate: number | null
+  readonly targetBand: { readonly low: number; readonly high: number }
+  readonly band: 'below' | 'within' | 'above' | null
+  readonly byTemperature: readonly RateRow[]
+  readonly bySource: readonly RateRow[]
+  readonly opportunities: readonly Opportunity[]
+}
+
+export interface ChannelRoi {
+  readonly channel: string
+  readonly leads: number
+  readonly conversions: number
+  readonly rate: number | null
+  readonly conversionTarget: number | null
+  readonly revenueCents: number
+  readonly costCents: number | null
+  readonly costBasis: 'monthly spend' | 'cost per lead' | null
+  readonly costPerLeadCents: number | null
+  readonly targetCostPerLeadCents: number | null
+  readonly roiPercent: number | null
+  readonly profitable: boolean | null
+}
+
+export interface MarketingRoi extends KpiBase {
+  readonly channels: readonly ChannelRoi[]
+  readonly totals: {
+    readonly leads: number
+    readonly conversions: number
+    readonly revenueCents: number
+    readonly costCents: number
+    readonly roiPercent: number | null
+    readonly profitable: boolean | null
+  }
+  readonly costRule: string
+}
+
+export interface SegmentStats {
+  readonly segment: string
+  readonly leads: number
+  readonly deals: number
+  readonly dealsWithoutValue: number
+  readonly revenueCents: number
+  readonly averageDealCents: number | null
+  readonly targetDealCents: number | null
+  readonly dealSizeVsTarget: number | null
+  readonly conversion: number | null
+  readonly penetration: number | null
+}
+
+export interface PremiumMarkets extends KpiBase {
+  readonly segments: readonly SegmentStats[]
+  readonly penetrationRule: string
+}
+
+export interface RevenueGrowth extends KpiBase {
+  readonly month: string
+  readonly monthRevenueCents: number
+  readonly monthTargetCents: number | null
+  readonly monthProgress: number | null
+  readonly projectedMonthCents: number | null
+  readonly ytdRevenueCents: number
+  readonly ytdTargetCents: number | null
+  readonly annualisedCents: number | null
+  readonly yearTargetCents: number | null
+  readonly nextGrowthTargetCents: number | null
+  readonly nextGrowthTargetYear: number | null
+  readonly progressToNextTarget: number | null
+  readonly gapToNextTargetCents: number | null
+  readonly rules: string
+}
+
+export interface FunnelStage {
+  readonly stage: string
+  /** Leads whose current status is this stage. */
+  readonly current: number
+  /** Leads that reached at least this stage (see rule). */
+  readonly reached: number
+  /** reached / reached of the stage before; null for the first stage or a zero denominator. */
+  readonly fromPrevious: number | null
+}
+
+export interface Funnel extends KpiBase {
+  readonly stages: readonly FunnelStage[]
+  readonly lost: number
+  readonly rule: string
+}
+
+export interface Series {
+  /** Bucket starts as local `YYYY-MM-DD` (day, week, month) or `YYYY-MM-DDTHH` (hour). */
+  readonly x: readonly string[]
+  readonly y: readonly (number | null)[]
+}
+
+export interface CardValues {
+  readonly leads: number
+  readonly averageResponseSeconds: number | null
+  readonly shareUnderTarget: number | null
+  readonly conversions: number
+  readonly conversionRate: number | null
+  readonly revenueCents: number
+}
+
+export interface CardDelta {
+  readonly current: number | null
+  readonly previous: number | null
+  readonly change: number | null
+  /** change / previous; null when previous is 0 or null. */
+  readonly relative: number | null
+}
+
+export interface Trends extends KpiBase {
+  readonly bucket: 'hour' | 'day' | 'week' | 'month'
+  readonly leads: Series
+  /** Deals booked (by conversion time) per bucket. */
+  readonly conversions: Series
+  /** Revenue booked (by conversion time) per bucket, cents. */
+  readonly revenueCents: Series
+  /** Average first-response seconds of the bucket's leads; null where none was answered. */
+  readonly responseSeconds: Series
+  /** Leads by local weekday (0 = Sunday) × hour: 7 rows of 24. */
+  readonly heatmap: readonly (readonly number[])[]
+  readonly previousRange: DateRange
+  readonly deltas: { readonly [K in keyof CardValues]: CardDelta }
+}
+
+export interface ActivityEvent {
+  readonly id: string
+  readonly type: string
+  readonly at: string
+  readonly payload: unknown
+}
+
+export interface ActivityPage extends KpiBase {
+  readonly events: readonly ActivityEvent[]
+  /** Pass as `before` to read the next (older) page; null at the end. */
+  readonly next: string | null
+}
+
+export interface SystemHealth {
+  readonly asOf: string | null
+  readonly sources: readonly {
+    readonly name: string
+    readonly state: string
+    readonly since: string | null
+    readonly message: string | null
+    readonly lastSuccessAt: string | null
+    readonly lagSeconds: number | null
+  }[]
+  /** Seconds since the newest change in the cache. */
+  readonly dataAgeSeconds: number | null
+  readonly cacheBytes: number | null
+  readonly freeDiskBytes: number | null
+  readonly memory: { readonly rssBytes: number; readonly heapUsedBytes: number }
+  readonly recentErrors: readonly { readonly source: string; readonly table: string; readonly message: string }[]
+}
+
+export interface DashboardData {
+  readonly range: DateRange
+  readonly asOf: string | null
+  readonly leadResponse?: LeadResponseStats
+  readonly conversion?: ConversionStats
+  readonly marketing?: MarketingRoi
+  readonly markets?: PremiumMarkets
+  readonly revenue?: RevenueGrowth
+  readonly funnel?: Funnel
+  readonly trends?: Trends
+  readonly activity?: ActivityPage
+  readonly health?: SystemHealth
+  /** Milliseconds the core spent computing this answer. */
+  readonly computeMs: number
+}
+
+export type { DashboardName }
