@@ -21,6 +21,8 @@ const methods = {
   'app.status': call('app.status'),
   'kpis.leadResponse': call('kpis.leadResponse'),
   'trends.leadsPerDay': call('trends.leadsPerDay'),
+  'kpis.dashboard': call('kpis.dashboard'),
+  'activity.page': call('activity.page'),
 } satisfies ApiMethods
 
 const bridge = {

@@ -108,11 +108,7 @@ const col = (upstream: string, type: ColumnType, local = upstream): ManifestColu
   type,
 })
 
-const opsTable = (
-  name: string,
-  columns: ManifestColumn[],
-  region?: string,
-): ManifestTable => ({
+const opsTable = (name: string, columns: ManifestColumn[], region?: string): ManifestTable => ({
   upstream: name,
   local: name,
   key: 'id',

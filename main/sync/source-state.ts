@@ -138,7 +138,10 @@ export function describePostgresFailure(error: unknown, endpoint: string): Descr
   const message = errorMessage(error)
   switch (code) {
     case 'ECONNREFUSED':
-      return { kind: 'offline', message: `Cannot reach Postgres at ${endpoint}: connection refused` }
+      return {
+        kind: 'offline',
+        message: `Cannot reach Postgres at ${endpoint}: connection refused`,
+      }
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return { kind: 'offline', message: `Cannot reach Postgres at ${endpoint}: host not found` }
@@ -155,7 +158,10 @@ export function describePostgresFailure(error: unknown, endpoint: string): Descr
     case '28000':
       return { kind: 'error', message: `Postgres at ${endpoint} refused the login: ${message}` }
     case '3D000':
-      return { kind: 'error', message: `Postgres at ${endpoint}: ${message}; create it or fix the URL` }
+      return {
+        kind: 'error',
+        message: `Postgres at ${endpoint}: ${message}; create it or fix the URL`,
+      }
     case '42501':
       return {
         kind: 'error',
@@ -163,10 +169,16 @@ export function describePostgresFailure(error: unknown, endpoint: string): Descr
       }
   }
   if (code && offlineCodes.has(code)) {
-    return { kind: 'offline', message: `Lost the connection to Postgres at ${endpoint}: ${message}` }
+    return {
+      kind: 'offline',
+      message: `Lost the connection to Postgres at ${endpoint}: ${message}`,
+    }
   }
   if (/timeout|terminated|Connection terminated|ended unexpectedly/i.test(message)) {
-    return { kind: 'offline', message: `Lost the connection to Postgres at ${endpoint}: ${message}` }
+    return {
+      kind: 'offline',
+      message: `Lost the connection to Postgres at ${endpoint}: ${message}`,
+    }
   }
   return { kind: 'error', message: `Postgres at ${endpoint} failed: ${message}` }
 }

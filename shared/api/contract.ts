@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import type { ApiResult } from './errors.ts'
-import { dateRangeSchema } from './filters.ts'
+import { DASHBOARDS } from './dashboards.ts'
+import { dateRangeSchema, filtersSchema } from './filters.ts'
+import type { ActivityPage, DashboardData } from './kpis.ts'
 
 /** First-response target from the ops playbook: answer a lead within two minutes. */
 export const RESPONSE_TARGET_SECONDS = 120
@@ -49,6 +51,26 @@ export interface DailyLeads {
 
 const rangeInput = z.object({ range: dateRangeSchema }).strict()
 
+export const dashboardInputSchema = z
+  .object({
+    filters: filtersSchema,
+    /** Which dashboards to compute; 'all' computes every one. */
+    dashboards: z.union([z.literal('all'), z.array(z.enum(DASHBOARDS)).min(1).max(DASHBOARDS.length)]),
+    /** Most points any series may carry (thinned with LTTB beyond it). */
+    maxPoints: z.int().min(3).max(10_000).default(500),
+    /** Events on the activity page. */
+    activityLimit: z.int().min(1).max(500).default(50),
+  })
+  .strict()
+
+export const activityInputSchema = z
+  .object({
+    limit: z.int().min(1).max(500).default(50),
+    /** The `next` cursor of the previous page. */
+    before: z.string().max(200).optional(),
+  })
+  .strict()
+
 /**
  * The api, defined once: method name → input schema (validated in the core)
  * and output type. Every transport (Electron IPC, WebSocket, direct) carries
@@ -58,12 +80,16 @@ export const methodSchemas = {
   'app.status': z.object({}).strict(),
   'kpis.leadResponse': rangeInput,
   'trends.leadsPerDay': rangeInput,
+  'kpis.dashboard': dashboardInputSchema,
+  'activity.page': activityInputSchema,
 } as const
 
 export interface MethodOutputs {
   'app.status': AppStatus
   'kpis.leadResponse': LeadResponseKpi
   'trends.leadsPerDay': DailyLeads
+  'kpis.dashboard': DashboardData
+  'activity.page': ActivityPage
 }
 
 export type MethodName = keyof typeof methodSchemas & keyof MethodOutputs
@@ -75,7 +101,12 @@ export const methodNames = Object.keys(methodSchemas) as MethodName[]
 
 export const eventSchemas = {
   /** Rows changed in the cache; screens showing these tables refresh. */
-  'data.changed': z.object({ tables: z.array(z.string()), at: z.string() }),
+  'data.changed': z.object({
+    tables: z.array(z.string()),
+    at: z.string(),
+    /** Dashboards whose numbers may have moved (changedDashboards(tables)). */
+    dashboards: z.array(z.enum(DASHBOARDS)).optional(),
+  }),
 } as const
 export type EventName = keyof typeof eventSchemas
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>

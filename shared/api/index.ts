@@ -1,3 +1,5 @@
 export * from './contract.ts'
 export * from './errors.ts'
 export * from './filters.ts'
+export * from './dashboards.ts'
+export * from './kpis.ts'

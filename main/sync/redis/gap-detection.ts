@@ -40,7 +40,8 @@ export function parseStreamInfo(reply: unknown): StreamInfo {
     firstEntry: Array.isArray(first) ? str(first[0]) : null,
     lastGeneratedId: str(map.get('last-generated-id')),
     maxDeletedEntryId: str(map.get('max-deleted-entry-id')),
-    entriesAdded: typeof added === 'number' ? added : typeof added === 'string' ? Number(added) : null,
+    entriesAdded:
+      typeof added === 'number' ? added : typeof added === 'string' ? Number(added) : null,
   }
 }
 

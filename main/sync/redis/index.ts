@@ -1,5 +1,10 @@
 // The Redis sync's public face (DESIGN.md, "Sync", Redis).
-export { startRedisSync, type RedisSync, type RedisSyncOptions, type RedisSyncStats } from './redis-sync.ts'
+export {
+  startRedisSync,
+  type RedisSync,
+  type RedisSyncOptions,
+  type RedisSyncStats,
+} from './redis-sync.ts'
 export type { RedisTarget, ClusterNode } from './connection.ts'
 export { readMetricSnapshots, type SnapshotResult } from './metric-snapshots.ts'
 export {
@@ -9,7 +14,12 @@ export {
   type AlertOrigin,
   type StreamGap,
 } from './stream-store.ts'
-export { upstreamAlertSchema, STREAM_TABLES, EVENT_TABLES, type UpstreamAlert } from './stream-events.ts'
+export {
+  upstreamAlertSchema,
+  STREAM_TABLES,
+  EVENT_TABLES,
+  type UpstreamAlert,
+} from './stream-events.ts'
 export {
   backoffDelay,
   createSourceStateReporter,

@@ -147,7 +147,9 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
       fn()
     } catch (error) {
       // A failing callback is the caller's bug; it must not stop the reader.
-      log(`Redis sync: ${what} callback failed: ${error instanceof Error ? error.message : String(error)}`)
+      log(
+        `Redis sync: ${what} callback failed: ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
   }
   const setState = (next: SourceCondition) => reporter.set(next)
@@ -167,7 +169,8 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
       connectTimeoutMs: options.connectTimeoutMs,
       onRetry(delay) {
         if (abort.signal.aborted) return
-        const message = failure?.message ?? `Cannot reach Redis at ${endpoint}: the connection was lost`
+        const message =
+          failure?.message ?? `Cannot reach Redis at ${endpoint}: the connection was lost`
         setState(
           failure?.kind === 'auth'
             ? { state: 'error', message }
@@ -281,7 +284,10 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
       try {
         const parsed = upstreamAlertSchema.safeParse(JSON.parse(message))
         if (parsed.success && parsed.data.tenant === tenant) alert = parsed.data
-        else reason = parsed.success ? `for tenant ${parsed.data.tenant}` : parsed.error.issues[0]?.message ?? 'invalid'
+        else
+          reason = parsed.success
+            ? `for tenant ${parsed.data.tenant}`
+            : (parsed.error.issues[0]?.message ?? 'invalid')
       } catch {
         reason = 'not JSON'
       }
@@ -383,7 +389,11 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
       if (!commands) {
         commands = createRedisClient(
           options.redis,
-          { backoff: options.backoff, connectTimeoutMs: options.connectTimeoutMs, onRetry: () => {} },
+          {
+            backoff: options.backoff,
+            connectTimeoutMs: options.connectTimeoutMs,
+            onRetry: () => {},
+          },
           `watchfloor-metrics-${tenant}`,
         )
         commands.on('error', () => {})

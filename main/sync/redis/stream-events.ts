@@ -97,7 +97,8 @@ export function parseStreamEntry(
     if (!f.get(name)) return reject(streamId, `missing field ${name}`)
   }
   const type = f.get('type') as string
-  if (f.get('tenant') !== tenant) return reject(streamId, `tenant ${f.get('tenant')} is not ${tenant}`)
+  if (f.get('tenant') !== tenant)
+    return reject(streamId, `tenant ${f.get('tenant')} is not ${tenant}`)
   const at = Date.parse(f.get('at') as string)
   if (!Number.isFinite(at)) return reject(streamId, `at is not a time: ${f.get('at')}`)
   let data: unknown
@@ -112,7 +113,8 @@ export function parseStreamEntry(
   if (type === 'alert') {
     const alert = upstreamAlertSchema.safeParse(data)
     if (!alert.success) return reject(streamId, `alert data: ${alert.error.issues[0]?.message}`)
-    if (alert.data.tenant !== tenant) return reject(streamId, `alert for tenant ${alert.data.tenant}`)
+    if (alert.data.tenant !== tenant)
+      return reject(streamId, `alert for tenant ${alert.data.tenant}`)
     return { ok: true, event: { kind: 'alert', streamId, at, alert: alert.data } }
   }
   const table = EVENT_TABLES[type]

@@ -47,11 +47,7 @@ function savePosition(
 }
 
 /** Records a source error without moving the position. */
-export function recordStreamError(
-  db: Database.Database,
-  stream: string,
-  message: string,
-): void {
+export function recordStreamError(db: Database.Database, stream: string, message: string): void {
   db.prepare(
     `INSERT INTO sync_state (source, table_name, last_error) VALUES (?, ?, ?)
      ON CONFLICT (source, table_name) DO UPDATE SET last_error = excluded.last_error`,
@@ -90,9 +86,10 @@ export function storeUpstreamAlert(
       now,
     ).changes
   if (inserted === 0 && streamId !== null) {
-    db.prepare(
-      'UPDATE upstream_alerts SET stream_id = ? WHERE id = ? AND stream_id IS NULL',
-    ).run(streamId, alert.id)
+    db.prepare('UPDATE upstream_alerts SET stream_id = ? WHERE id = ? AND stream_id IS NULL').run(
+      streamId,
+      alert.id,
+    )
   }
   return inserted > 0
 }
