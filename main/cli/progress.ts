@@ -17,14 +17,3 @@ export function progressReporter(label: string, stream: NodeJS.WriteStream = pro
     }
   }
 }
-
-/** A connection URL fit for a log line: the password replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return '(unparsable URL)'
-  }
-}

@@ -151,6 +151,20 @@ describe('browser host api', () => {
     ws.close()
   })
 
+  it('restarts a core that crashes, and pages are told to refetch', async () => {
+    const { ws, next } = await connect()
+    const pid = core.pid
+    process.kill(pid!, 'SIGKILL')
+    // The page hears that everything may have changed once the core is back…
+    expect(await next()).toMatchObject({ t: 'q', m: 'event', a: ['data.changed', { tables: [] }] })
+    expect(core.pid).not.toBe(pid)
+    expect(core.restarts).toBe(1)
+    // …and the same socket is answered by the new core.
+    ws.send(call('r', 'app.status', {}))
+    expect(await next()).toMatchObject({ i: 'r', r: { ok: true, value: { leadCount: 2 } } })
+    ws.close()
+  })
+
   it('refuses a non-loopback bind without a token', async () => {
     await expect(startHost({ core, staticDir: '.', port: 0, host: '0.0.0.0' })).rejects.toThrow(
       /without a token/,

@@ -3,7 +3,8 @@ import { generateDemo } from '../../demo/generator.ts'
 import { demoUpstream } from '../../demo/upstream.ts'
 import { openStore } from '../../store/index.ts'
 import { defaultDbPath, ensureParentDir } from '../paths.ts'
-import { progressReporter, redactUrl } from '../progress.ts'
+import { redactUrl } from '../../config/connection-profile.ts'
+import { progressReporter } from '../progress.ts'
 
 export function demoFill(options: {
   db?: string
