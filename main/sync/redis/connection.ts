@@ -104,9 +104,10 @@ export interface ConnectHooks {
 }
 
 /**
- * One client with our retry schedule. Commands are not queued while the
- * connection is down (enableOfflineQueue: false): the reader waits for
- * `ready` itself, and a queued XREAD would hide the outage from the status.
+ * One client with our retry schedule. Commands are neither queued while the
+ * connection is down nor retried after it comes back: the reader waits for
+ * `ready` itself and checks for a gap before reading on, and a queued XREAD
+ * would hide the outage from the status.
  */
 export function createRedisClient(
   target: RedisTarget,
@@ -122,7 +123,9 @@ export function createRedisClient(
     connectionName,
     lazyConnect: true,
     enableOfflineQueue: false,
-    maxRetriesPerRequest: null,
+    // An XREAD in flight when the connection drops must fail, not be resent
+    // on the next connection: the reader has to compare positions first.
+    maxRetriesPerRequest: 0,
     connectTimeout: hooks.connectTimeoutMs ?? 5_000,
   }
   if ('url' in target) {

@@ -8,7 +8,7 @@ import { compareStreamIds } from './stream-events.ts'
 export interface StreamInfo {
   readonly firstEntry: string | null
   readonly lastGeneratedId: string | null
-  /** Redis 7+: the newest id ever removed by XDEL or trimming ("0-0" if none). */
+  /** Redis 7+: the newest id ever removed by XDEL ("0-0" if none); trimming does not move it. */
   readonly maxDeletedEntryId: string | null
   /** Redis 7+: how many entries were ever added to this stream. */
   readonly entriesAdded: number | null
@@ -54,6 +54,12 @@ export function detectGap(
   position: string | null,
   info: StreamInfo | null,
   reported: string | null,
+  /**
+   * Where the previous check left us, and whether an id was read since: an
+   * entry XDELed between two reads is skipped by XREAD without a trace, and
+   * is only caught by seeing that the newest deletion is one we never read.
+   */
+  since?: { readonly position: string | null; readonly wasRead: (id: string) => boolean },
 ): GapDecision {
   // Never read, or just reset: there is no position to have a hole after,
   // and the initial snapshot (or the reset's re-pull) covers what came before.
@@ -73,41 +79,39 @@ export function detectGap(
   if (lastGeneratedId !== null && compareStreamIds(lastGeneratedId, position) < 0) {
     return reset(firstEntry)
   }
-  if (maxDeletedEntryId !== null) {
-    // Our id is not in the stream (the first entry is past it) yet nothing at
-    // or after it was ever deleted: we read it from an earlier incarnation
-    // (a restarted server whose new ids happen to be larger).
-    if (firstEntry !== null && compareStreamIds(firstEntry, position) > 0) {
-      if (compareStreamIds(maxDeletedEntryId, position) < 0) return reset(firstEntry)
-    }
-    const lost =
-      compareStreamIds(maxDeletedEntryId, position) > 0 &&
-      (reported === null || compareStreamIds(maxDeletedEntryId, reported) > 0)
-    return lost
-      ? {
-          gap: true,
-          kind: 'trimmed',
-          firstAvailable: firstEntry,
-          maxDeletedId: maxDeletedEntryId,
-          newPosition: null,
-        }
-      : { gap: false }
-  }
-  // Redis before 7 says nothing about deletions: a first entry past our id
-  // may be a gap. Reported conservatively (a needless re-pull costs a query;
-  // a missed one costs wrong numbers), once per first entry.
-  if (
-    firstEntry !== null &&
-    compareStreamIds(firstEntry, position) > 0 &&
-    (reported === null || compareStreamIds(firstEntry, reported) > 0)
-  ) {
-    return {
-      gap: true,
-      kind: 'trimmed',
-      firstAvailable: firstEntry,
-      maxDeletedId: firstEntry,
-      newPosition: null,
-    }
+  // Two signs that entries after our position are gone. max-deleted-entry-id
+  // (Redis 7+) moves on XDEL but not on trimming (XTRIM, XADD MAXLEN), so a
+  // first entry past our id is checked as well: it means everything up to it
+  // was trimmed, or the stream is a new incarnation whose ids happen to be
+  // larger (a server restarted without persistence). Either way the entries
+  // between are unknown. It is a false alarm only when a trim stopped exactly
+  // at our id; a needless re-pull costs a query, a missed one wrong numbers.
+  const newer = (id: string | null): id is string =>
+    id !== null &&
+    compareStreamIds(id, position) > 0 &&
+    (reported === null || compareStreamIds(id, reported) > 0)
+  const deletedUnread =
+    maxDeletedEntryId !== null &&
+    since?.position != null &&
+    compareStreamIds(maxDeletedEntryId, since.position) > 0 &&
+    compareStreamIds(maxDeletedEntryId, position) <= 0 &&
+    (reported === null || compareStreamIds(maxDeletedEntryId, reported) > 0) &&
+    !since.wasRead(maxDeletedEntryId)
+  const deleted = newer(maxDeletedEntryId) || deletedUnread ? maxDeletedEntryId : null
+  const trimmed = newer(firstEntry) ? firstEntry : null
+  if (deleted === null && trimmed === null) return { gap: false }
+  const marker =
+    deleted !== null && trimmed !== null
+      ? compareStreamIds(deleted, trimmed) > 0
+        ? deleted
+        : trimmed
+      : (deleted ?? trimmed)
+  return {
+    gap: true,
+    kind: 'trimmed',
+    firstAvailable: firstEntry,
+    maxDeletedId: marker,
+    newPosition: null,
   }
   return { gap: false }
 }

@@ -189,7 +189,11 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
   let commands: RedisClient | undefined
 
   reader.on('error', noteFailure)
+  // Every new connection may face a different stream (a restarted server):
+  // compare positions before the next read.
+  let connection = 0
   reader.on('ready', () => {
+    connection++
     failure = undefined
     lastLogged = undefined
   })
@@ -220,13 +224,24 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
     }
   }
 
+  // What the previous gap check saw, for deletions between two checks.
+  let checkedPosition = position
+  const rejectedSinceCheck = new Set<string>()
+  const wasStored = db.prepare('SELECT 1 FROM events WHERE stream_id = ?')
+
   const checkForGap = async () => {
     const info = await readInfo()
     if (position === null) {
       position = options.startFrom === 'now' ? (info?.lastGeneratedId ?? '0-0') : '0-0'
+      checkedPosition = position
       return
     }
-    const decision = detectGap(position, info, reportedDeletion)
+    const decision = detectGap(position, info, reportedDeletion, {
+      position: checkedPosition,
+      wasRead: (id) => rejectedSinceCheck.has(id) || wasStored.get(id) !== undefined,
+    })
+    checkedPosition = position
+    rejectedSinceCheck.clear()
     if (!decision.gap) return
     const gap = recordStreamGap(
       db,
@@ -260,6 +275,7 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
           events.push(parsed.event)
         } else {
           counts.rejected++
+          rejectedSinceCheck.add(id)
           log(`Redis stream ${stream}: skipped entry ${id}: ${parsed.reason}`)
         }
       }
@@ -316,12 +332,13 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
         await whenReady(reader, abort.signal)
         if (abort.signal.aborted) break
         setState({ state: 'syncing' })
+        let checkedConnection = connection
         await checkForGap()
         let lastCheck = Date.now()
         setState({ state: 'live' })
         attempt = 0
         while (!abort.signal.aborted) {
-          const reply = (await reader.xread(
+          const reply: XReadReply = await reader.xread(
             'COUNT',
             batchSize,
             'BLOCK',
@@ -329,9 +346,18 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
             'STREAMS',
             stream,
             position ?? '0-0',
-          )) as XReadReply
+          )
           storeReply(reply)
-          if (Date.now() - lastCheck >= gapCheckIntervalMs) {
+          // A full batch means we are catching up on a backlog, which is when
+          // producer trimming (XADD MAXLEN) can overtake us: check before
+          // every such read, while our position is still in the stream.
+          const full = (reply?.[0]?.[1].length ?? 0) >= batchSize
+          if (
+            full ||
+            Date.now() - lastCheck >= gapCheckIntervalMs ||
+            checkedConnection !== connection
+          ) {
+            checkedConnection = connection
             await checkForGap()
             lastCheck = Date.now()
           }

@@ -16,6 +16,7 @@ export interface StreamGap {
   readonly lastId: string | null
   /** The oldest entry the stream still holds (null: the stream is empty or gone). */
   readonly firstAvailable: string | null
+  /** The newest id known to be gone when the gap was found (so it is reported once). */
   readonly maxDeletedId: string | null
   /** Tables whose changes may have been in the lost entries: re-pull them. */
   readonly tables: readonly string[]

@@ -1,0 +1,147 @@
+// Redis stream → SQLite: ingest rate of the reader against bare XRANGE reads
+// of the same events in the same run (only the ratio travels between
+// machines), and XADD → row visible in SQLite latency.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import { openStore } from '../../main/store/index.ts'
+import { startRedisSync } from '../../main/sync/redis/index.ts'
+
+export interface StreamIngestFigures {
+  readonly events: number
+  readonly eventsPerSecond: number
+  readonly seconds: number
+  readonly baselineEventsPerSecond: number
+  readonly baselineSeconds: number
+  /** Reader throughput / bare XRANGE throughput (≤ 1; higher is better). */
+  readonly ratio: number
+  readonly latencySamples: number
+  readonly latencyP50Ms: number
+  readonly latencyP99Ms: number
+}
+
+const quantile = (xs: number[], q: number) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+}
+
+export async function benchStreamIngest(
+  options: { events?: number; latencySamples?: number; redisUrl?: string } = {},
+): Promise<StreamIngestFigures> {
+  const events = options.events ?? 100_000
+  const samples = options.latencySamples ?? 1_000
+  const url = options.redisUrl ?? process.env.WATCHFLOOR_TEST_REDIS ?? 'redis://127.0.0.1:6379'
+  const tenant = `bench${process.pid}${Date.now()}`
+  const stream = `ops:${tenant}:events`
+  const redis = new Redis(url)
+  const dir = mkdtempSync(join(tmpdir(), 'watchfloor-bench-stream-'))
+  const fieldsOf = (n: number) => {
+    const at = new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString()
+    return [
+      'type',
+      'lead_updated',
+      'table',
+      'leads',
+      'id',
+      String(n),
+      'tenant',
+      tenant,
+      'at',
+      at,
+      'data',
+      JSON.stringify({ id: n, status: 'contacted', owner: 'Dana', updated_at: at }),
+    ]
+  }
+  try {
+    let lastId = ''
+    for (let start = 0; start < events; start += 1_000) {
+      const pipeline = redis.pipeline()
+      for (let n = start; n < Math.min(events, start + 1_000); n++)
+        pipeline.xadd(stream, '*', ...fieldsOf(n))
+      const results = (await pipeline.exec()) ?? []
+      lastId = String(results.at(-1)?.[1])
+    }
+
+    // Baseline: the same events read with bare XRANGE pages of the reader's batch size.
+    const baseStart = performance.now()
+    let read = 0
+    let cursor = '-'
+    for (;;) {
+      const page = await redis.xrange(stream, cursor, '+', 'COUNT', 1_000)
+      if (page.length === 0) break
+      read += page.length
+      cursor = `(${page.at(-1)?.[0]}`
+    }
+    const baselineSeconds = (performance.now() - baseStart) / 1000
+    if (read !== events) throw new Error(`XRANGE read ${read} of ${events} events`)
+
+    // The reader, from an empty cache to the last id stored.
+    const db = openStore(join(dir, 'ingest.sqlite'))
+    const ingestStart = performance.now()
+    let done: () => void = () => {}
+    const finished = new Promise<void>((resolve) => (done = resolve))
+    const sync = startRedisSync({
+      db,
+      redis: { url },
+      tenant,
+      log: () => {},
+      onChange: () => {
+        if (sync.stats().lastId === lastId) done()
+      },
+    })
+    await finished
+    const seconds = (performance.now() - ingestStart) / 1000
+    const stored = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n
+    if (stored !== events) throw new Error(`stored ${stored} of ${events} events`)
+
+    // Latency: one XADD at a time, until its row is committed (onChange runs after the commit).
+    const latencies: number[] = []
+    let visible: (() => void) | undefined
+    let live: () => void = () => {}
+    const isLive = new Promise<void>((resolve) => (live = resolve))
+    const latencyDb = openStore(join(dir, 'latency.sqlite'))
+    const stopLatency = startRedisSync({
+      db: latencyDb,
+      redis: { url },
+      tenant,
+      startFrom: 'now',
+      log: () => {},
+      onChange: () => visible?.(),
+      onStatus: (s) => s.state === 'live' && live(),
+    })
+    await sync.stop()
+    db.close()
+    await isLive
+    for (let i = 0; i < samples; i++) {
+      const seen = new Promise<void>((resolve) => (visible = resolve))
+      const t0 = performance.now()
+      await redis.xadd(stream, '*', ...fieldsOf(events + i))
+      await seen
+      latencies.push(performance.now() - t0)
+    }
+    await stopLatency.stop()
+    latencyDb.close()
+
+    return {
+      events,
+      eventsPerSecond: events / seconds,
+      seconds,
+      baselineEventsPerSecond: events / baselineSeconds,
+      baselineSeconds,
+      ratio: baselineSeconds / seconds,
+      latencySamples: samples,
+      latencyP50Ms: quantile(latencies, 0.5),
+      latencyP99Ms: quantile(latencies, 0.99),
+    }
+  } finally {
+    await redis.del(stream)
+    await redis.quit()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+// `npx tsx tests/bench/stream-ingest.ts` prints the figures on their own.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await benchStreamIngest(), null, 2))
+}
