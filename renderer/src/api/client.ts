@@ -10,7 +10,9 @@ import {
 } from 'react'
 import {
   ApiError,
+  DASHBOARDS,
   unwrap,
+  type DashboardName,
   type ApiResult,
   type EventName,
   type EventPayload,
@@ -55,10 +57,22 @@ export function createApiClient(bridge: WatchfloorBridge): ApiClient {
   }
 }
 
+/** How many `data.changed` events touched each dashboard, and how many arrived at all. */
+interface Changes {
+  readonly any: number
+  readonly by: Readonly<Record<DashboardName, number>>
+}
+
+const noChanges: Changes = {
+  any: 0,
+  by: Object.fromEntries(DASHBOARDS.map((d) => [d, 0])) as Record<DashboardName, number>,
+}
+
 interface ApiContextValue {
   readonly client: ApiClient
-  /** Bumped on every `data.changed` and on `refresh()`; every `useApi` refetches when it moves. */
+  /** Bumped on `refresh()`; every `useApi` refetches when it moves. */
   readonly generation: number
+  readonly changes: Changes
   readonly refresh: () => void
 }
 
@@ -72,9 +86,26 @@ export function ApiProvider({
   children?: ReactNode
 }): ReactNode {
   const [generation, setGeneration] = useState(0)
+  const [changes, setChanges] = useState<Changes>(noChanges)
   const refresh = useCallback(() => setGeneration((n) => n + 1), [])
-  useEffect(() => client.on('data.changed', refresh), [client, refresh])
-  const value = useMemo(() => ({ client, generation, refresh }), [client, generation, refresh])
+  // A sync commit names the dashboards it may have moved; an event without that list (an older
+  // core) moves them all. Counting per dashboard lets a view refetch only for its own.
+  useEffect(
+    () =>
+      client.on('data.changed', (payload) => {
+        const touched = payload.dashboards ?? DASHBOARDS
+        setChanges((c) => {
+          const by = { ...c.by }
+          for (const d of touched) by[d] += 1
+          return { any: c.any + 1, by }
+        })
+      }),
+    [client],
+  )
+  const value = useMemo(
+    () => ({ client, generation, changes, refresh }),
+    [client, generation, changes, refresh],
+  )
   return createElement(ApiContext, { value }, children)
 }
 
@@ -109,6 +140,11 @@ export interface UseApiOptions {
    * `data.changed`, such as source states). A failed re-ask shows its error; data stays.
    */
   readonly refreshIntervalMs?: number
+  /**
+   * The dashboards this answer shows: a `data.changed` refetches it only when it names one of
+   * them. Without this, every `data.changed` refetches.
+   */
+  readonly dashboards?: readonly DashboardName[]
 }
 
 interface Settled<T> {
@@ -119,7 +155,7 @@ interface Settled<T> {
 
 /**
  * Calls `method` with `input` and refetches when the input (compared by value), `deps`, or the
- * data (`data.changed`) changes. Pass `input: null` to wait (the state stays `loading`).
+ * data it shows (`data.changed`, see `options.dashboards`) changes. Pass `input: null` to wait (the state stays `loading`).
  *
  * `loading` is derived during render, not set by an effect, so the render that changes the input
  * already reports `loading`: a test waiting on `data-state="ready"` never sees the old answer
@@ -131,8 +167,12 @@ export function useApi<M extends MethodName>(
   deps: readonly ApiDependency[] = [],
   options: UseApiOptions = {},
 ): ApiState<MethodOutput<M>> {
-  const { client, generation } = useApiContext()
-  const key = input === null ? null : JSON.stringify([method, input, deps, generation])
+  const { client, generation, changes } = useApiContext()
+  const changed =
+    options.dashboards === undefined
+      ? changes.any
+      : options.dashboards.reduce((sum, d) => sum + changes.by[d], 0)
+  const key = input === null ? null : JSON.stringify([method, input, deps, generation, changed])
   const [settled, setSettled] = useState<Settled<MethodOutput<M>> | null>(null)
 
   useEffect(() => {
@@ -150,7 +190,7 @@ export function useApi<M extends MethodName>(
     return () => {
       current = false
     }
-    // `key` captures method, input (by value), deps and generation.
+    // `key` captures method, input (by value), deps, generation and the relevant changes.
   }, [client, key])
 
   const { refreshIntervalMs } = options

@@ -1,12 +1,12 @@
-import { RESPONSE_TARGET_SECONDS, type LeadResponseKpi } from '../../../shared/api/index.ts'
+import { RESPONSE_TARGET_SECONDS, type LeadResponseStats } from '../../../shared/api/index.ts'
 import { formatDuration, formatInteger, formatPercent } from '../lib/format.ts'
 import { KpiCard } from './kpi-card.tsx'
 
 const NO_LEADS = 'No leads in this range'
 
 /** The three lead-response cards; `kpi` is null until the first answer arrives. */
-export function LeadResponseKpis({ kpi }: { kpi: LeadResponseKpi | null }) {
-  const empty = kpi !== null && kpi.leads === 0
+export function LeadResponseKpis({ kpi }: { kpi: LeadResponseStats | null }) {
+  const empty = kpi !== null && (kpi.noData || kpi.leads === 0)
   const leads =
     kpi === null ? '' : `${formatInteger(kpi.leads)} ${kpi.leads === 1 ? 'lead' : 'leads'}`
   const targetSeconds = kpi?.targetSeconds ?? RESPONSE_TARGET_SECONDS
@@ -59,7 +59,7 @@ export function LeadResponseKpis({ kpi }: { kpi: LeadResponseKpi | null }) {
         context={
           kpi === null || empty
             ? '\u00a0'
-            : `of ${leads}, ${formatInteger(kpi.leads - kpi.responded)} never answered`
+            : `of ${leads}, ${formatInteger(kpi.neverResponded)} never answered`
         }
       />
     </section>

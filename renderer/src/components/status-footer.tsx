@@ -1,5 +1,5 @@
 import type { AppStatus, SourceState, SourceStatus } from '../../../shared/api/index.ts'
-import { formatAge, formatIn, formatInteger } from '../lib/format.ts'
+import { formatAge, formatDateTime, formatIn, formatInteger } from '../lib/format.ts'
 
 const stateLabels: Record<SourceState, string> = {
   live: 'Live',
@@ -9,12 +9,12 @@ const stateLabels: Record<SourceState, string> = {
   error: 'Error',
 }
 
-function sourceDetail(source: SourceStatus, now: number): string | null {
-  if (source.state === 'error') return source.message
+export function sourceDetail(source: SourceStatus, now: number): string | null {
+  if (source.state === 'error') return source.message ?? 'failed without a message'
   if (source.state === 'stale' && source.since !== null)
-    return `last sync ${formatAge(source.since, now)}`
-  if (source.state === 'offline' && source.since !== null)
-    return `retry ${formatIn(source.since, now)}`
+    return `since ${formatDateTime(source.since)} (${formatAge(source.since, now)})`
+  if (source.state === 'offline')
+    return source.since === null ? 'waiting to retry' : `next retry ${formatIn(source.since, now)}`
   return source.message
 }
 
@@ -57,7 +57,12 @@ export function StatusFooter({ status, transport, now }: StatusFooterProps) {
       <p className="footer-meta">
         {status !== null && (
           <>
-            {formatInteger(status.leadCount)} leads cached · v{status.version} ·{' '}
+            <span data-testid="footer-data-age">
+              {status.dataAsOf === null
+                ? 'no data yet'
+                : `data ${formatAge(status.dataAsOf, now).replace(' ago', ' old').replace('just now', 'fresh')}`}
+            </span>
+            {` · ${formatInteger(status.leadCount)}`} leads cached · v{status.version} ·{' '}
           </>
         )}
         {transport === 'electron' ? 'desktop' : 'browser'}

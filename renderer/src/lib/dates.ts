@@ -1,4 +1,8 @@
-import type { DateRange } from '../../../shared/api/index.ts'
+import type {
+  DateRange,
+  RangeFilter,
+  RangePreset as ContractPreset,
+} from '../../../shared/api/index.ts'
 
 /** A calendar day `YYYY-MM-DD`, as the contract's ranges carry them. */
 export type Day = string
@@ -28,7 +32,7 @@ export function addDays(day: Day, days: number): Day {
   return `${shifted.getUTCFullYear()}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}`
 }
 
-export type PresetId = '7d' | '30d' | '90d' | 'ytd'
+export type PresetId = '7d' | '30d' | '90d' | 'ytd' | 'today' | 'yesterday' | 'mtd' | 'qtd'
 
 export interface RangePreset {
   readonly id: PresetId
@@ -51,7 +55,53 @@ export const rangePresets: readonly RangePreset[] = [
   },
 ]
 
+/** Presets without a button of their own: reachable from a link (the contract names them). */
+const linkOnlyPresets: readonly RangePreset[] = [
+  { id: 'today', label: 'Today', span: lastDays(1) },
+  {
+    id: 'yesterday',
+    label: 'Yesterday',
+    span: (a) => ({ from: addDays(a, -1), to: addDays(a, -1) }),
+  },
+  { id: 'mtd', label: 'Month to date', span: (a) => ({ from: `${a.slice(0, 7)}-01`, to: a }) },
+  {
+    id: 'qtd',
+    label: 'Quarter to date',
+    span: (a) => {
+      const month = Math.floor((Number(a.slice(5, 7)) - 1) / 3) * 3 + 1
+      return { from: `${a.slice(0, 4)}-${pad(month)}-01`, to: a }
+    },
+  },
+]
+
 export const DEFAULT_PRESET: PresetId = '30d'
+
+/** The contract's preset names (shared/api/filters.ts), as a link carries them. */
+const contractNames: Record<PresetId, ContractPreset> = {
+  '7d': 'last7',
+  '30d': 'last30',
+  '90d': 'last90',
+  ytd: 'ytd',
+  today: 'today',
+  yesterday: 'yesterday',
+  mtd: 'mtd',
+  qtd: 'qtd',
+}
+
+/** A selection as the contract's range filter: a preset by name, a custom range by its days. */
+export function toRangeFilter(selection: RangeSelection, timeZone: string): RangeFilter {
+  return selection.kind === 'custom'
+    ? { preset: 'custom', from: selection.from, to: selection.to, timeZone }
+    : { preset: contractNames[selection.preset], timeZone }
+}
+
+export function fromRangeFilter(range: RangeFilter): RangeSelection {
+  if (range.preset === 'custom') return { kind: 'custom', from: range.from, to: range.to }
+  const id = (Object.keys(contractNames) as PresetId[]).find(
+    (k) => contractNames[k] === range.preset,
+  )
+  return { kind: 'preset', preset: id ?? DEFAULT_PRESET }
+}
 
 /** What the viewer picked: a preset that rolls with the data, or fixed days. */
 export type RangeSelection =
@@ -68,7 +118,7 @@ export function anchorDay(dataAsOf: string | null, now: Date = new Date()): Day 
 
 export function resolveRange(selection: RangeSelection, anchor: Day, timeZone: string): DateRange {
   if (selection.kind === 'custom') return { from: selection.from, to: selection.to, timeZone }
-  const preset = rangePresets.find((p) => p.id === selection.preset)
+  const preset = [...rangePresets, ...linkOnlyPresets].find((p) => p.id === selection.preset)
   const span = preset === undefined ? lastDays(30)(anchor) : preset.span(anchor)
   return { ...span, timeZone }
 }

@@ -73,3 +73,55 @@ export function formatIn(iso: string, now: number): string {
   if (ms < 60_000) return `in ${Math.ceil(ms / 1000)} s`
   return `in ${Math.ceil(ms / 60_000)} min`
 }
+
+const money = new Intl.NumberFormat(LOCALE, {
+  style: 'currency',
+  currency: 'USD',
+  maximumFractionDigits: 0,
+})
+const compactMoney = new Intl.NumberFormat(LOCALE, {
+  style: 'currency',
+  currency: 'USD',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+})
+
+/** Integer cents as whole dollars: "$12,340". */
+export function formatMoney(cents: number): string {
+  return money.format(cents / 100)
+}
+
+/** Cents for a card, where width is scarce: "$1.2M", "$640K", "$980". */
+export function formatMoneyShort(cents: number): string {
+  return Math.abs(cents) < 1_000_000 ? money.format(cents / 100) : compactMoney.format(cents / 100)
+}
+
+/** A signed change in percent of the previous value: "+12.3 %", "−4.0 %". */
+export function formatChange(fraction: number): string {
+  const text = `${oneDecimal.format(Math.abs(fraction) * 100)} %`
+  return fraction > 0 ? `+${text}` : fraction < 0 ? `\u2212${text}` : text
+}
+
+/** A signed difference in percentage points: "+2.1 pt". */
+export function formatPoints(fraction: number): string {
+  const text = `${oneDecimal.format(Math.abs(fraction) * 100)} pt`
+  return fraction > 0 ? `+${text}` : fraction < 0 ? `\u2212${text}` : text
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const
+
+/** Bytes in binary units, one decimal from KB: "512 B", "38.4 MB". */
+export function formatBytes(bytes: number): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  return unit === 0 ? `${integer.format(value)} B` : `${oneDecimal.format(value)} ${UNITS[unit]}`
+}
+
+/** A ratio as "1.8×" (deal size against target). */
+export function formatRatio(ratio: number): string {
+  return `${oneDecimal.format(ratio)}\u00d7`
+}

@@ -1,0 +1,99 @@
+import {
+  FILTER_FIELDS,
+  parseFilters,
+  serializeFilters,
+  type FilterField,
+  type Filters,
+  type RangeFilter,
+} from '../../../shared/api/index.ts'
+import { DEFAULT_PRESET, fromRangeFilter, toRangeFilter, type RangeSelection } from './dates.ts'
+import { DEFAULT_VIEW, isViewId, type ViewId } from './views.ts'
+
+/** The multi-select part of the global filters: values OR-ed within a field, fields AND-ed. */
+export type Dimensions = { readonly [K in FilterField]?: NonNullable<Filters[K]> }
+
+/** Everything a link reopens: the tab and the filters. */
+export interface PageState {
+  readonly view: ViewId
+  readonly selection: RangeSelection
+  readonly timeZone: string
+  readonly dimensions: Dimensions
+}
+
+export interface UrlReading {
+  readonly state: PageState
+  /** Why part of the link was ignored, in words for the viewer; empty when it was all read. */
+  readonly problems: readonly string[]
+}
+
+const VIEW_PARAM = 'view'
+const FILTER_PARAM = 'f'
+
+export function defaultState(timeZone: string): PageState {
+  return {
+    view: DEFAULT_VIEW,
+    selection: { kind: 'preset', preset: DEFAULT_PRESET },
+    timeZone,
+    dimensions: {},
+  }
+}
+
+/** The dimensions that are set, as the contract's fields (empty lists dropped). */
+export function activeDimensions(dimensions: Dimensions): Dimensions {
+  const out: { [K in FilterField]?: NonNullable<Filters[K]> } = {}
+  for (const field of FILTER_FIELDS) {
+    const list = dimensions[field]
+    if (list !== undefined && list.length > 0) Object.assign(out, { [field]: list })
+  }
+  return out
+}
+
+export function toFilters(range: RangeFilter, dimensions: Dimensions): Filters {
+  return { range, ...activeDimensions(dimensions) }
+}
+
+/**
+ * Reads `?view=…&f=…`. A link that cannot be read is not half-applied: a bad filter string falls
+ * back to the default filters as a whole (a wall screen showing a subset it was not asked for
+ * would be worse than one showing everything), and says why.
+ */
+export function readUrl(search: string, localZone: string): UrlReading {
+  const params = new URLSearchParams(search)
+  const problems: string[] = []
+  let state = defaultState(localZone)
+  const view = params.get(VIEW_PARAM)
+  if (view !== null) {
+    if (isViewId(view)) state = { ...state, view }
+    else problems.push(`there is no "${view}" dashboard; showing the overview`)
+  }
+  const text = params.get(FILTER_PARAM)
+  if (text !== null) {
+    const parsed = parseFilters(text)
+    if (parsed.ok) {
+      const { range, ...dimensions } = parsed.filters
+      state = {
+        ...state,
+        selection: fromRangeFilter(range),
+        timeZone: range.timeZone,
+        dimensions: activeDimensions(dimensions),
+      }
+    } else {
+      const why = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+      problems.push(
+        `the filters in the link could not be read (${why}); showing the default filters`,
+      )
+    }
+  }
+  return { state, problems }
+}
+
+/** The page's query string for a state, keeping any other parameter (the LAN `token`). */
+export function writeUrl(search: string, state: PageState): string {
+  const params = new URLSearchParams(search)
+  params.set(VIEW_PARAM, state.view)
+  params.set(
+    FILTER_PARAM,
+    serializeFilters(toFilters(toRangeFilter(state.selection, state.timeZone), state.dimensions)),
+  )
+  return `?${params.toString()}`
+}

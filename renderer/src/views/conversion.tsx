@@ -1,0 +1,145 @@
+import type { ConversionStats, RateRow } from '../../../shared/api/index.ts'
+import { KpiCard } from '../components/kpi-card.tsx'
+import { NoData, Panel } from '../components/panel.tsx'
+import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
+import { formatInteger, formatPercent } from '../lib/format.ts'
+import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
+import type { ViewProps } from './view-props.ts'
+
+function rateFigure(
+  c: ChartColors,
+  rows: readonly RateRow[],
+  band: ConversionStats['targetBand'],
+): Figure {
+  const shown = rows.filter((r) => r.rate !== null)
+  const targets = shown.filter((r) => r.target != null)
+  return {
+    data: [
+      {
+        type: 'bar',
+        x: shown.map((r) => r.key),
+        y: shown.map((r) => r.rate),
+        marker: {
+          color: shown.map((r) => ((r.rate ?? 0) >= (r.target ?? band.low) ? c.series[0] : c.bad)),
+        },
+        customdata: shown.map((r) => [r.conversions, r.leads]),
+        hovertemplate:
+          '<b>%{x}</b><br>%{y:.1%} (%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>',
+      },
+      ...(targets.length === 0
+        ? []
+        : [
+            {
+              type: 'scatter',
+              mode: 'markers',
+              x: targets.map((r) => r.key),
+              y: targets.map((r) => r.target),
+              marker: { symbol: 'line-ew-open', size: 34, line: { width: 3, color: c.warn } },
+              hovertemplate: 'target %{y:.0%}<extra></extra>',
+            },
+          ]),
+    ],
+    layout: {
+      ...baseLayout(c),
+      bargap: 0.35,
+      xaxis: axis(c, { fixedrange: true }),
+      yaxis: axis(c, { tickformat: '.0%', rangemode: 'tozero', fixedrange: true }),
+      shapes: [
+        {
+          type: 'rect',
+          xref: 'paper',
+          x0: 0,
+          x1: 1,
+          y0: band.low,
+          y1: band.high,
+          fillcolor: c.good,
+          opacity: 0.08,
+          line: { width: 0 },
+          layer: 'below',
+        },
+      ],
+      annotations: shown.length === 0 ? emptyNote(c, 'No leads in this range') : [],
+    },
+  }
+}
+
+export function ConversionView({ data }: ViewProps) {
+  const conv = data?.conversion ?? null
+  const empty = conv !== null && conv.noData
+  const tone =
+    conv?.band === 'below'
+      ? 'bad'
+      : conv?.band === 'above' || conv?.band === 'within'
+        ? 'good'
+        : 'neutral'
+  return (
+    <>
+      <section className="kpi-grid" aria-label="Conversion">
+        <KpiCard
+          testId="kpi-conversion-overall"
+          label="Conversion rate"
+          display={conv?.rate == null ? null : formatPercent(conv.rate)}
+          raw={conv?.rate ?? null}
+          emptyText={conv === null ? null : 'No leads in this range'}
+          tone={tone}
+          context={
+            conv === null
+              ? '\u00a0'
+              : `target band ${formatPercent(conv.targetBand.low)}–${formatPercent(conv.targetBand.high)}${conv.band === null ? '' : ` · ${conv.band}`}`
+          }
+        />
+        <KpiCard
+          testId="kpi-conversion-won"
+          label="Deals won"
+          display={conv === null || empty ? null : formatInteger(conv.conversions)}
+          raw={conv === null || empty ? null : conv.conversions}
+          emptyText={empty ? 'No leads in this range' : null}
+          context={conv === null || empty ? '\u00a0' : `of ${formatInteger(conv.leads)} leads`}
+        />
+      </section>
+      <div className="grid-2">
+        <Panel
+          title="By source"
+          subtitle="bars: rate · ticks: channel target"
+          className="chart-panel"
+        >
+          <PlotlyChart
+            testId="chart-conversion-by-source"
+            label="Conversion by source"
+            className="chart-half"
+            version={conv}
+            figure={(c, v) => rateFigure(c, v.bySource, v.targetBand)}
+          />
+        </Panel>
+        <Panel title="By temperature" subtitle="shaded: target band" className="chart-panel">
+          <PlotlyChart
+            testId="chart-conversion-by-temperature"
+            label="Conversion by temperature"
+            className="chart-half"
+            version={conv}
+            figure={(c, v) => rateFigure(c, v.byTemperature, v.targetBand)}
+          />
+        </Panel>
+      </div>
+      <Panel title="Improvement opportunities">
+        {conv === null ? null : conv.opportunities.length === 0 ? (
+          <NoData>
+            {empty ? 'No leads in this range' : 'Nothing stands out: every group is on target'}
+          </NoData>
+        ) : (
+          <ul className="list" data-testid="opportunities">
+            {conv.opportunities.map((o, i) => (
+              <li key={i} title={o.rule}>
+                <strong>{o.message}</strong>{' '}
+                <span className="muted">
+                  ({formatInteger(o.conversions)} of {formatInteger(o.leads)},{' '}
+                  {formatPercent(o.rate)} against {formatPercent(o.threshold)})
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Panel>
+    </>
+  )
+}

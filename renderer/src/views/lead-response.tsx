@@ -1,0 +1,124 @@
+import { KpiCard } from '../components/kpi-card.tsx'
+import { LeadResponseKpis } from '../components/lead-response-kpis.tsx'
+import { Panel } from '../components/panel.tsx'
+import { PlotlyChart } from '../components/plotly-chart.tsx'
+import { formatDuration, formatInteger, formatPercent } from '../lib/format.ts'
+import { seriesFigure } from '../lib/series-figure.ts'
+import { rangeLabel } from './overview.tsx'
+import type { ViewProps } from './view-props.ts'
+
+const NO_LEADS = 'No leads in this range'
+
+export function LeadResponseView({ data }: ViewProps) {
+  const kpi = data?.leadResponse ?? null
+  const trends = data?.trends ?? null
+  const empty = kpi !== null && kpi.noData
+  const pending = kpi === null
+  const statusTone =
+    kpi?.status === 'excellent'
+      ? 'good'
+      : kpi?.status === 'poor'
+        ? 'bad'
+        : kpi?.status
+          ? 'warn'
+          : 'neutral'
+  return (
+    <>
+      <LeadResponseKpis kpi={kpi} />
+      <section className="kpi-grid" aria-label="Lead response details">
+        <KpiCard
+          testId="kpi-median-response"
+          label="Median first response"
+          display={kpi?.medianSeconds == null ? null : formatDuration(kpi.medianSeconds)}
+          raw={kpi?.medianSeconds ?? null}
+          emptyText={pending ? null : empty ? NO_LEADS : 'No lead answered yet'}
+          context={pending || empty ? '\u00a0' : 'half the answered leads were faster'}
+        />
+        <KpiCard
+          testId="kpi-never-answered"
+          label="Never answered"
+          display={pending || empty ? null : formatInteger(kpi.neverResponded)}
+          raw={pending || empty ? null : kpi.neverResponded}
+          emptyText={empty ? NO_LEADS : null}
+          tone={kpi !== null && kpi.neverResponded > 0 ? 'bad' : 'neutral'}
+          context={pending || empty ? '\u00a0' : `of ${formatInteger(kpi.leads)} leads`}
+        />
+        <KpiCard
+          testId="kpi-conversions-lost"
+          label="Est. deals lost to slow answers"
+          display={
+            kpi?.estimatedConversionsLost == null
+              ? null
+              : formatInteger(kpi.estimatedConversionsLost)
+          }
+          raw={kpi?.estimatedConversionsLost ?? null}
+          emptyText={pending ? null : empty ? NO_LEADS : 'Not enough answered leads to compare'}
+          tone={kpi?.estimatedConversionsLost ? 'warn' : 'neutral'}
+          context={
+            kpi === null ||
+            kpi.conversionUnderTarget === null ||
+            kpi.conversionOverTarget === null ? (
+              '\u00a0'
+            ) : (
+              <span title={kpi.lostRule}>
+                {formatPercent(kpi.conversionUnderTarget)} win rate when fast vs{' '}
+                {formatPercent(kpi.conversionOverTarget)} when slow
+              </span>
+            )
+          }
+        />
+        <KpiCard
+          testId="kpi-response-status"
+          label="Verdict"
+          display={kpi?.status ?? null}
+          raw={null}
+          emptyText={pending ? null : NO_LEADS}
+          tone={statusTone}
+          context={kpi === null ? '\u00a0' : <span className="kpi-target">{kpi.statusRule}</span>}
+        />
+      </section>
+      <Panel
+        title="Average first response over time"
+        subtitle={
+          data === null
+            ? undefined
+            : `${rangeLabel(data.range)} · target ${kpi?.targetSeconds ?? 120} s`
+        }
+        className="chart-panel"
+      >
+        <PlotlyChart
+          testId="chart-response-time"
+          label="Average first response over time"
+          version={trends}
+          figure={(c, t) => {
+            const figure = seriesFigure(c, t.responseSeconds, t.bucket, {
+              kind: 'line',
+              color: c.series[0],
+              hover: '<b>%{y:,.0f} s</b> average',
+              yTickFormat: ',.0f',
+              yTickSuffix: ' s',
+              emptyText: 'No answered leads in this range',
+            })
+            return {
+              data: figure.data,
+              layout: {
+                ...figure.layout,
+                shapes: [
+                  {
+                    type: 'line',
+                    xref: 'paper',
+                    x0: 0,
+                    x1: 1,
+                    y0: kpi?.targetSeconds ?? 120,
+                    y1: kpi?.targetSeconds ?? 120,
+                    line: { color: c.warn, width: 1.5, dash: 'dash' },
+                  },
+                ],
+              },
+            }
+          }}
+        />
+      </Panel>
+    </>
+  )
+}

@@ -1,0 +1,199 @@
+import type { ChannelRoi, MarketingRoi } from '../../../shared/api/index.ts'
+import { KpiCard } from '../components/kpi-card.tsx'
+import { NoData, Panel } from '../components/panel.tsx'
+import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
+import { formatInteger, formatMoney, formatMoneyShort, formatPercent } from '../lib/format.ts'
+import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
+import type { ViewProps } from './view-props.ts'
+
+const NO_LEADS = 'No leads in this range'
+
+function roiFigure(c: ChartColors, roi: MarketingRoi): Figure {
+  const rows = roi.channels.filter((ch) => ch.roiPercent !== null)
+  // Best channel on top: Plotly draws horizontal bars bottom-up.
+  const sorted = [...rows].sort((a, b) => (a.roiPercent ?? 0) - (b.roiPercent ?? 0))
+  return {
+    data: [
+      {
+        type: 'bar',
+        orientation: 'h',
+        y: sorted.map((ch) => ch.channel),
+        x: sorted.map((ch) => ch.roiPercent),
+        marker: { color: sorted.map((ch) => ((ch.roiPercent ?? 0) >= 0 ? c.good : c.bad)) },
+        hovertemplate: '<b>%{y}</b><br>ROI %{x:,.1f} %<extra></extra>',
+      },
+    ],
+    layout: {
+      ...baseLayout(c),
+      margin: { l: 150, r: 24, t: 12, b: 44 },
+      xaxis: axis(c, { ticksuffix: ' %', tickformat: ',.0f', zerolinewidth: 2, fixedrange: true }),
+      yaxis: axis(c, { automargin: true, fixedrange: true }),
+      annotations: rows.length === 0 ? emptyNote(c, 'No channel has both cost and leads here') : [],
+    },
+  }
+}
+
+function Target({
+  value,
+  target,
+  format,
+  lowerIsBetter = false,
+}: {
+  value: number | null
+  target: number | null
+  format: (n: number) => string
+  lowerIsBetter?: boolean
+}) {
+  if (value === null) return <span className="muted">—</span>
+  if (target === null) return <>{format(value)}</>
+  const good = lowerIsBetter ? value <= target : value >= target
+  return (
+    <span className={good ? 'cell-good' : 'cell-bad'} title={`target ${format(target)}`}>
+      {format(value)}
+      <span className="cell-target"> / {format(target)}</span>
+    </span>
+  )
+}
+
+function ChannelRow({ ch }: { ch: ChannelRoi }) {
+  return (
+    <tr data-testid="roi-row" data-channel={ch.channel} data-leads={ch.leads}>
+      <th scope="row">{ch.channel}</th>
+      <td className="num">{formatInteger(ch.leads)}</td>
+      <td className="num">{formatInteger(ch.conversions)}</td>
+      <td className="num">
+        <Target value={ch.rate} target={ch.conversionTarget} format={formatPercent} />
+      </td>
+      <td className="num">{formatMoney(ch.revenueCents)}</td>
+      <td className="num" title={ch.costBasis === null ? undefined : `from ${ch.costBasis}`}>
+        {ch.costCents === null ? (
+          <span className="muted">no cost data</span>
+        ) : (
+          formatMoney(ch.costCents)
+        )}
+      </td>
+      <td className="num">
+        <Target
+          value={ch.costPerLeadCents}
+          target={ch.targetCostPerLeadCents}
+          format={formatMoney}
+          lowerIsBetter
+        />
+      </td>
+      <td className="num">
+        {ch.roiPercent === null ? (
+          <span className="muted">—</span>
+        ) : (
+          formatPercent(ch.roiPercent / 100)
+        )}
+      </td>
+      <td>
+        {ch.profitable === null ? (
+          <span className="muted">unknown</span>
+        ) : (
+          <span className={ch.profitable ? 'pill pill-good' : 'pill pill-bad'}>
+            {ch.profitable ? 'Profitable' : 'Loss'}
+          </span>
+        )}
+      </td>
+    </tr>
+  )
+}
+
+export function MarketingView({ data }: ViewProps) {
+  const roi = data?.marketing ?? null
+  const t = roi?.totals
+  const empty = roi !== null && roi.noData
+  return (
+    <>
+      <section className="kpi-grid" aria-label="Marketing totals">
+        <KpiCard
+          testId="kpi-marketing-leads"
+          label="Leads from channels"
+          display={t === undefined || empty ? null : formatInteger(t.leads)}
+          raw={t === undefined || empty ? null : t.leads}
+          emptyText={empty ? NO_LEADS : null}
+          context={t === undefined || empty ? '\u00a0' : `${formatInteger(t.conversions)} won`}
+        />
+        <KpiCard
+          testId="kpi-marketing-revenue"
+          label="Revenue"
+          display={t === undefined || empty ? null : formatMoneyShort(t.revenueCents)}
+          raw={t === undefined || empty ? null : t.revenueCents}
+          emptyText={empty ? NO_LEADS : null}
+          context={t === undefined || empty ? '\u00a0' : `cost ${formatMoneyShort(t.costCents)}`}
+        />
+        <KpiCard
+          testId="kpi-marketing-roi"
+          label="Return on spend"
+          display={t?.roiPercent == null ? null : formatPercent(t.roiPercent / 100)}
+          raw={t?.roiPercent ?? null}
+          emptyText={roi === null ? null : empty ? NO_LEADS : 'No cost data'}
+          tone={t?.profitable == null ? 'neutral' : t.profitable ? 'good' : 'bad'}
+          context={
+            t?.profitable == null
+              ? '\u00a0'
+              : t.profitable
+                ? 'profitable overall'
+                : 'losing money overall'
+          }
+        />
+      </section>
+      <Panel
+        title="Channels"
+        subtitle="rate and cost per lead against the channel's target"
+        className="table-panel"
+      >
+        {roi !== null && roi.channels.length === 0 ? (
+          <NoData>No marketing channels and no leads in this range</NoData>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table" data-testid="roi-table">
+              <thead>
+                <tr>
+                  <th scope="col">Channel</th>
+                  <th scope="col" className="num">
+                    Leads
+                  </th>
+                  <th scope="col" className="num">
+                    Won
+                  </th>
+                  <th scope="col" className="num">
+                    Rate / target
+                  </th>
+                  <th scope="col" className="num">
+                    Revenue
+                  </th>
+                  <th scope="col" className="num">
+                    Cost
+                  </th>
+                  <th scope="col" className="num">
+                    Per lead / target
+                  </th>
+                  <th scope="col" className="num">
+                    ROI
+                  </th>
+                  <th scope="col">Result</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(roi?.channels ?? []).map((ch) => (
+                  <ChannelRow key={ch.channel} ch={ch} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Panel>
+      {roi !== null && <p className="rule">{roi.costRule}</p>}
+      <Panel title="Return on spend by channel" className="chart-panel">
+        <PlotlyChart
+          testId="chart-marketing-roi"
+          label="ROI by channel"
+          version={roi}
+          figure={roiFigure}
+        />
+      </Panel>
+    </>
+  )
+}

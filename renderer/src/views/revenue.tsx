@@ -1,0 +1,151 @@
+import { KpiCard } from '../components/kpi-card.tsx'
+import { Panel } from '../components/panel.tsx'
+import { PlotlyChart } from '../components/plotly-chart.tsx'
+import { formatMoneyShort, formatPercent } from '../lib/format.ts'
+import { bucketNoun, seriesFigure } from '../lib/series-figure.ts'
+import { rangeLabel } from './overview.tsx'
+import type { ViewProps } from './view-props.ts'
+
+function Meter({ share }: { share: number | null }) {
+  return (
+    <div className="meter" aria-hidden="true">
+      {share !== null && (
+        <span
+          className="meter-fill"
+          style={{ width: `${Math.min(100, Math.round(share * 1000) / 10)}%` }}
+        />
+      )}
+    </div>
+  )
+}
+
+const monthName = (month: string): string =>
+  new Date(`${month}-01T00:00:00Z`).toLocaleDateString('en-US', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  })
+
+export function RevenueView({ data }: ViewProps) {
+  const r = data?.revenue ?? null
+  const trends = data?.trends ?? null
+  const money = (cents: number | null | undefined) =>
+    cents == null ? null : formatMoneyShort(cents)
+  const progressTone = (p: number | null) =>
+    p === null ? 'neutral' : p >= 1 ? 'good' : p >= 0.8 ? 'warn' : 'bad'
+  const noTarget = r === null ? null : 'No target set'
+  return (
+    <>
+      <section className="kpi-grid" aria-label="Revenue growth">
+        <KpiCard
+          testId="kpi-month-revenue"
+          label={r === null ? 'This month' : monthName(r.month)}
+          display={money(r?.monthRevenueCents)}
+          raw={r?.monthRevenueCents ?? null}
+          emptyText={null}
+          tone={progressTone(r?.monthProgress ?? null)}
+          context={
+            r === null
+              ? '\u00a0'
+              : r.monthTargetCents === null
+                ? 'no target for this month'
+                : `${formatPercent(r.monthProgress ?? 0)} of ${formatMoneyShort(r.monthTargetCents)} target`
+          }
+        >
+          <Meter share={r?.monthProgress ?? null} />
+        </KpiCard>
+        <KpiCard
+          testId="kpi-month-projection"
+          label="Month projection"
+          display={money(r?.projectedMonthCents)}
+          raw={r?.projectedMonthCents ?? null}
+          emptyText={r === null ? null : 'Month not started'}
+          tone={
+            r?.projectedMonthCents == null || r.monthTargetCents === null
+              ? 'neutral'
+              : r.projectedMonthCents >= r.monthTargetCents
+                ? 'good'
+                : 'warn'
+          }
+          context="at the current run rate"
+        />
+        <KpiCard
+          testId="kpi-ytd-revenue"
+          label="Year to date"
+          display={money(r?.ytdRevenueCents)}
+          raw={r?.ytdRevenueCents ?? null}
+          emptyText={null}
+          context={
+            r === null
+              ? '\u00a0'
+              : r.ytdTargetCents === null
+                ? 'no target this year'
+                : `target ${formatMoneyShort(r.ytdTargetCents)}`
+          }
+        >
+          <Meter share={r?.ytdTargetCents ? r.ytdRevenueCents / r.ytdTargetCents : null} />
+        </KpiCard>
+        <KpiCard
+          testId="kpi-annualised"
+          label="Annualised"
+          display={money(r?.annualisedCents)}
+          raw={r?.annualisedCents ?? null}
+          emptyText={r === null ? null : 'No revenue this year'}
+          context={
+            r?.yearTargetCents == null
+              ? 'no yearly target'
+              : `year target ${formatMoneyShort(r.yearTargetCents)}`
+          }
+        />
+        <KpiCard
+          testId="kpi-growth-gap"
+          label={
+            r?.nextGrowthTargetYear == null
+              ? 'Next growth target'
+              : `Gap to ${r.nextGrowthTargetYear} target`
+          }
+          display={money(r?.gapToNextTargetCents)}
+          raw={r?.gapToNextTargetCents ?? null}
+          emptyText={noTarget}
+          tone={r?.progressToNextTarget == null ? 'neutral' : 'warn'}
+          context={
+            r?.nextGrowthTargetCents == null
+              ? 'every target is already met or none is set'
+              : `${formatPercent(r.progressToNextTarget ?? 0)} of ${formatMoneyShort(r.nextGrowthTargetCents)}`
+          }
+        >
+          <Meter share={r?.progressToNextTarget ?? null} />
+        </KpiCard>
+      </section>
+      {r !== null && r.noData && (
+        <p className="notice">
+          No deal was booked this year: revenue figures are zero because nothing was sold, not
+          because data is missing.
+        </p>
+      )}
+      <Panel
+        title={`Revenue booked per ${trends === null ? 'day' : bucketNoun[trends.bucket]}`}
+        subtitle={data === null ? undefined : rangeLabel(data.range)}
+        className="chart-panel"
+      >
+        <PlotlyChart
+          testId="chart-revenue"
+          label="Revenue booked over time"
+          version={trends}
+          figure={(c, t) =>
+            seriesFigure(c, t.revenueCents, t.bucket, {
+              kind: 'bar',
+              color: c.series[1],
+              scale: 0.01,
+              hover: '<b>$%{y:,.0f}</b> booked',
+              yTickPrefix: '$',
+              yTickFormat: ',.0f',
+              emptyText: 'No revenue booked in this range',
+            })
+          }
+        />
+      </Panel>
+      {r !== null && <p className="rule">{r.rules}</p>}
+    </>
+  )
+}

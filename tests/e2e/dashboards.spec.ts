@@ -1,0 +1,174 @@
+import Database from 'better-sqlite3'
+import { DashboardsPage } from './dashboards-page.ts'
+import { expect, test } from './host-fixture.ts'
+
+const DAY = 86_400_000
+
+/** Runs one read-only query on the served cache file. */
+function sql<T>(dbPath: string, text: string, ...params: (string | number)[]): T[] {
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    return db.prepare(text).all(...params) as T[]
+  } finally {
+    db.close()
+  }
+}
+
+/** Half-open UTC bounds of an inclusive day range (the e2e config runs the page in UTC). */
+const bounds = (from: string, to: string): [number, number] => [
+  Date.parse(from),
+  Date.parse(to) + DAY,
+]
+
+const VIEWS = [
+  'overview',
+  'lead-response',
+  'conversion',
+  'marketing',
+  'markets',
+  'revenue',
+  'funnel',
+  'trends',
+  'activity',
+  'health',
+]
+
+test('Marketing ROI lists every channel with the lead count SQL gives for the shown range', async ({
+  page,
+  host,
+}) => {
+  const ops = new DashboardsPage(page)
+  await ops.open(host.url)
+  await ops.openTab('marketing')
+  await expect(ops.tab('marketing')).toHaveAttribute('aria-selected', 'true')
+  const from = await ops.from.inputValue()
+  const to = await ops.to.inputValue()
+
+  const expected = sql<{ source: string; n: number }>(
+    host.dbPath,
+    'SELECT source, count(*) AS n FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ? GROUP BY source',
+    ...bounds(from, to),
+  )
+  expect(expected.length).toBeGreaterThan(2)
+  const shown = await ops.channelLeads()
+  for (const { source, n } of expected) expect(shown[source], source).toBe(n)
+  // A configured channel without leads in the range is listed with 0, never invented.
+  for (const [channel, leads] of Object.entries(shown))
+    if (!expected.some((e) => e.source === channel)) expect(leads, channel).toBe(0)
+  await page.screenshot({ path: 'docs/dashboard-marketing.png', fullPage: true })
+
+  // Another range moves every row to that range's SQL.
+  await ops.setRange('2026-06-01', '2026-06-14')
+  const june = sql<{ source: string; n: number }>(
+    host.dbPath,
+    'SELECT source, count(*) AS n FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ? GROUP BY source',
+    ...bounds('2026-06-01', '2026-06-14'),
+  )
+  const shownJune = await ops.channelLeads()
+  for (const { source, n } of june) expect(shownJune[source], source).toBe(n)
+})
+
+test('one source ticked in the filter bar gives that source’s lead-response figures', async ({
+  page,
+  host,
+}) => {
+  const ops = new DashboardsPage(page)
+  await ops.open(host.url)
+  const from = await ops.from.inputValue()
+  const to = await ops.to.inputValue()
+  const overFor = (source: string | null): number => {
+    const [row] = sql<{ over: number }>(
+      host.dbPath,
+      `SELECT count(*) - sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= 120000 THEN 1 ELSE 0 END) AS over
+         FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?
+          AND (? IS NULL OR source = ?)`,
+      ...bounds(from, to),
+      source as string,
+      source as string,
+    )
+    return row?.over ?? NaN
+  }
+  expect(Number(await ops.overTarget.getAttribute('data-value'))).toBe(overFor(null))
+
+  await ops.toggleFilterValue('source', 'Facebook Ads')
+  await expect(ops.filter('source')).toContainText('Facebook Ads')
+  const facebook = overFor('Facebook Ads')
+  expect(facebook).toBeLessThan(overFor(null))
+  expect(Number(await ops.overTarget.getAttribute('data-value'))).toBe(facebook)
+  expect(new URL(page.url()).searchParams.get('f')).toContain('source-Facebook*20Ads')
+
+  // Clearing the filters gives the whole set back.
+  await page.getByTestId('filters-clear').click()
+  await ops.ready.waitFor()
+  expect(Number(await ops.overTarget.getAttribute('data-value'))).toBe(overFor(null))
+})
+
+test('the URL keeps the tab and the filters across a reload, and a bad link says so', async ({
+  page,
+  host,
+}) => {
+  const ops = new DashboardsPage(page)
+  await ops.open(host.url)
+  await ops.openTab('trends')
+  await ops.setRange('2026-06-01', '2026-06-14')
+  await ops.toggleFilterValue('temperature', 'hot')
+  await ops.toggleFilterValue('source', 'Nextdoor')
+  const url = page.url()
+
+  await page.reload()
+  await ops.readyOn('trends').waitFor()
+  expect(page.url()).toBe(url)
+  await expect(ops.tab('trends')).toHaveAttribute('aria-selected', 'true')
+  await expect(ops.from).toHaveValue('2026-06-01')
+  await expect(ops.to).toHaveValue('2026-06-14')
+  await expect(ops.filter('temperature')).toContainText('hot')
+  await expect(ops.filter('source')).toContainText('Nextdoor')
+  await expect(ops.urlNotice).toHaveCount(0)
+
+  // The trend chart shows the filtered set: SQL for hot Nextdoor leads in those days.
+  const [expected] = sql<{ n: number }>(
+    host.dbPath,
+    `SELECT count(*) AS n FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?
+        AND temperature = 'hot' AND source = 'Nextdoor'`,
+    ...bounds('2026-06-01', '2026-06-14'),
+  )
+  const total = await page.getByTestId('chart-trend-leads').evaluate((el) => {
+    const plot = el.matches('.js-plotly-plot') ? el : el.querySelector('.js-plotly-plot')
+    const traces = (plot as { data?: { y?: number[] }[] } | null)?.data
+    return (traces?.[0]?.y ?? []).reduce((a, b) => a + b, 0)
+  })
+  expect(total).toBe(expected?.n)
+
+  // A link whose filters cannot be read: a clear message, and the defaults rather than a guess.
+  const bad = new URL(host.url)
+  bad.searchParams.set('view', 'marketing')
+  bad.searchParams.set('f', 'r-last30.z-UTC.colour-red')
+  await page.goto(bad.toString())
+  await ops.readyOn('marketing').waitFor()
+  await expect(ops.urlNotice).toContainText('colour')
+  await expect(ops.to).toHaveValue('2026-11-01')
+  await expect(ops.filter('source')).toContainText('all')
+})
+
+test('every tab reaches ready without a console error or warning', async ({ page, host }) => {
+  const problems: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+
+  const ops = new DashboardsPage(page)
+  await ops.open(host.url)
+  await expect(ops.errorBanner).toHaveCount(0)
+  await page.screenshot({ path: 'docs/dashboard-overview.png', fullPage: true })
+  for (const view of VIEWS) {
+    await ops.openTab(view)
+    await expect(ops.errorBanner).toHaveCount(0)
+    if (view === 'trends')
+      await page.screenshot({ path: 'docs/dashboard-trends.png', fullPage: true })
+  }
+  // Back to the first tab with the browser's history.
+  await page.goBack()
+  await ops.readyOn('activity').waitFor()
+  expect(problems).toEqual([])
+})
