@@ -58,8 +58,7 @@ try {
 }
 
 const shutdown = () => {
-  core?.close()
-  process.exit(0)
+  void (core?.close() ?? Promise.resolve()).finally(() => process.exit(0))
 }
 process.on('SIGTERM', shutdown)
 process.on('SIGINT', shutdown)

@@ -7,7 +7,11 @@ import {
   requestIntegrityCheck,
   type Store,
 } from '../store/index.ts'
+import { redactProfile, type ConnectionProfile } from '../config/connection-profile.ts'
+import { rebuildRollups, rollupState } from '../metrics/index.ts'
+import { setSetting } from '../store/index.ts'
 import { createApi, type Dispatch } from './index.ts'
+import { startUpstreamSync } from './upstream-sync.ts'
 
 export interface CoreConfig {
   readonly dbPath: string
@@ -17,6 +21,8 @@ export interface CoreConfig {
   readonly nativeBinding?: string
   /** How often to look for writes by other connections to the cache file. */
   readonly watchIntervalMs?: number
+  /** Upstream sources to sync from; absent means demo or cache-only. */
+  readonly upstream?: ConnectionProfile
 }
 
 export interface CoreHooks {
@@ -28,7 +34,7 @@ export interface CoreHooks {
 export interface CoreService {
   readonly dispatch: Dispatch
   readonly db: Store
-  close(): void
+  close(): Promise<void>
 }
 
 const demoSource: SourceStatus = {
@@ -62,6 +68,12 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
       })
     }
   }
+  if (rollupState(db).valid === false) {
+    hooks.log('Rebuilding the KPI rollups…')
+    rebuildRollups(db)
+  }
+  if (config.upstream) setSetting(db, 'upstream', redactProfile(config.upstream))
+  const upstream = config.upstream ? startUpstreamSync(db, config.upstream, hooks) : undefined
   const isDemo = () =>
     getSetting(db, 'demo') !== undefined && getSetting(db, 'upstream') === undefined
   const dispatch = createApi(
@@ -70,7 +82,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
       clock: () => new Date(),
       version: config.version,
       isDemo,
-      sources: () => (isDemo() ? [demoSource] : []),
+      sources: () => [...(isDemo() ? [demoSource] : []), ...(upstream?.sources() ?? [])],
     },
     hooks.log,
     () => requestIntegrityCheck(config.dbPath),
@@ -87,8 +99,9 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
   return {
     dispatch,
     db,
-    close() {
+    async close() {
       clearInterval(timer)
+      await upstream?.stop()
       db.close()
     },
   }

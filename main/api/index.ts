@@ -1,4 +1,5 @@
 import { appHandlers } from './handlers/app.ts'
+import { dashboardHandlers } from './handlers/dashboard.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
 import { trendHandlers } from './handlers/trends.ts'
 import { composeHandlers } from './compose.ts'
@@ -16,7 +17,7 @@ export function createApi(
   onDamagedCache?: () => void,
 ): Dispatch {
   return createDispatcher(
-    composeHandlers(appHandlers, kpiHandlers, trendHandlers),
+    composeHandlers(appHandlers, kpiHandlers, trendHandlers, dashboardHandlers),
     ctx,
     log,
     onDamagedCache,

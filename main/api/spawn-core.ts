@@ -94,7 +94,7 @@ export async function spawnCore(
 
   function supervise(running: Running): void {
     void running.exited.then(async () => {
-      running.rpc.$rejectPendingCalls()
+      void running.rpc.$rejectPendingCalls()
       if (closing || options.restart === false) return
       // Back off if the core keeps dying (a damaged disk, say), but come back.
       for (let attempt = 0; !closing; attempt += 1) {

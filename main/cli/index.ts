@@ -3,6 +3,8 @@ import { StoreError } from '../store/index.ts'
 import { demoFill, runDemoUpstream } from './commands/demo.ts'
 import { serve } from './commands/serve.ts'
 import { status } from './commands/status.ts'
+import { syncCommand, type SyncCommandOptions } from './commands/sync.ts'
+import { upstreamInstall, upstreamPrune, upstreamUninstall } from './commands/upstream.ts'
 import { packageVersion } from './paths.ts'
 
 function integer(min: number, max: number) {
@@ -46,7 +48,57 @@ program
     100_000,
   )
   .option('--seed <n>', 'demo data seed', integer(0, 2 ** 31), 42)
+  .option(
+    '--profile <file>',
+    'connection profile JSON (mode 600): postgres, redis, socketio, tenant, rowFilters',
+  )
+  .option('--pg <url>', 'sync from this Postgres (or $WATCHFLOOR_PG_URL)')
+  .option('--pg-schema <name>', 'Postgres schema (default public)')
+  .option('--redis <url>', 'read the ops event stream from this Redis (or $WATCHFLOOR_REDIS_URL)')
+  .option(
+    '--io <url>',
+    'live pushes from this Socket.IO operations server (token: $WATCHFLOOR_IO_TOKEN)',
+  )
+  .option('--tenant <id>', 'sync only this tenant')
+  .option('--interval <seconds>', 'pull at least this often', integer(1, 3600))
   .action(serve)
+
+const upstream = program
+  .command('upstream')
+  .description('manage the Watchfloor change log in the upstream Postgres')
+for (const [name, action, what] of [
+  ['install', upstreamInstall, 'create the change log and its triggers (idempotent)'],
+  ['uninstall', upstreamUninstall, 'remove the change log and its triggers'],
+] as const) {
+  upstream
+    .command(name)
+    .description(what)
+    .requiredOption('--pg <url>', 'Postgres URL')
+    .option('--schema <name>', 'schema', 'public')
+    .option('--manifest <file>', 'JSON sync manifest (default: the ops tables)')
+    .action(action)
+}
+upstream
+  .command('prune')
+  .description('delete change-log entries older than a duration')
+  .requiredOption('--pg <url>', 'Postgres URL')
+  .option('--schema <name>', 'schema', 'public')
+  .requiredOption('--older-than <duration>', 'e.g. 30d, 12h')
+  .action(upstreamPrune)
+
+program
+  .command('sync')
+  .description('sync Postgres into the cache: once until caught up, or following changes')
+  .requiredOption('--pg <url>', 'Postgres URL')
+  .option('--schema <name>', 'schema', 'public')
+  .option('--tenant <id>', 'only this tenant')
+  .option('--db <file>', 'SQLite cache file')
+  .option('--manifest <file>', 'JSON sync manifest (default: the ops tables)')
+  .option('--once', 'sync until caught up, then exit (default)')
+  .option('--follow', 'keep following changes until Ctrl-C')
+  .action(async (options: SyncCommandOptions) => {
+    await syncCommand(options)
+  })
 
 const demo = program
   .command('demo')
@@ -91,6 +143,10 @@ program.addHelpText(
   `
 Every command:
   watchfloor serve [--port P] [--db FILE]        dashboards for browsers and wall screens
+        [--pg URL] [--redis URL] [--io URL] [--tenant T] [--profile FILE]   … synced live
+  watchfloor upstream install|uninstall --pg URL [--schema S]   the change log upstream
+  watchfloor upstream prune --pg URL --older-than 30d            trim the change log
+  watchfloor sync --pg URL [--tenant T] [--db FILE] [--once|--follow]  headless sync
   watchfloor demo fill --db FILE --leads N      an empty cache filled with generated ops data
   watchfloor demo upstream --pg URL --redis URL --leads N --rate R
                                                  a live demo upstream in Postgres and Redis

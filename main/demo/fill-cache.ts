@@ -21,6 +21,7 @@
 // Every pragma is restored afterwards, also when the load fails.
 
 import type Database from 'better-sqlite3'
+import { rebuildRollups } from '../metrics/rollups.ts'
 import { setSetting } from '../store/settings.ts'
 import type { AppointmentRow, CustomerRow, DemoDataset, LeadRow, ProjectRow } from './types.ts'
 
@@ -334,6 +335,9 @@ export function fillCache(
         })()
       }
     }
+    // The metric rollups are recomputed once from the loaded rows rather than
+    // maintained row by row during the load (main/metrics/rollups.ts).
+    rebuildRollups(db)
     setSetting(db, 'demo', {
       seed: dataset.options.seed,
       leads: done,

@@ -3,6 +3,8 @@
 // a generated dataset; `runUpstreamWriter` then keeps changing leads at a
 // steady rate and announces each committed change on `ops:{tenant}:events`,
 // the way an operational system would.
+import { installChangeLog } from '../sync/change-log.ts'
+import { opsManifest } from '../sync/manifest.ts'
 import { Pool, escapeIdentifier } from 'pg'
 import type { Client, ClientBase, PoolClient } from 'pg'
 import { Redis } from 'ioredis'
@@ -957,6 +959,13 @@ export async function demoUpstream(opts: DemoUpstreamOptions): Promise<void> {
     log(
       `Seeded ${seeded.leads.toLocaleString('en-US')} leads (${seeded.inserted.toLocaleString('en-US')} new)`,
     )
+
+    // The demo upstream is what clients sync from: give it the change log
+    // (`watchfloor upstream install`) so their pulls are exact.
+    await installChangeLog(pool, schema, opsManifest).catch((error: unknown) => {
+      throw runFailure(error)
+    })
+    log(`Change log installed in "${schema}" (watchfloor upstream install)`)
 
     const streamKey = `ops:${tenantId}:events`
     log(

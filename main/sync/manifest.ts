@@ -229,7 +229,10 @@ export function columnExpression(column: ManifestColumn): string {
       // timestamp comes through as 'infinity' and is rejected in Node.
       return `case when isfinite(${c}) then floor(extract(epoch from ${c}) * 1000)::int8::text else ${c}::text end`
     case 'dollars_cents':
-      return `(${c} * 100)::text`
+      // trim_scale: 12.34 * 100 prints as 1234, not 1234.00, so the local
+      // checksums (reconcile) see the same text; 1.234 * 100 stays 123.4
+      // and is rejected as fractional cents.
+      return `trim_scale(${c} * 100)::text`
     case 'text_array_json':
       return `array_to_json(${c})::text`
   }
@@ -283,9 +286,11 @@ export const keySqlType = (table: ManifestTable): string =>
 /**
  * The key ordering, identical in Postgres and SQLite: integers compare
  * alike, and text compared by bytes ("C" collation) matches SQLite's BINARY.
+ * Qualified by the table's alias: a bare name in ORDER BY means the output
+ * column, which is the key converted to text, and '10000' < '7467'.
  */
-export function keyOrder(table: ManifestTable): string {
-  const k = escapeIdentifier(table.key)
+export function keyOrder(table: ManifestTable, alias = 'src'): string {
+  const k = `${alias}.${escapeIdentifier(table.key)}`
   return table.keyType === 'text' ? `${k} collate "C"` : k
 }
 
@@ -332,7 +337,7 @@ export async function validateManifest(
   const byTable = new Map<string, Map<string, string>>()
   for (const row of rows) {
     let columns = byTable.get(row.table_name)
-    if (!columns) byTable.set(row.table_name, (columns = new Map()))
+    if (!columns) byTable.set(row.table_name, (columns = new Map<string, string>()))
     columns.set(row.column_name, row.data_type)
   }
   const problems = new Map<string, string | null>()

@@ -180,6 +180,12 @@ export function describePostgresFailure(error: unknown, endpoint: string): Descr
       message: `Lost the connection to Postgres at ${endpoint}: ${message}`,
     }
   }
+  if (code?.startsWith('SQLITE')) {
+    return { kind: 'error', message: `The cache could not be written: ${message}` }
+  }
+  if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) {
+    return { kind: 'error', message: `The Postgres sync failed: ${message}` }
+  }
   return { kind: 'error', message: `Postgres at ${endpoint} failed: ${message}` }
 }
 

@@ -55,7 +55,10 @@ export const dashboardInputSchema = z
   .object({
     filters: filtersSchema,
     /** Which dashboards to compute; 'all' computes every one. */
-    dashboards: z.union([z.literal('all'), z.array(z.enum(DASHBOARDS)).min(1).max(DASHBOARDS.length)]),
+    dashboards: z.union([
+      z.literal('all'),
+      z.array(z.enum(DASHBOARDS)).min(1).max(DASHBOARDS.length),
+    ]),
     /** Most points any series may carry (thinned with LTTB beyond it). */
     maxPoints: z.int().min(3).max(10_000).default(500),
     /** Events on the activity page. */

@@ -96,13 +96,13 @@ export const filtersSchema = z
   .strict()
 export type Filters = z.infer<typeof filtersSchema>
 
-// ---- A compact, URL-safe form: `r-last30~z-America.2FDetroit~source-Nextdoor_Google.20LSA`
+// ---- A compact, URL-safe form: `r-last30.z-America*2FDetroit.source-Nextdoor_Google*20LSA`
 //
-// Only RFC 3986 unreserved characters are emitted, so the string survives a
-// query string, a path segment and URLSearchParams untouched. `~` separates
-// fields, the first `-` separates a field's code from its values, `_` separates
-// values, and `.HH` escapes every byte of a value's UTF-8 form that is not
-// [A-Za-z0-9]. Empty lists keep their field (`city-`), so the round trip is
+// Only [A-Za-z0-9] and `-._*` are emitted: the characters that both RFC 3986
+// paths/queries and URLSearchParams (form encoding) leave as they are, so the
+// string survives either untouched. `.` separates fields, the first `-` a
+// field's code from its values, `_` values, and `*HH` escapes every byte of a
+// value's UTF-8 form that is not [A-Za-z0-9]. Empty lists keep their field (`city-`), so the round trip is
 // exact for every value the schema accepts.
 
 const encoder = new TextEncoder()
@@ -112,16 +112,16 @@ function escapeValue(value: string): string {
   let out = ''
   for (const byte of encoder.encode(value)) {
     const c = String.fromCharCode(byte)
-    out += /[A-Za-z0-9]/.test(c) ? c : `.${byte.toString(16).toUpperCase().padStart(2, '0')}`
+    out += /[A-Za-z0-9]/.test(c) ? c : `*${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
   return out
 }
 
 function unescapeValue(text: string): string {
-  if (!/^(?:[A-Za-z0-9]|\.[0-9A-F]{2})*$/.test(text)) throw new Error(`bad escape in "${text}"`)
+  if (!/^(?:[A-Za-z0-9]|\*[0-9A-F]{2})*$/.test(text)) throw new Error(`bad escape in "${text}"`)
   const bytes: number[] = []
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === '.') {
+    if (text[i] === '*') {
       bytes.push(parseInt(text.slice(i + 1, i + 3), 16))
       i += 2
     } else bytes.push(text.charCodeAt(i))
@@ -142,12 +142,11 @@ export function serializeFilters(filters: Filters): string {
     const list = filters[field] as readonly string[] | undefined
     if (list !== undefined) parts.push(`${field}-${list.map(escapeValue).join('_')}`)
   }
-  return parts.join('~')
+  return parts.join('.')
 }
 
 export type ParseFiltersResult =
-  | { ok: true; filters: Filters }
-  | { ok: false; issues: { path: string; message: string }[] }
+  { ok: true; filters: Filters } | { ok: false; issues: { path: string; message: string }[] }
 
 /**
  * Reads a string made by serializeFilters. Field codes outside the whitelist,
@@ -158,7 +157,7 @@ export function parseFilters(text: string): ParseFiltersResult {
   const raw: Record<string, unknown> = {}
   const issues: { path: string; message: string }[] = []
   let range: Record<string, string> = {}
-  for (const part of text.split('~')) {
+  for (const part of text.split('.')) {
     const dash = part.indexOf('-')
     const code = dash < 0 ? part : part.slice(0, dash)
     const body = dash < 0 ? '' : part.slice(dash + 1)

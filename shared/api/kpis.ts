@@ -205,7 +205,11 @@ export interface SystemHealth {
   readonly cacheBytes: number | null
   readonly freeDiskBytes: number | null
   readonly memory: { readonly rssBytes: number; readonly heapUsedBytes: number }
-  readonly recentErrors: readonly { readonly source: string; readonly table: string; readonly message: string }[]
+  readonly recentErrors: readonly {
+    readonly source: string
+    readonly table: string
+    readonly message: string
+  }[]
 }
 
 export interface DashboardData {

@@ -161,7 +161,8 @@ describe('damaged and unreadable files', () => {
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()
     const bytes = readFileSync(file)
-    for (let i = bytes.length - 8 * 4096; i < bytes.length - 4096; i += 1) bytes[i] = (i * 7919) & 0xff
+    for (let i = bytes.length - 8 * 4096; i < bytes.length - 4096; i += 1)
+      bytes[i] = (i * 7919) & 0xff
     writeFileSync(file, bytes)
     // Large files skip the page-by-page check at open ("header" stands in for that here)…
     openStore(file, { integrityCheck: 'header' }).close()

@@ -1,4 +1,12 @@
 import { spawnCore } from '../../api/spawn-core.ts'
+import {
+  type ConnectionProfile,
+  type ConnectionProfileInput,
+  profileFromEnv,
+  readProfileFile,
+  redactProfile,
+  resolveProfile,
+} from '../../config/connection-profile.ts'
 import { startHost } from '../../host/server.ts'
 import { defaultDbPath, ensureParentDir, packageVersion, rendererDir } from '../paths.ts'
 import { progressReporter } from '../progress.ts'
@@ -11,6 +19,39 @@ export interface ServeOptions {
   demo: boolean
   demoLeads: number
   seed: number
+  profile?: string
+  pg?: string
+  pgSchema?: string
+  redis?: string
+  io?: string
+  tenant?: string
+  interval?: number
+}
+
+/** The upstream to sync from: profile file, then environment, then flags. */
+export function upstreamFrom(options: ServeOptions): ConnectionProfile | undefined {
+  const flags: ConnectionProfileInput = {
+    ...(options.pg
+      ? { postgres: { url: options.pg, ...(options.pgSchema ? { schema: options.pgSchema } : {}) } }
+      : {}),
+    ...(options.redis ? { redis: { url: options.redis } } : {}),
+    ...(options.io
+      ? {
+          socketio: {
+            url: options.io,
+            ...(process.env.WATCHFLOOR_IO_TOKEN ? { token: process.env.WATCHFLOOR_IO_TOKEN } : {}),
+          },
+        }
+      : {}),
+    ...(options.tenant ? { tenant: options.tenant } : {}),
+    ...(options.interval ? { syncIntervalMs: options.interval * 1000 } : {}),
+  }
+  const profile = resolveProfile(
+    options.profile ? readProfileFile(options.profile) : {},
+    profileFromEnv(),
+    flags,
+  )
+  return profile.postgres || profile.redis || profile.socketio ? profile : undefined
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -18,11 +59,14 @@ export async function serve(options: ServeOptions): Promise<void> {
   ensureParentDir(dbPath)
   const log = (line: string) => process.stderr.write(`${line}\n`)
   const report = progressReporter('demo data')
+  const upstream = upstreamFrom(options)
+  if (upstream) log(`syncing from ${JSON.stringify(redactProfile(upstream))}`)
   const core = await spawnCore(
     {
       dbPath,
-      demo: options.demo ? { leads: options.demoLeads, seed: options.seed } : null,
+      demo: options.demo && !upstream ? { leads: options.demoLeads, seed: options.seed } : null,
       version: packageVersion(),
+      ...(upstream ? { upstream } : {}),
     },
     { log, progress: (_phase, done, total) => report(done, total) },
   )

@@ -82,14 +82,19 @@ export async function syncCommand(
         if (now - lastLine >= 1_000) {
           lastLine = now
           const perSecond = rows / Math.max(0.001, (now - entry.startedAt) / 1000)
-          io.err(`${table}: ${fmt(rows)} rows ${phase === 'snapshot' ? 'copied' : 'applied'} (${fmt(perSecond)} rows/s)`)
+          io.err(
+            `${table}: ${fmt(rows)} rows ${phase === 'snapshot' ? 'copied' : 'applied'} (${fmt(perSecond)} rows/s)`,
+          )
         }
       },
     })
     if (follow) {
       const report = setInterval(() => {
         const s = sync?.status()
-        if (s) io.err(`${s.name}: ${s.state}${s.message ? ` — ${s.message}` : ''} (${fmt(s.rowsPerSecond)} rows/s)`)
+        if (s)
+          io.err(
+            `${s.name}: ${s.state}${s.message ? ` — ${s.message}` : ''} (${fmt(s.rowsPerSecond)} rows/s)`,
+          )
       }, 10_000)
       report.unref()
       try {

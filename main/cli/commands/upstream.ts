@@ -30,13 +30,17 @@ export function loadManifest(file: string | undefined): SyncManifest {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new Error(`Cannot read the manifest ${file}: ${(error as Error).message}`)
+    throw new Error(`Cannot read the manifest ${file}: ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (error) {
-    throw new Error(`The manifest ${file} is not JSON: ${(error as Error).message}`)
+    throw new Error(`The manifest ${file} is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   return parseManifest(json)
 }
@@ -63,7 +67,7 @@ async function withPool<T>(url: string, body: (pool: Pool) => Promise<T>): Promi
     return await body(pool)
   } catch (error) {
     if (error instanceof Error && !('code' in error)) throw error
-    throw new Error(describePostgresFailure(error, endpointOf(url)).message)
+    throw new Error(describePostgresFailure(error, endpointOf(url)).message, { cause: error })
   } finally {
     await pool.end().catch(() => undefined)
   }

@@ -1,0 +1,13 @@
+import { activityPage, dashboard } from '../../metrics/index.ts'
+import type { Handler } from './types.ts'
+
+const dashboardHandler: Handler<'kpis.dashboard'> = (input, ctx) =>
+  dashboard(ctx.db, input, ctx.clock, ctx.sources)
+
+const activityHandler: Handler<'activity.page'> = (input, ctx) =>
+  activityPage(ctx.db, input.limit, input.before)
+
+export const dashboardHandlers = {
+  'kpis.dashboard': dashboardHandler,
+  'activity.page': activityHandler,
+}

@@ -1,0 +1,117 @@
+import type { EventName, EventPayload, SourceStatus } from '../../shared/api/index.ts'
+import { changedDashboards } from '../../shared/api/index.ts'
+import type { ConnectionProfile } from '../config/connection-profile.ts'
+import type { LeadRow } from '../demo/types.ts'
+import { applyLeadChange } from '../metrics/index.ts'
+import type { Store } from '../store/index.ts'
+import { startPostgresSync, type PostgresSync } from '../sync/engine.ts'
+import { resolveStreamGap, startRedisSync, type RedisSync } from '../sync/redis/index.ts'
+import { startSocketIoClient, type SocketIoClient } from '../sync/socketio/index.ts'
+import { toSourceStatus } from '../sync/source-state.ts'
+
+export interface UpstreamSync {
+  sources(): SourceStatus[]
+  stop(): Promise<void>
+}
+
+/**
+ * Runs every configured source against the cache: Postgres (the truth),
+ * the Redis stream and Socket.IO pushes (hints that wake the Postgres pull
+ * and carry alerts). Rollups are maintained inside each sync transaction, and
+ * pages are told which dashboards moved after each commit.
+ */
+export function startUpstreamSync(
+  db: Store,
+  profile: ConnectionProfile,
+  hooks: {
+    readonly log: (line: string) => void
+    readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void
+  },
+): UpstreamSync {
+  const changed = (tables: readonly string[]) =>
+    hooks.emit('data.changed', {
+      tables: [...tables],
+      at: new Date().toISOString(),
+      dashboards: changedDashboards(tables),
+    })
+  const tenant = profile.tenant
+  const region = profile.rowFilters.region
+  const postgres: PostgresSync | undefined = profile.postgres
+    ? startPostgresSync({
+        db,
+        pgConfig: {
+          connectionString: profile.postgres.url,
+          ...(profile.postgres.tls
+            ? { ssl: { rejectUnauthorized: profile.postgres.tls.rejectUnauthorized } }
+            : {}),
+        },
+        schema: profile.postgres.schema,
+        ...(tenant || region
+          ? { filter: { ...(tenant ? { tenant } : {}), ...(region ? { region } : {}) } }
+          : {}),
+        feed: profile.postgres.feed === 'poll' ? 'poll' : 'auto',
+        intervalMs: profile.syncIntervalMs,
+        log: hooks.log,
+        rowHooks: (table, before, after) => {
+          if (table === 'leads')
+            applyLeadChange(db, before as LeadRow | null, after as LeadRow | null)
+        },
+        onCommit: (tables) => changed(tables),
+      })
+    : undefined
+  const redis: RedisSync | undefined =
+    profile.redis && tenant
+      ? startRedisSync({
+          db,
+          redis: profile.redis.url
+            ? { url: profile.redis.url }
+            : {
+                cluster: (profile.redis.cluster ?? []).map((node) => {
+                  const [host = '', port = '6379'] = node.split(':')
+                  return { host, port: Number(port) }
+                }),
+              },
+          tenant,
+          log: hooks.log,
+          onChange: (tables) => {
+            // The stream is a hint; the Postgres pull is the truth.
+            postgres?.wake()
+            changed(tables.includes('events') ? tables : [...tables, 'events'])
+          },
+          onAlert: () => changed(['upstream_alerts']),
+          onGap: (gap) => {
+            hooks.log(
+              `Redis stream gap after ${gap.lastId}: re-pulling ${gap.tables.join(', ')} from Postgres`,
+            )
+            postgres?.requestReconcile()
+            postgres?.wake()
+            void postgres?.synced().then(() => resolveStreamGap(db, gap.id))
+          },
+        })
+      : undefined
+  const socketIo: SocketIoClient | undefined =
+    profile.socketio && tenant
+      ? startSocketIoClient({
+          url: profile.socketio.url,
+          ...(profile.socketio.token ? { token: profile.socketio.token } : {}),
+          tenant,
+          db,
+          log: hooks.log,
+          onChange: (tables) => {
+            postgres?.wake()
+            changed(tables)
+          },
+          onAlert: () => changed(['upstream_alerts']),
+        })
+      : undefined
+  return {
+    sources: () => [
+      ...(postgres ? [toSourceStatus(postgres.status())] : []),
+      ...(redis ? [redis.status()] : []),
+      ...(socketIo ? [socketIo.status()] : []),
+    ],
+    async stop() {
+      await Promise.allSettled([postgres?.stop(), redis?.stop(), socketIo?.stop()])
+    },
+  }
+}

@@ -1,0 +1,508 @@
+// The Postgres sync engine the core runs (DESIGN.md, "Sync"): snapshot,
+// follow the change log (or the approximate poll where no trigger is
+// installed), wake on LISTEN/NOTIFY, an external hook or a timer, and report
+// per-source and per-table states. Each SQLite transaction is one short
+// batch, so the api's queries interleave with a large initial load.
+import type { ConnectionOptions } from 'node:tls'
+import type Database from 'better-sqlite3'
+import { Client, Pool } from 'pg'
+import type { Notification } from 'pg'
+import {
+  CHANGE_CHANNEL,
+  changeLogInfo,
+  compareXid,
+  currentHorizon,
+  type ChangeLogInfo,
+} from './change-log.ts'
+import {
+  DEFAULT_MAX_TEXT,
+  MirrorWriter,
+  SyncStateStore,
+  restoreIndexes,
+  type RowHook,
+  type TableSyncState,
+} from './local-cache.ts'
+import {
+  filterFingerprint,
+  opsManifest,
+  validateManifest,
+  type ManifestTable,
+  type RowFilter,
+  type SyncManifest,
+} from './manifest.ts'
+import {
+  beginSnapshot,
+  copySnapshot,
+  logHasPending,
+  pollTable,
+  pullChangeLog,
+  reconcileTable,
+  upstreamNowMs,
+  type FeedContext,
+} from './postgres-feed.ts'
+import {
+  backoffDelay,
+  describePostgresFailure,
+  endpointOf,
+  isSchemaDrift,
+  type BackoffOptions,
+  type PostgresSyncStatus,
+  type SourceState,
+  type TableSyncStatus,
+} from './source-state.ts'
+
+export interface PostgresConfig {
+  /** postgres://user:password@host:port/database; the password is never logged. */
+  readonly connectionString: string
+  readonly ssl?: boolean | ConnectionOptions
+  readonly connectTimeoutMs?: number
+  /** Shown in pg_stat_activity (default `watchfloor-sync`). */
+  readonly applicationName?: string
+}
+
+export interface PostgresSyncOptions {
+  readonly db: Database.Database
+  readonly pgConfig: PostgresConfig
+  readonly schema: string
+  /** Default: the ops manifest. */
+  readonly manifest?: SyncManifest
+  /** Sync only these rows (one tenant, some regions). */
+  readonly filter?: RowFilter
+  /** Timer fallback between pulls when no wake-up arrives (default 5 s). */
+  readonly intervalMs?: number
+  readonly onCommit?: (tables: string[], rows: number) => void
+  /** Called inside the SQLite transaction for each applied row change. */
+  readonly rowHooks?: RowHook
+  readonly log?: (line: string) => void
+  /** `auto` (default): the change log where its trigger is installed, the poll elsewhere. */
+  readonly feed?: 'auto' | 'changelog' | 'poll'
+  /** Rows per SQLite transaction (default 5,000). */
+  readonly batchRows?: number
+  /** Poll feed: how far back each poll re-reads (default 5 s). */
+  readonly pollOverlapMs?: number
+  /** Poll feed: how often key-range checksums are compared (default 5 min). */
+  readonly reconcileEveryMs?: number
+  readonly reconcileBucket?: number
+  /** A source with changes held back longer than this is `stale` (default 60 s). */
+  readonly staleAfterMs?: number
+  readonly backoff?: BackoffOptions
+  readonly maxTextChars?: number
+  /** LISTEN for change notifications (default true; off behind a pooler). */
+  readonly listen?: boolean
+  /** Source name shown in the status (default `Postgres`). */
+  readonly name?: string
+  /** Run until caught up once, then stop; failures reject `done` instead of retrying. */
+  readonly once?: boolean
+  /** Progress of a snapshot or catch-up, for the CLI. */
+  readonly onProgress?: (table: string, phase: 'snapshot' | 'follow', rows: number) => void
+}
+
+export interface PostgresSync {
+  status(): PostgresSyncStatus
+  /** Pull now (an external change notification, such as the Redis stream). */
+  wake(): void
+  /** Poll-fed tables compare key-range checksums at the next cycle. */
+  requestReconcile(): void
+  /** Resolves after the next full cycle that started after this call succeeds. */
+  synced(): Promise<void>
+  /** Settles when the engine stops: at `stop()`, or in `once` mode when caught up (or failed). */
+  readonly done: Promise<void>
+  stop(): Promise<void>
+}
+
+interface TableRuntime {
+  readonly table: ManifestTable
+  state: TableSyncState
+  feed: 'changelog' | 'poll' | null
+  error: string | null
+  syncing: boolean
+}
+
+/** Once-mode ended with tables that could not be synced. */
+class TablesFailed extends Error {}
+
+/** sync_state's source key: the server, database and schema, never credentials. */
+export function sourceKey(connectionString: string, schema: string): string {
+  let database: string
+  try {
+    database = decodeURIComponent(new URL(connectionString).pathname.replace(/^\//, ''))
+  } catch {
+    database = ''
+  }
+  return `postgres:${endpointOf(connectionString)}/${database}/${schema}`
+}
+
+export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
+  const { db, schema } = options
+  const manifest = options.manifest ?? opsManifest
+  const filter = options.filter ?? {}
+  const filterKey = filterFingerprint(filter)
+  const intervalMs = options.intervalMs ?? 5_000
+  const log = options.log ?? (() => undefined)
+  const endpoint = endpointOf(options.pgConfig.connectionString)
+  const name = options.name ?? 'Postgres'
+  const staleAfterMs = options.staleAfterMs ?? 60_000
+  const reconcileEveryMs = options.reconcileEveryMs ?? 300_000
+  const source = sourceKey(options.pgConfig.connectionString, schema)
+  const stateStore = new SyncStateStore(db, source)
+  const controller = new AbortController()
+
+  const tables: TableRuntime[] = manifest.tables.map((table) => ({
+    table,
+    state: stateStore.get(table.upstream),
+    feed: null,
+    error: null,
+    syncing: false,
+  }))
+  // A load killed after its last chunk but before its index rebuild.
+  for (const t of tables) if (t.state.phase === 'follow') restoreIndexes(db, t.table.local)
+
+  const pgBase = {
+    connectionString: options.pgConfig.connectionString,
+    ssl: options.pgConfig.ssl,
+    connectionTimeoutMillis: options.pgConfig.connectTimeoutMs ?? 5_000,
+    application_name: options.pgConfig.applicationName ?? 'watchfloor-sync',
+  }
+  const pool = new Pool({ ...pgBase, max: 2, idleTimeoutMillis: 30_000 })
+  // An idle connection dropped by the server must not crash the core; the
+  // next query reports it and the loop goes offline.
+  pool.on('error', () => undefined)
+
+  // --- status bookkeeping
+  let sourceState: SourceState = 'syncing'
+  let sourceMessage: string | null = 'Connecting'
+  let nextRetryAt: number | null = null
+  let lastSuccessAt: number | null = null
+  let caughtUpAt: number | null = null
+  let pendingSince: number | null = null
+  const recent: { at: number; rows: number }[] = []
+
+  const writers = new Map<string, MirrorWriter>()
+  const ctx: FeedContext = {
+    db,
+    pool,
+    schema,
+    filter,
+    state: stateStore,
+    batchRows: options.batchRows ?? 5_000,
+    maxText: options.maxTextChars ?? DEFAULT_MAX_TEXT,
+    signal: controller.signal,
+    writer(table) {
+      let w = writers.get(table.upstream)
+      if (!w) {
+        w = new MirrorWriter(db, source, table, options.rowHooks, (t, key, reason) =>
+          log(`${name}: skipped ${t} row ${key}: ${reason}`),
+        )
+        writers.set(table.upstream, w)
+      }
+      return w
+    },
+    committed(table, rows) {
+      if (rows > 0) {
+        recent.push({ at: Date.now(), rows })
+        options.onCommit?.([table], rows)
+      }
+    },
+    progress(table, phase, rows) {
+      options.onProgress?.(table, phase, rows)
+    },
+  }
+
+  // --- wake-ups
+  let wakeRequested = false
+  let wakeResolve: (() => void) | null = null
+  const wake = () => {
+    wakeRequested = true
+    wakeResolve?.()
+  }
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (wakeRequested || controller.signal.aborted) return resolve()
+      const done = () => {
+        clearTimeout(timer)
+        controller.signal.removeEventListener('abort', done)
+        wakeResolve = null
+        resolve()
+      }
+      const timer = setTimeout(done, Math.max(0, ms))
+      wakeResolve = done
+      controller.signal.addEventListener('abort', done, { once: true })
+    })
+
+  let listener: Client | null = null
+  let listenerConnecting = false
+  const ensureListener = async () => {
+    if (options.listen === false || options.once || listener || listenerConnecting) return
+    listenerConnecting = true
+    const client = new Client(pgBase)
+    client.on('error', () => {
+      if (listener === client) listener = null
+      client.end().catch(() => undefined)
+    })
+    client.on('end', () => {
+      if (listener === client) listener = null
+    })
+    client.on('notification', (message: Notification) => {
+      if (message.payload?.startsWith(`${schema}.`)) wake()
+    })
+    try {
+      await client.connect()
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`)
+      if (controller.signal.aborted) await client.end()
+      else listener = client
+    } catch {
+      // The pulls report the connection problem; the timer still wakes them.
+      await client.end().catch(() => undefined)
+    } finally {
+      listenerConnecting = false
+    }
+  }
+
+  // --- one cycle: snapshots, then pulls to one horizon
+  let validated = false
+  const revalidate = async () => {
+    const problems = await validateManifest(pool, schema, manifest)
+    for (const t of tables) {
+      const problem = problems.get(t.table.upstream) ?? null
+      if (problem && problem !== t.error) log(`${name}: ${problem}`)
+      if (!problem && t.error) log(`${name}: table ${t.table.upstream} is usable again`)
+      t.error = problem
+    }
+    validated = true
+  }
+
+  /** Runs one table's step; schema drift marks only that table. */
+  const guarded = async (t: TableRuntime, step: () => Promise<void>) => {
+    try {
+      await step()
+    } catch (error) {
+      if (!isSchemaDrift(error)) throw error
+      await revalidate()
+      if (!t.error) t.error = describePostgresFailure(error, endpoint).message
+    } finally {
+      t.syncing = false
+    }
+  }
+
+  const needsSnapshot = (t: TableRuntime, info: ChangeLogInfo): string | null => {
+    const st = t.state
+    if (st.phase === null) return 'first sync'
+    if (st.feed !== t.feed) return `feed changed to ${t.feed}`
+    if (st.filter !== filterKey) return 'row filter changed'
+    if (t.feed !== 'changelog') return null
+    if (st.epoch !== info.epoch) return 'the change log was reinstalled upstream'
+    const cursor = st.phase === 'snapshot' ? st.snapshotHorizon : st.watermark
+    if (cursor === null || compareXid(cursor, info.prunedThrough) <= 0) {
+      return "the change log was pruned past this cache's position"
+    }
+    return null
+  }
+
+  let reconcileRequested = false
+  const cycle = async (): Promise<boolean> => {
+    if (!validated || tables.some((t) => t.error)) await revalidate()
+    const info = await changeLogInfo(pool, schema)
+    for (const t of tables) {
+      if (t.error) continue
+      const triggered = info.epoch !== null && info.triggered.has(t.table.upstream)
+      if (options.feed === 'changelog' && !triggered) {
+        t.error = `the change log is not installed on ${schema}.${t.table.upstream}; run watchfloor upstream install`
+        continue
+      }
+      t.feed = options.feed === 'poll' || !triggered ? 'poll' : 'changelog'
+    }
+    // Snapshots first, each from a horizon recorded before its copy.
+    for (const t of tables) {
+      if (t.error) continue
+      await guarded(t, async () => {
+        const reason = needsSnapshot(t, info)
+        if (reason) {
+          log(`${name}: copying ${t.table.upstream} (${reason})`)
+          const horizon =
+            t.feed === 'changelog' ? await currentHorizon(pool) : await upstreamNowMs(pool)
+          beginSnapshot(ctx, t.table, t.state, t.feed ?? 'poll', horizon, info.epoch, filterKey)
+        }
+        if (t.state.phase === 'snapshot') {
+          t.syncing = true
+          sourceState = 'syncing'
+          sourceMessage = `Copying ${t.table.upstream}`
+          await copySnapshot(ctx, t.table, t.state)
+        }
+      })
+    }
+    // Then every table follows to one horizon.
+    const horizon = await currentHorizon(pool)
+    const logged: string[] = []
+    for (const t of tables) {
+      if (t.error || t.state.phase !== 'follow') continue
+      await guarded(t, async () => {
+        if (t.feed === 'changelog') {
+          logged.push(t.table.upstream)
+          await pullChangeLog(ctx, t.table, t.state, horizon)
+        } else {
+          await pollTable(ctx, t.table, t.state, options.pollOverlapMs ?? 5_000)
+          if (reconcileRequested || Date.now() - (t.state.reconciledAt ?? 0) >= reconcileEveryMs) {
+            const result = await reconcileTable(
+              ctx,
+              t.table,
+              t.state,
+              options.reconcileBucket ?? 10_000,
+            )
+            if (result.repairedRanges > 0) {
+              log(
+                `${name}: reconciliation repaired ${result.repairedRanges} key ranges of ${t.table.upstream} the poll had missed`,
+              )
+            }
+          }
+        }
+      })
+    }
+    reconcileRequested = false
+    return logged.length > 0 && (await logHasPending(pool, schema, logged, horizon))
+  }
+
+  const status = (): PostgresSyncStatus => {
+    const now = Date.now()
+    while (recent.length && (recent[0]?.at ?? 0) < now - 5_000) recent.shift()
+    const rowsPerSecond = recent.reduce((sum, r) => sum + r.rows, 0) / 5
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+    const tableStatuses: TableSyncStatus[] = tables.map((t) => ({
+      table: t.table.upstream,
+      state: t.error
+        ? 'error'
+        : t.syncing || t.state.phase !== 'follow'
+          ? sourceState === 'offline' || sourceState === 'error'
+            ? sourceState
+            : 'syncing'
+          : sourceState,
+      since: t.error ? null : iso(t.state.lastSuccessAt),
+      message: t.error,
+      feed: t.feed ?? t.state.feed,
+      rowsApplied: t.state.rowsApplied,
+      rowsRejected: t.state.rowsRejected,
+    }))
+    const broken = tableStatuses.filter((t) => t.state === 'error')
+    let state = sourceState
+    let message = sourceMessage
+    let since: string | null = iso(lastSuccessAt)
+    if (state === 'offline') since = iso(nextRetryAt)
+    if (state === 'live' && pendingSince !== null && now - pendingSince > staleAfterMs) {
+      state = 'stale'
+      since = iso(caughtUpAt)
+      message = 'Upstream changes are held back by a long-running transaction'
+    }
+    if (broken.length === tables.length && state !== 'offline') {
+      state = 'error'
+      message = broken[0]?.message ?? message
+    } else if (broken.length > 0 && (state === 'live' || state === 'stale')) {
+      message = broken.map((t) => t.message).join('; ')
+    }
+    const approximate = tableStatuses.some((t) => t.feed === 'poll')
+    if (state === 'live' && approximate && !message) {
+      message = 'No change log upstream: polling, approximate until reconciled'
+    }
+    return {
+      name,
+      state,
+      since,
+      message,
+      approximate,
+      rowsPerSecond,
+      lagMs: caughtUpAt === null ? null : now - caughtUpAt,
+      nextRetryAt: iso(nextRetryAt),
+      lastSuccessAt: iso(lastSuccessAt),
+      tables: tableStatuses,
+    }
+  }
+
+  // --- the loop
+  let cycleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = []
+  const run = async (): Promise<void> => {
+    let attempt = 0
+    let quickRetry = 0
+    while (!controller.signal.aborted) {
+      wakeRequested = false
+      const waiters = cycleWaiters
+      cycleWaiters = []
+      let delay = intervalMs
+      try {
+        await ensureListener()
+        const pending = await cycle()
+        attempt = 0
+        nextRetryAt = null
+        const now = Date.now()
+        lastSuccessAt = now
+        if (pending) {
+          pendingSince ??= now
+          // Entries past the horizon belong to transactions still open (or
+          // just committed): look again soon, backing off while one stays open.
+          delay = Math.min(intervalMs, 5 * 2 ** Math.min(quickRetry++, 10))
+        } else {
+          pendingSince = null
+          caughtUpAt = now
+          quickRetry = 0
+        }
+        sourceState = 'live'
+        sourceMessage = null
+        for (const w of waiters) w.resolve()
+        if (
+          options.once &&
+          !pending &&
+          tables.every((t) => t.error || t.state.phase === 'follow')
+        ) {
+          const broken = tables.filter((t) => t.error)
+          if (broken.length) throw new TablesFailed(broken.map((t) => t.error).join('; '))
+          return
+        }
+      } catch (error) {
+        if (controller.signal.aborted) break
+        const described =
+          error instanceof TablesFailed
+            ? { kind: 'error' as const, message: error.message }
+            : describePostgresFailure(error, endpoint)
+        for (const w of waiters) w.reject(new Error(described.message))
+        if (options.once) throw new Error(described.message, { cause: error })
+        delay = backoffDelay(attempt++, options.backoff)
+        nextRetryAt = Date.now() + delay
+        const changed = described.message !== sourceMessage || sourceState !== described.kind
+        sourceState = described.kind
+        sourceMessage = described.message
+        if (changed) log(`${name}: ${described.message}`)
+        for (const t of tables) t.syncing = false
+      }
+      await sleep(delay)
+    }
+  }
+
+  const done = run().finally(async () => {
+    controller.abort()
+    const l = listener
+    listener = null
+    await l?.end().catch(() => undefined)
+    await pool.end().catch(() => undefined)
+    for (const w of cycleWaiters) w.reject(new Error('sync stopped'))
+  })
+  // `done` is awaited by stop() and by once-mode callers; a rejection
+  // nobody awaits must not take the process down.
+  done.catch(() => undefined)
+
+  return {
+    status,
+    wake,
+    requestReconcile() {
+      reconcileRequested = true
+      wake()
+    },
+    synced: () =>
+      new Promise<void>((resolve, reject) => {
+        cycleWaiters.push({ resolve, reject })
+        wake()
+      }),
+    done,
+    async stop() {
+      controller.abort()
+      wakeResolve?.()
+      await done.catch(() => undefined)
+    },
+  }
+}

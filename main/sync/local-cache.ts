@@ -1,0 +1,397 @@
+// The SQLite side of the Postgres sync: decoding upstream text into mirror
+// values, writing rows (with rejects and row hooks), and the per-table sync
+// state that commits in the same transaction as the rows it describes
+// (DESIGN.md, "The store").
+import type Database from 'better-sqlite3'
+import { keyIndex, type ManifestTable } from './manifest.ts'
+
+export type LocalValue = number | string | null
+
+/** Called inside the SQLite transaction for every applied row change. */
+export type RowHook = (
+  table: string,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+) => void
+
+export interface DecodedRow {
+  readonly key: string
+  readonly values: LocalValue[]
+}
+
+export interface RejectedRow {
+  readonly key: string
+  readonly reason: string
+}
+
+/** Longest text value cached, in UTF-16 units: past it the row is rejected. */
+export const DEFAULT_MAX_TEXT = 1_000_000
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
+
+/**
+ * Turns one upstream row (every value as Postgres text, see
+ * `columnExpression`) into mirror values, or says why it cannot be cached.
+ */
+export function rowDecoder(
+  table: ManifestTable,
+  maxText = DEFAULT_MAX_TEXT,
+): (fields: readonly (string | null)[]) => DecodedRow | RejectedRow {
+  const ki = keyIndex(table)
+  const kinds = table.columns.map((c) =>
+    c.type === 'text' || c.type === 'text_array_json' ? 0 : c.type === 'double' ? 1 : 2,
+  )
+  const names = table.columns.map((c) => c.upstream)
+  const n = kinds.length
+  return (fields) => {
+    const key = fields[ki] ?? ''
+    if (fields.length !== n) {
+      return { key, reason: `expected ${n} values, got ${fields.length}` }
+    }
+    const values: LocalValue[] = new Array<LocalValue>(n)
+    for (let i = 0; i < n; i++) {
+      const text = fields[i] ?? null
+      if (text === null) {
+        values[i] = null
+        continue
+      }
+      const kind = kinds[i]
+      if (kind === 0) {
+        if (text.length > maxText) {
+          return {
+            key,
+            reason: `${names[i]} is ${text.length} characters, over the ${maxText} limit`,
+          }
+        }
+        if (text.includes('\0')) return { key, reason: `${names[i]} contains a NUL character` }
+        values[i] = text
+      } else {
+        const number = Number(text)
+        const ok = kind === 1 ? Number.isFinite(number) : Number.isSafeInteger(number)
+        if (!ok || text.length === 0) {
+          const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text
+          return {
+            key,
+            reason: `${names[i]} = ${shown} does not fit ${table.columns[i]?.type ?? 'its type'}`,
+          }
+        }
+        values[i] = number
+      }
+    }
+    return { key, values }
+  }
+}
+
+export const isRejected = (row: DecodedRow | RejectedRow): row is RejectedRow => 'reason' in row
+
+function isConstraintError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    (error as { code: string }).code.startsWith('SQLITE_CONSTRAINT')
+  )
+}
+
+/**
+ * Writes one mirror table. Every method must run inside a transaction the
+ * caller opened, so rows, rejects, hooks and sync state commit together.
+ */
+export class MirrorWriter {
+  readonly table: ManifestTable
+  readonly localKey: string
+  private readonly upsertStmt: Database.Statement
+  private readonly deleteStmt: Database.Statement
+  private readonly selectStmt: Database.Statement | null
+  private readonly rejectStmt: Database.Statement
+  private readonly unrejectStmt: Database.Statement
+  private readonly rejectedKeys: Set<string>
+  private readonly localNames: string[]
+  applied = 0
+  rejected = 0
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly source: string,
+    table: ManifestTable,
+    private readonly hook: RowHook | undefined,
+    private readonly onReject: (table: string, key: string, reason: string) => void,
+  ) {
+    this.table = table
+    this.localNames = table.columns.map((c) => c.local)
+    this.localKey = table.columns[keyIndex(table)]?.local ?? table.key
+    const t = quote(table.local)
+    const k = quote(this.localKey)
+    // OR REPLACE also clears a row holding the same UNIQUE value under
+    // another key (a renamed channel swapped with another in one upstream
+    // transaction); that row's own change-log entry brings it back.
+    this.upsertStmt = db.prepare(
+      `INSERT OR REPLACE INTO ${t} (${this.localNames.map(quote).join(', ')}) VALUES (${this.localNames.map(() => '?').join(', ')})`,
+    )
+    this.deleteStmt = db.prepare(`DELETE FROM ${t} WHERE ${k} = ?`)
+    // Reading the row before a change costs a lookup per row: only with hooks.
+    this.selectStmt = hook ? db.prepare(`SELECT * FROM ${t} WHERE ${k} = ?`) : null
+    this.rejectStmt = db.prepare(
+      `INSERT OR REPLACE INTO sync_rejects (source, table_name, key, reason, at) VALUES (?, ?, ?, ?, ?)`,
+    )
+    this.unrejectStmt = db.prepare(
+      'DELETE FROM sync_rejects WHERE source = ? AND table_name = ? AND key = ?',
+    )
+    this.rejectedKeys = new Set(
+      (
+        db
+          .prepare('SELECT key FROM sync_rejects WHERE source = ? AND table_name = ?')
+          .all(source, table.upstream) as { key: string }[]
+      ).map((r) => r.key),
+    )
+  }
+
+  private localKeyValue(key: string): number | string {
+    return this.table.keyType === 'bigint' ? Number(key) : key
+  }
+
+  /** Records a row that could not be cached; whatever is cached for its key stays. */
+  reject(key: string, reason: string): void {
+    this.rejected++
+    this.rejectedKeys.add(key)
+    this.rejectStmt.run(this.source, this.table.upstream, key, reason, Date.now())
+    this.onReject(this.table.upstream, key, reason)
+  }
+
+  /** Inserts or replaces a row; false when SQLite refused it (recorded as a reject). */
+  upsert(row: DecodedRow): boolean {
+    const before = this.selectStmt
+      ? ((this.selectStmt.get(this.localKeyValue(row.key)) as
+          Record<string, unknown> | undefined) ?? null)
+      : null
+    try {
+      this.upsertStmt.run(row.values)
+    } catch (error) {
+      if (!isConstraintError(error)) throw error
+      this.reject(row.key, (error as Error).message)
+      return false
+    }
+    this.applied++
+    if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(row.key)) {
+      this.unrejectStmt.run(this.source, this.table.upstream, row.key)
+    }
+    if (this.hook) {
+      const after: Record<string, unknown> = {}
+      for (let i = 0; i < this.localNames.length; i++) {
+        after[this.localNames[i] as string] = row.values[i]
+      }
+      this.hook(this.table.local, before, after)
+    }
+    return true
+  }
+
+  /** Applies a decoded row or records its rejection. */
+  apply(row: DecodedRow | RejectedRow): void {
+    if (isRejected(row)) this.reject(row.key, row.reason)
+    else this.upsert(row)
+  }
+
+  delete(key: string): void {
+    const value = this.localKeyValue(key)
+    const before = this.selectStmt
+      ? ((this.selectStmt.get(value) as Record<string, unknown> | undefined) ?? null)
+      : null
+    const { changes } = this.deleteStmt.run(value)
+    if (changes > 0) {
+      this.applied++
+      if (this.hook) this.hook(this.table.local, before, null)
+    }
+    if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(key)) {
+      this.unrejectStmt.run(this.source, this.table.upstream, key)
+    }
+  }
+
+  /**
+   * Deletes local rows with keys in (after, through] that are not in `keep`
+   * (upstream no longer has them); `after` null is open below, `through`
+   * null open above. Used by a snapshot over a table that already had rows.
+   */
+  deleteMissing(after: string | null, through: string | null, keep: readonly string[]): void {
+    const k = quote(this.localKey)
+    const conditions = [`${k} NOT IN (SELECT value FROM json_each(?))`]
+    const params: unknown[] = [
+      JSON.stringify(this.table.keyType === 'bigint' ? keep.map(Number) : keep),
+    ]
+    if (after !== null) {
+      conditions.push(`${k} > ?`)
+      params.push(this.localKeyValue(after))
+    }
+    if (through !== null) {
+      conditions.push(`${k} <= ?`)
+      params.push(this.localKeyValue(through))
+    }
+    const where = conditions.join(' AND ')
+    const t = quote(this.table.local)
+    if (this.hook) {
+      const gone = this.db.prepare(`SELECT * FROM ${t} WHERE ${where}`).all(...params) as Record<
+        string,
+        unknown
+      >[]
+      for (const row of gone) this.hook(this.table.local, row, null)
+    }
+    const { changes } = this.db.prepare(`DELETE FROM ${t} WHERE ${where}`).run(...params)
+    this.applied += changes
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Per-table sync state (sync_state, extended by migration 004)
+
+export interface TableSyncState {
+  feed: 'changelog' | 'poll' | null
+  phase: 'snapshot' | 'follow' | null
+  /** Change-log cursor (xid8 text) or poll watermark (epoch ms as text). */
+  watermark: string | null
+  snapshotHorizon: string | null
+  snapshotAfter: string | null
+  snapshotFresh: boolean
+  epoch: string | null
+  filter: string | null
+  pollKey: string | null
+  reconciledAt: number | null
+  rowsApplied: number
+  rowsRejected: number
+  lastSuccessAt: number | null
+  lastError: string | null
+}
+
+interface SyncStateRow {
+  feed: string | null
+  phase: string | null
+  watermark: string | null
+  snapshot_horizon: string | null
+  snapshot_after: string | null
+  snapshot_fresh: number
+  epoch: string | null
+  filter: string | null
+  poll_key: string | null
+  reconciled_at: number | null
+  rows_applied: number
+  rows_rejected: number
+  last_success_at: number | null
+  last_error: string | null
+}
+
+export const emptyTableState = (): TableSyncState => ({
+  feed: null,
+  phase: null,
+  watermark: null,
+  snapshotHorizon: null,
+  snapshotAfter: null,
+  snapshotFresh: false,
+  epoch: null,
+  filter: null,
+  pollKey: null,
+  reconciledAt: null,
+  rowsApplied: 0,
+  rowsRejected: 0,
+  lastSuccessAt: null,
+  lastError: null,
+})
+
+/** Reads and writes `sync_state` rows of one source. */
+export class SyncStateStore {
+  private readonly getStmt: Database.Statement
+  private readonly putStmt: Database.Statement
+
+  constructor(
+    db: Database.Database,
+    readonly source: string,
+  ) {
+    this.getStmt = db.prepare(
+      `SELECT feed, phase, watermark, snapshot_horizon, snapshot_after, snapshot_fresh, epoch, filter,
+              poll_key, reconciled_at, rows_applied, rows_rejected, last_success_at, last_error
+       FROM sync_state WHERE source = ? AND table_name = ?`,
+    )
+    this.putStmt = db.prepare(
+      `INSERT INTO sync_state (source, table_name, feed, phase, watermark, snapshot_horizon,
+         snapshot_after, snapshot_fresh, epoch, filter, poll_key, reconciled_at, rows_applied,
+         rows_rejected, last_success_at, last_error)
+       VALUES (@source, @table, @feed, @phase, @watermark, @snapshotHorizon, @snapshotAfter,
+         @snapshotFresh, @epoch, @filter, @pollKey, @reconciledAt, @rowsApplied, @rowsRejected,
+         @lastSuccessAt, @lastError)
+       ON CONFLICT (source, table_name) DO UPDATE SET feed = excluded.feed, phase = excluded.phase,
+         watermark = excluded.watermark, snapshot_horizon = excluded.snapshot_horizon,
+         snapshot_after = excluded.snapshot_after, snapshot_fresh = excluded.snapshot_fresh,
+         epoch = excluded.epoch, filter = excluded.filter, poll_key = excluded.poll_key,
+         reconciled_at = excluded.reconciled_at, rows_applied = excluded.rows_applied,
+         rows_rejected = excluded.rows_rejected, last_success_at = excluded.last_success_at,
+         last_error = excluded.last_error`,
+    )
+  }
+
+  get(table: string): TableSyncState {
+    const row = this.getStmt.get(this.source, table) as SyncStateRow | undefined
+    if (!row) return emptyTableState()
+    return {
+      feed: row.feed === 'changelog' || row.feed === 'poll' ? row.feed : null,
+      phase: row.phase === 'snapshot' || row.phase === 'follow' ? row.phase : null,
+      watermark: row.watermark,
+      snapshotHorizon: row.snapshot_horizon,
+      snapshotAfter: row.snapshot_after,
+      snapshotFresh: row.snapshot_fresh === 1,
+      epoch: row.epoch,
+      filter: row.filter,
+      pollKey: row.poll_key,
+      reconciledAt: row.reconciled_at,
+      rowsApplied: row.rows_applied,
+      rowsRejected: row.rows_rejected,
+      lastSuccessAt: row.last_success_at,
+      lastError: row.last_error,
+    }
+  }
+
+  /** Must run inside the transaction that wrote the rows this state describes. */
+  put(table: string, state: TableSyncState): void {
+    this.putStmt.run({
+      source: this.source,
+      table,
+      ...state,
+      snapshotFresh: state.snapshotFresh ? 1 : 0,
+    })
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Secondary indexes around an initial bulk load
+
+/**
+ * Drops a mirror's secondary indexes (not the ones behind UNIQUE
+ * constraints, whose `sql` is null), recording each one's SQL in the same
+ * transaction so `restoreIndexes` can rebuild them even after a kill.
+ */
+export function dropSecondaryIndexes(db: Database.Database, table: string): void {
+  const indexes = db
+    .prepare(
+      `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`,
+    )
+    .all(table) as { name: string; sql: string }[]
+  const record = db.prepare(
+    'INSERT OR REPLACE INTO sync_dropped_indexes (name, table_name, sql) VALUES (?, ?, ?)',
+  )
+  for (const index of indexes) {
+    record.run(index.name, table, index.sql)
+    db.exec(`DROP INDEX ${quote(index.name)}`)
+  }
+}
+
+/** Rebuilds indexes dropped for a load (all tables, or one). */
+export function restoreIndexes(db: Database.Database, table?: string): void {
+  const dropped = db
+    .prepare(
+      `SELECT name, sql FROM sync_dropped_indexes WHERE ? IS NULL OR table_name = ? ORDER BY name`,
+    )
+    .all(table ?? null, table ?? null) as { name: string; sql: string }[]
+  if (dropped.length === 0) return
+  db.transaction(() => {
+    for (const index of dropped) {
+      db.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '))
+      db.prepare('DELETE FROM sync_dropped_indexes WHERE name = ?').run(index.name)
+    }
+  })()
+}

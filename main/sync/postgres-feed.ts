@@ -1,0 +1,544 @@
+// The Postgres feeds, table by table (DESIGN.md, "Sync"): the resumable
+// initial snapshot, the exact change-log pull, and the approximate fallback
+// (poll `(updated_at, key)` with an overlap, plus key-range checksums).
+// Every SQLite transaction here writes rows and the sync state that
+// describes them together.
+import { createHash } from 'node:crypto'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
+import type Database from 'better-sqlite3'
+import { escapeIdentifier, escapeLiteral } from 'pg'
+import type { Pool } from 'pg'
+import { to as copyTo } from 'pg-copy-streams'
+import { CHANGE_LOG_TABLE, compareXid } from './change-log.ts'
+import { copyTextRows } from './copy-text.ts'
+import {
+  dropSecondaryIndexes,
+  isRejected,
+  restoreIndexes,
+  rowDecoder,
+  type DecodedRow,
+  type MirrorWriter,
+  type RejectedRow,
+  type SyncStateStore,
+  type TableSyncState,
+} from './local-cache.ts'
+import {
+  columnExpression,
+  keyIndex,
+  keyOrder,
+  keySqlType,
+  parameterBinder,
+  qualified,
+  rowCondition,
+  selectList,
+  type Bind,
+  type ManifestTable,
+  type RowFilter,
+} from './manifest.ts'
+
+export interface FeedContext {
+  readonly db: Database.Database
+  readonly pool: Pool
+  readonly schema: string
+  readonly filter: RowFilter
+  readonly state: SyncStateStore
+  /** Rows per SQLite transaction: short, so api queries interleave. */
+  readonly batchRows: number
+  readonly maxText: number
+  readonly signal: AbortSignal
+  writer(table: ManifestTable): MirrorWriter
+  /** After each commit: the local table and the rows it changed. */
+  committed(table: string, rows: number): void
+  progress(table: string, phase: 'snapshot' | 'follow', rows: number): void
+}
+
+type Fields = (string | null)[]
+
+/** Binds values as escaped literals, for COPY, which takes no parameters. */
+const literalBinder: Bind = (value) =>
+  typeof value === 'string'
+    ? escapeLiteral(value)
+    : `array[${value.map((v) => escapeLiteral(v)).join(', ')}]::text[]`
+
+/**
+ * Runs `change` on the writer and the state in one SQLite transaction; the
+ * state object is updated only once the transaction has committed.
+ */
+function commit(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  change: (writer: MirrorWriter, next: TableSyncState) => void,
+): number {
+  const writer = ctx.writer(table)
+  const applied = writer.applied
+  const rejected = writer.rejected
+  const next = { ...state }
+  ctx.db.transaction(() => {
+    change(writer, next)
+    next.rowsApplied += writer.applied - applied
+    next.rowsRejected += writer.rejected - rejected
+    next.lastSuccessAt = Date.now()
+    next.lastError = null
+    ctx.state.put(table.upstream, next)
+  })()
+  Object.assign(state, next)
+  const rows = writer.applied - applied
+  ctx.committed(table.local, rows)
+  return rows
+}
+
+// ---------------------------------------------------------------------------
+// Snapshot
+
+/**
+ * Starts (or restarts) a table's snapshot: records the horizon the log will
+ * be replayed from and whether the table is empty. An empty table loses its
+ * secondary indexes for the load; they are rebuilt when the copy ends.
+ */
+export function beginSnapshot(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  feed: 'changelog' | 'poll',
+  horizon: string,
+  epoch: string | null,
+  filterKey: string,
+): void {
+  const local = `"${table.local.replaceAll('"', '""')}"`
+  const fresh = ctx.db.prepare(`SELECT 1 FROM ${local} LIMIT 1`).get() === undefined
+  commit(ctx, table, state, (_writer, next) => {
+    next.feed = feed
+    next.phase = 'snapshot'
+    next.snapshotHorizon = horizon
+    next.snapshotAfter = null
+    next.snapshotFresh = fresh
+    next.epoch = epoch
+    next.filter = filterKey
+    next.watermark = null
+    next.pollKey = null
+    if (fresh) dropSecondaryIndexes(ctx.db, table.local)
+  })
+}
+
+/**
+ * Copies the table in key order from just after the stored resume key,
+ * streamed through COPY and committed every `batchRows` rows together with
+ * the last key copied. A snapshot over a table that already had rows also
+ * deletes the local rows upstream no longer has, range by range.
+ */
+export async function copySnapshot(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+): Promise<void> {
+  const decode = rowDecoder(table, ctx.maxText)
+  const ki = keyIndex(table)
+  const after = state.snapshotAfter
+  const conditions = [rowCondition(table, ctx.filter, literalBinder)]
+  if (after !== null) {
+    conditions.push(
+      `${escapeIdentifier(table.key)} > ${escapeLiteral(after)}::${keySqlType(table)}`,
+    )
+  }
+  const sql = `copy (select ${selectList(table)} from ${qualified(ctx.schema, table.upstream)} as src
+    where ${conditions.join(' and ')} order by ${keyOrder(table)}) to stdout`
+
+  let batch: Fields[] = []
+  let copied = 0
+  const flush = (done: boolean) => {
+    const rows = batch
+    batch = []
+    const lastKey = rows.length ? (rows[rows.length - 1]?.[ki] ?? null) : state.snapshotAfter
+    commit(ctx, table, state, (writer, next) => {
+      if (!next.snapshotFresh && (rows.length > 0 || done)) {
+        writer.deleteMissing(
+          next.snapshotAfter,
+          done ? null : lastKey,
+          rows.map((r) => r[ki] ?? ''),
+        )
+      }
+      for (const fields of rows) writer.apply(decode(fields))
+      next.snapshotAfter = lastKey
+      if (done) {
+        next.phase = 'follow'
+        next.watermark = next.snapshotHorizon
+        next.snapshotAfter = null
+      }
+    })
+    copied += rows.length
+    ctx.progress(table.upstream, 'snapshot', copied)
+  }
+
+  const client = await ctx.pool.connect()
+  let broken: Error | undefined
+  // A checked-out client has no pool listener: a server-side termination
+  // would be an uncaught 'error' event. The COPY stream reports it instead.
+  const ignore = () => undefined
+  client.on('error', ignore)
+  try {
+    const stream = client.query(copyTo(sql))
+    const abort = () => stream.destroy(new Error('sync stopped'))
+    ctx.signal.addEventListener('abort', abort, { once: true })
+    try {
+      for await (const rows of copyTextRows(stream as AsyncIterable<Buffer>)) {
+        for (const row of rows) {
+          batch.push(row)
+          if (batch.length >= ctx.batchRows) flush(false)
+        }
+      }
+    } finally {
+      ctx.signal.removeEventListener('abort', abort)
+    }
+    flush(true)
+  } catch (error) {
+    broken = error instanceof Error ? error : new Error(String(error))
+    throw error
+  } finally {
+    // A connection left mid-COPY cannot be reused: drop it.
+    client.off('error', ignore)
+    client.release(broken)
+  }
+  if (state.snapshotFresh) restoreIndexes(ctx.db, table.local)
+}
+
+// ---------------------------------------------------------------------------
+// Change-log pull
+
+interface LogEntry {
+  xid: string
+  key: string
+}
+
+/** Current upstream rows for `keys` as text, under the row filter. */
+async function fetchByKey(
+  ctx: FeedContext,
+  table: ManifestTable,
+  keys: readonly string[],
+): Promise<Fields[]> {
+  const params: unknown[] = []
+  const bind = parameterBinder(params)
+  params.push(keys)
+  const where = `${escapeIdentifier(table.key)} = any($1::${keySqlType(table)}[])`
+  const { rows } = await ctx.pool.query<Fields>({
+    text: `select ${selectList(table)} from ${qualified(ctx.schema, table.upstream)}
+           where ${where} and ${rowCondition(table, ctx.filter, bind)}`,
+    values: params,
+    rowMode: 'array',
+  })
+  return rows
+}
+
+/**
+ * Fetches the current rows for `keys` and applies them: a key upstream no
+ * longer returns (deleted, soft-deleted, outside the filter) is deleted
+ * locally. The last chunk's transaction also stores `cursor`.
+ */
+async function applyKeys(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  keys: readonly string[],
+  store: (next: TableSyncState) => void,
+): Promise<number> {
+  const decode = rowDecoder(table, ctx.maxText)
+  const ki = keyIndex(table)
+  let applied = 0
+  if (keys.length === 0) return commit(ctx, table, state, (_w, next) => store(next))
+  for (let start = 0; start < keys.length; start += ctx.batchRows) {
+    const chunk = keys.slice(start, start + ctx.batchRows)
+    const rows = await fetchByKey(ctx, table, chunk)
+    const last = start + ctx.batchRows >= keys.length
+    applied += commit(ctx, table, state, (writer, next) => {
+      const found = new Set<string>()
+      const decoded: (DecodedRow | RejectedRow)[] = []
+      for (const fields of rows) {
+        found.add(fields[ki] ?? '')
+        decoded.push(decode(fields))
+      }
+      // Deletes first: a row re-created under a new key may carry the
+      // UNIQUE value of the one it replaces.
+      for (const key of chunk) if (!found.has(key)) writer.delete(key)
+      for (const row of decoded) writer.apply(row)
+      if (last) store(next)
+    })
+  }
+  return applied
+}
+
+/**
+ * Replays the change log from the table's cursor up to `horizon`, in
+ * batches of whole transactions; each batch's rows commit with the cursor
+ * just past that batch. Re-applying is harmless: rows are fetched by key,
+ * never replayed from payloads.
+ */
+export async function pullChangeLog(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  horizon: string,
+): Promise<number> {
+  const log = qualified(ctx.schema, CHANGE_LOG_TABLE)
+  let applied = 0
+  while (state.watermark !== null && compareXid(state.watermark, horizon) < 0) {
+    ctx.signal.throwIfAborted()
+    const limit = ctx.batchRows
+    const { rows } = await ctx.pool.query<LogEntry>(
+      `select xid::text as xid, key from ${log}
+       where table_name = $1 and xid >= $2::xid8 and xid < $3::xid8
+       order by xid limit $4`,
+      [table.upstream, state.watermark, horizon, limit],
+    )
+    let keys: string[]
+    let next: string
+    if (rows.length < limit) {
+      keys = rows.map((r) => r.key)
+      next = horizon
+    } else {
+      // The page may end inside a transaction: stop before its xid, unless
+      // that one transaction fills the page, then read it whole.
+      const lastXid = (rows[rows.length - 1] as LogEntry).xid
+      const whole = rows.filter((r) => r.xid !== lastXid)
+      if (whole.length > 0) {
+        keys = whole.map((r) => r.key)
+        next = lastXid
+      } else {
+        const all = await ctx.pool.query<{ key: string }>(
+          `select key from ${log} where table_name = $1 and xid = $2::xid8`,
+          [table.upstream, lastXid],
+        )
+        keys = all.rows.map((r) => r.key)
+        next = (BigInt(lastXid) + 1n).toString()
+      }
+    }
+    applied += await applyKeys(ctx, table, state, [...new Set(keys)], (s) => {
+      s.watermark = next
+    })
+    ctx.progress(table.upstream, 'follow', applied)
+  }
+  return applied
+}
+
+/** Whether the log holds entries at or past `horizon` for these tables (still open or newer). */
+export async function logHasPending(
+  pool: Pool,
+  schema: string,
+  tables: readonly string[],
+  horizon: string,
+): Promise<boolean> {
+  const { rows } = await pool.query<{ pending: boolean }>(
+    `select exists(select 1 from ${qualified(schema, CHANGE_LOG_TABLE)}
+       where xid >= $1::xid8 and table_name = any($2::text[])) as pending`,
+    [horizon, tables],
+  )
+  return rows[0]?.pending ?? false
+}
+
+// ---------------------------------------------------------------------------
+// Fallback: poll (watermark, key) with an overlap window
+
+/** Upstream `now()` in epoch ms: the poll feed's horizon. */
+export async function upstreamNowMs(pool: Pool): Promise<string> {
+  const { rows } = await pool.query<{ now: string }>(
+    'select floor(extract(epoch from now()) * 1000)::int8::text as now',
+  )
+  return rows[0]?.now ?? String(Date.now())
+}
+
+/**
+ * Reads rows whose watermark is at or after the stored one minus
+ * `overlapMs`, in `(watermark, key)` order. The overlap re-reads rows that
+ * committed late with an older timestamp, but only if they committed within
+ * it: a transaction open longer is missed here and repaired by
+ * `reconcileTable`, which is why this feed reports itself as approximate.
+ */
+export async function pollTable(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  overlapMs: number,
+): Promise<number> {
+  const decode = rowDecoder(table, ctx.maxText)
+  const ki = keyIndex(table)
+  const wm = escapeIdentifier(table.watermark)
+  const n = table.columns.length
+  const softDeleted = table.softDelete
+    ? `(${escapeIdentifier(table.softDelete)} is not null)::text`
+    : `'false'`
+  const noSoftDelete = { ...table, softDelete: undefined }
+  const fromMs = Number(state.watermark ?? 0) - overlapMs
+  let page: { ts: string; key: string } | null = null
+  let applied = 0
+  for (;;) {
+    ctx.signal.throwIfAborted()
+    const params: unknown[] = []
+    const bind = parameterBinder(params)
+    const conditions = [
+      `${wm} >= to_timestamp(${bind(String(fromMs))}::double precision / 1000)`,
+      rowCondition(noSoftDelete, ctx.filter, bind),
+    ]
+    if (page) {
+      conditions.push(
+        `(${wm}, ${keyOrder(table)}) > (${bind(page.ts)}::timestamptz, ${bind(page.key)}::${keySqlType(table)})`,
+      )
+    }
+    const { rows } = await ctx.pool.query<Fields>({
+      text: `select ${selectList(table)}, floor(extract(epoch from ${wm}) * 1000)::int8::text,
+               ${wm}::text, ${softDeleted}
+             from ${qualified(ctx.schema, table.upstream)} as src
+             where ${conditions.join(' and ')}
+             order by src.${wm}, ${keyOrder(table)} limit ${ctx.batchRows}`,
+      values: params,
+      rowMode: 'array',
+    })
+    if (rows.length === 0) break
+    const last = rows[rows.length - 1] as Fields
+    const lastMs = Number(last[n])
+    applied += commit(ctx, table, state, (writer, next) => {
+      for (const fields of rows) {
+        if (fields[n + 2] === 'true') writer.delete(fields[ki] ?? '')
+        else writer.apply(decode(fields.slice(0, n)))
+      }
+      next.watermark = String(Math.max(Number(next.watermark ?? 0), lastMs))
+    })
+    if (rows.length < ctx.batchRows) break
+    // Later pages continue after the last row read, not from the overlap again.
+    page = { ts: last[n + 1] ?? '', key: last[ki] ?? '' }
+  }
+  return applied
+}
+
+// ---------------------------------------------------------------------------
+// Fallback: key-range checksums
+
+/** The text both sides hash for a row: values joined by U+001F, `\N` for NULL. */
+const ROW_SEPARATOR = '\x1f'
+const NULL_MARK = '\\N'
+
+function localValueText(value: unknown): string {
+  if (value === null || value === undefined) return NULL_MARK
+  if (typeof value === 'string') return value
+  return typeof value === 'number' || typeof value === 'bigint' ? String(value) : ''
+}
+
+export interface ReconcileResult {
+  readonly ranges: number
+  readonly repairedRanges: number
+  readonly rows: number
+}
+
+/**
+ * Compares md5 checksums of key ranges (`key / bucketSize`) computed
+ * upstream over the converted values with the same computation on the
+ * local rows, and re-copies every range that differs: upserting what
+ * upstream has and deleting what it does not. Integer keys only.
+ */
+export async function reconcileTable(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  bucketSize: number,
+): Promise<ReconcileResult> {
+  if (table.keyType !== 'bigint') return { ranges: 0, repairedRanges: 0, rows: 0 }
+  const k = escapeIdentifier(table.key)
+  const params: unknown[] = []
+  const bind = parameterBinder(params)
+  const rowText = `concat_ws(${escapeLiteral(ROW_SEPARATOR)}, ${table.columns
+    .map((c) => `coalesce(${columnExpression(c)}, ${escapeLiteral(NULL_MARK)})`)
+    .join(', ')})`
+  const { rows: upstream } = await ctx.pool.query<{ bucket: string; n: string; md5: string }>(
+    `select (src.${k} / ${bind(String(bucketSize))}::bigint)::text as bucket, count(*)::text as n,
+            md5(string_agg(${rowText}, E'\\n' order by src.${k})) as md5
+     from ${qualified(ctx.schema, table.upstream)} as src
+     where ${rowCondition(table, ctx.filter, bind)}
+     group by 1`,
+    params,
+  )
+  const remote = new Map(upstream.map((r) => [Number(r.bucket), r.md5]))
+
+  // The same checksums over the local rows, a slice at a time so the api
+  // keeps being served.
+  const local = new Map<number, string>()
+  const localNames = table.columns.map((c) => `"${c.local.replaceAll('"', '""')}"`)
+  const localKey = localNames[keyIndex(table)] as string
+  const slice = ctx.db.prepare(
+    `SELECT ${localNames.join(', ')} FROM "${table.local.replaceAll('"', '""')}"
+     WHERE ${localKey} > ? ORDER BY ${localKey} LIMIT ?`,
+  )
+  slice.raw(true)
+  let after = -Infinity
+  let bucket: number | null = null
+  let hash = createHash('md5')
+  let first = true
+  const finish = () => {
+    if (bucket !== null) local.set(bucket, hash.digest('hex'))
+  }
+  for (;;) {
+    const rows = slice.all(
+      after === -Infinity ? Number.MIN_SAFE_INTEGER : after,
+      10_000,
+    ) as unknown[][]
+    if (rows.length === 0) break
+    for (const row of rows) {
+      const key = row[keyIndex(table)] as number
+      const b = Math.trunc(key / bucketSize)
+      if (b !== bucket) {
+        finish()
+        bucket = b
+        hash = createHash('md5')
+        first = true
+      }
+      hash.update(`${first ? '' : '\n'}${row.map(localValueText).join(ROW_SEPARATOR)}`)
+      first = false
+      after = key
+    }
+    await yieldToLoop()
+  }
+  finish()
+
+  const differing = new Set<number>()
+  for (const [b, md5] of remote) if (local.get(b) !== md5) differing.add(b)
+  for (const b of local.keys()) if (!remote.has(b)) differing.add(b)
+  let rows = 0
+  for (const b of [...differing].sort((x, y) => x - y)) {
+    rows += await repairRange(ctx, table, state, b * bucketSize, (b + 1) * bucketSize)
+  }
+  commit(ctx, table, state, (_w, next) => {
+    next.reconciledAt = Date.now()
+  })
+  return { ranges: remote.size, repairedRanges: differing.size, rows }
+}
+
+/** Re-copies upstream keys in [from, to) and deletes local keys there that upstream lacks. */
+async function repairRange(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  from: number,
+  to: number,
+): Promise<number> {
+  const decode = rowDecoder(table, ctx.maxText)
+  const ki = keyIndex(table)
+  const params: unknown[] = []
+  const bind = parameterBinder(params)
+  const k = escapeIdentifier(table.key)
+  const { rows } = await ctx.pool.query<Fields>({
+    text: `select ${selectList(table)} from ${qualified(ctx.schema, table.upstream)}
+           where ${k} >= ${bind(String(from))}::bigint and ${k} < ${bind(String(to))}::bigint
+             and ${rowCondition(table, ctx.filter, bind)}`,
+    values: params,
+    rowMode: 'array',
+  })
+  return commit(ctx, table, state, (writer) => {
+    writer.deleteMissing(
+      String(from - 1),
+      String(to - 1),
+      rows.map((r) => r[ki] ?? ''),
+    )
+    for (const fields of rows) {
+      const row = decode(fields)
+      if (!isRejected(row)) writer.upsert(row)
+      else writer.reject(row.key, row.reason)
+    }
+  })
+}
