@@ -104,13 +104,36 @@ export function startUpstreamSync(
           onAlert: () => changed(['upstream_alerts']),
         })
       : undefined
+  // Events per second from the stream, sampled, and the last error of each
+  // source, kept after it recovers.
+  let streamRate = 0
+  let lastStored = redis?.stats().stored ?? 0
+  let lastSample = Date.now()
+  const sampler = setInterval(() => {
+    const stored = redis?.stats().stored ?? 0
+    const now = Date.now()
+    streamRate = ((stored - lastStored) * 1000) / Math.max(1, now - lastSample)
+    lastStored = stored
+    lastSample = now
+  }, 2_000)
+  sampler.unref()
+  const lastErrors = new Map<string, string>()
+  const withLastError = (s: SourceStatus): SourceStatus => {
+    if ((s.state === 'error' || s.state === 'offline') && s.message)
+      lastErrors.set(s.name, s.message)
+    return { ...s, lastError: lastErrors.get(s.name) ?? null }
+  }
   return {
-    sources: () => [
-      ...(postgres ? [toSourceStatus(postgres.status())] : []),
-      ...(redis ? [redis.status()] : []),
-      ...(socketIo ? [socketIo.status()] : []),
-    ],
+    sources: () =>
+      [
+        ...(postgres ? [toSourceStatus(postgres.status())] : []),
+        ...(redis
+          ? [{ ...redis.status(), rate: { value: streamRate, unit: 'events/s' as const } }]
+          : []),
+        ...(socketIo ? [socketIo.status()] : []),
+      ].map(withLastError),
     async stop() {
+      clearInterval(sampler)
       await Promise.allSettled([postgres?.stop(), redis?.stop(), socketIo?.stop()])
     },
   }

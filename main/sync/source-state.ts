@@ -33,7 +33,15 @@ export interface PostgresSyncStatus extends SourceStatus {
 
 /** The contract's shape, for the api's `sources()`. */
 export function toSourceStatus(status: PostgresSyncStatus): SourceStatus {
-  return { name: status.name, state: status.state, since: status.since, message: status.message }
+  return {
+    name: status.name,
+    state: status.state,
+    since: status.since,
+    message: status.message,
+    rate: { value: status.rowsPerSecond, unit: 'rows/s' },
+    lagMs: status.lagMs,
+    approximate: status.approximate,
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -98,6 +98,11 @@ describe('the core synced from a live upstream', () => {
     expect(shown.mode).toBe('live')
     expect(shown.sources.map((s) => s.name)).toEqual(expect.arrayContaining(['Postgres', 'Redis']))
     expect(JSON.stringify(shown)).not.toContain('postgres://postgres@') // no credentials to pages
+    const pg = shown.sources.find((src) => src.name === 'Postgres')
+    expect(pg).toMatchObject({ rate: { unit: 'rows/s' }, approximate: false, lastError: null })
+    expect(shown.sources.find((src) => src.name === 'Redis')).toMatchObject({
+      rate: { unit: 'events/s' },
+    })
   })
 
   it('follows live changes woken by the stream, with rollups and dashboards in step', async () => {

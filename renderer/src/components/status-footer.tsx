@@ -49,6 +49,24 @@ export function StatusFooter({ status, transport, now }: StatusFooterProps) {
                 <span className="source-name">{source.name}</span>
                 <span className="source-state">{stateLabels[source.state]}</span>
                 {detail !== null && <span className="source-detail">{detail}</span>}
+                {source.rate && source.rate.value >= 0.5 && (
+                  <span className="source-rate" data-testid={`source-rate-${source.name}`}>
+                    {formatInteger(Math.round(source.rate.value))} {source.rate.unit}
+                  </span>
+                )}
+                {source.approximate === true && (
+                  <span
+                    className="source-approximate"
+                    title="No change log upstream: polled with an overlap window and reconciled by checksums"
+                  >
+                    approximate
+                  </span>
+                )}
+                {source.state !== 'error' && source.lastError && (
+                  <span className="source-last-error" title={source.lastError}>
+                    last error: {source.lastError}
+                  </span>
+                )}
               </li>
             )
           })
