@@ -1,10 +1,11 @@
 // The Electron shell: windows, IPC wiring and the core's utilityProcess.
 // Everything else lives in the plain-Node core under main/.
-import { app, BrowserWindow, ipcMain } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { IPC_EVENT } from '../shared/api/ipc-channels.ts'
 import { forkCore } from './electron/core-utility.ts'
+import { loadAppProfile } from './electron/credentials.ts'
 import { registerApiIpc, trustedUrlCheck } from './electron/ipc.ts'
 import { createMainWindow, rendererFileFrom } from './electron/window.ts'
 
@@ -17,15 +18,24 @@ const electronBinding = join(outMain, '..', 'native', 'better_sqlite3.node')
 
 async function main(): Promise<void> {
   await app.whenReady()
+  const log = (line: string) => console.log(line)
+  // Credentials stay in the main process and the core, encrypted at rest.
+  const upstream = loadAppProfile(
+    safeStorage,
+    join(app.getPath('userData'), 'profile.enc'),
+    process.env.WATCHFLOOR_PROFILE,
+    log,
+  )
   const core = await forkCore(
     join(outMain, 'core.js'),
     {
       dbPath: process.env.WATCHFLOOR_DB ?? join(app.getPath('userData'), 'cache.sqlite'),
-      demo: { leads: 100_000, seed: 42 },
+      demo: upstream ? null : { leads: 100_000, seed: 42 },
+      ...(upstream ? { upstream } : {}),
       version: app.getVersion(),
       ...(existsSync(electronBinding) ? { nativeBinding: electronBinding } : {}),
     },
-    (line) => console.log(line),
+    log,
   )
   const rendererFile = rendererFileFrom(outMain)
   registerApiIpc(
