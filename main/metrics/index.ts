@@ -2,3 +2,27 @@ export { leadResponse } from './lead-response.ts'
 export { leadsPerDay } from './lead-trends.ts'
 export { dataAsOf } from './freshness.ts'
 export { rangeBounds, localDayStartUtc, zoneOffsetMs } from './time-range.ts'
+export {
+  applyLeadChange,
+  beginRollupBatch,
+  rebuildRollups,
+  rollupState,
+  COUNT_ROLLUPS,
+  ROLLUPS,
+  type RollupBatch,
+} from './rollups.ts'
+export {
+  leadResponseKpi,
+  conversionKpi,
+  marketingRoiKpi,
+  premiumMarketsKpi,
+  revenueGrowthKpi,
+  funnelKpi,
+  trendsKpi,
+} from './catalog.ts'
+export { activityPage, systemHealth } from './operations.ts'
+export { dashboard } from './dashboard.ts'
+export { createScope } from './aggregate.ts'
+export { resolveRange, previousRange } from './time-range.ts'
+export { activeDims, dimsSql, FilterError } from './filter-sql.ts'
+export { changedDashboards } from '../../shared/api/index.ts'

@@ -20,6 +20,7 @@ import { createRandom } from '../../main/demo/random.ts'
 import type { DemoDataset, LeadRow } from '../../main/demo/types.ts'
 import { getSetting, openStore } from '../../main/store/index.ts'
 import leadIndexesSql from '../../main/store/migrations/003-lead-indexes.ts'
+import metricRollupsSql from '../../main/store/migrations/005-metric-rollups.ts'
 
 const END_AT = Date.UTC(2026, 10, 1)
 const DAYS = 730
@@ -539,8 +540,13 @@ describe('fillCache', () => {
     const indexes = db
       .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'")
       .all() as { name: string; sql: string }[]
-    expect(indexes.map((i) => i.name).sort()).toEqual(['leads_created_at', 'leads_updated_at'])
-    for (const index of indexes) expect(leadIndexesSql).toContain(`${index.sql};`)
+    expect(indexes.map((i) => i.name).sort()).toEqual([
+      'leads_created_at',
+      'leads_response_ms',
+      'leads_updated_at',
+    ])
+    for (const index of indexes)
+      expect(leadIndexesSql + metricRollupsSql).toContain(`${index.sql};`)
     const plan = db
       .prepare('EXPLAIN QUERY PLAN SELECT count(*) FROM leads WHERE created_at >= ?')
       .all(END_AT - DAY_MS) as { detail: string }[]
@@ -604,7 +610,7 @@ describe('fillCache', () => {
         .prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'")
         .pluck()
         .get(),
-    ).toBe(2)
+    ).toBe(3)
     expect(db.pragma('quick_check', { simple: true })).toBe('ok')
     db.close()
   })

@@ -1,0 +1,415 @@
+// The one reader the KPI catalog goes through: sums of the lead measures
+// (rollups.ts) for a filter set, grouped by all rollup dimensions (the
+// "cube", at most a few thousand rows, from which every by-source,
+// by-temperature, by-segment and by-status view is a JS reduction) or by
+// local time bucket (the series). It reads rollups when they give the same
+// answer — the rollups are valid, the range's zone is the rollups' zone, and
+// no filter names a dimension a rollup lacks (owner) — and the raw leads
+// otherwise. Both paths are pinned equal by the property tests. Medians and
+// the hour-of-week heat map come from count blobs (count-blob.ts) on the same
+// terms, with the source as their only dimension.
+
+import type { DateRange, Filters } from '../../shared/api/index.ts'
+import type { Store } from '../store/index.ts'
+import { activeDims, dimsSql, type DimFilters, type SqlPart } from './filter-sql.ts'
+import { addCounts } from './count-blob.ts'
+import {
+  BASIS,
+  COUNT_ROLLUPS,
+  MEASURE_SQL,
+  MEASURES,
+  ROLLUP_DIMS,
+  ROLLUPS,
+  RESPONSE_BUCKETS,
+  WEEK_HOURS,
+  addMeasures,
+  responseBucketBounds,
+  rollupState,
+  zeroMeasures,
+  type Basis,
+  type CountOf,
+  type Measures,
+  type RollupDef,
+  type RollupDim,
+  type RollupState,
+} from './rollups.ts'
+import { dayNumber, firstDayOfMonth, localTime, monthOfDay, rangeBounds } from './time-range.ts'
+
+export interface CubeRow {
+  readonly source: string
+  readonly city: string
+  readonly segment: string
+  readonly temperature: string
+  readonly status: string
+  readonly m: Measures
+}
+
+export interface Scope {
+  readonly db: Store
+  readonly filters: Filters
+  readonly dims: DimFilters
+  readonly state: RollupState
+  /** Force the raw path (tests compare both). */
+  readonly raw: boolean
+  readonly memo: Map<string, unknown>
+}
+
+export function createScope(db: Store, filters: Filters, options: { raw?: boolean } = {}): Scope {
+  return {
+    db,
+    filters,
+    dims: activeDims(filters),
+    state: rollupState(db),
+    raw: options.raw ?? false,
+    memo: new Map(),
+  }
+}
+
+function memo<T>(scope: Scope, key: string, compute: () => T): T {
+  if (scope.memo.has(key)) return scope.memo.get(key) as T
+  const value = compute()
+  scope.memo.set(key, value)
+  return value
+}
+
+const usedDims = (dims: DimFilters) => Object.keys(dims)
+
+function rollupUsable(scope: Scope, range: DateRange): boolean {
+  return (
+    !scope.raw &&
+    scope.state.valid &&
+    range.timeZone === scope.state.timeZone &&
+    usedDims(scope.dims).every((d) => (ROLLUP_DIMS as readonly string[]).includes(d))
+  )
+}
+
+/** The dims filter on a rollup: on its source column, or on the values of its dims ids. */
+const rollupFilter = (r: RollupDef, f: SqlPart): string =>
+  r.column === 'source' || f.sql === ''
+    ? f.sql
+    : ` AND dims IN (SELECT id FROM rollup_dims WHERE 1${f.sql})`
+
+/** The rollup of this basis and grain with the fewest dims covering `need`. */
+function pickTable(basis: Basis, grain: RollupDef['grain'], need: readonly string[]) {
+  return ROLLUPS.filter(
+    (r) =>
+      r.basis === basis &&
+      r.grain === grain &&
+      need.every((d) => (r.dims as readonly string[]).includes(d)),
+  ).sort((a, b) => a.dims.length - b.dims.length)[0]
+}
+
+const SUMS = MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')
+const RAW_SUMS = MEASURE_SQL.split(/,\n\s*/)
+  .map((e, i) => `${e} AS ${MEASURES[i] ?? ''}`)
+  .join(', ')
+
+type Row = Record<string, number | string>
+
+function measuresOf(row: Row): Measures {
+  const m = zeroMeasures()
+  for (const k of MEASURES) m[k] = Number(row[k] ?? 0)
+  return m
+}
+
+function addCube(into: Map<string, CubeRow>, rows: Row[]): void {
+  for (const row of rows) {
+    const key = ROLLUP_DIMS.map((d) => row[d]).join('\u0000')
+    const found = into.get(key)
+    if (found) addMeasures(found.m, measuresOf(row))
+    else
+      into.set(key, {
+        source: String(row.source),
+        city: String(row.city),
+        segment: String(row.segment),
+        temperature: String(row.temperature),
+        status: String(row.status),
+        m: measuresOf(row),
+      })
+  }
+}
+
+interface Span {
+  readonly grain: 'day' | 'month'
+  readonly lo: number
+  readonly hi: number
+}
+
+/**
+ * The range's local days as whole local months (read from month tables) and
+ * the days at either edge (from day tables).
+ */
+function monthSpans(range: DateRange): Span[] {
+  const from = dayNumber(range.from)
+  const to = dayNumber(range.to)
+  const firstMonth = monthOfDay(from) + (firstDayOfMonth(monthOfDay(from)) === from ? 0 : 1)
+  const lastMonth = monthOfDay(to) - (firstDayOfMonth(monthOfDay(to) + 1) - 1 === to ? 0 : 1)
+  if (firstMonth > lastMonth) return [{ grain: 'day', lo: from, hi: to }]
+  const spans: Span[] = [{ grain: 'month', lo: firstMonth, hi: lastMonth }]
+  if (from < firstDayOfMonth(firstMonth))
+    spans.push({ grain: 'day', lo: from, hi: firstDayOfMonth(firstMonth) - 1 })
+  if (to >= firstDayOfMonth(lastMonth + 1))
+    spans.push({ grain: 'day', lo: firstDayOfMonth(lastMonth + 1), hi: to })
+  return spans
+}
+
+/** Sums per (source, city, segment, temperature, status) over the range. */
+export function cube(scope: Scope, basis: Basis, range: DateRange): CubeRow[] {
+  return memo(scope, `cube:${basis}:${range.from}:${range.to}:${range.timeZone}`, () => {
+    const out = new Map<string, CubeRow>()
+    const f = dimsSql(scope.dims)
+    const groupCols = ROLLUP_DIMS.join(', ')
+    if (!rollupUsable(scope, range)) {
+      const { start, end } = rangeBounds(range)
+      const b = BASIS[basis]
+      const rows = scope.db
+        .prepare(
+          `SELECT ${groupCols}, ${RAW_SUMS} FROM leads
+            WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql}
+            GROUP BY ${groupCols}`,
+        )
+        .all(start, end, ...f.params) as Row[]
+      addCube(out, rows)
+      return [...out.values()]
+    }
+    for (const span of monthSpans(range)) {
+      const table = pickTable(basis, span.grain, ROLLUP_DIMS)
+      if (!table) throw new Error(`no ${basis} rollup by ${span.grain}`)
+      // Grouped by the integer dims id first, then joined to their values:
+      // sorting a month's ids is much cheaper than sorting five strings.
+      addCube(
+        out,
+        scope.db
+          .prepare(
+            `SELECT ${ROLLUP_DIMS.map((d) => `d.${d}`).join(', ')}, r.* FROM (
+               SELECT dims, ${SUMS} FROM ${table.table}
+                WHERE ${span.grain} BETWEEN ? AND ?${rollupFilter(table, f)} GROUP BY dims
+             ) r JOIN rollup_dims d ON d.id = r.dims`,
+          )
+          .all(span.lo, span.hi, ...f.params) as Row[],
+      )
+    }
+    return [...out.values()]
+  })
+}
+
+/**
+ * Sums per local time bucket of the range's zone: `day` = local day number,
+ * `hour` = local hour index (hours since 1970-01-01T00 local wall time).
+ */
+export function series(
+  scope: Scope,
+  basis: Basis,
+  grain: 'day' | 'hour',
+  range: DateRange,
+): Map<number, Measures> {
+  return memo(scope, `series:${basis}:${grain}:${range.from}:${range.to}:${range.timeZone}`, () => {
+    const out = new Map<number, Measures>()
+    const f = dimsSql(scope.dims)
+    // No rollup by hour: an hourly series spans two days at most.
+    const table =
+      grain === 'day' && rollupUsable(scope, range)
+        ? pickTable(basis, grain, usedDims(scope.dims))
+        : undefined
+    const from = dayNumber(range.from)
+    const to = dayNumber(range.to)
+    if (table) {
+      const [lo, hi] = grain === 'day' ? [from, to] : [from * 24, to * 24 + 23]
+      const rows = scope.db
+        .prepare(
+          `SELECT ${grain} AS t, ${SUMS} FROM ${table.table}
+            WHERE ${grain} BETWEEN ? AND ?${rollupFilter(table, f)} GROUP BY t`,
+        )
+        .all(lo, hi, ...f.params) as Row[]
+      for (const row of rows) out.set(Number(row.t), measuresOf(row))
+      return out
+    }
+    // Raw: per UTC quarter hour (every zone offset is a multiple of 15
+    // minutes), then each quarter is read as local time in JS.
+    const { start, end } = rangeBounds(range)
+    const b = BASIS[basis]
+    const rows = scope.db
+      .prepare(
+        `SELECT ${b.time} / 900000 AS q, ${RAW_SUMS} FROM leads
+          WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql} GROUP BY q`,
+      )
+      .all(start, end, ...f.params) as Row[]
+    const zone = localTime(range.timeZone)
+    for (const row of rows) {
+      const ms = Number(row.q) * 900_000
+      const t = grain === 'day' ? zone.day(ms) : zone.hour(ms)
+      const found = out.get(t)
+      if (found) addMeasures(found, measuresOf(row))
+      else out.set(t, measuresOf(row))
+    }
+    return out
+  })
+}
+
+/**
+ * Sums grouped by one dimension (or all together with `null`) over the
+ * range: groupCube of the cube, except that when the filter and the grouping
+ * name no dimension but the source, the day × source rollup answers with one
+ * row per group (a year of it is ~2,000 rows against the cube's thousands of
+ * five-text-column groups to sort).
+ */
+export function grouped(
+  scope: Scope,
+  basis: Basis,
+  range: DateRange,
+  dim: RollupDim | null,
+): Map<string, Measures> {
+  return memo(scope, `grouped:${basis}:${dim}:${range.from}:${range.to}:${range.timeZone}`, () => {
+    const need = [...usedDims(scope.dims), ...(dim === null ? [] : [dim])]
+    const table =
+      rollupUsable(scope, range) && need.every((d) => d === 'source')
+        ? pickTable(basis, 'day', need)
+        : undefined
+    if (!table || table.dims.length !== 1) return groupCube(cube(scope, basis, range), dim)
+    const f = dimsSql(scope.dims)
+    const rows = scope.db
+      .prepare(
+        `SELECT ${dim === null ? "''" : dim} AS k, ${SUMS} FROM ${table.table}
+          WHERE day BETWEEN ? AND ?${f.sql} GROUP BY k`,
+      )
+      .all(dayNumber(range.from), dayNumber(range.to), ...f.params) as Row[]
+    return new Map(rows.map((row) => [String(row.k), measuresOf(row)]))
+  })
+}
+
+/** All the range's leads (or deals) in scope summed. */
+export const total = (scope: Scope, basis: Basis, range: DateRange): Measures =>
+  grouped(scope, basis, range, null).get('') ?? zeroMeasures()
+
+/** Sums of a cube grouped by one dimension (or all together with `null`). */
+export function groupCube(rows: readonly CubeRow[], dim: RollupDim | null): Map<string, Measures> {
+  const out = new Map<string, Measures>()
+  for (const row of rows) {
+    const key = dim === null ? '' : row[dim]
+    let m = out.get(key)
+    if (!m) {
+      m = zeroMeasures()
+      out.set(key, m)
+    }
+    addMeasures(m, row.m)
+  }
+  return out
+}
+
+export const totalOf = (rows: readonly CubeRow[]): Measures =>
+  groupCube(rows, null).get('') ?? zeroMeasures()
+
+// The count rollups have source as their only dimension.
+const countsUsable = (scope: Scope, range: DateRange) =>
+  rollupUsable(scope, range) && usedDims(scope.dims).every((d) => d === 'source')
+
+/** Adds the count blobs of `of` over a span into `into`. */
+function addBlobs(scope: Scope, of: CountOf, span: Span, into: Float64Array): void {
+  const table = COUNT_ROLLUPS.find((c) => c.of === of && c.grain === span.grain)?.table ?? ''
+  const f = dimsSql(scope.dims)
+  const blobs = scope.db
+    .prepare(`SELECT hist FROM ${table} WHERE ${span.grain} BETWEEN ? AND ?${f.sql}`)
+    .pluck()
+    .all(span.lo, span.hi, ...f.params) as Uint8Array[]
+  for (const blob of blobs) addCounts(into, blob)
+}
+
+/**
+ * Leads created per local hour of week (Sunday 00 = 0) over the range: whole
+ * months from their blobs, the days at the edges from the hour rollup; null
+ * off the rollup path.
+ */
+export function weekHourCounts(scope: Scope, range: DateRange): Float64Array | null {
+  if (!countsUsable(scope, range)) return null
+  const counts = new Float64Array(WEEK_HOURS)
+  for (const span of monthSpans(range)) addBlobs(scope, 'weekHour', span, counts)
+  return counts
+}
+
+/**
+ * The exact median first-response time, in seconds, of the answered leads in
+ * scope. On the rollup path the response histograms give the whole second
+ * (bucket) each middle rank falls in and its rank there; the value is then
+ * read from the raw rows of that second only, in leads_response_ms order. Off
+ * it (an owner filter, another zone, a dimension the histograms lack) it is a
+ * rank lookup over the raw rows of the range.
+ */
+export function medianResponseSeconds(
+  scope: Scope,
+  range: DateRange,
+  responded: number,
+): number | null {
+  if (responded === 0) return null
+  const odd = responded % 2 === 1
+  const offset = odd ? (responded - 1) / 2 : responded / 2 - 1
+  const values =
+    histogramMedian(scope, range, responded, odd ? [offset] : [offset, offset + 1]) ??
+    rawRanked(scope, range, offset, odd ? 1 : 2)
+  if (values.length === 0) return null
+  const sum = values.reduce((a, b) => a + b, 0)
+  return sum / values.length / 1000
+}
+
+function rawRanked(scope: Scope, range: DateRange, offset: number, limit: number): number[] {
+  const f = dimsSql(scope.dims)
+  const { start, end } = rangeBounds(range)
+  return scope.db
+    .prepare(
+      `SELECT first_response_at - created_at AS r FROM leads
+        WHERE deleted_at IS NULL AND first_response_at IS NOT NULL
+          AND created_at >= ? AND created_at < ?${f.sql}
+        ORDER BY first_response_at - created_at LIMIT ? OFFSET ?`,
+    )
+    .pluck()
+    .all(start, end, ...f.params, limit, offset) as number[]
+}
+
+/** The response times (ms) at the given ranks, through the histograms; null off their path. */
+function histogramMedian(
+  scope: Scope,
+  range: DateRange,
+  responded: number,
+  ranks: number[],
+): number[] | null {
+  if (!countsUsable(scope, range)) return null
+  const hist = new Float64Array(RESPONSE_BUCKETS)
+  for (const span of monthSpans(range)) addBlobs(scope, 'response', span, hist)
+  let total = 0
+  for (const n of hist) total += n
+  // Histograms and sums are maintained together; if they ever disagree, the
+  // raw rows decide.
+  if (total !== responded) return null
+  const f = dimsSql(scope.dims)
+  const { start, end } = rangeBounds(range)
+  const inBucket = scope.db
+    .prepare(
+      `SELECT first_response_at - created_at FROM leads INDEXED BY leads_response_ms
+        WHERE deleted_at IS NULL AND first_response_at IS NOT NULL
+          AND first_response_at - created_at >= ? AND first_response_at - created_at < ?
+          AND created_at >= ? AND created_at < ?${f.sql}
+        ORDER BY first_response_at - created_at LIMIT ? OFFSET ?`,
+    )
+    .pluck()
+  const out: number[] = []
+  let bucket = 0
+  let before = 0
+  for (const rank of ranks) {
+    while (bucket < hist.length && before + (hist[bucket] as number) <= rank) {
+      before += hist[bucket] as number
+      bucket++
+    }
+    const [lo, hi] = responseBucketBounds(bucket)
+    const value = inBucket.get(
+      lo ?? Number.MIN_SAFE_INTEGER,
+      hi ?? Number.MAX_SAFE_INTEGER,
+      start,
+      end,
+      ...f.params,
+      1,
+      rank - before,
+    ) as number | undefined
+    if (value === undefined) return null
+    out.push(value)
+  }
+  return out
+}

@@ -1,0 +1,589 @@
+// The ops KPI catalog (DESIGN.md, "The ops domain"). Every KPI is a pure
+// function of (db, filters, clock): the range preset is read against the
+// injected clock, the numbers come through aggregate.ts (rollups or raw
+// rows, same answer), money stays in integer cents, and a KPI without data
+// says so (`noData`, nulls) instead of dividing by zero.
+//
+// Cohort rule: lead response, conversion, marketing ROI, premium markets and
+// the funnel count the leads CREATED in the range, with what became of them
+// (won, deal value). Revenue growth and the revenue/conversion trend series
+// count deals BOOKED in a period (converted_at), which is what a monthly
+// revenue target is measured against.
+
+import type {
+  CardDelta,
+  CardValues,
+  ChannelRoi,
+  ConversionStats,
+  DateRange,
+  Filters,
+  Funnel,
+  LeadResponseStats,
+  MarketingRoi,
+  Opportunity,
+  PremiumMarkets,
+  RateRow,
+  RevenueGrowth,
+  Series,
+  Trends,
+} from '../../shared/api/index.ts'
+import { RESPONSE_TARGET_SECONDS, TEMPERATURES } from '../../shared/api/index.ts'
+import type { Store } from '../store/index.ts'
+import {
+  createScope,
+  cube,
+  groupCube,
+  grouped,
+  medianResponseSeconds,
+  series,
+  total,
+  totalOf,
+  weekHourCounts,
+  type Scope,
+} from './aggregate.ts'
+import { dataAsOf } from './freshness.ts'
+import { thin } from './lttb.ts'
+import { WEEK_HOURS, weekHour, zeroMeasures, type Measures } from './rollups.ts'
+import {
+  DAY_MS,
+  dayNumber,
+  dayString,
+  firstDayOfMonth,
+  localDayStartUtc,
+  monthOfDay,
+  previousRange,
+  resolveRange,
+} from './time-range.ts'
+
+export type Clock = () => Date
+
+const rate = (n: number, d: number): number | null => (d === 0 ? null : n / d)
+const scopeFor = (db: Store, filters: Filters, scope?: Scope) => scope ?? createScope(db, filters)
+const rangeOf = (filters: Filters, clock: Clock) => resolveRange(filters.range, clock())
+
+// ---- Lead response ---------------------------------------------------------------------------
+
+export const LOST_RULE =
+  'conversions lost = leads over target × (conversion rate of leads answered within target − conversion rate of leads over target), when the first rate is the higher; never-answered leads are over target'
+export const STATUS_RULE =
+  'excellent when at least 80 % of leads are answered within 120 s, needs improvement from 50 %, poor below 50 %'
+
+export function leadResponseKpi(
+  db: Store,
+  filters: Filters,
+  clock: Clock,
+  scope?: Scope,
+): LeadResponseStats {
+  const s = scopeFor(db, filters, scope)
+  const range = rangeOf(filters, clock)
+  const m = total(s, 'created', range)
+  const over = m.leads - m.under_target
+  const share = rate(m.under_target, m.leads)
+  const convUnder = rate(m.won_under, m.under_target)
+  const convOver = rate(m.won - m.won_under, over)
+  const lost =
+    convUnder === null || convOver === null ? null : over * Math.max(0, convUnder - convOver)
+  return {
+    asOf: dataAsOf(db),
+    noData: m.leads === 0,
+    targetSeconds: RESPONSE_TARGET_SECONDS,
+    leads: m.leads,
+    responded: m.responded,
+    neverResponded: m.leads - m.responded,
+    underTarget: m.under_target,
+    overTarget: over,
+    averageSeconds: m.responded === 0 ? null : m.response_ms / m.responded / 1000,
+    medianSeconds: medianResponseSeconds(s, range, m.responded),
+    shareUnderTarget: share,
+    conversionUnderTarget: convUnder,
+    conversionOverTarget: convOver,
+    estimatedConversionsLost: lost,
+    lostRule: LOST_RULE,
+    status:
+      share === null
+        ? null
+        : share >= 0.8
+          ? 'excellent'
+          : share >= 0.5
+            ? 'needs improvement'
+            : 'poor',
+    statusRule: STATUS_RULE,
+  }
+}
+
+// ---- Conversion ------------------------------------------------------------------------------
+
+export const CONVERSION_BAND = { low: 0.25, high: 0.35 } as const
+
+interface ChannelConfig {
+  name: string
+  cost_per_lead_cents: number
+  conversion_target: number
+  monthly_spend_cents: number | null
+}
+
+function channels(db: Store): ChannelConfig[] {
+  return db
+    .prepare(
+      `SELECT name, cost_per_lead_cents, conversion_target, monthly_spend_cents
+         FROM marketing_channels WHERE deleted_at IS NULL ORDER BY name`,
+    )
+    .all() as ChannelConfig[]
+}
+
+function sortedKeys(groups: Map<string, Measures>, extra: readonly string[]): string[] {
+  const keys = new Set([...groups.keys(), ...extra])
+  return [...keys].sort(
+    (a, b) => (groups.get(b)?.leads ?? 0) - (groups.get(a)?.leads ?? 0) || a.localeCompare(b),
+  )
+}
+
+const allowed = (filters: Filters, field: 'source' | 'segment', value: string) =>
+  !filters[field] || filters[field].length === 0 || filters[field].includes(value)
+
+export function conversionKpi(
+  db: Store,
+  filters: Filters,
+  clock: Clock,
+  scope?: Scope,
+): ConversionStats {
+  const s = scopeFor(db, filters, scope)
+  const rows = cube(s, 'created', rangeOf(filters, clock))
+  const total = totalOf(rows)
+  const byTemp = groupCube(rows, 'temperature')
+  const bySrc = groupCube(rows, 'source')
+  const config = channels(db)
+  const byTemperature: RateRow[] = TEMPERATURES.map((t) => {
+    const m = byTemp.get(t) ?? zeroMeasures()
+    return { key: t, leads: m.leads, conversions: m.won, rate: rate(m.won, m.leads) }
+  })
+  const bySource: RateRow[] = sortedKeys(
+    bySrc,
+    config.map((c) => c.name).filter((n) => allowed(filters, 'source', n)),
+  ).map((key) => {
+    const m = bySrc.get(key) ?? zeroMeasures()
+    const target = config.find((c) => c.name === key)?.conversion_target ?? null
+    return { key, leads: m.leads, conversions: m.won, rate: rate(m.won, m.leads), target }
+  })
+  const overall = rate(total.won, total.leads)
+  const opportunities: Opportunity[] = []
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`
+  const cold = byTemperature.find((r) => r.key === 'cold')
+  if (cold && cold.rate !== null && cold.rate < 0.05) {
+    opportunities.push({
+      rule: 'cold leads convert under 5 %',
+      message: `Cold leads convert at ${pct(cold.rate)} (${cold.conversions} of ${cold.leads}): nurture them with follow-up sequences instead of sales calls.`,
+      leads: cold.leads,
+      conversions: cold.conversions,
+      rate: cold.rate,
+      threshold: 0.05,
+    })
+  }
+  const hot = byTemperature.find((r) => r.key === 'hot')
+  if (hot && hot.rate !== null && hot.rate < 0.4) {
+    opportunities.push({
+      rule: 'hot leads convert under 40 %',
+      message: `Hot leads convert at ${pct(hot.rate)} (${hot.conversions} of ${hot.leads}): answer them first and book a visit on the first call.`,
+      leads: hot.leads,
+      conversions: hot.conversions,
+      rate: hot.rate,
+      threshold: 0.4,
+    })
+  }
+  for (const src of bySource) {
+    if (src.rate === null || src.target === null || src.target === undefined) continue
+    if (src.rate < src.target) {
+      opportunities.push({
+        rule: 'channel converts under its target',
+        message: `${src.key} converts at ${pct(src.rate)} against its ${pct(src.target)} target (${src.conversions} of ${src.leads}): review its targeting and lead quality.`,
+        leads: src.leads,
+        conversions: src.conversions,
+        rate: src.rate,
+        threshold: src.target,
+      })
+    }
+  }
+  if (overall !== null && overall < CONVERSION_BAND.low) {
+    opportunities.push({
+      rule: 'overall conversion under the 25 % band',
+      message: `Overall conversion is ${pct(overall)} (${total.won} of ${total.leads}), under the 25–35 % band: shift spend toward the channels above their targets.`,
+      leads: total.leads,
+      conversions: total.won,
+      rate: overall,
+      threshold: CONVERSION_BAND.low,
+    })
+  }
+  return {
+    asOf: dataAsOf(db),
+    noData: total.leads === 0,
+    leads: total.leads,
+    conversions: total.won,
+    rate: overall,
+    targetBand: CONVERSION_BAND,
+    band:
+      overall === null
+        ? null
+        : overall < CONVERSION_BAND.low
+          ? 'below'
+          : overall > CONVERSION_BAND.high
+            ? 'above'
+            : 'within',
+    byTemperature,
+    bySource,
+    opportunities,
+  }
+}
+
+// ---- Marketing ROI ---------------------------------------------------------------------------
+
+/** Days a year holds on average, so a monthly figure prorates to any range. */
+const DAYS_PER_MONTH = 365.25 / 12
+
+export const COST_RULE =
+  'cost = the channel’s monthly spend × days in range ÷ 30.4375 when its monthly spend is known and no filter other than source is set (spend is not known per city, segment, temperature, status or owner); otherwise leads × the channel’s target cost per lead; rounded to the cent once per channel. ROI % = (revenue − cost) ÷ cost × 100; revenue is the deal value of the range’s leads that were won'
+
+export function marketingRoiKpi(
+  db: Store,
+  filters: Filters,
+  clock: Clock,
+  scope?: Scope,
+): MarketingRoi {
+  const s = scopeFor(db, filters, scope)
+  const range = rangeOf(filters, clock)
+  const bySrc = grouped(s, 'created', range, 'source')
+  const config = channels(db)
+  const days = dayNumber(range.to) - dayNumber(range.from) + 1
+  const spendUsable = Object.keys(s.dims).every((d) => d === 'source')
+  const list: ChannelRoi[] = sortedKeys(
+    bySrc,
+    config.map((c) => c.name).filter((n) => allowed(filters, 'source', n)),
+  ).map((channel) => {
+    const m = bySrc.get(channel) ?? zeroMeasures()
+    const c = config.find((x) => x.name === channel)
+    let cost: number | null = null
+    let basis: ChannelRoi['costBasis'] = null
+    if (c && c.monthly_spend_cents !== null && spendUsable) {
+      cost = Math.round((c.monthly_spend_cents * days) / DAYS_PER_MONTH)
+      basis = 'monthly spend'
+    } else if (c) {
+      cost = m.leads * c.cost_per_lead_cents
+      basis = 'cost per lead'
+    }
+    const roi = cost === null || cost === 0 ? null : ((m.revenue_cents - cost) / cost) * 100
+    return {
+      channel,
+      leads: m.leads,
+      conversions: m.won,
+      rate: rate(m.won, m.leads),
+      conversionTarget: c?.conversion_target ?? null,
+      revenueCents: m.revenue_cents,
+      costCents: cost,
+      costBasis: basis,
+      costPerLeadCents: cost === null || m.leads === 0 ? null : cost / m.leads,
+      targetCostPerLeadCents: c?.cost_per_lead_cents ?? null,
+      roiPercent: roi,
+      profitable: cost === null ? null : m.revenue_cents > cost,
+    }
+  })
+  const leads = list.reduce((a, c) => a + c.leads, 0)
+  const conversions = list.reduce((a, c) => a + c.conversions, 0)
+  const revenueCents = list.reduce((a, c) => a + c.revenueCents, 0)
+  const costCents = list.reduce((a, c) => a + (c.costCents ?? 0), 0)
+  return {
+    asOf: dataAsOf(db),
+    noData: leads === 0,
+    channels: list,
+    totals: {
+      leads,
+      conversions,
+      revenueCents,
+      costCents,
+      roiPercent: costCents === 0 ? null : ((revenueCents - costCents) / costCents) * 100,
+      profitable: costCents === 0 ? null : revenueCents > costCents,
+    },
+    costRule: COST_RULE,
+  }
+}
+
+// ---- Premium markets -------------------------------------------------------------------------
+
+export const PENETRATION_RULE = 'penetration = the segment’s leads ÷ all leads in the filter'
+
+export function premiumMarketsKpi(
+  db: Store,
+  filters: Filters,
+  clock: Clock,
+  scope?: Scope,
+): PremiumMarkets {
+  const s = scopeFor(db, filters, scope)
+  const rows = cube(s, 'created', rangeOf(filters, clock))
+  const total = totalOf(rows)
+  const bySeg = groupCube(rows, 'segment')
+  const config = db
+    .prepare(
+      `SELECT name, target_deal_size_cents AS target FROM market_segments
+        WHERE deleted_at IS NULL ORDER BY name`,
+    )
+    .all() as { name: string; target: number }[]
+  const segments = sortedKeys(
+    bySeg,
+    config.map((c) => c.name).filter((n) => allowed(filters, 'segment', n)),
+  ).map((segment) => {
+    const m = bySeg.get(segment) ?? zeroMeasures()
+    const target = config.find((c) => c.name === segment)?.target ?? null
+    const avg = m.won_valued === 0 ? null : m.revenue_cents / m.won_valued
+    return {
+      segment,
+      leads: m.leads,
+      deals: m.won,
+      dealsWithoutValue: m.won - m.won_valued,
+      revenueCents: m.revenue_cents,
+      averageDealCents: avg,
+      targetDealCents: target,
+      dealSizeVsTarget: avg === null || !target ? null : avg / target,
+      conversion: rate(m.won, m.leads),
+      penetration: rate(m.leads, total.leads),
+    }
+  })
+  return {
+    asOf: dataAsOf(db),
+    noData: total.leads === 0,
+    segments,
+    penetrationRule: PENETRATION_RULE,
+  }
+}
+
+// ---- Revenue growth --------------------------------------------------------------------------
+
+export const REVENUE_RULES =
+  'revenue = deal values booked (converted_at) in the period, in the filter’s zone; projection = month revenue ÷ elapsed share of the month; annualised = year-to-date revenue ÷ elapsed share of the year; the next growth target is the first yearly target (sum of monthly targets) above the annualised revenue; targets are org-wide even when a dimension filter is set'
+
+export function revenueGrowthKpi(
+  db: Store,
+  filters: Filters,
+  clock: Clock,
+  scope?: Scope,
+): RevenueGrowth {
+  const s = scopeFor(db, filters, scope)
+  const now = clock().getTime()
+  const tz = filters.range.timeZone
+  const today = resolveRange({ preset: 'today', timeZone: tz }, clock()).from
+  const month = monthOfDay(dayNumber(today))
+  const year = Math.floor(month / 12)
+  const monthStart = firstDayOfMonth(month)
+  const monthRange: DateRange = { from: dayString(monthStart), to: today, timeZone: tz }
+  const ytdRange: DateRange = {
+    from: dayString(firstDayOfMonth(year * 12)),
+    to: today,
+    timeZone: tz,
+  }
+  const monthRev = total(s, 'converted', monthRange).revenue_cents
+  const ytd = total(s, 'converted', ytdRange)
+  const startUtc = (m: number) => localDayStartUtc(dayString(firstDayOfMonth(m)), tz)
+  const monthShare = (now - startUtc(month)) / (startUtc(month + 1) - startUtc(month))
+  const yearShare = (now - startUtc(year * 12)) / (startUtc(year * 12 + 12) - startUtc(year * 12))
+  const targets = new Map(
+    (
+      db
+        .prepare('SELECT month, target_cents AS t FROM revenue_targets WHERE deleted_at IS NULL')
+        .all() as { month: string; t: number }[]
+    ).map((r) => [r.month, r.t]),
+  )
+  const key = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`
+  const yearTarget = (y: number): number | null => {
+    let sum = 0
+    let any = false
+    for (let m = 0; m < 12; m++) {
+      const t = targets.get(key(y * 12 + m))
+      if (t !== undefined) {
+        sum += t
+        any = true
+      }
+    }
+    return any ? sum : null
+  }
+  let ytdTarget: number | null = null
+  for (let m = year * 12; m <= month; m++) {
+    const t = targets.get(key(m))
+    if (t !== undefined) ytdTarget = (ytdTarget ?? 0) + t
+  }
+  const monthTarget = targets.get(key(month)) ?? null
+  const annualised = yearShare > 0 ? Math.round(ytd.revenue_cents / yearShare) : null
+  let nextTarget: number | null = null
+  let nextYear: number | null = null
+  const years = [...targets.keys()].map((k) => Number(k.slice(0, 4)))
+  const lastYear = years.length ? Math.max(...years) : year - 1
+  for (let y = year; y <= lastYear && annualised !== null; y++) {
+    const t = yearTarget(y)
+    if (t !== null && t > annualised) {
+      nextTarget = t
+      nextYear = y
+      break
+    }
+  }
+  return {
+    asOf: dataAsOf(db),
+    noData: ytd.won === 0,
+    month: key(month),
+    monthRevenueCents: monthRev,
+    monthTargetCents: monthTarget,
+    monthProgress: monthTarget ? monthRev / monthTarget : null,
+    projectedMonthCents: monthShare > 0 ? Math.round(monthRev / monthShare) : null,
+    ytdRevenueCents: ytd.revenue_cents,
+    ytdTargetCents: ytdTarget,
+    annualisedCents: annualised,
+    yearTargetCents: yearTarget(year),
+    nextGrowthTargetCents: nextTarget,
+    nextGrowthTargetYear: nextYear,
+    progressToNextTarget: nextTarget && annualised !== null ? annualised / nextTarget : null,
+    gapToNextTargetCents:
+      nextTarget !== null && annualised !== null ? nextTarget - annualised : null,
+    rules: REVENUE_RULES,
+  }
+}
+
+// ---- Funnel ----------------------------------------------------------------------------------
+
+export const FUNNEL_STAGES = ['new', 'contacted', 'qualified', 'proposal', 'won'] as const
+export const FUNNEL_RULE =
+  'a lead reached a stage when its current status is that stage or a later one; lost leads count as reaching only "new", because the cache does not record how far they got'
+
+export function funnelKpi(db: Store, filters: Filters, clock: Clock, scope?: Scope): Funnel {
+  const s = scopeFor(db, filters, scope)
+  const byStatus = groupCube(cube(s, 'created', rangeOf(filters, clock)), 'status')
+  const n = (st: string) => byStatus.get(st)?.leads ?? 0
+  const lost = n('lost')
+  const stages = FUNNEL_STAGES.map((stage, i) => {
+    const later = FUNNEL_STAGES.slice(i).reduce((a, st) => a + n(st), 0)
+    return { stage, current: n(stage), reached: later + (i === 0 ? lost : 0) }
+  })
+  return {
+    asOf: dataAsOf(db),
+    noData: stages[0]?.reached === 0,
+    stages: stages.map((st, i) => ({
+      ...st,
+      fromPrevious: i === 0 ? null : rate(st.reached, stages[i - 1]?.reached ?? 0),
+    })),
+    lost,
+    rule: FUNNEL_RULE,
+  }
+}
+
+// ---- Trends ----------------------------------------------------------------------------------
+
+export type Bucket = Trends['bucket']
+
+/** Hour up to 2 days, day up to 92, week up to 2 years, month beyond. */
+export function bucketFor(range: DateRange): Bucket {
+  const days = dayNumber(range.to) - dayNumber(range.from) + 1
+  return days <= 2 ? 'hour' : days <= 92 ? 'day' : days <= 731 ? 'week' : 'month'
+}
+
+function cards(s: Scope, range: DateRange): CardValues {
+  const m = total(s, 'created', range)
+  return {
+    leads: m.leads,
+    averageResponseSeconds: m.responded === 0 ? null : m.response_ms / m.responded / 1000,
+    shareUnderTarget: rate(m.under_target, m.leads),
+    conversions: m.won,
+    conversionRate: rate(m.won, m.leads),
+    revenueCents: m.revenue_cents,
+  }
+}
+
+function delta(current: number | null, previous: number | null): CardDelta {
+  const change = current === null || previous === null ? null : current - previous
+  return {
+    current,
+    previous,
+    change,
+    relative: change === null || previous === null || previous === 0 ? null : change / previous,
+  }
+}
+
+export function trendsKpi(
+  db: Store,
+  filters: Filters,
+  clock: Clock,
+  scope?: Scope,
+  maxPoints = 500,
+): Trends {
+  const s = scopeFor(db, filters, scope)
+  const range = rangeOf(filters, clock)
+  const bucket = bucketFor(range)
+  const grain = bucket === 'hour' ? 'hour' : 'day'
+  const created = series(s, 'created', grain, range)
+  const booked = series(s, 'converted', grain, range)
+  const from = dayNumber(range.from)
+  const to = dayNumber(range.to)
+  // Bucket key and label of a local day number / hour index.
+  const bucketOf = (t: number): number =>
+    bucket === 'hour'
+      ? t
+      : bucket === 'day'
+        ? t
+        : bucket === 'week'
+          ? t - ((t + 3) % 7)
+          : monthOfDay(t)
+  const label = (k: number): string =>
+    bucket === 'hour'
+      ? `${dayString(Math.floor(k / 24))}T${String(k % 24).padStart(2, '0')}`
+      : bucket === 'month'
+        ? dayString(firstDayOfMonth(k))
+        : dayString(k)
+  const keys: number[] = []
+  const [lo, hi] = grain === 'hour' ? [from * 24, to * 24 + 23] : [from, to]
+  for (let t = lo; t <= hi; t++) {
+    const k = bucketOf(t)
+    if (keys[keys.length - 1] !== k) keys.push(k)
+  }
+  const sum = (src: Map<number, Measures>) => {
+    const out = new Map<number, Measures>()
+    for (const [t, m] of src) {
+      const k = bucketOf(t)
+      const into = out.get(k) ?? zeroMeasures()
+      for (const f of Object.keys(m) as (keyof Measures)[]) into[f] += m[f]
+      out.set(k, into)
+    }
+    return out
+  }
+  const c = sum(created)
+  const b = sum(booked)
+  const x = keys.map(label)
+  const mk = (y: (number | null)[]): Series => thin(x, y, maxPoints)
+  let week = weekHourCounts(s, range)
+  if (!week) {
+    week = new Float64Array(WEEK_HOURS)
+    for (const [h, m] of series(s, 'created', 'hour', range)) {
+      week[weekHour(h)] = (week[weekHour(h)] ?? 0) + m.leads
+    }
+  }
+  const heatmap = Array.from({ length: 7 }, (_, d) =>
+    Array.from(week.subarray(d * 24, d * 24 + 24)),
+  )
+  const previous = previousRange(range)
+  const now = cards(s, range)
+  const before = cards(s, previous)
+  const deltas = Object.fromEntries(
+    (Object.keys(now) as (keyof CardValues)[]).map((k) => [k, delta(now[k], before[k])]),
+  ) as Trends['deltas']
+  return {
+    asOf: dataAsOf(db),
+    noData: now.leads === 0 && [...b.values()].every((m) => m.leads === 0),
+    bucket,
+    leads: mk(keys.map((k) => c.get(k)?.leads ?? 0)),
+    conversions: mk(keys.map((k) => b.get(k)?.leads ?? 0)),
+    revenueCents: mk(keys.map((k) => b.get(k)?.revenue_cents ?? 0)),
+    responseSeconds: mk(
+      keys.map((k) => {
+        const m = c.get(k)
+        return m && m.responded > 0 ? m.response_ms / m.responded / 1000 : null
+      }),
+    ),
+    heatmap,
+    previousRange: previous,
+    deltas,
+  }
+}
+
+export { DAY_MS }

@@ -1,0 +1,199 @@
+// The KPI catalog on a big cache: every dashboard's KPI set through the
+// rollups, against the same numbers computed by straightforward SQL over the
+// raw leads in the same run; and the cost of rollup maintenance on the sync
+// path: batches of 10k upserts per transaction, each row's before image read
+// and recorded in a rollup batch flushed before the commit, against the same
+// upserts alone; and the initial load: the rows without upkeep followed by
+// rebuildRollups, against the load alone.
+
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fillCache } from '../../main/demo/fill-cache.ts'
+import { generateDemo } from '../../main/demo/generator.ts'
+import type { LeadRow } from '../../main/demo/types.ts'
+import {
+  beginRollupBatch,
+  createScope,
+  dashboard,
+  rebuildRollups,
+} from '../../main/metrics/index.ts'
+import { openStore, type Store } from '../../main/store/index.ts'
+import { DASHBOARDS, type DashboardName, type Filters } from '../../shared/api/index.ts'
+
+export interface MetricsBench {
+  leads: number
+  /** p50 / p95 ms per dashboard and filter set, through the rollups. */
+  dashboards: {
+    name: string
+    filter: string
+    p50: number
+    p95: number
+    rawP50: number
+    ratio: number
+  }[]
+  /** Sync path: upserts with a rollup batch per transaction vs upserts alone. */
+  maintenance: { onSeconds: number; offSeconds: number; ratio: number }
+  /** Initial load: upserts alone, then one rebuild; ratio = (load + rebuild) / load. */
+  initialLoad: { loadSeconds: number; rebuildSeconds: number; ratio: number }
+}
+
+const END_AT = Date.parse('2026-11-01T12:00:00Z')
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN
+
+function time(fn: () => void, runs: number): number[] {
+  fn()
+  const out: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now()
+    fn()
+    out.push(performance.now() - t)
+  }
+  return out
+}
+
+function runDashboard(db: Store, filters: Filters, name: DashboardName, raw: boolean): void {
+  const clock = () => new Date(END_AT)
+  if (!raw) {
+    dashboard(db, { filters, dashboards: [name], maxPoints: 500, activityLimit: 50 }, clock)
+    return
+  }
+  // Straightforward SQL: the same catalog forced onto the raw tables.
+  db.prepare('UPDATE rollup_state SET valid = 0').run()
+  try {
+    createScope(db, filters, { raw: true })
+    dashboard(db, { filters, dashboards: [name], maxPoints: 500, activityLimit: 50 }, clock)
+  } finally {
+    db.prepare('UPDATE rollup_state SET valid = 1').run()
+  }
+}
+
+const upsertSql = `INSERT INTO leads (id, tenant_id, created_at, updated_at, deleted_at, source, city,
+  segment, temperature, status, owner, first_response_at, converted_at, deal_value_cents)
+  VALUES (@id, @tenant_id, @created_at, @updated_at, @deleted_at, @source, @city, @segment,
+  @temperature, @status, @owner, @first_response_at, @converted_at, @deal_value_cents)
+  ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,
+  status = excluded.status, first_response_at = excluded.first_response_at,
+  converted_at = excluded.converted_at, deal_value_cents = excluded.deal_value_cents`
+
+/**
+ * The same upserts into two fresh files, batch by batch in lockstep: one with
+ * a rollup batch per transaction (each row's before image read and recorded,
+ * flushed before the commit), one without. Interleaving the batches puts both
+ * sides under the same machine load (the bench hosts are shared), which
+ * sequential runs did not.
+ */
+function applyBoth(dir: string, rows: LeadRow[]): { onSeconds: number; offSeconds: number } {
+  const on = openStore(join(dir, 'on.sqlite'))
+  const off = openStore(join(dir, 'off.sqlite'))
+  try {
+    const upsertOn = on.prepare(upsertSql)
+    const upsertOff = off.prepare(upsertSql)
+    const read = on.prepare('SELECT * FROM leads WHERE id = ?')
+    let onMs = 0
+    let offMs = 0
+    for (let i = 0; i < rows.length; i += 10_000) {
+      const end = Math.min(i + 10_000, rows.length)
+      let t = performance.now()
+      off.transaction(() => {
+        for (let j = i; j < end; j++) upsertOff.run(rows[j])
+      })()
+      offMs += performance.now() - t
+      t = performance.now()
+      on.transaction(() => {
+        const batch = beginRollupBatch(on)
+        for (let j = i; j < end; j++) {
+          const row = rows[j] as LeadRow
+          const before = (read.get(row.id) as LeadRow | undefined) ?? null
+          upsertOn.run(row)
+          batch.record(before, row)
+        }
+        batch.flush()
+      })()
+      onMs += performance.now() - t
+    }
+    return { onSeconds: onMs / 1000, offSeconds: offMs / 1000 }
+  } finally {
+    on.close()
+    off.close()
+  }
+}
+
+/** Maintenance on vs off on the sync path, and the initial load's rebuild. */
+export function benchRollupMaintenance(
+  dir: string,
+  rows: LeadRow[],
+): Pick<MetricsBench, 'maintenance' | 'initialLoad'> {
+  const { onSeconds, offSeconds } = applyBoth(dir, rows)
+  const db = openStore(join(dir, 'off.sqlite'))
+  let rebuildSeconds: number
+  try {
+    const start = performance.now()
+    rebuildRollups(db)
+    rebuildSeconds = (performance.now() - start) / 1000
+  } finally {
+    db.close()
+  }
+  return {
+    maintenance: { onSeconds, offSeconds, ratio: onSeconds / offSeconds },
+    initialLoad: {
+      loadSeconds: offSeconds,
+      rebuildSeconds,
+      ratio: (offSeconds + rebuildSeconds) / offSeconds,
+    },
+  }
+}
+
+export async function benchMetricsDashboard(leads: number, runs = 20): Promise<MetricsBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'watchfloor-bench-metrics-'))
+  try {
+    const file = join(dir, 'metrics.sqlite')
+    const db = openStore(file)
+    fillCache(db, generateDemo({ seed: 42, leads, endAt: END_AT }))
+    const tz = 'America/Detroit'
+    const filterSets: [string, Filters][] = [
+      [
+        'unfiltered, year',
+        { range: { preset: 'custom', from: '2025-11-01', to: '2026-10-31', timeZone: tz } },
+      ],
+      [
+        'one source, last 90 days',
+        { range: { preset: 'last90', timeZone: tz }, source: ['Google LSA'] },
+      ],
+    ]
+    const out: MetricsBench['dashboards'] = []
+    for (const [label, filters] of filterSets) {
+      for (const name of DASHBOARDS) {
+        const fast = time(() => runDashboard(db, filters, name, false), runs)
+        const slow = time(
+          () => runDashboard(db, filters, name, true),
+          Math.max(3, Math.floor(runs / 5)),
+        )
+        out.push({
+          name,
+          filter: label,
+          p50: pct(fast, 0.5),
+          p95: pct(fast, 0.95),
+          rawP50: pct(slow, 0.5),
+          ratio: pct(slow, 0.5) / pct(fast, 0.5),
+        })
+      }
+    }
+    db.close()
+
+    const rows: LeadRow[] = []
+    for (const item of generateDemo({ seed: 7, leads, endAt: END_AT }).leads()) rows.push(item.lead)
+    const upkeep = benchRollupMaintenance(dir, rows)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    return { leads, dashboards: out, ...upkeep }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const n = Number(process.env.BENCH_LEADS ?? 1_000_000)
+  console.log(JSON.stringify(await benchMetricsDashboard(n), null, 1))
+}

@@ -1,0 +1,378 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { LeadRow } from '../../main/demo/types.ts'
+import {
+  COUNT_ROLLUPS,
+  ROLLUPS,
+  applyLeadChange,
+  beginRollupBatch,
+  createScope,
+  dashboard,
+  leadResponseKpi,
+  rebuildRollups,
+} from '../../main/metrics/index.ts'
+import { openStore, type Store } from '../../main/store/index.ts'
+import type { Filters } from '../../shared/api/index.ts'
+import { insertLeads, lead } from '../support/leads.ts'
+
+// Leads around the 2026 US DST change (March 8) and a month boundary.
+const T0 = Date.parse('2026-02-25T00:00:00Z')
+const SPAN = 20 * 86_400_000
+const leadArb = (id: number): fc.Arbitrary<LeadRow> =>
+  fc
+    .record({
+      created: fc.integer({ min: 0, max: SPAN }),
+      response: fc.option(fc.integer({ min: 0, max: 400_000 }), { nil: null }),
+      source: fc.constantFrom('Google LSA', 'Nextdoor', "'; DROP TABLE leads; --"),
+      city: fc.constantFrom('Troy', 'Ferndale'),
+      temperature: fc.constantFrom('hot' as const, 'warm' as const, 'cold' as const),
+      status: fc.constantFrom(
+        'new' as const,
+        'contacted' as const,
+        'won' as const,
+        'lost' as const,
+      ),
+      owner: fc.constantFrom('A', 'B'),
+      deal: fc.option(fc.integer({ min: 1, max: 5_000_000 }), { nil: null }),
+      lag: fc.integer({ min: 0, max: 10 * 86_400_000 }),
+      deleted: fc.boolean(),
+    })
+    .map((r) =>
+      lead({
+        id,
+        created_at: T0 + r.created,
+        first_response_at: r.response === null ? null : T0 + r.created + r.response,
+        source: r.source,
+        city: r.city,
+        segment: r.city === 'Troy' ? 'professional' : 'standard',
+        temperature: r.temperature,
+        status: r.status,
+        owner: r.owner,
+        converted_at: r.status === 'won' ? T0 + r.created + r.lag : null,
+        deal_value_cents: r.status === 'won' ? r.deal : null,
+        deleted_at: r.deleted && r.created % 5 === 0 ? T0 + SPAN : null,
+      }),
+    )
+
+const snapshot = (db: Store) =>
+  Object.fromEntries(
+    ROLLUPS.map((r) => [
+      r.table,
+      db.prepare(`SELECT * FROM ${r.table} ORDER BY 1, 2, 3, 4, 5, 6`).all(),
+    ]),
+  )
+
+const upsert = (db: Store, l: LeadRow) =>
+  db
+    .prepare(
+      `INSERT OR REPLACE INTO leads (id, tenant_id, created_at, updated_at, deleted_at, source, city,
+      segment, temperature, status, owner, first_response_at, converted_at, deal_value_cents)
+      VALUES (@id, @tenant_id, @created_at, @updated_at, @deleted_at, @source, @city, @segment,
+      @temperature, @status, @owner, @first_response_at, @converted_at, @deal_value_cents)`,
+    )
+    .run(l)
+
+describe('rollup maintenance', () => {
+  it('after random inserts, updates and deletes through applyLeadChange equals a rebuild', () => {
+    const op = fc.record({
+      id: fc.integer({ min: 1, max: 12 }),
+      kind: fc.constantFrom('put', 'put', 'delete'),
+      seed: fc.integer({ min: 1, max: 12 }),
+    })
+    fc.assert(
+      fc.property(fc.array(fc.tuple(op, leadArb(0)), { minLength: 1, maxLength: 40 }), (ops) => {
+        const db = openStore(':memory:')
+        try {
+          for (const [o, row] of ops) {
+            // The sync path: write the row and move the rollups in one transaction.
+            db.transaction(() => {
+              const before =
+                (db.prepare('SELECT * FROM leads WHERE id = ?').get(o.id) as LeadRow | undefined) ??
+                null
+              if (o.kind === 'delete') {
+                db.prepare('DELETE FROM leads WHERE id = ?').run(o.id)
+                applyLeadChange(db, before, null)
+              } else {
+                const after = { ...row, id: o.id }
+                upsert(db, after)
+                applyLeadChange(db, before, after)
+              }
+            })()
+          }
+          const incremental = snapshot(db)
+          rebuildRollups(db)
+          expect(incremental).toEqual(snapshot(db))
+        } finally {
+          db.close()
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+})
+
+describe('batched rollup maintenance', () => {
+  const allTables = (db: Store) => ({
+    ...snapshot(db),
+    ...Object.fromEntries(
+      COUNT_ROLLUPS.map((c) => [
+        c.table,
+        db.prepare(`SELECT * FROM ${c.table} ORDER BY 1, 2`).all(),
+      ]),
+    ),
+  })
+
+  it('random changes through batches (one flush per transaction) equal a rebuild, counts included', () => {
+    const op = fc.record({
+      id: fc.integer({ min: 1, max: 12 }),
+      kind: fc.constantFrom('put', 'put', 'put', 'delete'),
+    })
+    // Response times on both sides of the histogram bounds (below 0, whole
+    // seconds, above 30 minutes) and converted_at across days.
+    const rowArb = fc
+      .tuple(
+        leadArb(0),
+        fc.constantFrom(-5_000, 0, 999, 1_000, 119_999, 1_799_999, 1_800_000, 9e6),
+        fc.boolean(),
+      )
+      .map(([l, r, edge]) =>
+        edge && l.first_response_at !== null ? { ...l, first_response_at: l.created_at + r } : l,
+      )
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.tuple(op, rowArb), { minLength: 1, maxLength: 15 }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (transactions) => {
+          const db = openStore(':memory:')
+          try {
+            const read = db.prepare('SELECT * FROM leads WHERE id = ?')
+            for (const ops of transactions) {
+              db.transaction(() => {
+                const batch = beginRollupBatch(db)
+                for (const [o, row] of ops) {
+                  const before = (read.get(o.id) as LeadRow | undefined) ?? null
+                  if (o.kind === 'delete') {
+                    db.prepare('DELETE FROM leads WHERE id = ?').run(o.id)
+                    batch.record(before, null)
+                  } else {
+                    const after = { ...row, id: o.id }
+                    upsert(db, after)
+                    batch.record(before, after)
+                  }
+                }
+                batch.flush()
+              })()
+            }
+            const incremental = allTables(db)
+            rebuildRollups(db)
+            expect(incremental).toEqual(allTables(db))
+            // And one more row through the batch of one.
+            const extra = { ...(transactions[0]?.[0]?.[1] as LeadRow), id: 99 }
+            db.transaction(() => {
+              upsert(db, extra)
+              applyLeadChange(db, null, extra)
+            })()
+            const afterOne = allTables(db)
+            rebuildRollups(db)
+            expect(afterOne).toEqual(allTables(db))
+          } finally {
+            db.close()
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('writes nothing while the rollups are invalid, and leaves that to the rebuild', () => {
+    const db = openStore(':memory:')
+    try {
+      db.prepare('UPDATE rollup_state SET valid = 0').run()
+      const l = lead({ id: 1, created_at: T0, first_response_at: T0 + 5_000 })
+      upsert(db, l)
+      const batch = beginRollupBatch(db)
+      batch.record(null, l)
+      batch.flush()
+      expect(allTables(db).rollup_leads_day).toEqual([])
+      rebuildRollups(db)
+      expect(allTables(db).rollup_leads_day).toHaveLength(1)
+      expect(allTables(db).rollup_response_day).toHaveLength(1)
+    } finally {
+      db.close()
+    }
+  })
+})
+
+describe('the catalog on random data and filters', () => {
+  const filtersArb: fc.Arbitrary<Filters> = fc.record({
+    range: fc
+      .tuple(
+        fc.integer({ min: 0, max: 22 }),
+        fc.integer({ min: 0, max: 22 }),
+        fc.constantFrom('America/Detroit', 'UTC', 'Asia/Kolkata'),
+      )
+      .map(([a, b, timeZone]) => {
+        const day = (n: number) => new Date(T0 + (n - 1) * 86_400_000).toISOString().slice(0, 10)
+        return {
+          preset: 'custom' as const,
+          from: day(Math.min(a, b)),
+          to: day(Math.max(a, b)),
+          timeZone,
+        }
+      }),
+    source: fc.option(fc.subarray(['Google LSA', "'; DROP TABLE leads; --"]), { nil: undefined }),
+    temperature: fc.option(fc.subarray(['hot', 'cold'] as const), { nil: undefined }),
+    owner: fc.option(fc.subarray(['A']), { nil: undefined }),
+  })
+  const clock = () => new Date('2026-03-20T12:00:00Z')
+
+  it('equals a plain computation over the filtered rows, on the rollup and the raw path', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.integer({ min: 1, max: 1e9 }), { maxLength: 60 })
+          .chain((ids) => fc.tuple(...[...new Set(ids)].map((id) => leadArb(id)))),
+        filtersArb,
+        (rows, filters) => {
+          const db = openStore(':memory:')
+          try {
+            insertLeads(db, rows)
+            rebuildRollups(db)
+            const r = filters.range as { from: string; to: string; timeZone: string }
+            const local = (ms: number) =>
+              new Intl.DateTimeFormat('en-CA', { timeZone: r.timeZone }).format(ms)
+            const kept = rows.filter(
+              (l) =>
+                l.deleted_at === null &&
+                local(l.created_at) >= r.from &&
+                local(l.created_at) <= r.to &&
+                (!filters.source?.length || filters.source.includes(l.source)) &&
+                (!filters.temperature?.length || filters.temperature.includes(l.temperature)) &&
+                (!filters.owner?.length || filters.owner.includes(l.owner)),
+            )
+            const answered = kept
+              .filter((l) => l.first_response_at !== null)
+              .map((l) => (l.first_response_at as number) - l.created_at)
+              .sort((a, b) => a - b)
+            const mid = answered.length / 2
+            const median =
+              answered.length === 0
+                ? null
+                : answered.length % 2
+                  ? (answered[Math.floor(mid)] as number) / 1000
+                  : ((answered[mid - 1] as number) + (answered[mid] as number)) / 2 / 1000
+            const under = answered.filter((ms) => ms <= 120_000).length
+            const k = leadResponseKpi(db, filters, clock)
+            expect(k.leads).toBe(kept.length)
+            expect(k.underTarget).toBe(under)
+            expect(k.overTarget).toBe(kept.length - under)
+            expect(k.medianSeconds).toBe(median)
+            if (answered.length)
+              expect(k.averageSeconds).toBeCloseTo(
+                answered.reduce((a, b) => a + b, 0) / answered.length / 1000,
+                6,
+              )
+            const request = {
+              filters,
+              dashboards: 'all' as const,
+              maxPoints: 500,
+              activityLimit: 10,
+            }
+            const viaRollups = dashboard(db, request, clock)
+            const won = kept.filter((l) => l.status === 'won')
+            expect(viaRollups.conversion?.conversions).toBe(won.length)
+            expect(viaRollups.marketing?.totals.revenueCents).toBe(
+              won.reduce((a, l) => a + (l.deal_value_cents ?? 0), 0),
+            )
+            // The raw path gives the same dashboard, number for number.
+            const rawScope = createScope(db, filters, { raw: true })
+            expect(leadResponseKpi(db, filters, clock, rawScope)).toEqual(k)
+            const strip = (d: typeof viaRollups) => ({ ...d, computeMs: 0, health: undefined })
+            const db2 = db
+            db2.prepare('UPDATE rollup_state SET valid = 0').run()
+            expect(strip(dashboard(db2, request, clock))).toEqual(strip(viaRollups))
+          } finally {
+            db.close()
+          }
+        },
+      ),
+      { numRuns: 120 },
+    )
+  })
+})
+
+describe('the median through the response histograms', () => {
+  it('equals the plain median, for times below 0, within a second, and beyond 30 minutes', () => {
+    const clock = () => new Date('2026-03-20T12:00:00Z')
+    const responseArb = fc.oneof(
+      fc.integer({ min: -10_000, max: -1 }),
+      fc.integer({ min: 119_000, max: 121_999 }),
+      fc.integer({ min: 0, max: 2_000_000 }),
+      fc.integer({ min: 1_799_000, max: 40_000_000 }),
+    )
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            created: fc.integer({ min: 0, max: SPAN }),
+            response: fc.option(responseArb, { nil: null }),
+            source: fc.constantFrom('Google LSA', 'Nextdoor'),
+          }),
+          { maxLength: 80 },
+        ),
+        fc.integer({ min: 0, max: 22 }),
+        fc.integer({ min: 0, max: 22 }),
+        fc.constantFrom<string[] | undefined>(undefined, ['Nextdoor']),
+        (specs, a, b, source) => {
+          const db = openStore(':memory:')
+          try {
+            const rows = specs.map((r, i) =>
+              lead({
+                id: i + 1,
+                created_at: T0 + r.created,
+                first_response_at: r.response === null ? null : T0 + r.created + r.response,
+                source: r.source,
+              }),
+            )
+            insertLeads(db, rows)
+            rebuildRollups(db)
+            const day = (n: number) =>
+              new Date(T0 + (n - 1) * 86_400_000).toISOString().slice(0, 10)
+            const range = {
+              preset: 'custom' as const,
+              from: day(Math.min(a, b)),
+              to: day(Math.max(a, b)),
+              timeZone: 'America/Detroit',
+            }
+            const local = (ms: number) =>
+              new Intl.DateTimeFormat('en-CA', { timeZone: range.timeZone }).format(ms)
+            const answered = rows
+              .filter(
+                (l) =>
+                  l.first_response_at !== null &&
+                  local(l.created_at) >= range.from &&
+                  local(l.created_at) <= range.to &&
+                  (!source || source.includes(l.source)),
+              )
+              .map((l) => (l.first_response_at as number) - l.created_at)
+              .sort((x, y) => x - y)
+            const mid = answered.length / 2
+            const median =
+              answered.length === 0
+                ? null
+                : answered.length % 2
+                  ? (answered[Math.floor(mid)] as number) / 1000
+                  : ((answered[mid - 1] as number) + (answered[mid] as number)) / 2 / 1000
+            const filters: Filters = source ? { range, source } : { range }
+            expect(leadResponseKpi(db, filters, clock).medianSeconds).toBe(median)
+          } finally {
+            db.close()
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+})
