@@ -2,7 +2,7 @@ import type { EventName, EventPayload, SourceStatus } from '../../shared/api/ind
 import { changedDashboards } from '../../shared/api/index.ts'
 import type { ConnectionProfile } from '../config/connection-profile.ts'
 import type { LeadRow } from '../demo/types.ts'
-import { applyLeadChange } from '../metrics/index.ts'
+import { beginRollupBatch, type RollupBatch } from '../metrics/index.ts'
 import type { Store } from '../store/index.ts'
 import { startPostgresSync, type PostgresSync } from '../sync/engine.ts'
 import { resolveStreamGap, startRedisSync, type RedisSync } from '../sync/redis/index.ts'
@@ -34,6 +34,7 @@ export function startUpstreamSync(
       at: new Date().toISOString(),
       dashboards: changedDashboards(tables),
     })
+  let rollups: RollupBatch | undefined
   const tenant = profile.tenant
   const region = profile.rowFilters.region
   const postgres: PostgresSync | undefined = profile.postgres
@@ -52,9 +53,20 @@ export function startUpstreamSync(
         feed: profile.postgres.feed === 'poll' ? 'poll' : 'auto',
         intervalMs: profile.syncIntervalMs,
         log: hooks.log,
+        // Rollups move with the rows, in the same transaction: changes are
+        // summed per rollup key while a batch is applied and written once
+        // just before its commit (dropped if it rolls back).
         rowHooks: (table, before, after) => {
-          if (table === 'leads')
-            applyLeadChange(db, before as LeadRow | null, after as LeadRow | null)
+          if (table !== 'leads') return
+          rollups ??= beginRollupBatch(db)
+          rollups.record(before as LeadRow | null, after as LeadRow | null)
+        },
+        beforeCommit: () => {
+          rollups?.flush()
+          rollups = undefined
+        },
+        rolledBack: () => {
+          rollups = undefined
         },
         onCommit: (tables) => changed(tables),
       })

@@ -73,6 +73,10 @@ export interface PostgresSyncOptions {
   readonly onCommit?: (tables: string[], rows: number) => void
   /** Called inside the SQLite transaction for each applied row change. */
   readonly rowHooks?: RowHook
+  /** Called inside each SQLite transaction just before it commits (flush what rowHooks batched). */
+  readonly beforeCommit?: () => void
+  /** Called when a transaction rolled back (drop what rowHooks batched). */
+  readonly rolledBack?: () => void
   readonly log?: (line: string) => void
   /** `auto` (default): the change log where its trigger is installed, the poll elsewhere. */
   readonly feed?: 'auto' | 'changelog' | 'poll'
@@ -197,6 +201,8 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       }
       return w
     },
+    beforeCommit: () => options.beforeCommit?.(),
+    rolledBack: () => options.rolledBack?.(),
     committed(table, rows) {
       if (rows > 0) {
         recent.push({ at: Date.now(), rows })

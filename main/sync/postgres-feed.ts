@@ -49,6 +49,10 @@ export interface FeedContext {
   writer(table: ManifestTable): MirrorWriter
   /** After each commit: the local table and the rows it changed. */
   committed(table: string, rows: number): void
+  /** Inside each transaction, last: lets row-hook users write what they batched. */
+  beforeCommit(): void
+  /** After a transaction rolled back: row-hook users drop what they batched. */
+  rolledBack(): void
   progress(table: string, phase: 'snapshot' | 'follow', rows: number): void
 }
 
@@ -74,14 +78,20 @@ function commit(
   const applied = writer.applied
   const rejected = writer.rejected
   const next = { ...state }
-  ctx.db.transaction(() => {
-    change(writer, next)
-    next.rowsApplied += writer.applied - applied
-    next.rowsRejected += writer.rejected - rejected
-    next.lastSuccessAt = Date.now()
-    next.lastError = null
-    ctx.state.put(table.upstream, next)
-  })()
+  try {
+    ctx.db.transaction(() => {
+      change(writer, next)
+      next.rowsApplied += writer.applied - applied
+      next.rowsRejected += writer.rejected - rejected
+      next.lastSuccessAt = Date.now()
+      next.lastError = null
+      ctx.state.put(table.upstream, next)
+      ctx.beforeCommit()
+    })()
+  } catch (error) {
+    ctx.rolledBack()
+    throw error
+  }
   Object.assign(state, next)
   const rows = writer.applied - applied
   ctx.committed(table.local, rows)
