@@ -64,25 +64,5 @@ export function createSourceStateReporter(
   }
 }
 
-export interface BackoffOptions {
-  /** First retry ceiling (default 500 ms). */
-  readonly baseMs?: number
-  /** Ceiling of any one wait (default 60 s). */
-  readonly capMs?: number
-  /** Injected for tests; default Math.random. */
-  readonly random?: () => number
-}
-
-/**
- * "Full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"):
- * a uniform wait in [0, min(cap, base·2^attempt)). Spreading the whole
- * interval, not a few percent around it, is what keeps a thousand clients
- * that lost the same server at the same instant from coming back together.
- */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
-  const base = options.baseMs ?? 500
-  const cap = options.capMs ?? 60_000
-  const random = options.random ?? Math.random
-  const ceiling = Math.min(cap, base * 2 ** Math.min(Math.max(attempt, 0), 30))
-  return Math.floor(random() * ceiling)
-}
+// One backoff for every source: the Postgres sync's (full jitter, capped).
+export { backoffDelay, type BackoffOptions } from '../source-state.ts'
