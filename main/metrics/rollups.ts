@@ -272,26 +272,37 @@ const KEY_SPACE = 2 ** 24
 /** Small ids for dims values, per connection, so that keys are numbers. */
 class Interner {
   // A trie of Maps, one level per value: no joined string to build and hash
-  // per row.
+  // per row, and fixed parameters rather than a rest array, so recording a
+  // row allocates nothing (the garbage collector otherwise rescans a sync's
+  // whole heap more often).
   private readonly root = new Map<string, unknown>()
   readonly values: string[][] = []
-  id(...key: string[]): number {
-    let node = this.root
-    for (let i = 0; i < key.length - 1; i++) {
-      const k = key[i] as string
-      let next = node.get(k) as Map<string, unknown> | undefined
-      if (!next) node.set(k, (next = new Map()))
-      node = next
-    }
-    const last = key[key.length - 1] as string
-    let id = node.get(last) as number | undefined
+
+  private level(node: Map<string, unknown>, k: string): Map<string, unknown> {
+    let next = node.get(k) as Map<string, unknown> | undefined
+    if (!next) node.set(k, (next = new Map()))
+    return next
+  }
+
+  private leaf(node: Map<string, unknown>, k: string, key: () => string[]): number {
+    let id = node.get(k) as number | undefined
     if (id === undefined) {
       if (this.values.length >= KEY_SPACE) throw new RangeError('too many rollup dimension values')
       id = this.values.length
-      node.set(last, id)
-      this.values.push(key)
+      node.set(k, id)
+      this.values.push(key())
     }
     return id
+  }
+
+  one(a: string): number {
+    return this.leaf(this.root, a, () => [a])
+  }
+
+  five(a: string, b: string, c: string, d: string, e: string): number {
+    const node = this.level(this.level(this.level(this.level(this.root, a), b), c), d)
+    const id = node.get(e) as number | undefined
+    return id ?? this.leaf(node, e, () => [a, b, c, d, e])
   }
 }
 
@@ -421,8 +432,8 @@ class Batch implements RollupBatch {
     const local = l.created_at + zone.offset(l.created_at)
     const day = Math.floor(local / DAY_MS)
     const hour = Math.floor(local / HOUR_MS)
-    const full = this.combos.id(l.source, l.city, l.segment, l.temperature, l.status)
-    const source = this.sources.id(l.source)
+    const full = this.combos.five(l.source, l.city, l.segment, l.temperature, l.status)
+    const source = this.sources.one(l.source)
     const booked = won && l.converted_at !== null
     const cDay = booked ? zone.day(l.converted_at as number) : 0
     for (let i = 0; i < ROLLUPS.length; i++) {
@@ -450,7 +461,7 @@ class Batch implements RollupBatch {
         const dims =
           r.column === 'dims'
             ? e.dims
-            : this.sources.id((this.combos.values[e.dims] as string[])[0] as string)
+            : this.sources.one((this.combos.values[e.dims] as string[])[0] as string)
         const k = time * KEY_SPACE + dims
         let d = into.get(k)
         if (!d) into.set(k, (d = { time, dims, m: new Float64Array(MEASURES.length) }))
