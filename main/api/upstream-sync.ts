@@ -1,8 +1,7 @@
 import type { EventName, EventPayload, SourceStatus } from '../../shared/api/index.ts'
 import { changedDashboards } from '../../shared/api/index.ts'
 import type { ConnectionProfile } from '../config/connection-profile.ts'
-import type { LeadRow } from '../demo/types.ts'
-import { beginRollupBatch, type RollupBatch } from '../metrics/index.ts'
+import { rollupSyncHooks } from '../metrics/sync-hooks.ts'
 import type { Store } from '../store/index.ts'
 import { startPostgresSync, type PostgresSync } from '../sync/engine.ts'
 import { resolveStreamGap, startRedisSync, type RedisSync } from '../sync/redis/index.ts'
@@ -34,7 +33,7 @@ export function startUpstreamSync(
       at: new Date().toISOString(),
       dashboards: changedDashboards(tables),
     })
-  let rollups: RollupBatch | undefined
+  const rollups = rollupSyncHooks(db, hooks.log)
   const tenant = profile.tenant
   const region = profile.rowFilters.region
   const postgres: PostgresSync | undefined = profile.postgres
@@ -53,21 +52,9 @@ export function startUpstreamSync(
         feed: profile.postgres.feed === 'poll' ? 'poll' : 'auto',
         intervalMs: profile.syncIntervalMs,
         log: hooks.log,
-        // Rollups move with the rows, in the same transaction: changes are
-        // summed per rollup key while a batch is applied and written once
-        // just before its commit (dropped if it rolls back).
-        rowHooks: (table, before, after) => {
-          if (table !== 'leads') return
-          rollups ??= beginRollupBatch(db)
-          rollups.record(before as LeadRow | null, after as LeadRow | null)
-        },
-        beforeCommit: () => {
-          rollups?.flush()
-          rollups = undefined
-        },
-        rolledBack: () => {
-          rollups = undefined
-        },
+        rowHooks: rollups.rowHook,
+        beforeCommit: rollups.beforeCommit,
+        rolledBack: rollups.rolledBack,
         onCommit: (tables) => changed(tables),
       })
     : undefined
@@ -121,6 +108,11 @@ export function startUpstreamSync(
   let streamRate = 0
   let lastStored = redis?.stats().stored ?? 0
   let lastSample = Date.now()
+  // Rollups skipped during an initial load are rebuilt once Postgres is live.
+  const rollupWatch = setInterval(() => {
+    if (postgres?.status().state === 'live' && rollups.caughtUp()) changed(['leads'])
+  }, 1_000)
+  rollupWatch.unref()
   const sampler = setInterval(() => {
     const stored = redis?.stats().stored ?? 0
     const now = Date.now()
@@ -146,6 +138,7 @@ export function startUpstreamSync(
       ].map(withLastError),
     async stop() {
       clearInterval(sampler)
+      clearInterval(rollupWatch)
       await Promise.allSettled([postgres?.stop(), redis?.stop(), socketIo?.stop()])
     },
   }

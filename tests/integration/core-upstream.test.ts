@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCore, type CoreService } from '../../main/api/core-service.ts'
 import { resolveProfile } from '../../main/config/connection-profile.ts'
 import { generateDemo } from '../../main/demo/generator.ts'
-import { rebuildRollups } from '../../main/metrics/index.ts'
+import { rebuildRollups, rollupState } from '../../main/metrics/index.ts'
 import { dropUpstream, runUpstreamWriter, seedUpstream } from '../../main/demo/upstream.ts'
 import { installChangeLog } from '../../main/sync/change-log.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
@@ -96,6 +96,10 @@ describe('the core synced from a live upstream', () => {
       return s.sources.find((src) => src.name === 'Postgres')?.state === 'live' ? s : undefined
     })
     expect(shown.mode).toBe('live')
+    // The initial load skipped per-row rollup upkeep; once caught up they were rebuilt.
+    await until('rollups rebuilt after the initial load', () =>
+      rollupState(core.db).valid ? true : undefined,
+    )
     expect(shown.sources.map((s) => s.name)).toEqual(expect.arrayContaining(['Postgres', 'Redis']))
     expect(JSON.stringify(shown)).not.toContain('postgres://postgres@') // no credentials to pages
     const pg = shown.sources.find((src) => src.name === 'Postgres')

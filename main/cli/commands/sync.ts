@@ -2,6 +2,7 @@
 // (until caught up) or following changes until Ctrl-C. Prints progress with
 // rows/s and never a password. Takes parsed options; the commander wiring
 // lives in main/cli/index.ts.
+import { rollupSyncHooks } from '../../metrics/sync-hooks.ts'
 import { openStore } from '../../store/index.ts'
 import { startPostgresSync, type PostgresSync } from '../../sync/engine.ts'
 import { redactConnectionString, type PostgresSyncStatus } from '../../sync/source-state.ts'
@@ -61,9 +62,14 @@ export async function syncCommand(
   process.once('SIGINT', onStop)
   process.once('SIGTERM', onStop)
   io.signal?.addEventListener('abort', onStop, { once: true })
+  const rollups = rollupSyncHooks(db, io.err)
   try {
     sync = startPostgresSync({
       db,
+      rowHooks: rollups.rowHook,
+      beforeCommit: rollups.beforeCommit,
+      rolledBack: rollups.rolledBack,
+
       pgConfig: { connectionString: options.pg },
       schema,
       manifest,
@@ -89,6 +95,11 @@ export async function syncCommand(
       },
     })
     if (follow) {
+      const rollupWatch = setInterval(() => {
+        if (sync?.status().state === 'live') rollups.caughtUp()
+      }, 1_000)
+      rollupWatch.unref()
+      sync.done.finally(() => clearInterval(rollupWatch)).catch(() => {})
       const report = setInterval(() => {
         const s = sync?.status()
         if (s)
@@ -105,6 +116,7 @@ export async function syncCommand(
     } else {
       await sync.done
     }
+    rollups.caughtUp()
     const status = sync.status()
     const rows = status.tables.reduce((sum, t) => sum + t.rowsApplied, 0)
     const seconds = (Date.now() - started) / 1000
