@@ -4,17 +4,17 @@ import { beginRollupBatch, rebuildRollups, rollupState, type RollupBatch } from 
 
 export interface RollupSyncHooks {
   /** For the sync engine's rowHooks: called inside the transaction per applied row. */
-  rowHook(
+  readonly rowHook: (
     table: string,
     before: Record<string, unknown> | null,
     after: Record<string, unknown> | null,
-  ): void
+  ) => void
   /** Inside each transaction, just before it commits. */
-  beforeCommit(): void
+  readonly beforeCommit: () => void
   /** After a transaction rolled back. */
-  rolledBack(): void
+  readonly rolledBack: () => void
   /** Once the sync has caught up: rebuilds rollups skipped during a bulk load. Returns true if it did. */
-  caughtUp(): boolean
+  readonly caughtUp: () => boolean
 }
 
 /**
