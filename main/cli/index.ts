@@ -96,8 +96,17 @@ program
   .option('--manifest <file>', 'JSON sync manifest (default: the ops tables)')
   .option('--once', 'sync until caught up, then exit (default)')
   .option('--follow', 'keep following changes until Ctrl-C')
+  .option(
+    '--redis <url>',
+    'with --follow: the ops event stream wakes the pull (or $WATCHFLOOR_REDIS_URL)',
+  )
+  .option(
+    '--io <url>',
+    'with --follow: Socket.IO pushes wake the pull (token: $WATCHFLOOR_IO_TOKEN)',
+  )
   .action(async (options: SyncCommandOptions) => {
-    await syncCommand(options)
+    const redis = options.redis ?? process.env.WATCHFLOOR_REDIS_URL
+    await syncCommand({ ...options, ...(redis ? { redis } : {}) })
   })
 
 const demo = program
@@ -146,7 +155,7 @@ Every command:
         [--pg URL] [--redis URL] [--io URL] [--tenant T] [--profile FILE]   … synced live
   watchfloor upstream install|uninstall --pg URL [--schema S]   the change log upstream
   watchfloor upstream prune --pg URL --older-than 30d            trim the change log
-  watchfloor sync --pg URL [--tenant T] [--db FILE] [--once|--follow]  headless sync
+  watchfloor sync --pg URL [--tenant T] [--db FILE] [--once|--follow [--redis URL] [--io URL]]
   watchfloor demo fill --db FILE --leads N      an empty cache filled with generated ops data
   watchfloor demo upstream --pg URL --redis URL --leads N --rate R
                                                  a live demo upstream in Postgres and Redis

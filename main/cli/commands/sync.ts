@@ -4,6 +4,8 @@
 // lives in main/cli/index.ts.
 import { rollupSyncHooks } from '../../metrics/sync-hooks.ts'
 import { openStore } from '../../store/index.ts'
+import { startRedisSync } from '../../sync/redis/index.ts'
+import { startSocketIoClient } from '../../sync/socketio/index.ts'
 import { startPostgresSync, type PostgresSync } from '../../sync/engine.ts'
 import { redactConnectionString, type PostgresSyncStatus } from '../../sync/source-state.ts'
 import { defaultDbPath, ensureParentDir } from '../paths.ts'
@@ -24,6 +26,10 @@ export interface SyncCommandOptions {
   /** Timer fallback between pulls, ms. */
   readonly interval?: number
   readonly feed?: 'auto' | 'changelog' | 'poll'
+  /** With --follow: read the ops event stream here too (it wakes the pull; needs --tenant). */
+  readonly redis?: string
+  /** With --follow: live pushes from this Socket.IO operations server (token: $WATCHFLOOR_IO_TOKEN). */
+  readonly io?: string
 }
 
 export interface SyncCommandIo {
@@ -94,6 +100,42 @@ export async function syncCommand(
         }
       },
     })
+    const tenant = options.tenant
+    const hints: { stop(): Promise<void> }[] = []
+    if (follow && tenant && options.redis) {
+      hints.push(
+        startRedisSync({
+          db,
+          redis: { url: options.redis },
+          tenant,
+          log: io.err,
+          onChange: () => sync?.wake(),
+          onGap: () => {
+            sync?.requestReconcile()
+            sync?.wake()
+          },
+        }),
+      )
+    }
+    if (follow && tenant && options.io) {
+      const token = process.env.WATCHFLOOR_IO_TOKEN
+      hints.push(
+        startSocketIoClient({
+          url: options.io,
+          ...(token ? { token } : {}),
+          tenant,
+          db,
+          log: io.err,
+          onChange: () => sync?.wake(),
+        }),
+      )
+    }
+    if ((options.redis || options.io) && !(follow && tenant)) {
+      io.err(
+        'sync: --redis and --io are used with --follow and --tenant; ignoring them for a one-off sync',
+      )
+    }
+    sync.done.finally(() => Promise.allSettled(hints.map((h) => h.stop()))).catch(() => {})
     if (follow) {
       const rollupWatch = setInterval(() => {
         if (sync?.status().state === 'live') rollups.caughtUp()
