@@ -2,6 +2,7 @@
 // integer cents, durations in seconds, rates as fractions (0.25 = 25 %). A
 // KPI whose inputs are empty says so with `noData` and nulls, never 0 or NaN.
 
+import type { SourceStatus } from './contract.ts'
 import type { DashboardName } from './dashboards.ts'
 import type { DateRange } from './filters.ts'
 
@@ -192,14 +193,10 @@ export interface ActivityPage extends KpiBase {
 
 export interface SystemHealth {
   readonly asOf: string | null
-  readonly sources: readonly {
-    readonly name: string
-    readonly state: string
-    readonly since: string | null
-    readonly message: string | null
+  readonly sources: readonly (SourceStatus & {
     readonly lastSuccessAt: string | null
     readonly lagSeconds: number | null
-  }[]
+  })[]
   /** Seconds since the newest change in the cache. */
   readonly dataAgeSeconds: number | null
   readonly cacheBytes: number | null

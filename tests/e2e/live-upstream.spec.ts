@@ -76,6 +76,12 @@ test('the status bar shows live sources and their throughput, and the Demo badge
       timeout: 30_000,
     })
     await expect(page.getByTestId('status-footer')).not.toContainText('postgres://')
+    // System health lists the same sources with their throughput.
+    await page.getByTestId('tab-health').click()
+    await dashboard.ready.waitFor()
+    const pgRow = page.locator('[data-testid="health-source"][data-source="Postgres"]')
+    await expect(pgRow).toHaveAttribute('data-source-state', 'live')
+    await expect(pgRow.getByTestId('health-source-rate')).toContainText('rows/s')
   } finally {
     host?.child.kill('SIGTERM')
     writer.kill('SIGTERM')

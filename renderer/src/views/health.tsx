@@ -66,6 +66,9 @@ export function HealthView({ data }: ViewProps) {
                   <th scope="col" className="num">
                     Sync lag
                   </th>
+                  <th scope="col" className="num">
+                    Throughput
+                  </th>
                   <th scope="col">Detail</th>
                 </tr>
               </thead>
@@ -97,8 +100,17 @@ export function HealthView({ data }: ViewProps) {
                         formatDuration(s.lagSeconds)
                       )}
                     </td>
+                    <td className="num" data-testid="health-source-rate">
+                      {s.rate ? (
+                        `${Math.round(s.rate.value).toLocaleString('en-US')} ${s.rate.unit}`
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
                     <td>
+                      {s.approximate ? 'approximate feed (no change log) · ' : ''}
                       {s.message ?? (s.since === null ? '' : `since ${formatDateTime(s.since)}`)}
+                      {s.state !== 'error' && s.lastError ? ` · last error: ${s.lastError}` : ''}
                     </td>
                   </tr>
                 ))}
