@@ -326,7 +326,6 @@ export interface RollupBatch {
   flush(): void
 }
 
-const SEP = '\u0001'
 const combos = new WeakMap<Store, Interner>()
 const sources = new WeakMap<Store, Interner>()
 
@@ -583,33 +582,66 @@ function registerFunctions(db: Store, zone: LocalTime): void {
   db.function('wf_month_of_day', { deterministic: true }, (day) => monthOfDay(Number(day)))
 }
 
+const QUARTER_MS = 900_000
+/** At most this many UTC days of offsets are inlined; instants outside use the functions. */
+const MAX_INLINE_DAYS = 20_000
+
+/**
+ * SQL for the local day (or hour) of the integer UTC ms in `col`, without a
+ * JS call per row: the zone's offset is constant between transitions, so the
+ * offsets over [lo, hi] (the bounds of created_at, read through its index)
+ * become a nested CASE on `col`, binary-searching a handful of segments, and
+ * the bucket is an integer division. Offsets are read through `zone` exactly
+ * as LocalTime reads them (whole UTC days when both ends agree, else quarter
+ * hours), so the results are identical; instants outside [lo, hi], or not
+ * integers, fall back to the registered functions.
+ */
+function localBucketSql(db: Store, zone: LocalTime): (col: string, unit: 'day' | 'hour') => string {
+  const range = db
+    .prepare('SELECT min(created_at) AS lo, max(created_at) AS hi FROM leads')
+    .get() as { lo: unknown; hi: unknown }
+  const fallback = (col: string, unit: 'day' | 'hour') => `wf_rollup_${unit}(${col})`
+  if (typeof range.lo !== 'number' || typeof range.hi !== 'number') return fallback
+  // From a whole UTC day on each side, and after 1970-01-03 so that
+  // col + offset >= 0 and SQLite's truncating division floors.
+  let first = Math.max(Math.floor(range.lo / DAY_MS) - 1, 2)
+  const last = Math.floor(range.hi / DAY_MS) + 1
+  if (last < first) return fallback
+  first = Math.max(first, last - MAX_INLINE_DAYS)
+  const segments: { start: number; offset: number }[] = []
+  const push = (start: number, offset: number) => {
+    if (segments[segments.length - 1]?.offset !== offset) segments.push({ start, offset })
+  }
+  for (let d = first; d <= last; d++) {
+    const a = zone.offset(d * DAY_MS)
+    const b = zone.offset((d + 1) * DAY_MS - QUARTER_MS)
+    if (a === b) push(d * DAY_MS, a)
+    else for (let q = d * DAY_MS; q < (d + 1) * DAY_MS; q += QUARTER_MS) push(q, zone.offset(q))
+  }
+  const lo = first * DAY_MS
+  const hi = (last + 1) * DAY_MS
+  const offsetSql = (col: string, i: number, j: number): string => {
+    if (j - i === 1) return String((segments[i] as { offset: number }).offset)
+    const mid = (i + j) >> 1
+    const at = (segments[mid] as { start: number }).start
+    return `CASE WHEN ${col} < ${at} THEN ${offsetSql(col, i, mid)} ELSE ${offsetSql(col, mid, j)} END`
+  }
+  return (col, unit) =>
+    `CASE WHEN ${col} >= ${lo} AND ${col} < ${hi} AND typeof(${col}) = 'integer'
+      THEN (${col} + ${offsetSql(col, 0, segments.length)}) / ${unit === 'day' ? DAY_MS : HOUR_MS}
+      ELSE ${fallback(col, unit)} END`
+}
+
 const RESPONSE_BUCKET_SQL = `CASE WHEN first_response_at - created_at < 0 THEN 0
   WHEN first_response_at - created_at >= ${RESPONSE_HIST_SECONDS * 1000} THEN ${RESPONSE_ABOVE}
   ELSE 1 + (first_response_at - created_at) / 1000 END`
 
-/** Dense count vectors per (time, source), written as blobs at the end. */
-class CountSums {
-  readonly sums = new Map<string, { time: number; source: string; counts: Float64Array }>()
-  constructor(private readonly size: number) {}
-
-  add(time: number, source: string, bucket: number, n: number): void {
-    const k = `${time}${SEP}${source}`
-    let e = this.sums.get(k)
-    if (!e) {
-      e = { time, source, counts: new Float64Array(this.size) }
-      this.sums.set(k, e)
-    }
-    e.counts[bucket] = (e.counts[bucket] as number) + n
-  }
-
-  /** Encodes and forgets the vectors so far, into `out`. */
-  drain(out: [number, string, Buffer][]): void {
-    for (const e of this.sums.values()) {
-      const blob = encodeCounts(e.counts)
-      if (blob) out.push([e.time, e.source, blob])
-    }
-    this.sums.clear()
-  }
+/** One (local day, source)'s count vectors while the leads are scanned. */
+interface DayCounts {
+  readonly day: number
+  readonly source: string
+  response: Uint32Array | null
+  weekHour: Uint32Array | null
 }
 
 function insertBlobs(db: Store, def: CountRollupDef, blobs: [number, string, Buffer][]): void {
@@ -619,61 +651,96 @@ function insertBlobs(db: Store, def: CountRollupDef, blobs: [number, string, Buf
   for (const row of blobs) insert.run(...row)
 }
 
-/** The count rollups, from the raw leads. */
-function rebuildCounts(db: Store): void {
+/** SQLite's BINARY order of two texts (UTF-8 bytes), which UTF-16 `<` can differ from. */
+const compareText = (a: string, b: string): number =>
+  a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b))
+
+/**
+ * The count rollups, from the raw leads in one scan without a sort: the
+ * grouped queries this replaces sorted nearly a row per lead (a response
+ * histogram's (day, source, second) keys are almost all distinct). Each row
+ * adds into its (local day, source) vectors, the months are summed from the
+ * days, and the blobs are inserted in (time, source) order as before.
+ */
+function rebuildCounts(db: Store, bucket: ReturnType<typeof localBucketSql>): void {
   const def = (of: CountOf, grain: 'day' | 'month') =>
     COUNT_ROLLUPS.find((c) => c.of === of && c.grain === grain) as CountRollupDef
   for (const c of COUNT_ROLLUPS) db.exec(`DELETE FROM ${c.table}`)
+  // Per source, per local day. The response day is the local day of
+  // created_at; the hour-of-week day is hour / 24 truncated as SQLite did.
+  const bySource = new Map<string, Map<number, DayCounts>>()
+  const entry = (source: string, day: number): DayCounts => {
+    let days = bySource.get(source)
+    if (!days) bySource.set(source, (days = new Map<number, DayCounts>()))
+    let e = days.get(day)
+    if (!e) days.set(day, (e = { day, source, response: null, weekHour: null }))
+    return e
+  }
+  // A scalar function that adds each row where it is called: a JS call per
+  // row costs well under half of stepping a row out through an iterator.
+  const add = (day: number, hour: number, source: string, b: number | null): null => {
+    if (b !== null) {
+      const e = entry(source, day)
+      const v = (e.response ??= new Uint32Array(RESPONSE_BUCKETS))
+      v[b] = (v[b] as number) + 1
+    }
+    const e = entry(source, Math.trunc(hour / 24))
+    const v = (e.weekHour ??= new Uint32Array(WEEK_HOURS))
+    const k = weekHour(hour)
+    v[k] = (v[k] as number) + 1
+    return null
+  }
+  db.function('wf_rollup_count', { varargs: false }, (day, hour, source, b) =>
+    add(Number(day), Number(hour), String(source), b === null ? null : Number(b)),
+  )
+  db.prepare(
+    `SELECT count(wf_rollup_count(${bucket('created_at', 'day')},
+        CAST(${bucket('created_at', 'hour')} AS INTEGER), source,
+        CASE WHEN first_response_at IS NOT NULL THEN ${RESPONSE_BUCKET_SQL} END))
+       FROM leads NOT INDEXED WHERE deleted_at IS NULL`,
+  ).get()
+  const all: DayCounts[] = []
+  for (const days of bySource.values()) for (const e of days.values()) all.push(e)
+  all.sort((a, b) => a.day - b.day || compareText(a.source, b.source))
   const months = new Map<number, number>()
   const monthOf = (day: number) => {
     let m = months.get(day)
     if (m === undefined) months.set(day, (m = monthOfDay(day)))
     return m
   }
-  // Rows [local day, source, key, count], ordered by day and source. NOT
-  // INDEXED: leads_response_ms matches the response scan's WHERE, and walking
-  // it visits the table in random order (5× slower than a scan at 1M leads).
-  const fill = (of: CountOf, size: number, sql: string, bucketOf: (key: number) => number) => {
-    // Day blobs are encoded as each (day, source) group ends (the connection
-    // is busy while rows are iterated, so they are inserted after); the
-    // months accumulate meanwhile (a few dozen vectors a year).
+  for (const of of ['response', 'weekHour'] as const) {
+    const size = of === 'response' ? RESPONSE_BUCKETS : WEEK_HOURS
     const dayBlobs: [number, string, Buffer][] = []
-    const byDay = new CountSums(size)
-    const byMonth = new CountSums(size)
-    const rows = db.prepare(sql).raw().iterate() as IterableIterator<
-      [number, string, number, number]
-    >
-    let last = ''
-    for (const [day, source, key, n] of rows) {
-      const k = `${day}${SEP}${source}`
-      if (k !== last) byDay.drain(dayBlobs)
-      last = k
-      byDay.add(day, source, bucketOf(key), n)
-      byMonth.add(monthOf(day), source, bucketOf(key), n)
+    const byMonth: { month: number; source: string; counts: Float64Array }[] = []
+    let current: (typeof byMonth)[number] | undefined
+    for (const e of all) {
+      const v = e[of]
+      if (!v) continue
+      const counts = Float64Array.from(v)
+      const blob = encodeCounts(counts)
+      if (blob) dayBlobs.push([e.day, e.source, blob])
+      // Days are sorted, so a month's days are consecutive per source; keep
+      // the month rows sorted by (month, source) through one per-month list.
+      const month = monthOf(e.day)
+      if (current?.month !== month || current.source !== e.source) {
+        current = byMonth.find((m) => m.month === month && m.source === e.source)
+        if (!current) {
+          current = { month, source: e.source, counts: new Float64Array(size) }
+          byMonth.push(current)
+        }
+      }
+      const into = current.counts
+      for (let i = 0; i < size; i++) into[i] = (into[i] as number) + (counts[i] as number)
     }
-    byDay.drain(dayBlobs)
     insertBlobs(db, def(of, 'day'), dayBlobs)
+    byMonth.sort((a, b) => a.month - b.month || compareText(a.source, b.source))
     const monthBlobs: [number, string, Buffer][] = []
-    byMonth.drain(monthBlobs)
+    for (const m of byMonth) {
+      const blob = encodeCounts(m.counts)
+      if (blob) monthBlobs.push([m.month, m.source, blob])
+    }
     insertBlobs(db, def(of, 'month'), monthBlobs)
   }
-  fill(
-    'response',
-    RESPONSE_BUCKETS,
-    `SELECT wf_rollup_day(created_at) AS t, source, ${RESPONSE_BUCKET_SQL} AS b, count(*)
-       FROM leads NOT INDEXED WHERE deleted_at IS NULL AND first_response_at IS NOT NULL
-      GROUP BY t, source, b ORDER BY t, source, b`,
-    (b) => b,
-  )
-  fill(
-    'weekHour',
-    WEEK_HOURS,
-    `SELECT h / 24 AS day, source, h, n FROM (
-       SELECT CAST(wf_rollup_hour(created_at) AS INTEGER) AS h, source, count(*) AS n
-         FROM leads WHERE deleted_at IS NULL GROUP BY h, source)
-      ORDER BY day, source, h`,
-    weekHour,
-  )
 }
 
 const DIM_COLUMNS = ROLLUP_DIMS.join(', ')
@@ -690,6 +757,7 @@ export function rebuildRollups(db: Store, timeZone?: string): void {
   const tz = timeZone ?? rollupState(db).timeZone
   const zone = localTime(tz)
   registerFunctions(db, zone)
+  const bucket = localBucketSql(db, zone)
   const sums = MEASURES.map((m) => `sum(${m})`).join(', ')
   const measures = MEASURES.join(', ')
   const named = MEASURE_SQL.split(/,\n\s*/)
@@ -702,7 +770,7 @@ export function rebuildRollups(db: Store, timeZone?: string): void {
       const b = BASIS[basis]
       db.exec(`DROP TABLE IF EXISTS temp.rollup_rebuild;
         CREATE TEMP TABLE rollup_rebuild AS
-        SELECT wf_rollup_day(${b.time}) AS day, ${DIM_COLUMNS}, ${named}
+        SELECT ${bucket(b.time, 'day')} AS day, ${DIM_COLUMNS}, ${named}
           FROM leads WHERE ${b.where} GROUP BY day, ${DIM_COLUMNS};
         INSERT OR IGNORE INTO rollup_dims (${DIM_COLUMNS})
           SELECT DISTINCT ${DIM_COLUMNS} FROM temp.rollup_rebuild;`)
@@ -723,7 +791,7 @@ export function rebuildRollups(db: Store, timeZone?: string): void {
             FROM ${dayDims.table} GROUP BY month, dims`)
       db.exec('DROP TABLE temp.rollup_rebuild')
     }
-    rebuildCounts(db)
+    rebuildCounts(db, bucket)
     db.prepare(
       `INSERT INTO rollup_state (id, time_zone, valid, built_at) VALUES (1, ?, 1, ?)
        ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, valid = 1,
