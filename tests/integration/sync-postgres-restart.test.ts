@@ -1,0 +1,127 @@
+// A real Postgres server restarted mid-sync: a throwaway cluster of our own
+// (initdb into a temp folder, its own port, run as the postgres user), never
+// the machine's shared server. The source goes offline with a next retry,
+// comes back live by itself, and the cache converges.
+import { execFileSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Pool } from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateDemo } from '../../main/demo/generator.ts'
+import { seedUpstream } from '../../main/demo/upstream.ts'
+import { openStore, type Store } from '../../main/store/index.ts'
+import { installChangeLog } from '../../main/sync/change-log.ts'
+import { startPostgresSync, type PostgresSync } from '../../main/sync/engine.ts'
+import { opsManifest } from '../../main/sync/manifest.ts'
+import { compareWithUpstream } from '../../main/sync/verify.ts'
+
+const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : []
+const BIN = versions.length ? `/usr/lib/postgresql/${versions.sort().at(-1)}/bin` : ''
+const canRun = BIN !== '' && process.getuid?.() === 0
+const dir = mkdtempSync(join(tmpdir(), 'watchfloor-pg-'))
+const data = join(dir, 'data')
+let port = 0
+let url = ''
+let pool: Pool | undefined
+let db: Store | undefined
+let sync: PostgresSync | undefined
+const states: string[] = []
+
+const asPostgres = (args: string[]) =>
+  execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe', timeout: 60_000 })
+const pgCtl = (action: 'start' | 'stop') =>
+  asPostgres([
+    `${BIN}/pg_ctl`,
+    '-D',
+    data,
+    '-w',
+    '-l',
+    join(dir, 'log'),
+    ...(action === 'start'
+      ? ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`]
+      : ['-m', 'fast']),
+    action,
+  ])
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port: p } = server.address() as { port: number }
+  server.close()
+  await once(server, 'close')
+  return p
+}
+
+async function waitFor(
+  what: string,
+  probe: () => boolean | Promise<boolean>,
+  ms = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+beforeAll(async () => {
+  if (!canRun) return
+  chmodSync(dir, 0o777)
+  port = await freePort()
+  url = `postgres://postgres@127.0.0.1:${port}/postgres`
+  asPostgres([`${BIN}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'])
+  pgCtl('start')
+  pool = new Pool({ connectionString: url, max: 2 })
+  pool.on('error', () => undefined)
+  await seedUpstream({
+    pg: pool,
+    schema: 'ops',
+    dataset: generateDemo({ seed: 5, leads: 2_000, endAt: Date.parse('2026-06-01T12:00:00Z') }),
+  })
+  await installChangeLog(pool, 'ops', opsManifest)
+}, 120_000)
+
+afterAll(async () => {
+  await sync?.stop()
+  db?.close()
+  await pool?.end()
+  if (canRun && existsSync(join(data, 'postmaster.pid'))) pgCtl('stop')
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe.skipIf(!canRun)('Postgres restarted mid-sync (a throwaway server of our own)', () => {
+  it('goes offline with a next retry, comes back live, and converges', async () => {
+    db = openStore(join(dir, 'cache.sqlite'))
+    sync = startPostgresSync({
+      db,
+      pgConfig: { connectionString: url, connectTimeoutMs: 2_000 },
+      schema: 'ops',
+      intervalMs: 500,
+      backoff: { baseMs: 100, capMs: 1_000 },
+      log: () => {},
+    })
+    const seen = setInterval(() => states.push(sync?.status().state ?? ''), 20)
+    try {
+      await sync.synced()
+      pgCtl('stop')
+      await waitFor('offline', () => sync?.status().state === 'offline')
+      const offline = sync.status()
+      expect(offline.message).toMatch(/Cannot reach Postgres at 127\.0\.0\.1:\d+/)
+      expect(offline.nextRetryAt).not.toBeNull()
+      pgCtl('start')
+      // Changes made after the restart arrive without anybody touching the sync.
+      await pool!.query(`update ops.leads set owner = 'after restart' where id between 1 and 20`)
+      await waitFor('live again', () => sync?.status().state === 'live')
+      await waitFor('convergence', async () =>
+        (await compareWithUpstream(pool!, 'ops', db!, opsManifest)).every((t) => t.equal),
+      )
+      expect(states).toContain('offline')
+    } finally {
+      clearInterval(seen)
+    }
+  })
+})
