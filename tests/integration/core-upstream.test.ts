@@ -14,6 +14,7 @@ import { opsManifest } from '../../main/sync/manifest.ts'
 import { compareWithUpstream } from '../../main/sync/verify.ts'
 import type { AppStatus } from '../../shared/api/index.ts'
 import { tempDir } from '../support/temp.ts'
+import { until } from '../support/wait.ts'
 
 const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
 const REDIS_URL = process.env.WATCHFLOOR_TEST_REDIS ?? 'redis://127.0.0.1:6379'
@@ -25,20 +26,6 @@ let redis: Redis
 let core: CoreService
 const temp = tempDir('watchfloor-core-')
 const events: { tables: string[]; dashboards?: string[] }[] = []
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 async function status(): Promise<AppStatus> {
   const result = await core.dispatch('app.status', {})

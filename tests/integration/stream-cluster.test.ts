@@ -3,12 +3,12 @@
 // `redis-cli --cluster create`, read through ioredis's Cluster client.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { Cluster } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../main/store/index.ts'
 import { startRedisSync, type RedisSync } from '../../main/sync/redis/index.ts'
 import { tempDir } from '../support/temp.ts'
+import { freePort, until } from '../support/wait.ts'
 
 const REDIS_SERVER = process.env.WATCHFLOOR_REDIS_SERVER ?? '/usr/bin/redis-server'
 const TENANT = `tcl${process.pid}${Date.now()}`
@@ -18,16 +18,6 @@ const ports: number[] = []
 let db: Store
 let sync: RedisSync | undefined
 let writer: Cluster
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
-}
 
 async function startNode(port: number): Promise<ChildProcess> {
   const child = spawn(
@@ -61,20 +51,6 @@ async function startNode(port: number): Promise<ChildProcess> {
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)))
   })
   return child
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 beforeAll(async () => {

@@ -4,8 +4,6 @@
 // comes back live by itself, and the cache converges.
 import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Pool } from 'pg'
@@ -17,6 +15,7 @@ import { installChangeLog } from '../../main/sync/change-log.ts'
 import { startPostgresSync, type PostgresSync } from '../../main/sync/engine.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
 import { compareWithUpstream } from '../../main/sync/verify.ts'
+import { freePort } from '../support/wait.ts'
 
 const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : []
 const BIN = versions.length ? `/usr/lib/postgresql/${versions.sort().at(-1)}/bin` : ''
@@ -45,16 +44,6 @@ const pgCtl = (action: 'start' | 'stop') =>
       : ['-m', 'fast']),
     action,
   ])
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port: p } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return p
-}
 
 async function waitFor(
   what: string,
