@@ -141,11 +141,12 @@ export function resolveProfile(...layers: ConnectionProfileInput[]): ConnectionP
   return parsed.data
 }
 
-/** A URL fit for a log line or a page: the password replaced. */
+/** A URL fit for a log line or a page: the password (in the userinfo or `?password=`) replaced. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url)
     if (u.password) u.password = '***'
+    if (u.searchParams.has('password')) u.searchParams.set('password', '***')
     return u.toString()
   } catch {
     return '(unparsable URL)'

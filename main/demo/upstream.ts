@@ -4,6 +4,7 @@
 // steady rate and announces each committed change on `ops:{tenant}:events`,
 // the way an operational system would.
 import { installChangeLog } from '../sync/change-log.ts'
+import { errorCode, errorMessage } from '../sync/source-state.ts'
 import { opsManifest } from '../sync/manifest.ts'
 import { Pool, escapeIdentifier } from 'pg'
 import type { Client, ClientBase, PoolClient } from 'pg'
@@ -800,23 +801,6 @@ export interface DemoUpstreamOptions {
   endAt?: number
   signal?: AbortSignal
   log: (line: string) => void
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const code = (error as { code?: unknown }).code
-  if (typeof code === 'string') return code
-  // Node reports a refused dual-stack connect (localhost → ::1 and 127.0.0.1)
-  // as an AggregateError whose parts carry the code.
-  if (error instanceof AggregateError) return errorCode(error.errors[0])
-  return undefined
-}
-
-function errorMessage(error: unknown): string {
-  if (error instanceof AggregateError && error.errors[0] instanceof Error) {
-    return error.errors[0].message
-  }
-  return error instanceof Error ? error.message : String(error)
 }
 
 /** `host:port` of a URL, without credentials, for messages. */

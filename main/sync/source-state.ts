@@ -2,6 +2,7 @@
 // state), reconnect backoff, and failures turned into sentences a person can
 // act on. Shaped to map onto `SourceStatus` in shared/api/contract.ts.
 import type { SourceState, SourceStatus } from '../../shared/api/contract.ts'
+import { redactUrl } from '../config/connection-profile.ts'
 
 export type { SourceState }
 
@@ -76,7 +77,8 @@ export interface DescribedFailure {
   readonly message: string
 }
 
-function errorCode(error: unknown): string | undefined {
+/** The error's code (pg SQLSTATE or Node errno), looking inside a dual-stack AggregateError. */
+export function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string') return code
@@ -85,7 +87,7 @@ function errorCode(error: unknown): string | undefined {
   return undefined
 }
 
-function errorMessage(error: unknown): string {
+export function errorMessage(error: unknown): string {
   if (error instanceof AggregateError && error.errors[0] instanceof Error) {
     return error.errors[0].message
   }
@@ -103,17 +105,7 @@ export function endpointOf(connectionString: string): string {
 }
 
 /** A connection string fit for a log line: the password replaced. */
-export function redactConnectionString(connectionString: string): string {
-  try {
-    const url = new URL(connectionString)
-    if (url.password) url.password = '***'
-    const password = url.searchParams.get('password')
-    if (password !== null) url.searchParams.set('password', '***')
-    return url.toString()
-  } catch {
-    return '(unparsable connection string)'
-  }
-}
+export const redactConnectionString = redactUrl
 
 /** Errors whose cause is the network or a server going away: retried, shown as offline. */
 const offlineCodes = new Set([

@@ -1,16 +1,16 @@
 // The stream reader against a real Redis Cluster: three throwaway
 // cluster-enabled redis-server processes on free ports, joined with
 // `redis-cli --cluster create`, read through ioredis's Cluster client.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { Cluster } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../main/store/index.ts'
 import { startRedisSync, type RedisSync } from '../../main/sync/redis/index.ts'
+import { startRedisServer } from '../support/redis-server.ts'
 import { tempDir } from '../support/temp.ts'
 import { freePort, until } from '../support/wait.ts'
 
-const REDIS_SERVER = process.env.WATCHFLOOR_REDIS_SERVER ?? '/usr/bin/redis-server'
 const TENANT = `tcl${process.pid}${Date.now()}`
 const temp = tempDir('watchfloor-cluster-')
 const servers: ChildProcess[] = []
@@ -19,43 +19,20 @@ let db: Store
 let sync: RedisSync | undefined
 let writer: Cluster
 
-async function startNode(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    REDIS_SERVER,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      `${temp.dir}/nodes-${port}.conf`,
-      '--dir',
-      temp.dir,
-      '--daemonize',
-      'no',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      if (output.includes('Ready to accept connections')) resolve()
-    })
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)))
-  })
-  return child
-}
-
 beforeAll(async () => {
   for (let i = 0; i < 3; i++) ports.push(await freePort())
-  for (const port of ports) servers.push(await startNode(port))
+  for (const port of ports) {
+    servers.push(
+      await startRedisServer(port, [
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `${temp.dir}/nodes-${port}.conf`,
+        '--dir',
+        temp.dir,
+      ]),
+    )
+  }
   const create = spawnSync(
     'redis-cli',
     [

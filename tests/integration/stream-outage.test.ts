@@ -2,60 +2,20 @@
 // machine's shared one): killed mid-read it goes offline with the next retry
 // time, restarted it comes back live and reports the emptied stream as a gap;
 // an unreachable port and a wrong password each give one actionable sentence.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startRedisSync, type RedisSync, type StreamGap } from '../../main/sync/redis/index.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
+import { startRedisServer } from '../support/redis-server.ts'
 import { tempDir } from '../support/temp.ts'
+import { freePort } from '../support/wait.ts'
 
-const REDIS_SERVER = process.env.WATCHFLOOR_REDIS_SERVER ?? '/usr/bin/redis-server'
 const TENANT = `t${process.pid}${Date.now()}`
 const STREAM = `ops:${TENANT}:events`
 const FAST = { baseMs: 50, capMs: 400 }
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
-}
-
-/** Starts redis-server on `port` and resolves once it accepts connections. */
-async function startRedisServer(port: number, extra: string[] = []): Promise<ChildProcess> {
-  const child = spawn(
-    REDIS_SERVER,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--daemonize',
-      'no',
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      if (output.includes('Ready to accept connections')) resolve()
-    })
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)))
-  })
-  return child
-}
 
 async function kill(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return
