@@ -52,9 +52,7 @@ export function startUpstreamSync(
         feed: profile.postgres.feed === 'poll' ? 'poll' : 'auto',
         intervalMs: profile.syncIntervalMs,
         log: hooks.log,
-        rowHooks: rollups.rowHook,
-        beforeCommit: rollups.beforeCommit,
-        rolledBack: rollups.rolledBack,
+        rowHooks: rollups,
         onCommit: (tables) => changed(tables),
       })
     : undefined

@@ -306,10 +306,56 @@ class Interner {
   }
 }
 
-interface SumDelta {
-  readonly time: number
-  readonly dims: number
-  readonly m: Float64Array
+const M = MEASURES.length
+
+/**
+ * Measure deltas per (time bucket, dims id), in one growing Float64Array of
+ * slots: no object per key, and every map key a small integer (a Map per
+ * dims id, keyed by the day or month), which V8 hashes far faster than the
+ * doubles a combined key would need.
+ */
+class SumDeltas {
+  private readonly index: (Map<number, number> | undefined)[] = []
+  times: number[] = []
+  dims: number[] = []
+  values = new Float64Array(1024 * M)
+
+  get size(): number {
+    return this.times.length
+  }
+
+  /** Adds `m` × sign into the slot of (time, dims). */
+  add(time: number, dims: number, m: Float64Array, sign: number): void {
+    let byTime = this.index[dims]
+    if (!byTime) this.index[dims] = byTime = new Map()
+    let slot = byTime.get(time)
+    if (slot === undefined) {
+      slot = this.times.length
+      byTime.set(time, slot)
+      this.times.push(time)
+      this.dims.push(dims)
+      if ((slot + 1) * M > this.values.length) {
+        const grown = new Float64Array(this.values.length * 2)
+        grown.set(this.values)
+        this.values = grown
+      }
+    }
+    const v = this.values
+    const o = slot * M
+    for (let i = 0; i < M; i++) v[o + i] = (v[o + i] as number) + sign * (m[i] as number)
+  }
+
+  /** The measures of a slot (a view: copy before the next add). */
+  slot(i: number): Float64Array {
+    return this.values.subarray(i * M, (i + 1) * M)
+  }
+
+  clear(): void {
+    this.index.length = 0
+    this.times = []
+    this.dims = []
+    this.values.fill(0)
+  }
 }
 
 interface CountDelta {
@@ -350,17 +396,22 @@ const COUNT_BASE = COUNT_ROLLUPS.map((c) => {
 })
 
 class Batch implements RollupBatch {
-  private readonly sums = ROLLUPS.map(() => new Map<number, SumDelta>())
+  private readonly sums = ROLLUPS.map(() => new SumDeltas())
   private readonly counts = COUNT_ROLLUPS.map(() => new Map<number, CountDelta>())
   private readonly months = new Map<number, number>()
   private readonly m = new Float64Array(MEASURES.length)
   private readonly combos: Interner
   private readonly sources: Interner
 
+  /**
+   * `fresh`: the tables are empty (a rebuild), so flush inserts each table's
+   * rows in key order, many per statement, instead of upserting them.
+   */
   constructor(
-    db: Store,
+    private readonly db: Store,
     private readonly p: Prepared,
     private readonly enabled: boolean,
+    private readonly fresh = false,
   ) {
     let c = combos.get(db)
     if (!c) combos.set(db, (c = new Interner()))
@@ -388,15 +439,7 @@ class Batch implements RollupBatch {
   }
 
   private addSum(def: number, time: number, dims: number, sign: number): void {
-    const map = this.sums[def] as Map<number, SumDelta>
-    const k = time * KEY_SPACE + dims
-    let e = map.get(k)
-    if (!e) {
-      e = { time, dims, m: new Float64Array(MEASURES.length) }
-      map.set(k, e)
-    }
-    const { m } = this
-    for (let i = 0; i < m.length; i++) e.m[i] = (e.m[i] as number) + sign * (m[i] as number)
+    ;(this.sums[def] as SumDeltas).add(time, dims, this.m, sign)
   }
 
   private addCount(def: number, time: number, source: number, bucket: number, sign: number) {
@@ -412,13 +455,40 @@ class Batch implements RollupBatch {
 
   private add(l: LeadRow, sign: number): void {
     if (l.deleted_at !== null) return
+    this.addLead(
+      l.created_at,
+      l.first_response_at,
+      l.status,
+      l.deal_value_cents,
+      l.converted_at,
+      l.source,
+      l.city,
+      l.segment,
+      l.temperature,
+      sign,
+    )
+  }
+
+  /** One live lead's contribution × sign, from its columns (a rebuild passes them straight from SQL). */
+  addLead(
+    createdAt: number,
+    firstResponseAt: number | null,
+    status: string,
+    dealValueCents: number | null,
+    convertedAt: number | null,
+    source: string,
+    city: string,
+    segment: string,
+    temperature: string,
+    sign: number,
+  ): void {
     const { zone } = this.p
     // The lead's measures, in MEASURES order (leadMeasures, without the object).
-    const responded = l.first_response_at !== null
-    const ms = responded ? (l.first_response_at as number) - l.created_at : 0
+    const responded = firstResponseAt !== null
+    const ms = responded ? firstResponseAt - createdAt : 0
     const under = responded && ms <= TARGET_MS
-    const won = l.status === 'won'
-    const valued = won && l.deal_value_cents !== null
+    const won = status === 'won'
+    const valued = won && dealValueCents !== null
     const m = this.m
     m[0] = 1
     m[1] = responded ? 1 : 0
@@ -427,14 +497,14 @@ class Batch implements RollupBatch {
     m[4] = won ? 1 : 0
     m[5] = won && under ? 1 : 0
     m[6] = valued ? 1 : 0
-    m[7] = valued ? (l.deal_value_cents as number) : 0
-    const local = l.created_at + zone.offset(l.created_at)
+    m[7] = valued ? dealValueCents : 0
+    const local = createdAt + zone.offset(createdAt)
     const day = Math.floor(local / DAY_MS)
     const hour = Math.floor(local / HOUR_MS)
-    const full = this.combos.five(l.source, l.city, l.segment, l.temperature, l.status)
-    const source = this.sources.one(l.source)
-    const booked = won && l.converted_at !== null
-    const cDay = booked ? zone.day(l.converted_at as number) : 0
+    const full = this.combos.five(source, city, segment, temperature, status)
+    const sourceId = this.sources.one(source)
+    const booked = won && convertedAt !== null
+    const cDay = booked ? zone.day(convertedAt) : 0
     for (let i = 0; i < ROLLUPS.length; i++) {
       if (SUM_BASE[i] !== i) continue
       if ((ROLLUPS[i] as RollupDef).basis === 'created') this.addSum(i, day, full, sign)
@@ -443,8 +513,8 @@ class Batch implements RollupBatch {
     for (let i = 0; i < COUNT_ROLLUPS.length; i++) {
       if (COUNT_BASE[i] !== i) continue
       if ((COUNT_ROLLUPS[i] as CountRollupDef).of === 'weekHour')
-        this.addCount(i, day, source, weekHour(hour), sign)
-      else if (responded) this.addCount(i, day, source, responseBucket(ms), sign)
+        this.addCount(i, day, sourceId, weekHour(hour), sign)
+      else if (responded) this.addCount(i, day, sourceId, responseBucket(ms), sign)
     }
   }
 
@@ -454,17 +524,17 @@ class Batch implements RollupBatch {
       const base = SUM_BASE[i] as number
       if (base === i) continue
       const r = ROLLUPS[i] as RollupDef
-      const into = this.sums[i] as Map<number, SumDelta>
-      for (const e of (this.sums[base] as Map<number, SumDelta>).values()) {
-        const time = r.grain === 'month' ? this.monthOf(e.time) : e.time
+      const into = this.sums[i] as SumDeltas
+      const from = this.sums[base] as SumDeltas
+      for (let j = 0; j < from.size; j++) {
+        const t = from.times[j] as number
+        const d = from.dims[j] as number
+        const time = r.grain === 'month' ? this.monthOf(t) : t
         const dims =
           r.column === 'dims'
-            ? e.dims
-            : this.sources.one((this.combos.values[e.dims] as string[])[0] as string)
-        const k = time * KEY_SPACE + dims
-        let d = into.get(k)
-        if (!d) into.set(k, (d = { time, dims, m: new Float64Array(MEASURES.length) }))
-        for (let j = 0; j < d.m.length; j++) d.m[j] = (d.m[j] as number) + (e.m[j] as number)
+            ? d
+            : this.sources.one((this.combos.values[d] as string[])[0] as string)
+        into.add(time, dims, from.slot(j), 1)
       }
     }
     for (let i = 0; i < COUNT_ROLLUPS.length; i++) {
@@ -501,19 +571,26 @@ class Batch implements RollupBatch {
     try {
       this.derive()
       for (let i = 0; i < ROLLUPS.length; i++) {
+        if (this.fresh) {
+          this.insertSorted(i, idOf)
+          continue
+        }
         const upsert = p.upsert[i] as Get
         const add = p.add[i] as Run
-        for (const e of (this.sums[i] as Map<number, SumDelta>).values()) {
-          if (e.m.every((x) => x === 0)) continue
-          const key = e.time
-          const dims = FULL[i] ? idOf(e.dims) : this.sources.values[e.dims]?.[0]
+        const sums = this.sums[i] as SumDeltas
+        for (let j = 0; j < sums.size; j++) {
+          const m = sums.slot(j)
+          if (m.every((x) => x === 0)) continue
+          const key = sums.times[j] as number
+          const d = sums.dims[j] as number
+          const dims = FULL[i] ? idOf(d) : this.sources.values[d]?.[0]
           // Only a net loss of leads can empty a bucket; the common delta (new
           // leads, same-bucket updates) skips reading the result back.
-          if ((e.m[0] as number) >= 0) {
-            add.run(key, dims, ...e.m)
+          if ((m[0] as number) >= 0) {
+            add.run(key, dims, ...m)
             continue
           }
-          const row = upsert.get(key, dims, ...e.m) as { leads: number }
+          const row = upsert.get(key, dims, ...m) as { leads: number }
           // A bucket left without leads is deleted, as a rebuild would not create it.
           if (row.leads === 0) (p.del[i] as Run).run(key, dims)
         }
@@ -526,7 +603,9 @@ class Batch implements RollupBatch {
           if (!changed) continue
           const source = this.sources.values[e.source]?.[0]
           const dense = new Float64Array(def.size)
-          const old = (p.readCounts[i] as Get).get(e.time, source) as Uint8Array | undefined
+          const old = this.fresh
+            ? undefined
+            : ((p.readCounts[i] as Get).get(e.time, source) as Uint8Array | undefined)
           if (old) addCounts(dense, old)
           for (const [b, n] of e.d) dense[b] = (dense[b] as number) + n
           const blob = encodeCounts(dense)
@@ -541,11 +620,64 @@ class Batch implements RollupBatch {
       if (!(error instanceof RangeError)) throw error
       p.invalidate.run()
     } finally {
-      for (const map of this.sums) map.clear()
+      for (const sums of this.sums) sums.clear()
       for (const map of this.counts) map.clear()
     }
   }
+
+  /** Writes table `i`'s deltas into an empty table: sorted by its key, ROWS_PER_INSERT rows a statement. */
+  private insertSorted(i: number, idOf: (combo: number) => number): void {
+    const r = ROLLUPS[i] as RollupDef
+    const sums = this.sums[i] as SumDeltas
+    const keys: (number | string)[] = []
+    const slots: number[] = []
+    for (let j = 0; j < sums.size; j++) {
+      if (sums.values[j * M] === 0) continue
+      const d = sums.dims[j] as number
+      keys[j] = FULL[i] ? idOf(d) : ((this.sources.values[d] as string[])[0] as string)
+      slots.push(j)
+    }
+    const { times } = sums
+    slots.sort(
+      (a, b) =>
+        (times[a] as number) - (times[b] as number) ||
+        (FULL[i]
+          ? (keys[a] as number) - (keys[b] as number)
+          : compareText(keys[a] as string, keys[b] as string)),
+    )
+    const width = 2 + M
+    const sql = (n: number) =>
+      `INSERT INTO ${r.table} (${[r.grain, r.column, ...MEASURES].join(', ')}) VALUES ${Array(n)
+        .fill(`(${Array(width).fill('?').join(', ')})`)
+        .join(', ')}`
+    const many = this.db.prepare(sql(ROWS_PER_INSERT))
+    const params: (number | string)[] = []
+    const bind = (from: number, to: number) => {
+      params.length = 0
+      for (let k = from; k < to; k++) {
+        const j = slots[k] as number
+        params.push(times[j] as number, keys[j] as number | string)
+        for (let x = j * M; x < (j + 1) * M; x++) params.push(sums.values[x] as number)
+      }
+    }
+    let at = 0
+    for (; at + ROWS_PER_INSERT <= slots.length; at += ROWS_PER_INSERT) {
+      bind(at, at + ROWS_PER_INSERT)
+      many.run(params)
+    }
+    if (at < slots.length) {
+      bind(at, slots.length)
+      this.db.prepare(sql(slots.length - at)).run(params)
+    }
+  }
 }
+
+/** Rows bound per INSERT statement in a rebuild; beyond ~50 the gain flattens out. */
+const ROWS_PER_INSERT = 64
+
+/** SQLite's BINARY order of two texts (UTF-8 bytes), which UTF-16 `<` can differ from. */
+const compareText = (a: string, b: string): number =>
+  a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b))
 
 /**
  * Starts recording lead changes for the rollups. The sync engine, inside the
@@ -574,231 +706,52 @@ export function applyLeadChange(db: Store, before: LeadRow | null, after: LeadRo
 
 // ---- Rebuild -------------------------------------------------------------------------------
 
-function registerFunctions(db: Store, zone: LocalTime): void {
-  // Re-registered on every rebuild: the zone may have changed since.
-  db.function('wf_rollup_day', { deterministic: true }, (ms) => zone.day(Number(ms)))
-  db.function('wf_rollup_hour', { deterministic: true }, (ms) => zone.hour(Number(ms)))
-  db.function('wf_rollup_month', { deterministic: true }, (ms) => monthOfDay(zone.day(Number(ms))))
-  db.function('wf_month_of_day', { deterministic: true }, (day) => monthOfDay(Number(day)))
-}
-
-const QUARTER_MS = 900_000
-/** At most this many UTC days of offsets are inlined; instants outside use the functions. */
-const MAX_INLINE_DAYS = 20_000
-
-/**
- * SQL for the local day (or hour) of the integer UTC ms in `col`, without a
- * JS call per row: the zone's offset is constant between transitions, so the
- * offsets over [lo, hi] (the bounds of created_at, read through its index)
- * become a nested CASE on `col`, binary-searching a handful of segments, and
- * the bucket is an integer division. Offsets are read through `zone` exactly
- * as LocalTime reads them (whole UTC days when both ends agree, else quarter
- * hours), so the results are identical; instants outside [lo, hi], or not
- * integers, fall back to the registered functions.
- */
-function localBucketSql(db: Store, zone: LocalTime): (col: string, unit: 'day' | 'hour') => string {
-  const range = db
-    .prepare('SELECT min(created_at) AS lo, max(created_at) AS hi FROM leads')
-    .get() as { lo: unknown; hi: unknown }
-  const fallback = (col: string, unit: 'day' | 'hour') => `wf_rollup_${unit}(${col})`
-  if (typeof range.lo !== 'number' || typeof range.hi !== 'number') return fallback
-  // From a whole UTC day on each side, and after 1970-01-03 so that
-  // col + offset >= 0 and SQLite's truncating division floors.
-  let first = Math.max(Math.floor(range.lo / DAY_MS) - 1, 2)
-  const last = Math.floor(range.hi / DAY_MS) + 1
-  if (last < first) return fallback
-  first = Math.max(first, last - MAX_INLINE_DAYS)
-  const segments: { start: number; offset: number }[] = []
-  const push = (start: number, offset: number) => {
-    if (segments[segments.length - 1]?.offset !== offset) segments.push({ start, offset })
-  }
-  for (let d = first; d <= last; d++) {
-    const a = zone.offset(d * DAY_MS)
-    const b = zone.offset((d + 1) * DAY_MS - QUARTER_MS)
-    if (a === b) push(d * DAY_MS, a)
-    else for (let q = d * DAY_MS; q < (d + 1) * DAY_MS; q += QUARTER_MS) push(q, zone.offset(q))
-  }
-  const lo = first * DAY_MS
-  const hi = (last + 1) * DAY_MS
-  const offsetSql = (col: string, i: number, j: number): string => {
-    if (j - i === 1) return String((segments[i] as { offset: number }).offset)
-    const mid = (i + j) >> 1
-    const at = (segments[mid] as { start: number }).start
-    return `CASE WHEN ${col} < ${at} THEN ${offsetSql(col, i, mid)} ELSE ${offsetSql(col, mid, j)} END`
-  }
-  return (col, unit) =>
-    `CASE WHEN ${col} >= ${lo} AND ${col} < ${hi} AND typeof(${col}) = 'integer'
-      THEN (${col} + ${offsetSql(col, 0, segments.length)}) / ${unit === 'day' ? DAY_MS : HOUR_MS}
-      ELSE ${fallback(col, unit)} END`
-}
-
-const RESPONSE_BUCKET_SQL = `CASE WHEN first_response_at - created_at < 0 THEN 0
-  WHEN first_response_at - created_at >= ${RESPONSE_HIST_SECONDS * 1000} THEN ${RESPONSE_ABOVE}
-  ELSE 1 + (first_response_at - created_at) / 1000 END`
-
-/** One (local day, source)'s count vectors while the leads are scanned. */
-interface DayCounts {
-  readonly day: number
-  readonly source: string
-  response: Uint32Array | null
-  weekHour: Uint32Array | null
-}
-
-function insertBlobs(db: Store, def: CountRollupDef, blobs: [number, string, Buffer][]): void {
-  const insert = db.prepare(
-    `INSERT INTO ${def.table} (${def.grain}, source, hist) VALUES (?, ?, ?)`,
-  )
-  for (const row of blobs) insert.run(...row)
-}
-
-/** SQLite's BINARY order of two texts (UTF-8 bytes), which UTF-16 `<` can differ from. */
-const compareText = (a: string, b: string): number =>
-  a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b))
-
-/**
- * The count rollups, from the raw leads in one scan without a sort: the
- * grouped queries this replaces sorted nearly a row per lead (a response
- * histogram's (day, source, second) keys are almost all distinct). Each row
- * adds into its (local day, source) vectors, the months are summed from the
- * days, and the blobs are inserted in (time, source) order as before.
- */
-function rebuildCounts(db: Store, bucket: ReturnType<typeof localBucketSql>): void {
-  const def = (of: CountOf, grain: 'day' | 'month') =>
-    COUNT_ROLLUPS.find((c) => c.of === of && c.grain === grain) as CountRollupDef
-  for (const c of COUNT_ROLLUPS) db.exec(`DELETE FROM ${c.table}`)
-  // Per source, per local day. The response day is the local day of
-  // created_at; the hour-of-week day is hour / 24 truncated as SQLite did.
-  const bySource = new Map<string, Map<number, DayCounts>>()
-  const entry = (source: string, day: number): DayCounts => {
-    let days = bySource.get(source)
-    if (!days) bySource.set(source, (days = new Map<number, DayCounts>()))
-    let e = days.get(day)
-    if (!e) days.set(day, (e = { day, source, response: null, weekHour: null }))
-    return e
-  }
-  // A scalar function that adds each row where it is called: a JS call per
-  // row costs well under half of stepping a row out through an iterator.
-  const add = (day: number, hour: number, source: string, b: number | null): null => {
-    if (b !== null) {
-      const e = entry(source, day)
-      const v = (e.response ??= new Uint32Array(RESPONSE_BUCKETS))
-      v[b] = (v[b] as number) + 1
-    }
-    const e = entry(source, Math.trunc(hour / 24))
-    const v = (e.weekHour ??= new Uint32Array(WEEK_HOURS))
-    const k = weekHour(hour)
-    v[k] = (v[k] as number) + 1
-    return null
-  }
-  db.function('wf_rollup_count', { varargs: false }, (day, hour, source, b) =>
-    add(Number(day), Number(hour), String(source), b === null ? null : Number(b)),
-  )
-  db.prepare(
-    `SELECT count(wf_rollup_count(${bucket('created_at', 'day')},
-        CAST(${bucket('created_at', 'hour')} AS INTEGER), source,
-        CASE WHEN first_response_at IS NOT NULL THEN ${RESPONSE_BUCKET_SQL} END))
-       FROM leads NOT INDEXED WHERE deleted_at IS NULL`,
-  ).get()
-  const all: DayCounts[] = []
-  for (const days of bySource.values()) for (const e of days.values()) all.push(e)
-  all.sort((a, b) => a.day - b.day || compareText(a.source, b.source))
-  const months = new Map<number, number>()
-  const monthOf = (day: number) => {
-    let m = months.get(day)
-    if (m === undefined) months.set(day, (m = monthOfDay(day)))
-    return m
-  }
-  for (const of of ['response', 'weekHour'] as const) {
-    const size = of === 'response' ? RESPONSE_BUCKETS : WEEK_HOURS
-    const dayBlobs: [number, string, Buffer][] = []
-    const byMonth: { month: number; source: string; counts: Float64Array }[] = []
-    let current: (typeof byMonth)[number] | undefined
-    for (const e of all) {
-      const v = e[of]
-      if (!v) continue
-      const counts = Float64Array.from(v)
-      const blob = encodeCounts(counts)
-      if (blob) dayBlobs.push([e.day, e.source, blob])
-      // Days are sorted, so a month's days are consecutive per source; keep
-      // the month rows sorted by (month, source) through one per-month list.
-      const month = monthOf(e.day)
-      if (current?.month !== month || current.source !== e.source) {
-        current = byMonth.find((m) => m.month === month && m.source === e.source)
-        if (!current) {
-          current = { month, source: e.source, counts: new Float64Array(size) }
-          byMonth.push(current)
-        }
-      }
-      const into = current.counts
-      for (let i = 0; i < size; i++) into[i] = (into[i] as number) + (counts[i] as number)
-    }
-    insertBlobs(db, def(of, 'day'), dayBlobs)
-    byMonth.sort((a, b) => a.month - b.month || compareText(a.source, b.source))
-    const monthBlobs: [number, string, Buffer][] = []
-    for (const m of byMonth) {
-      const blob = encodeCounts(m.counts)
-      if (blob) monthBlobs.push([m.month, m.source, blob])
-    }
-    insertBlobs(db, def(of, 'month'), monthBlobs)
-  }
-}
-
-const DIM_COLUMNS = ROLLUP_DIMS.join(', ')
+const ROLLUP_TABLES = [...ROLLUPS.map((r) => r.table), ...COUNT_ROLLUPS.map((c) => c.table)]
 
 /**
  * Recomputes every rollup from the raw leads in one transaction, in the org
- * zone (or `timeZone`, which then becomes the org zone). Per basis one scan
- * of `leads` groups by local day and all five dims, into a temporary table
- * from which the day tables (five dims, source) are filled; month tables are
- * summed from the day tables (a month is a union of local days). The counts
- * take one scan each. rollup_dims keeps its ids: only new values are added.
+ * zone (or `timeZone`, which then becomes the org zone): the tables are
+ * emptied and every live lead goes through one RollupBatch as an insert, so a
+ * rebuild and incremental upkeep share their arithmetic. The leads reach the
+ * batch through a SQL function called once per row of a single scan (a call
+ * costs well under half of stepping a row out through an iterator), and the
+ * batch writes a row per distinct rollup key at the end. rollup_dims keeps
+ * its ids: only new values are added.
  */
 export function rebuildRollups(db: Store, timeZone?: string): void {
   const tz = timeZone ?? rollupState(db).timeZone
-  const zone = localTime(tz)
-  registerFunctions(db, zone)
-  const bucket = localBucketSql(db, zone)
-  const sums = MEASURES.map((m) => `sum(${m})`).join(', ')
-  const measures = MEASURES.join(', ')
-  const named = MEASURE_SQL.split(/,\n\s*/)
-    .map((e, i) => `${e} AS ${MEASURES[i] ?? ''}`)
-    .join(', ')
   db.transaction(() => {
-    for (const basis of ['created', 'converted'] as const) {
-      const of = (grain: Grain, column: RollupDef['column']) =>
-        ROLLUPS.find((r) => r.basis === basis && r.grain === grain && r.column === column)
-      const b = BASIS[basis]
-      db.exec(`DROP TABLE IF EXISTS temp.rollup_rebuild;
-        CREATE TEMP TABLE rollup_rebuild AS
-        SELECT ${bucket(b.time, 'day')} AS day, ${DIM_COLUMNS}, ${named}
-          FROM leads WHERE ${b.where} GROUP BY day, ${DIM_COLUMNS};
-        INSERT OR IGNORE INTO rollup_dims (${DIM_COLUMNS})
-          SELECT DISTINCT ${DIM_COLUMNS} FROM temp.rollup_rebuild;`)
-      for (const r of ROLLUPS.filter((x) => x.basis === basis)) db.exec(`DELETE FROM ${r.table}`)
-      const dayDims = of('day', 'dims')
-      if (dayDims)
-        db.exec(`INSERT INTO ${dayDims.table} (day, dims, ${measures})
-          SELECT r.day, d.id, ${MEASURES.map((m) => `r.${m}`).join(', ')}
-            FROM temp.rollup_rebuild r JOIN rollup_dims d USING (${DIM_COLUMNS})`)
-      const daySource = of('day', 'source')
-      if (daySource)
-        db.exec(`INSERT INTO ${daySource.table} (day, source, ${measures})
-          SELECT day, source, ${sums} FROM temp.rollup_rebuild GROUP BY day, source`)
-      const monthDims = of('month', 'dims')
-      if (monthDims && dayDims)
-        db.exec(`INSERT INTO ${monthDims.table} (month, dims, ${measures})
-          SELECT wf_month_of_day(day) AS month, dims, ${sums}
-            FROM ${dayDims.table} GROUP BY month, dims`)
-      db.exec('DROP TABLE temp.rollup_rebuild')
-    }
-    rebuildCounts(db, bucket)
     db.prepare(
       `INSERT INTO rollup_state (id, time_zone, valid, built_at) VALUES (1, ?, 1, ?)
        ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, valid = 1,
        built_at = excluded.built_at`,
     ).run(tz, Date.now())
+    for (const table of ROLLUP_TABLES) db.exec(`DELETE FROM ${table}`)
+    // The zone may have changed: prepare afresh.
+    prepared.delete(db)
+    const batch = new Batch(db, prepare(db), true, true)
+    db.function('wf_rollup_lead', { varargs: true }, (...v) => {
+      batch.addLead(
+        v[0] as number,
+        v[1] as number | null,
+        v[2] as string,
+        v[3] as number | null,
+        v[4] as number | null,
+        v[5] as string,
+        v[6] as string,
+        v[7] as string,
+        v[8] as string,
+        1,
+      )
+      return null
+    })
+    db.prepare(
+      `SELECT count(wf_rollup_lead(created_at, first_response_at, status, deal_value_cents,
+          converted_at, source, city, segment, temperature))
+         FROM leads NOT INDEXED WHERE deleted_at IS NULL`,
+    ).get()
+    batch.flush()
   })()
-  prepared.delete(db)
 }
 
 export { DAY_MS, firstDayOfMonth }

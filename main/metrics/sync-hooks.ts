@@ -1,18 +1,10 @@
 import type { LeadRow } from '../demo/types.ts'
 import type { Store } from '../store/index.ts'
+import type { RowHooks } from '../sync/local-cache.ts'
 import { beginRollupBatch, rebuildRollups, rollupState, type RollupBatch } from './rollups.ts'
 
-export interface RollupSyncHooks {
-  /** For the sync engine's rowHooks: called inside the transaction per applied row. */
-  readonly rowHook: (
-    table: string,
-    before: Record<string, unknown> | null,
-    after: Record<string, unknown> | null,
-  ) => void
-  /** Inside each transaction, just before it commits. */
-  readonly beforeCommit: () => void
-  /** After a transaction rolled back. */
-  readonly rolledBack: () => void
+/** The sync engine's rowHooks for the rollups, plus the rebuild after a bulk load. */
+export interface RollupSyncHooks extends Required<RowHooks> {
   /** Once the sync has caught up: rebuilds rollups skipped during a bulk load. Returns true if it did. */
   readonly caughtUp: () => boolean
 }
@@ -29,11 +21,16 @@ export function rollupSyncHooks(
   db: Store,
   log: (line: string) => void = () => {},
 ): RollupSyncHooks {
-  const empty = (db.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }).n === 0
+  const empty = db.prepare('SELECT 1 FROM leads LIMIT 1').get() === undefined
   if (empty) db.prepare('UPDATE rollup_state SET valid = 0 WHERE id = 1').run()
+  // While the rollups are invalid the rows are not wanted at all: the sync
+  // then skips reading each row before its change. Read once per
+  // transaction, so a rebuild between two is seen by the next.
+  let valid: boolean | undefined
   let batch: RollupBatch | undefined
   return {
-    rowHook(table, before, after) {
+    wants: (table) => table === 'leads' && (valid ??= rollupState(db).valid),
+    row(table, before, after) {
       if (table !== 'leads') return
       batch ??= beginRollupBatch(db)
       batch.record(before as LeadRow | null, after as LeadRow | null)
@@ -41,9 +38,11 @@ export function rollupSyncHooks(
     beforeCommit() {
       batch?.flush()
       batch = undefined
+      valid = undefined
     },
     rolledBack() {
       batch = undefined
+      valid = undefined
     },
     caughtUp() {
       if (rollupState(db).valid) return false

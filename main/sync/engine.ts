@@ -19,7 +19,7 @@ import {
   MirrorWriter,
   SyncStateStore,
   restoreIndexes,
-  type RowHook,
+  type RowHooks,
   type TableSyncState,
 } from './local-cache.ts'
 import {
@@ -71,12 +71,8 @@ export interface PostgresSyncOptions {
   /** Timer fallback between pulls when no wake-up arrives (default 5 s). */
   readonly intervalMs?: number
   readonly onCommit?: (tables: string[], rows: number) => void
-  /** Called inside the SQLite transaction for each applied row change. */
-  readonly rowHooks?: RowHook
-  /** Called inside each SQLite transaction just before it commits (flush what rowHooks batched). */
-  readonly beforeCommit?: () => void
-  /** Called when a transaction rolled back (drop what rowHooks batched). */
-  readonly rolledBack?: () => void
+  /** Told of each applied row change, inside the SQLite transaction (see RowHooks). */
+  readonly rowHooks?: RowHooks
   readonly log?: (line: string) => void
   /** `auto` (default): the change log where its trigger is installed, the poll elsewhere. */
   readonly feed?: 'auto' | 'changelog' | 'poll'
@@ -201,8 +197,8 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       }
       return w
     },
-    beforeCommit: () => options.beforeCommit?.(),
-    rolledBack: () => options.rolledBack?.(),
+    beforeCommit: () => options.rowHooks?.beforeCommit?.(),
+    rolledBack: () => options.rowHooks?.rolledBack?.(),
     committed(table, rows) {
       if (rows > 0) {
         recent.push({ at: Date.now(), rows })

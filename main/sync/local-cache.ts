@@ -7,12 +7,24 @@ import { keyIndex, type ManifestTable } from './manifest.ts'
 
 export type LocalValue = number | string | null
 
-/** Called inside the SQLite transaction for every applied row change. */
-export type RowHook = (
-  table: string,
-  before: Record<string, unknown> | null,
-  after: Record<string, unknown> | null,
-) => void
+/** Told, inside the SQLite transaction, of every applied row change of the tables it wants. */
+export interface RowHooks {
+  /**
+   * Whether changes to `table` should reach `row` now. Asked per row and
+   * cheap: a table nobody wants costs no lookup of the row before its change
+   * (a bulk load into an empty cache, whose hook user rebuilds afterwards).
+   */
+  wants(table: string): boolean
+  row(
+    table: string,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown> | null,
+  ): void
+  /** Inside each transaction, just before it commits: write what `row` batched. */
+  beforeCommit?(): void
+  /** After a transaction rolled back: drop what `row` batched. */
+  rolledBack?(): void
+}
 
 export interface DecodedRow {
   readonly key: string
@@ -114,7 +126,7 @@ export class MirrorWriter {
     private readonly db: Database.Database,
     private readonly source: string,
     table: ManifestTable,
-    private readonly hook: RowHook | undefined,
+    private readonly hooks: RowHooks | undefined,
     private readonly onReject: (table: string, key: string, reason: string) => void,
   ) {
     this.table = table
@@ -130,7 +142,7 @@ export class MirrorWriter {
     )
     this.deleteStmt = db.prepare(`DELETE FROM ${t} WHERE ${k} = ?`)
     // Reading the row before a change costs a lookup per row: only with hooks.
-    this.selectStmt = hook ? db.prepare(`SELECT * FROM ${t} WHERE ${k} = ?`) : null
+    this.selectStmt = hooks ? db.prepare(`SELECT * FROM ${t} WHERE ${k} = ?`) : null
     this.rejectStmt = db.prepare(
       `INSERT OR REPLACE INTO sync_rejects (source, table_name, key, reason, at) VALUES (?, ?, ?, ?, ?)`,
     )
@@ -158,12 +170,20 @@ export class MirrorWriter {
     this.onReject(this.table.upstream, key, reason)
   }
 
+  /** The hooks, if they want this table's changes now. */
+  private hooked(): RowHooks | undefined {
+    return this.hooks?.wants(this.table.local) ? this.hooks : undefined
+  }
+
+  /** The stored row under `key`, for the hooks. */
+  private stored(key: number | string): Record<string, unknown> | null {
+    return (this.selectStmt?.get(key) as Record<string, unknown> | undefined) ?? null
+  }
+
   /** Inserts or replaces a row; false when SQLite refused it (recorded as a reject). */
   upsert(row: DecodedRow): boolean {
-    const before = this.selectStmt
-      ? ((this.selectStmt.get(this.localKeyValue(row.key)) as
-          Record<string, unknown> | undefined) ?? null)
-      : null
+    const hooks = this.hooked()
+    const before = hooks ? this.stored(this.localKeyValue(row.key)) : null
     try {
       this.upsertStmt.run(row.values)
     } catch (error) {
@@ -175,12 +195,12 @@ export class MirrorWriter {
     if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(row.key)) {
       this.unrejectStmt.run(this.source, this.table.upstream, row.key)
     }
-    if (this.hook) {
+    if (hooks) {
       const after: Record<string, unknown> = {}
       for (let i = 0; i < this.localNames.length; i++) {
         after[this.localNames[i] as string] = row.values[i]
       }
-      this.hook(this.table.local, before, after)
+      hooks.row(this.table.local, before, after)
     }
     return true
   }
@@ -193,13 +213,12 @@ export class MirrorWriter {
 
   delete(key: string): void {
     const value = this.localKeyValue(key)
-    const before = this.selectStmt
-      ? ((this.selectStmt.get(value) as Record<string, unknown> | undefined) ?? null)
-      : null
+    const hooks = this.hooked()
+    const before = hooks ? this.stored(value) : null
     const { changes } = this.deleteStmt.run(value)
     if (changes > 0) {
       this.applied++
-      if (this.hook) this.hook(this.table.local, before, null)
+      hooks?.row(this.table.local, before, null)
     }
     if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(key)) {
       this.unrejectStmt.run(this.source, this.table.upstream, key)
@@ -227,12 +246,13 @@ export class MirrorWriter {
     }
     const where = conditions.join(' AND ')
     const t = quote(this.table.local)
-    if (this.hook) {
+    const hooks = this.hooked()
+    if (hooks) {
       const gone = this.db.prepare(`SELECT * FROM ${t} WHERE ${where}`).all(...params) as Record<
         string,
         unknown
       >[]
-      for (const row of gone) this.hook(this.table.local, row, null)
+      for (const row of gone) hooks.row(this.table.local, row, null)
     }
     const { changes } = this.db.prepare(`DELETE FROM ${t} WHERE ${where}`).run(...params)
     this.applied += changes

@@ -11,6 +11,8 @@ import {
   leadResponseKpi,
   rebuildRollups,
 } from '../../main/metrics/index.ts'
+import { addCounts } from '../../main/metrics/count-blob.ts'
+import { rollupSyncHooks } from '../../main/metrics/sync-hooks.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import type { Filters } from '../../shared/api/index.ts'
 import { insertLeads, lead } from '../support/leads.ts'
@@ -62,6 +64,140 @@ const snapshot = (db: Store) =>
     ]),
   )
 
+// ---- An independent recomputation of every rollup, straight from the rules
+// in 005-metric-rollups.ts: Intl for local times, plain loops for the sums.
+const ZONE = 'America/Detroit'
+const parts = new Intl.DateTimeFormat('en-US', {
+  timeZone: ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  weekday: 'short',
+})
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+function local(ms: number) {
+  const p = Object.fromEntries(parts.formatToParts(ms).map((x) => [x.type, x.value]))
+  const [y, m, d, h] = [p.year, p.month, p.day, p.hour].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+  ]
+  return {
+    day: Date.UTC(y, m - 1, d) / 86_400_000,
+    month: y * 12 + (m - 1),
+    weekHour: WEEKDAYS.indexOf(p.weekday as string) * 24 + h,
+  }
+}
+
+type Expected = Record<string, Record<string, number | string>[]>
+
+function recompute(db: Store): Expected {
+  const leads = db.prepare('SELECT * FROM leads WHERE deleted_at IS NULL').all() as LeadRow[]
+  const out: Expected = {}
+  for (const r of ROLLUPS) {
+    const rows = new Map<string, Record<string, number | string>>()
+    for (const l of leads) {
+      const won = l.status === 'won'
+      if (r.basis === 'converted' && !(won && l.converted_at !== null)) continue
+      const t = local(r.basis === 'created' ? l.created_at : (l.converted_at as number))
+      const dims =
+        r.column === 'dims' ? [l.source, l.city, l.segment, l.temperature, l.status] : [l.source]
+      const time = r.grain === 'day' ? t.day : t.month
+      const key = JSON.stringify([time, dims])
+      const row = rows.get(key) ?? {
+        [r.grain]: time,
+        [r.column]: dims.join('|'),
+        leads: 0,
+        responded: 0,
+        under_target: 0,
+        response_ms: 0,
+        won: 0,
+        won_under: 0,
+        won_valued: 0,
+        revenue_cents: 0,
+      }
+      rows.set(key, row)
+      const ms = l.first_response_at === null ? null : l.first_response_at - l.created_at
+      const add = (k: string, n: number) => (row[k] = (row[k] as number) + n)
+      add('leads', 1)
+      if (ms !== null) {
+        add('responded', 1)
+        add('response_ms', ms)
+        if (ms <= 120_000) add('under_target', 1)
+        if (ms <= 120_000 && won) add('won_under', 1)
+      }
+      if (won) add('won', 1)
+      if (won && l.deal_value_cents !== null) {
+        add('won_valued', 1)
+        add('revenue_cents', l.deal_value_cents)
+      }
+    }
+    out[r.table] = [...rows.values()]
+  }
+  for (const c of COUNT_ROLLUPS) {
+    const rows = new Map<string, Record<string, number | string>>()
+    for (const l of leads) {
+      const t = local(l.created_at)
+      let bucket: number
+      if (c.of === 'weekHour') bucket = t.weekHour
+      else if (l.first_response_at === null) continue
+      else {
+        const ms = l.first_response_at - l.created_at
+        bucket = ms < 0 ? 0 : ms >= 1_800_000 ? 1801 : 1 + Math.floor(ms / 1000)
+      }
+      const time = c.grain === 'day' ? t.day : t.month
+      const key = JSON.stringify([time, l.source])
+      const row = rows.get(key) ?? { [c.grain]: time, source: l.source }
+      rows.set(key, row)
+      row[`b${bucket}`] = ((row[`b${bucket}`] as number | undefined) ?? 0) + 1
+    }
+    out[c.table] = [...rows.values()]
+  }
+  return out
+}
+
+/** The stored rollups in recompute's shape: dims ids as their values, blobs decoded. */
+function stored(db: Store): Expected {
+  const out: Expected = {}
+  for (const r of ROLLUPS) {
+    const sql =
+      r.column === 'dims'
+        ? `SELECT t.*, d.source || '|' || d.city || '|' || d.segment || '|' || d.temperature || '|' || d.status AS dims
+             FROM ${r.table} t JOIN rollup_dims d ON d.id = t.dims`
+        : `SELECT * FROM ${r.table}`
+    out[r.table] = db.prepare(sql).all() as Record<string, number | string>[]
+  }
+  for (const c of COUNT_ROLLUPS) {
+    out[c.table] = (
+      db.prepare(`SELECT * FROM ${c.table}`).all() as Record<string, number | string | Buffer>[]
+    ).map(({ hist, ...key }) => {
+      const dense = new Float64Array(c.size)
+      addCounts(dense, hist as Buffer)
+      const row: Record<string, number | string> = key as Record<string, number | string>
+      dense.forEach((n, b) => {
+        if (n !== 0) row[`b${b}`] = n
+      })
+      return row
+    })
+  }
+  return out
+}
+
+/** Order-free comparison of every rollup table with the recomputation. */
+function expectMatchesRaw(db: Store): void {
+  const sorted = (e: Expected) =>
+    Object.fromEntries(
+      Object.entries(e).map(([t, rows]) => [
+        t,
+        rows.map((row) => JSON.stringify(Object.entries(row).sort())).sort(),
+      ]),
+    )
+  expect(sorted(stored(db))).toEqual(sorted(recompute(db)))
+}
+
 const upsert = (db: Store, l: LeadRow) =>
   db
     .prepare(
@@ -73,7 +209,7 @@ const upsert = (db: Store, l: LeadRow) =>
     .run(l)
 
 describe('rollup maintenance', () => {
-  it('after random inserts, updates and deletes through applyLeadChange equals a rebuild', () => {
+  it('after random inserts, updates and deletes through applyLeadChange equals the raw rows and a rebuild', () => {
     const op = fc.record({
       id: fc.integer({ min: 1, max: 12 }),
       kind: fc.constantFrom('put', 'put', 'delete'),
@@ -99,6 +235,7 @@ describe('rollup maintenance', () => {
               }
             })()
           }
+          expectMatchesRaw(db)
           const incremental = snapshot(db)
           rebuildRollups(db)
           expect(incremental).toEqual(snapshot(db))
@@ -122,7 +259,7 @@ describe('batched rollup maintenance', () => {
     ),
   })
 
-  it('random changes through batches (one flush per transaction) equal a rebuild, counts included', () => {
+  it('random changes through batches (one flush per transaction) equal the raw rows and a rebuild, counts included', () => {
     const op = fc.record({
       id: fc.integer({ min: 1, max: 12 }),
       kind: fc.constantFrom('put', 'put', 'put', 'delete'),
@@ -165,6 +302,8 @@ describe('batched rollup maintenance', () => {
                 batch.flush()
               })()
             }
+            // Every rollup equals a recomputation from the raw rows, and a rebuild.
+            expectMatchesRaw(db)
             const incremental = allTables(db)
             rebuildRollups(db)
             expect(incremental).toEqual(allTables(db))
@@ -374,5 +513,53 @@ describe('the median through the response histograms', () => {
       ),
       { numRuns: 150 },
     )
+  })
+})
+
+describe('rollup sync hooks', () => {
+  it('want no rows during a load into an empty cache, rebuild once caught up, then keep up', () => {
+    const db = openStore(':memory:')
+    try {
+      const hooks = rollupSyncHooks(db)
+      // The load: nothing is wanted, so the sync reads no row before its change.
+      expect(hooks.wants('leads')).toBe(false)
+      const first = lead({ id: 1, created_at: T0, first_response_at: T0 + 5_000 })
+      upsert(db, first)
+      hooks.beforeCommit()
+      expect(hooks.caughtUp()).toBe(true)
+      expect(hooks.caughtUp()).toBe(false)
+      expect(hooks.wants('leads')).toBe(true)
+      expect(hooks.wants('customers')).toBe(false)
+      // Live changes go through the hooks inside their transaction.
+      const second = lead({
+        id: 2,
+        created_at: T0 + 3_600_000,
+        status: 'won',
+        deal_value_cents: 500,
+      })
+      db.transaction(() => {
+        upsert(db, second)
+        hooks.row('leads', null, second as unknown as Record<string, unknown>)
+        hooks.beforeCommit()
+      })()
+      expectMatchesRaw(db)
+    } finally {
+      db.close()
+    }
+  })
+
+  it('see a rebuild made between two transactions', () => {
+    const db = openStore(':memory:')
+    try {
+      upsert(db, lead({ id: 1, created_at: T0 }))
+      db.prepare('UPDATE rollup_state SET valid = 0').run()
+      const hooks = rollupSyncHooks(db)
+      expect(hooks.wants('leads')).toBe(false)
+      hooks.beforeCommit()
+      rebuildRollups(db)
+      expect(hooks.wants('leads')).toBe(true)
+    } finally {
+      db.close()
+    }
   })
 })

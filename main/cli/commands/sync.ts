@@ -72,10 +72,7 @@ export async function syncCommand(
   try {
     sync = startPostgresSync({
       db,
-      rowHooks: rollups.rowHook,
-      beforeCommit: rollups.beforeCommit,
-      rolledBack: rollups.rolledBack,
-
+      rowHooks: rollups,
       pgConfig: { connectionString: options.pg },
       schema,
       manifest,
