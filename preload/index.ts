@@ -23,6 +23,7 @@ const methods = {
   'trends.leadsPerDay': call('trends.leadsPerDay'),
   'kpis.dashboard': call('kpis.dashboard'),
   'activity.page': call('activity.page'),
+  'filters.values': call('filters.values'),
 } satisfies ApiMethods
 
 const bridge = {

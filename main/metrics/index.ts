@@ -22,6 +22,7 @@ export {
 } from './catalog.ts'
 export { activityPage, systemHealth } from './operations.ts'
 export { dashboard } from './dashboard.ts'
+export { filterValues } from './filter-values.ts'
 export { createScope } from './aggregate.ts'
 export { resolveRange, previousRange } from './time-range.ts'
 export { activeDims, dimsSql, FilterError } from './filter-sql.ts'

@@ -3,11 +3,12 @@ import {
   LEAD_STATUSES,
   TEMPERATURES,
   type DashboardData,
+  type FilterValues,
   type MethodInput,
 } from '../../shared/api/index.ts'
 import { toApiError, useApi, useApiClient, useApiRefresh, type ApiState } from './api/client.ts'
 import { ErrorBanner, type PageError } from './components/error-banner.tsx'
-import { FilterBar, type FilterOptions } from './components/filter-bar.tsx'
+import { FilterBar } from './components/filter-bar.tsx'
 import { Header } from './components/header.tsx'
 import { ChartContext, type ChartReporter } from './components/plotly-chart.tsx'
 import { StatusFooter } from './components/status-footer.tsx'
@@ -60,27 +61,14 @@ function useWidth(): [React.RefObject<HTMLElement | null>, number | null] {
   return [ref, width]
 }
 
-const EMPTY_OPTIONS: FilterOptions = {
+/** Until the cache's values arrive: the fixed vocabularies, nothing else. */
+const NO_OPTIONS: FilterValues = {
   source: [],
   segment: [],
   city: [],
   temperature: TEMPERATURES,
   status: LEAD_STATUSES,
   owner: [],
-}
-
-/** Filter values the api can list: channels and segments (see the report on city and owner). */
-function optionsFrom(data: DashboardData | null): FilterOptions {
-  if (data === null) return EMPTY_OPTIONS
-  const sources = new Set<string>(data.marketing?.channels.map((c) => c.channel) ?? [])
-  for (const row of data.conversion?.bySource ?? []) sources.add(row.key)
-  return {
-    ...EMPTY_OPTIONS,
-    source: [...sources].sort((a, b) => a.localeCompare(b)),
-    segment: (data.markets?.segments.map((s) => s.segment) ?? []).sort((a, b) =>
-      a.localeCompare(b),
-    ),
-  }
 }
 
 export function App() {
@@ -146,21 +134,9 @@ export function App() {
         }
   const dashboard = useApi('kpis.dashboard', request, [], { dashboards: definition.dashboards })
 
-  // Filter choices come from the range without the dimension filters, so ticking one source does
-  // not make the others disappear.
-  const optionsRequest: MethodInput<'kpis.dashboard'> | null =
-    range === null
-      ? null
-      : {
-          filters: { range: { preset: 'custom', ...range } },
-          dashboards: ['marketing', 'markets', 'conversion'],
-          maxPoints: 3,
-          activityLimit: 1,
-        }
-  const optionsAnswer = useApi('kpis.dashboard', optionsRequest, [], {
-    dashboards: ['marketing', 'markets', 'conversion'],
-  })
-  const options = useMemo(() => optionsFrom(optionsAnswer.data), [optionsAnswer.data])
+  // Filter choices: every value the cache holds (not per range, so the lists stay put).
+  const filterValues = useApi('filters.values', {}, [])
+  const options = filterValues.data ?? NO_OPTIONS
 
   // Which answer each chart has drawn; "ready" needs every chart of the tab on the current one.
   const [drawn, setDrawn] = useState<Readonly<Record<string, unknown>>>({})

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { ApiResult } from './errors.ts'
 import { DASHBOARDS } from './dashboards.ts'
-import { dateRangeSchema, filtersSchema } from './filters.ts'
+import { dateRangeSchema, filtersSchema, type FilterValues } from './filters.ts'
 import type { ActivityPage, DashboardData } from './kpis.ts'
 
 /** First-response target from the ops playbook: answer a lead within two minutes. */
@@ -93,6 +93,7 @@ export const methodSchemas = {
   'trends.leadsPerDay': rangeInput,
   'kpis.dashboard': dashboardInputSchema,
   'activity.page': activityInputSchema,
+  'filters.values': z.object({}).strict(),
 } as const
 
 export interface MethodOutputs {
@@ -101,6 +102,7 @@ export interface MethodOutputs {
   'trends.leadsPerDay': DailyLeads
   'kpis.dashboard': DashboardData
   'activity.page': ActivityPage
+  'filters.values': FilterValues
 }
 
 export type MethodName = keyof typeof methodSchemas & keyof MethodOutputs

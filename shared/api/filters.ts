@@ -65,6 +65,9 @@ export const FILTER_FIELDS = [
 ] as const
 export type FilterField = (typeof FILTER_FIELDS)[number]
 
+/** The values each filter field can take in the cache, sorted. */
+export type FilterValues = { readonly [K in FilterField]: readonly string[] }
+
 const presetRangeSchema = z.object({ preset: z.enum(RANGE_PRESETS), timeZone }).strict()
 const customRangeSchema = z
   .object({ preset: z.literal('custom'), from: isoDay, to: isoDay, timeZone })

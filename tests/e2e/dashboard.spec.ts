@@ -114,7 +114,8 @@ test('the first dashboard shows exactly what SQL says, follows the date range an
   await dashboard.themeToggle.click()
   const after = await html.getAttribute('data-theme')
   expect(after).not.toBe(before)
-  expect(await background()).not.toBe(bgBefore)
+  // The colours ease over 0.2 s: wait for the new one rather than read mid-transition.
+  await expect.poll(background).not.toBe(bgBefore)
   await page.reload()
   await dashboard.ready.waitFor()
   await expect(html).toHaveAttribute('data-theme', after ?? '')

@@ -103,6 +103,49 @@ test('one source ticked in the filter bar gives that source’s lead-response fi
   expect(Number(await ops.overTarget.getAttribute('data-value'))).toBe(overFor(null))
 })
 
+test('the city and owner filters list what the cache holds, and an owner ticked gives their figures', async ({
+  page,
+  host,
+}) => {
+  const ops = new DashboardsPage(page)
+  await ops.open(host.url)
+  const listed = async (field: string): Promise<string[]> => {
+    const options = page.locator(`[data-testid="filter-${field}-option"]`)
+    return options.evaluateAll((els) => els.map((el) => el.getAttribute('data-value') ?? ''))
+  }
+  const distinct = (column: 'city' | 'owner') =>
+    sql<{ v: string }>(
+      host.dbPath,
+      `SELECT DISTINCT ${column} AS v FROM leads WHERE deleted_at IS NULL ORDER BY 1`,
+    ).map((r) => r.v)
+
+  // Cities: every one the cache holds; eleven of them, so a search box narrows the list.
+  await ops.filter('city').click()
+  expect(await listed('city')).toEqual(distinct('city'))
+  await page.getByTestId('filter-city-search').fill('bloomfield')
+  expect(await listed('city')).toEqual(['Bloomfield Hills', 'West Bloomfield'])
+  await page.keyboard.press('Escape')
+
+  await ops.filter('owner').click()
+  const owners = distinct('owner')
+  expect(await listed('owner')).toEqual(owners)
+  await page.keyboard.press('Escape')
+
+  const owner = owners[0] as string
+  const from = await ops.from.inputValue()
+  const to = await ops.to.inputValue()
+  const [row] = sql<{ over: number }>(
+    host.dbPath,
+    `SELECT count(*) - sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= 120000 THEN 1 ELSE 0 END) AS over
+       FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ? AND owner = ?`,
+    ...bounds(from, to),
+    owner,
+  )
+  await ops.toggleFilterValue('owner', owner)
+  await expect(ops.filter('owner')).toContainText(owner)
+  expect(Number(await ops.overTarget.getAttribute('data-value'))).toBe(row?.over)
+})
+
 test('the URL keeps the tab and the filters across a reload, and a bad link says so', async ({
   page,
   host,

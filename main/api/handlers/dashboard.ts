@@ -1,4 +1,4 @@
-import { activityPage, dashboard } from '../../metrics/index.ts'
+import { activityPage, dashboard, filterValues } from '../../metrics/index.ts'
 import type { Handler } from './types.ts'
 
 const dashboardHandler: Handler<'kpis.dashboard'> = (input, ctx) =>
@@ -7,7 +7,10 @@ const dashboardHandler: Handler<'kpis.dashboard'> = (input, ctx) =>
 const activityHandler: Handler<'activity.page'> = (input, ctx) =>
   activityPage(ctx.db, input.limit, input.before)
 
+const filterValuesHandler: Handler<'filters.values'> = (_input, ctx) => filterValues(ctx.db)
+
 export const dashboardHandlers = {
   'kpis.dashboard': dashboardHandler,
   'activity.page': activityHandler,
+  'filters.values': filterValuesHandler,
 }

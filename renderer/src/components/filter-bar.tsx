@@ -1,19 +1,16 @@
-import type { DateRange, FilterField } from '../../../shared/api/index.ts'
+import type { DateRange, FilterField, FilterValues } from '../../../shared/api/index.ts'
 import type { RangeSelection } from '../lib/dates.ts'
 import type { Dimensions } from '../lib/url-state.ts'
 import { DateRangeFilter } from './date-range-filter.tsx'
 import { MultiSelect } from './multi-select.tsx'
 
-export type FilterOptions = { readonly [K in FilterField]: readonly string[] }
-
-const FIELDS: readonly { field: FilterField; label: string; freeText?: boolean }[] = [
+const FIELDS: readonly { field: FilterField; label: string }[] = [
   { field: 'source', label: 'Source' },
   { field: 'segment', label: 'Segment' },
-  // The api lists no cities or owners (no breakdown carries them): typed in.
-  { field: 'city', label: 'City', freeText: true },
+  { field: 'city', label: 'City' },
   { field: 'temperature', label: 'Temperature' },
   { field: 'status', label: 'Status' },
-  { field: 'owner', label: 'Owner', freeText: true },
+  { field: 'owner', label: 'Owner' },
 ]
 
 interface FilterBarProps {
@@ -22,7 +19,7 @@ interface FilterBarProps {
   readonly onSelectRange: (selection: RangeSelection) => void
   readonly dimensions: Dimensions
   readonly onChangeDimensions: (dimensions: Dimensions) => void
-  readonly options: FilterOptions
+  readonly options: FilterValues
   readonly busy: boolean
 }
 
@@ -41,14 +38,13 @@ export function FilterBar({
       <DateRangeFilter range={range} selection={selection} onSelect={onSelectRange} busy={busy} />
       <section className="filters filters-dimensions" aria-label="Filters">
         <div className="multi-row">
-          {FIELDS.map(({ field, label, freeText }) => (
+          {FIELDS.map(({ field, label }) => (
             <MultiSelect
               key={field}
               field={field}
               label={label}
               options={options[field]}
               selected={dimensions[field] ?? []}
-              freeText={freeText ?? false}
               disabled={range === null}
               onChange={(values) => onChangeDimensions({ ...dimensions, [field]: values })}
             />

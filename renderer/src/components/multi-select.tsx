@@ -6,11 +6,6 @@ interface MultiSelectProps {
   readonly options: readonly string[]
   readonly selected: readonly string[]
   readonly onChange: (selected: string[]) => void
-  /**
-   * Values can be typed in: for fields whose values the api does not list (city, owner), so the
-   * viewer can still filter on them.
-   */
-  readonly freeText?: boolean
   readonly disabled?: boolean
 }
 
@@ -20,6 +15,9 @@ function summary(label: string, selected: readonly string[]): string {
   return `${label}: ${selected.length} selected`
 }
 
+/** Lists longer than this get a search box. */
+const SEARCH_FROM = 10
+
 /** A filter chip that opens a checklist; the list stays open while several values are ticked. */
 export function MultiSelect({
   field,
@@ -27,11 +25,10 @@ export function MultiSelect({
   options,
   selected,
   onChange,
-  freeText = false,
   disabled = false,
 }: MultiSelectProps) {
   const [open, setOpen] = useState(false)
-  const [typed, setTyped] = useState('')
+  const [search, setSearch] = useState('')
   const root = useRef<HTMLDivElement>(null)
   const panelId = useId()
 
@@ -56,13 +53,13 @@ export function MultiSelect({
   // A selected value stays listed even when the current data no longer has it, so it can be
   // unticked.
   const all = [...options, ...selected.filter((s) => !options.includes(s))]
+  // A long list (owners, cities of a big org) gets a search box that narrows it.
+  const searchable = all.length > SEARCH_FROM
+  const needle = search.trim().toLocaleLowerCase()
+  const shown =
+    searchable && needle !== '' ? all.filter((v) => v.toLocaleLowerCase().includes(needle)) : all
   const toggle = (value: string): void =>
     onChange(selected.includes(value) ? selected.filter((s) => s !== value) : [...selected, value])
-  const addTyped = (): void => {
-    const value = typed.trim()
-    if (value !== '' && !selected.includes(value)) onChange([...selected, value])
-    setTyped('')
-  }
 
   return (
     <div className={selected.length > 0 ? 'multi multi-active' : 'multi'} ref={root}>
@@ -80,9 +77,23 @@ export function MultiSelect({
       </button>
       {open && (
         <div className="multi-panel" id={panelId} role="group" aria-label={label}>
-          {all.length === 0 && !freeText && <p className="multi-none">No values in this range</p>}
+          {searchable && (
+            <input
+              type="search"
+              className="multi-search"
+              value={search}
+              placeholder={`Find a ${label.toLowerCase()}…`}
+              aria-label={`Find a ${label.toLowerCase()}`}
+              data-testid={`filter-${field}-search`}
+              maxLength={200}
+              onChange={(event) => setSearch(event.currentTarget.value)}
+            />
+          )}
+          {shown.length === 0 && (
+            <p className="multi-none">{all.length === 0 ? 'No values yet' : 'No match'}</p>
+          )}
           <ul className="multi-options">
-            {all.map((value) => (
+            {shown.map((value) => (
               <li key={value}>
                 <label className="multi-option">
                   <input
@@ -97,28 +108,6 @@ export function MultiSelect({
               </li>
             ))}
           </ul>
-          {freeText && (
-            <form
-              className="multi-add"
-              onSubmit={(event) => {
-                event.preventDefault()
-                addTyped()
-              }}
-            >
-              <input
-                type="text"
-                value={typed}
-                placeholder={`Add a ${label.toLowerCase()}…`}
-                aria-label={`Add a ${label.toLowerCase()}`}
-                data-testid={`filter-${field}-input`}
-                maxLength={200}
-                onChange={(event) => setTyped(event.currentTarget.value)}
-              />
-              <button type="submit" className="button button-small">
-                Add
-              </button>
-            </form>
-          )}
           {selected.length > 0 && (
             <button type="button" className="multi-clear" onClick={() => onChange([])}>
               Clear {label.toLowerCase()}
