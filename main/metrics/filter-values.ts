@@ -2,39 +2,24 @@
 // every value the live leads hold, in the cache as a whole (not per range, so
 // a list does not jump about as the range changes).
 import { LEAD_STATUSES, TEMPERATURES, type FilterValues } from '../../shared/api/index.ts'
-import type { Store } from '../store/index.ts'
+import { memoUntilChanged, type Store } from '../store/index.ts'
 import { rollupState } from './rollups.ts'
 
-interface Cached {
-  readonly version: string
-  readonly at: number
-  readonly values: FilterValues
-}
-
-const cache = new WeakMap<Store, Cached>()
-
-/** A live sync changes leads every second; the lists are recomputed at most this often. */
+/** A live sync changes the cache every second; the lists are recomputed at most this often. */
 export const FILTER_VALUES_MAX_AGE_MS = 30_000
-
-// New and changed leads move the newest id or updated_at, both read through
-// an index. A hard delete moves neither: its values stay listed until the
-// next change, which is harmless (filtering on them finds nothing).
-const versionOf = (db: Store): string =>
-  JSON.stringify(db.prepare('SELECT max(id), max(updated_at) FROM leads').raw().get())
 
 /**
  * Distinct values per field among live leads, sorted. Source, segment and
  * city come from the month rollup (thousands of rows) when it is valid;
  * owner, in no rollup, takes one scan of the leads (~150 ms at a million), so
- * the answer is kept while the leads are unchanged, and for up to
- * FILTER_VALUES_MAX_AGE_MS while they change.
+ * the answer is kept while the cache is unchanged, and for up to
+ * FILTER_VALUES_MAX_AGE_MS while it changes.
  */
 export function filterValues(db: Store, now = Date.now()): FilterValues {
-  const version = versionOf(db)
-  const hit = cache.get(db)
-  if (hit && (hit.version === version || now - hit.at < FILTER_VALUES_MAX_AGE_MS)) {
-    return hit.values
-  }
+  return memoUntilChanged(db, 'filter-values', FILTER_VALUES_MAX_AGE_MS, () => compute(db), now)
+}
+
+function compute(db: Store): FilterValues {
   const distinct = (sql: string) => db.prepare(sql).pluck().all() as string[]
   const fromRollups = rollupState(db).valid
   const dim = (column: 'source' | 'segment' | 'city') =>
@@ -44,7 +29,7 @@ export function filterValues(db: Store, now = Date.now()): FilterValues {
             ORDER BY 1`,
         )
       : distinct(`SELECT DISTINCT ${column} FROM leads WHERE deleted_at IS NULL ORDER BY 1`)
-  const values: FilterValues = {
+  return {
     source: dim('source'),
     segment: dim('segment'),
     city: dim('city'),
@@ -52,6 +37,4 @@ export function filterValues(db: Store, now = Date.now()): FilterValues {
     status: [...LEAD_STATUSES],
     owner: distinct('SELECT DISTINCT owner FROM leads WHERE deleted_at IS NULL ORDER BY 1'),
   }
-  cache.set(db, { version, at: now, values })
-  return values
 }
