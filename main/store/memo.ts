@@ -34,7 +34,7 @@ export function memoUntilChanged<T>(
   now = Date.now(),
 ): T {
   let entries = memos.get(db)
-  if (!entries) memos.set(db, (entries = new Map()))
+  if (!entries) memos.set(db, (entries = new Map<string, Entry>()))
   const version = changeVersion(db)
   const hit = entries.get(key)
   if (hit && (hit.version === version || now - hit.at < maxAgeMs)) return hit.value as T
