@@ -275,13 +275,23 @@ export const DAILY_NOISE_SIGMA = 0.15
 // ---- Revenue targets ---------------------------------------------------------
 
 /**
- * Annual revenue targets, in cents, for the year before last, last year, this
- * year and next year, "this year" being the Detroit calendar year of the
- * newest data (the instant just before `endAt`).
+ * This year's revenue target per lead of the last 365 days. A year of the
+ * demo brings in about $4,900 per such lead (at any size: revenue grows with
+ * the lead count), so the demo runs just short of its targets, at 100 leads
+ * or a million, rather than at 15 times them.
  */
-export const ANNUAL_REVENUE_TARGETS_CENTS: readonly number[] = [
-  600_000_000, 800_000_000, 1_800_000_000, 3_000_000_000,
-]
+export const REVENUE_TARGET_PER_RECENT_LEAD_CENTS = 500_000
+
+/**
+ * Each year's target against this year's, for the year before last, last
+ * year, this year and next year ("this year" being the Detroit calendar year
+ * of the newest data, the instant just before `endAt`): $6M, $8M, $18M and
+ * $30M for a business of 3,600 recent leads.
+ */
+export const ANNUAL_TARGET_RATIOS: readonly number[] = [6 / 18, 8 / 18, 1, 30 / 18]
+
+/** Annual targets are whole thousands of dollars. */
+const TARGET_ROUNDING_CENTS = 100_000
 
 /** Share of a year's revenue target falling in each month, January first. */
 export const MONTHLY_REVENUE_WEIGHTS: readonly number[] = [
@@ -294,15 +304,23 @@ export interface MonthlyTarget {
   readonly targetCents: number
 }
 
+/** The four annual targets, in cents, for `recentLeads` leads in the last 365 days. */
+export function annualRevenueTargets(recentLeads: number): number[] {
+  const thisYear = recentLeads * REVENUE_TARGET_PER_RECENT_LEAD_CENTS
+  return ANNUAL_TARGET_RATIOS.map(
+    (ratio) => Math.round((thisYear * ratio) / TARGET_ROUNDING_CENTS) * TARGET_ROUNDING_CENTS,
+  )
+}
+
 /**
  * The 48 monthly targets. Each year's months are rounded by cumulative
  * rounding, so they sum to the annual target to the cent.
  */
-export function monthlyRevenueTargets(endAt: number): MonthlyTarget[] {
+export function monthlyRevenueTargets(endAt: number, recentLeads: number): MonthlyTarget[] {
   const thisYear = detroitDate(endAt - 1).year
   const totalWeight = MONTHLY_REVENUE_WEIGHTS.reduce((a, b) => a + b, 0)
   const out: MonthlyTarget[] = []
-  ANNUAL_REVENUE_TARGETS_CENTS.forEach((annual, i) => {
+  annualRevenueTargets(recentLeads).forEach((annual, i) => {
     const year = thisYear - 2 + i
     let cumulativeWeight = 0
     let previous = 0

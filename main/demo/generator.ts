@@ -363,8 +363,11 @@ export function generateDemo(options: DemoOptions): DemoDataset {
   // Spend is what the last 30 days of leads cost, at the demo's actual cost per
   // lead, so cost per lead against target reads sensibly on the dashboard.
   let recentLeads = 0
+  // Revenue targets follow the last year's volume (see annualRevenueTargets).
+  let yearLeads = 0
   plan.midnights.forEach((midnight, d) => {
     if (midnight >= endAt - 30 * DAY_MS) recentLeads += plan.counts[d] as number
+    if (midnight >= endAt - 365 * DAY_MS) yearLeads += plan.counts[d] as number
   })
   const marketingChannels: MarketingChannelRow[] = MARKETING_CHANNELS.map((c, i) => ({
     id: i + 1,
@@ -387,14 +390,16 @@ export function generateDemo(options: DemoOptions): DemoDataset {
     updated_at: endAt,
     deleted_at: null,
   }))
-  const revenueTargets: RevenueTargetRow[] = monthlyRevenueTargets(endAt).map((t, i) => ({
-    id: i + 1,
-    tenant_id: tenantId,
-    month: t.month,
-    target_cents: t.targetCents,
-    updated_at: endAt,
-    deleted_at: null,
-  }))
+  const revenueTargets: RevenueTargetRow[] = monthlyRevenueTargets(endAt, yearLeads).map(
+    (t, i) => ({
+      id: i + 1,
+      tenant_id: tenantId,
+      month: t.month,
+      target_cents: t.targetCents,
+      updated_at: endAt,
+      deleted_at: null,
+    }),
+  )
 
   function* leads(): Generator<LeadItem> {
     const timeRandom = createRandom(seed, STREAM_TIMES)

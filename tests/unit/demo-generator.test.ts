@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   DAY_MS,
+  annualRevenueTargets,
   MARKET_SEGMENTS,
   MARKETING_CHANNELS,
   RESPONSE_TARGET_SECONDS,
@@ -447,7 +448,16 @@ describe('generateDemo: 100k leads', () => {
 describe('generateDemo: reference tables', () => {
   const dataset = generateDemo({ seed: SEED, leads: 1_000, endAt: END_AT })
 
-  it('sets monthly revenue targets summing to $6M, $8M, $18M and $30M for 2024–2027', () => {
+  it('sets annual revenue targets of $5,000 per lead of the last year, in the ratios 6 : 8 : 18 : 30', () => {
+    expect(annualRevenueTargets(3_600)).toEqual([
+      600_000_000, 800_000_000, 1_800_000_000, 3_000_000_000,
+    ])
+    // Whole thousands of dollars.
+    expect(annualRevenueTargets(1)).toEqual([200_000, 200_000, 500_000, 800_000])
+    expect(annualRevenueTargets(0)).toEqual([0, 0, 0, 0])
+  })
+
+  it('spreads each year’s target over its months, to the cent, for 2024–2027', () => {
     const byYear = new Map<string, number>()
     for (const t of dataset.revenueTargets) {
       expect(Number.isSafeInteger(t.target_cents)).toBe(true)
@@ -455,12 +465,15 @@ describe('generateDemo: reference tables', () => {
       byYear.set(year, (byYear.get(year) ?? 0) + t.target_cents)
     }
     expect(dataset.revenueTargets).toHaveLength(48)
-    expect(Object.fromEntries(byYear)).toEqual({
-      '2024': 600_000_000,
-      '2025': 800_000_000,
-      '2026': 1_800_000_000,
-      '2027': 3_000_000_000,
-    })
+    expect([...byYear.keys()]).toEqual(['2024', '2025', '2026', '2027'])
+    // This year's target follows the leads of the last 365 days (counted here from the rows).
+    let lastYear = 0
+    for (const { lead } of dataset.leads()) if (lead.created_at >= END_AT - 365 * DAY_MS) lastYear++
+    const targets = [...byYear.values()]
+    expect(targets).toEqual(
+      annualRevenueTargets(targets[2] === undefined ? 0 : targets[2] / 500_000),
+    )
+    expect(Math.abs((targets[2] ?? 0) / 500_000 - lastYear)).toBeLessThanOrEqual(lastYear * 0.01)
     // Seasonal: June above January within a year.
     const target = (month: string): number =>
       dataset.revenueTargets.find((t) => t.month === month)?.target_cents ?? 0
