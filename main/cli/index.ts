@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { isTimeZone } from '../../shared/api/index.ts'
 import { StoreError } from '../store/index.ts'
 import { demoFill, runDemoUpstream } from './commands/demo.ts'
 import { serve } from './commands/serve.ts'
+import { rollupsRebuild } from './commands/rollups.ts'
 import { status } from './commands/status.ts'
 import { syncCommand, type SyncCommandOptions } from './commands/sync.ts'
 import { upstreamInstall, upstreamPrune, upstreamUninstall } from './commands/upstream.ts'
@@ -142,6 +144,24 @@ demo
   .action(runDemoUpstream)
 
 program
+  .command('rollups')
+  .description('the KPI rollups in the cache')
+  .command('rebuild')
+  .description(
+    'recompute the KPI rollups from the cached leads, optionally in another org time zone',
+  )
+  .option('--db <file>', 'SQLite cache file')
+  .option(
+    '--time-zone <zone>',
+    'IANA zone whose local days and months the rollups add up (default: the current one, America/Detroit at first)',
+    (zone: string) => {
+      if (!isTimeZone(zone)) throw new InvalidArgumentError(`unknown time zone "${zone}"`)
+      return zone
+    },
+  )
+  .action(rollupsRebuild)
+
+program
   .command('status')
   .description('print the cache status as JSON: mode, data as of, lead count')
   .option('--db <file>', 'SQLite cache file')
@@ -159,6 +179,8 @@ Every command:
   watchfloor demo fill --db FILE --leads N      an empty cache filled with generated ops data
   watchfloor demo upstream --pg URL --redis URL --leads N --rate R
                                                  a live demo upstream in Postgres and Redis
+  watchfloor rollups rebuild [--db FILE] [--time-zone ZONE]
+                                                 recompute the KPI rollups (in the org's zone)
   watchfloor status [--db FILE]                  the cache's status as JSON
 `,
 )

@@ -12,6 +12,7 @@
 //   load, which should skip per-row upkeep; a zone change; or on demand).
 
 import type { LeadRow } from '../demo/types.ts'
+import { isTimeZone } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import { addCounts, encodeCounts } from './count-blob.ts'
 import { DAY_MS, firstDayOfMonth, localTime, monthOfDay, type LocalTime } from './time-range.ts'
@@ -221,10 +222,13 @@ const upsertSql = (r: RollupDef) => {
     ${MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`
 }
 
-function prepare(db: Store): Prepared {
+/** The statements for `db`, re-prepared when the org zone is no longer the one they were made for. */
+function prepare(db: Store, state = rollupState(db)): Prepared {
   let p = prepared.get(db)
-  if (p) return p
-  const zone = localTime(rollupState(db).timeZone)
+  // Another connection (`watchfloor rollups rebuild --time-zone`) may have
+  // rebuilt the rollups in a new zone since.
+  if (p && p.zone.timeZone === state.timeZone) return p
+  const zone = localTime(state.timeZone)
   p = {
     zone,
     upsert: ROLLUPS.map((r) => db.prepare(`${upsertSql(r)} RETURNING leads`)),
@@ -690,7 +694,8 @@ const compareText = (a: string, b: string): number =>
  * A rebuild may change the zone: start new batches after one.
  */
 export function beginRollupBatch(db: Store): RollupBatch {
-  return new Batch(db, prepare(db), rollupState(db).valid)
+  const state = rollupState(db)
+  return new Batch(db, prepare(db, state), state.valid)
 }
 
 /**
@@ -708,6 +713,15 @@ export function applyLeadChange(db: Store, before: LeadRow | null, after: LeadRo
 
 const ROLLUP_TABLES = [...ROLLUPS.map((r) => r.table), ...COUNT_ROLLUPS.map((c) => c.table)]
 
+export interface RebuildOptions {
+  /** The org zone to rebuild in, which then becomes the org zone (default: the current one). */
+  readonly timeZone?: string
+  /** Called every PROGRESS_EVERY leads and at the end, with the live leads done and in all. */
+  readonly onProgress?: (done: number, total: number) => void
+}
+
+const PROGRESS_EVERY = 50_000
+
 /**
  * Recomputes every rollup from the raw leads in one transaction, in the org
  * zone (or `timeZone`, which then becomes the org zone): the tables are
@@ -718,8 +732,10 @@ const ROLLUP_TABLES = [...ROLLUPS.map((r) => r.table), ...COUNT_ROLLUPS.map((c) 
  * batch writes a row per distinct rollup key at the end. rollup_dims keeps
  * its ids: only new values are added.
  */
-export function rebuildRollups(db: Store, timeZone?: string): void {
-  const tz = timeZone ?? rollupState(db).timeZone
+export function rebuildRollups(db: Store, options: RebuildOptions = {}): void {
+  const { onProgress } = options
+  const tz = options.timeZone ?? rollupState(db).timeZone
+  if (!isTimeZone(tz)) throw new RangeError(`unknown time zone "${tz}"`)
   db.transaction(() => {
     db.prepare(
       `INSERT INTO rollup_state (id, time_zone, valid, built_at) VALUES (1, ?, 1, ?)
@@ -727,10 +743,13 @@ export function rebuildRollups(db: Store, timeZone?: string): void {
        built_at = excluded.built_at`,
     ).run(tz, Date.now())
     for (const table of ROLLUP_TABLES) db.exec(`DELETE FROM ${table}`)
-    // The zone may have changed: prepare afresh.
-    prepared.delete(db)
     const batch = new Batch(db, prepare(db), true, true)
+    const total = onProgress
+      ? (db.prepare('SELECT count(*) FROM leads WHERE deleted_at IS NULL').pluck().get() as number)
+      : 0
+    let done = 0
     db.function('wf_rollup_lead', { varargs: true }, (...v) => {
+      if (onProgress && ++done % PROGRESS_EVERY === 0) onProgress(done, total)
       batch.addLead(
         v[0] as number,
         v[1] as number | null,
@@ -751,6 +770,7 @@ export function rebuildRollups(db: Store, timeZone?: string): void {
          FROM leads NOT INDEXED WHERE deleted_at IS NULL`,
     ).get()
     batch.flush()
+    onProgress?.(total, total)
   })()
 }
 

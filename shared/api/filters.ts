@@ -3,20 +3,17 @@ import { z } from 'zod'
 /** A calendar day, `YYYY-MM-DD`, read in the request's time zone. */
 const isoDay = z.iso.date()
 
-const timeZone = z
-  .string()
-  .max(64)
-  .refine(
-    (tz) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: tz })
-        return true
-      } catch {
-        return false
-      }
-    },
-    { message: 'unknown time zone' },
-  )
+/** Whether `tz` is an IANA zone (or alias) this runtime knows. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const timeZone = z.string().max(64).refine(isTimeZone, { message: 'unknown time zone' })
 
 /** Inclusive range of local days; `to` may equal `from` (a single day). */
 export const dateRangeSchema = z

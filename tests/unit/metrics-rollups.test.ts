@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { LeadRow } from '../../main/demo/types.ts'
@@ -11,11 +12,13 @@ import {
   leadResponseKpi,
   rebuildRollups,
 } from '../../main/metrics/index.ts'
+import { zeroMeasures } from '../../main/metrics/rollups.ts'
 import { addCounts } from '../../main/metrics/count-blob.ts'
 import { rollupSyncHooks } from '../../main/metrics/sync-hooks.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import type { Filters } from '../../shared/api/index.ts'
 import { insertLeads, lead } from '../support/leads.ts'
+import { tempDir } from '../support/temp.ts'
 
 // Leads around the 2026 US DST change (March 8) and a month boundary.
 const T0 = Date.parse('2026-02-25T00:00:00Z')
@@ -110,14 +113,7 @@ function recompute(db: Store): Expected {
       const row = rows.get(key) ?? {
         [r.grain]: time,
         [r.column]: dims.join('|'),
-        leads: 0,
-        responded: 0,
-        under_target: 0,
-        response_ms: 0,
-        won: 0,
-        won_under: 0,
-        won_valued: 0,
-        revenue_cents: 0,
+        ...zeroMeasures(),
       }
       rows.set(key, row)
       const ms = l.first_response_at === null ? null : l.first_response_at - l.created_at
@@ -560,6 +556,36 @@ describe('rollup sync hooks', () => {
       expect(hooks.wants('leads')).toBe(true)
     } finally {
       db.close()
+    }
+  })
+})
+
+describe('the org time zone', () => {
+  it('changed by a rebuild on another connection is followed by the next batch here', () => {
+    const temp = tempDir()
+    const file = join(temp.dir, 'zone.sqlite')
+    const db = openStore(file)
+    const other = openStore(file)
+    try {
+      // 2026-03-02 03:30 UTC: still March 1 in Detroit, already March 2 in London.
+      const a = lead({ id: 1, created_at: Date.parse('2026-03-02T03:30:00Z') })
+      db.transaction(() => {
+        upsert(db, a)
+        applyLeadChange(db, null, a)
+      })()
+      rebuildRollups(other, { timeZone: 'Europe/London' })
+      const b = lead({ id: 2, created_at: Date.parse('2026-03-02T04:30:00Z') })
+      db.transaction(() => {
+        upsert(db, b)
+        applyLeadChange(db, null, b)
+      })()
+      const days = db.prepare('SELECT day, leads FROM rollup_leads_day_source').all()
+      expect(days).toEqual([{ day: Date.UTC(2026, 2, 2) / 86_400_000, leads: 2 }])
+      expect(() => rebuildRollups(db, { timeZone: 'Mars/Base' })).toThrow(/unknown time zone/)
+    } finally {
+      other.close()
+      db.close()
+      temp.cleanup()
     }
   })
 })
