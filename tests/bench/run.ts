@@ -115,6 +115,14 @@ async function main(): Promise<void> {
         ratio: `${fmt(d.ratio, 1)}× faster (target p95 < 50 ms; ≥ 10× unfiltered)`,
       })
     }
+    for (const d of metrics.rawOnly) {
+      rows.push({
+        benchmark: `dashboard "${d.name}", ${d.filter}, ${fmt(LEADS)} leads (no rollup answers: raw rows)`,
+        figure: `p50 ${fmt(d.p50, 1)} ms, p95 ${fmt(d.p95, 1)} ms`,
+        baseline: '—',
+        ratio: '—',
+      })
+    }
     rows.push(
       {
         benchmark: `rollup upkeep on the sync path, ${fmt(LEADS)} lead upserts in 10k-row transactions`,
