@@ -134,6 +134,7 @@ export const MEASURE_SQL = `count(*),
 export const BASIS = {
   created: { where: 'deleted_at IS NULL', time: 'created_at' },
   converted: {
+    // Term for term the WHERE of the partial index leads_converted_at (007-deal-index.ts).
     where: "deleted_at IS NULL AND status = 'won' AND converted_at IS NOT NULL",
     time: 'converted_at',
   },

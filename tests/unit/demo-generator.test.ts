@@ -22,6 +22,7 @@ import type { DemoDataset, LeadRow } from '../../main/demo/types.ts'
 import { getSetting, openStore } from '../../main/store/index.ts'
 import leadIndexesSql from '../../main/store/migrations/003-lead-indexes.ts'
 import metricRollupsSql from '../../main/store/migrations/005-metric-rollups.ts'
+import dealIndexSql from '../../main/store/migrations/007-deal-index.ts'
 
 const END_AT = Date.UTC(2026, 10, 1)
 const DAYS = 730
@@ -554,12 +555,13 @@ describe('fillCache', () => {
       .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'")
       .all() as { name: string; sql: string }[]
     expect(indexes.map((i) => i.name).sort()).toEqual([
+      'leads_converted_at',
       'leads_created_at',
       'leads_response_ms',
       'leads_updated_at',
     ])
     for (const index of indexes)
-      expect(leadIndexesSql + metricRollupsSql).toContain(`${index.sql};`)
+      expect(leadIndexesSql + metricRollupsSql + dealIndexSql).toContain(`${index.sql};`)
     const plan = db
       .prepare('EXPLAIN QUERY PLAN SELECT count(*) FROM leads WHERE created_at >= ?')
       .all(END_AT - DAY_MS) as { detail: string }[]
@@ -623,7 +625,7 @@ describe('fillCache', () => {
         .prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'leads'")
         .pluck()
         .get(),
-    ).toBe(3)
+    ).toBe(4)
     expect(db.pragma('quick_check', { simple: true })).toBe('ok')
     db.close()
   })

@@ -12,7 +12,7 @@ import {
   leadResponseKpi,
   rebuildRollups,
 } from '../../main/metrics/index.ts'
-import { zeroMeasures } from '../../main/metrics/rollups.ts'
+import { BASIS, zeroMeasures } from '../../main/metrics/rollups.ts'
 import { addCounts } from '../../main/metrics/count-blob.ts'
 import { rollupSyncHooks } from '../../main/metrics/sync-hooks.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
@@ -586,6 +586,23 @@ describe('the org time zone', () => {
       other.close()
       db.close()
       temp.cleanup()
+    }
+  })
+})
+
+describe('raw reads of deals', () => {
+  it('go through the partial index on converted_at, not a scan of every lead', () => {
+    const db = openStore(':memory:')
+    try {
+      const plan = db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT count(*) FROM leads
+            WHERE ${BASIS.converted.where} AND converted_at >= ? AND converted_at < ?`,
+        )
+        .all(0, 1) as { detail: string }[]
+      expect(plan.map((p) => p.detail).join('\n')).toContain('USING INDEX leads_converted_at')
+    } finally {
+      db.close()
     }
   })
 })

@@ -4,6 +4,7 @@ import leadIndexes from './003-lead-indexes.ts'
 import syncState from './004-sync-state.ts'
 import metricRollups from './005-metric-rollups.ts'
 import streamState from './006-stream-state.ts'
+import dealIndex from './007-deal-index.ts'
 
 export interface Migration {
   readonly version: number
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'sync-state', sql: syncState },
   { version: 5, name: 'metric-rollups', sql: metricRollups },
   { version: 6, name: 'stream-state', sql: streamState },
+  { version: 7, name: 'deal-index', sql: dealIndex },
 ]
