@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { isTimeZone } from '../../shared/api/index.ts'
+import { canonicalTimeZone } from '../../shared/api/index.ts'
 import { StoreError } from '../store/index.ts'
 import { demoFill, runDemoUpstream } from './commands/demo.ts'
 import { serve } from './commands/serve.ts'
@@ -155,8 +155,9 @@ program
     '--time-zone <zone>',
     'IANA zone whose local days and months the rollups add up (default: the current one, America/Detroit at first)',
     (zone: string) => {
-      if (!isTimeZone(zone)) throw new InvalidArgumentError(`unknown time zone "${zone}"`)
-      return zone
+      const canonical = canonicalTimeZone(zone)
+      if (canonical === null) throw new InvalidArgumentError(`unknown time zone "${zone}"`)
+      return canonical
     },
   )
   .action(rollupsRebuild)

@@ -1,19 +1,23 @@
 // The values each filter field can take, for the filter bar's checklists:
 // every value the live leads hold, in the cache as a whole (not per range, so
 // a list does not jump about as the range changes).
-import { LEAD_STATUSES, TEMPERATURES, type FilterValues } from '../../shared/api/index.ts'
+import {
+  FILTER_VALUES_MAX_AGE_MS,
+  LEAD_STATUSES,
+  TEMPERATURES,
+  type FilterValues,
+} from '../../shared/api/index.ts'
 import { memoUntilChanged, type Store } from '../store/index.ts'
 import { rollupState } from './rollups.ts'
 
-/** A live sync changes the cache every second; the lists are recomputed at most this often. */
-export const FILTER_VALUES_MAX_AGE_MS = 30_000
-
 /**
- * Distinct values per field among live leads, sorted. Source, segment and
+ * Distinct values per field among live leads, sorted (temperature and status:
+ * their fixed vocabularies, in order). Source, segment and
  * city come from the month rollup (thousands of rows) when it is valid;
  * owner, in no rollup, takes one scan of the leads (~150 ms at a million), so
- * the answer is kept while the cache is unchanged, and for up to
- * FILTER_VALUES_MAX_AGE_MS while it changes.
+ * an answer is reused while the cache is unchanged, or while it is younger
+ * than FILTER_VALUES_MAX_AGE_MS (pages re-ask that often, so a change shows
+ * within it even when no further change follows).
  */
 export function filterValues(db: Store, now = Date.now()): FilterValues {
   return memoUntilChanged(db, 'filter-values', FILTER_VALUES_MAX_AGE_MS, () => compute(db), now)

@@ -12,7 +12,7 @@
 //   load, which should skip per-row upkeep; a zone change; or on demand).
 
 import type { LeadRow } from '../demo/types.ts'
-import { isTimeZone } from '../../shared/api/index.ts'
+import { canonicalTimeZone } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import { addCounts, encodeCounts } from './count-blob.ts'
 import { DAY_MS, firstDayOfMonth, localTime, monthOfDay, type LocalTime } from './time-range.ts'
@@ -267,11 +267,11 @@ function prepare(db: Store, state = rollupState(db)): Prepared {
   return p
 }
 
-// Keys of the in-memory deltas: time bucket × KEY_SPACE + an interned id of
-// the dims (all five, or the source), one Map per table. Numbers, not joined
-// strings: hashing a ~60-character key per table and row cost more than the
-// upserts it saves. Hours since 1970 times 2^24 stay below 2^53 until year
-// ~60,000.
+// Keys of the count deltas: time bucket × KEY_SPACE + the interned id of the
+// source, one Map per table (the sums key on small integers, see SumDeltas).
+// Numbers, not joined strings: hashing a string key per row cost more than
+// the upserts it saves. Days since 1970 times 2^24 stay far below 2^53. The
+// interners hand out at most KEY_SPACE ids.
 const KEY_SPACE = 2 ** 24
 
 /** Small ids for dims values, per connection, so that keys are numbers. */
@@ -312,6 +312,7 @@ class Interner {
 }
 
 const M = MEASURES.length
+const INITIAL_SLOTS = 1024
 
 /**
  * Measure deltas per (time bucket, dims id), in one growing Float64Array of
@@ -323,7 +324,7 @@ class SumDeltas {
   private readonly index: (Map<number, number> | undefined)[] = []
   times: number[] = []
   dims: number[] = []
-  values = new Float64Array(1024 * M)
+  values = new Float64Array(INITIAL_SLOTS * M)
 
   get size(): number {
     return this.times.length
@@ -359,7 +360,8 @@ class SumDeltas {
     this.index.length = 0
     this.times = []
     this.dims = []
-    this.values.fill(0)
+    // Back to the initial size: a rebuild's million slots are not kept.
+    this.values = new Float64Array(INITIAL_SLOTS * M)
   }
 }
 
@@ -622,7 +624,8 @@ class Batch implements RollupBatch {
       // A count below zero: the rollups no longer match the leads (a change
       // applied twice, or a before row that was not the stored one). The
       // metrics read raw rows until rebuildRollups rather than fail the sync.
-      if (!(error instanceof RangeError)) throw error
+      // A rebuild has no earlier state to fall out of step with: fail it.
+      if (!(error instanceof RangeError) || this.fresh) throw error
       p.invalidate.run()
     } finally {
       for (const sums of this.sums) sums.clear()
@@ -735,8 +738,12 @@ const PROGRESS_EVERY = 50_000
  */
 export function rebuildRollups(db: Store, options: RebuildOptions = {}): void {
   const { onProgress } = options
-  const tz = options.timeZone ?? rollupState(db).timeZone
-  if (!isTimeZone(tz)) throw new RangeError(`unknown time zone "${tz}"`)
+  const asked = options.timeZone ?? rollupState(db).timeZone
+  // Stored as the runtime's canonical name (US/Eastern → America/New_York,
+  // europe/london → Europe/London): pages ask in canonical names, and only an
+  // exact match lets a dashboard read the rollups.
+  const tz = canonicalTimeZone(asked)
+  if (tz === null) throw new RangeError(`unknown time zone "${asked}"`)
   db.transaction(() => {
     db.prepare(
       `INSERT INTO rollup_state (id, time_zone, valid, built_at) VALUES (1, ?, 1, ?)
@@ -744,13 +751,16 @@ export function rebuildRollups(db: Store, options: RebuildOptions = {}): void {
        built_at = excluded.built_at`,
     ).run(tz, Date.now())
     for (const table of ROLLUP_TABLES) db.exec(`DELETE FROM ${table}`)
-    const batch = new Batch(db, prepare(db), true, true)
+    // Held through a variable the function reads, so that the batch (tens of
+    // MB at a million leads) is not kept alive by the registered function.
+    let batch: Batch | null = new Batch(db, prepare(db), true, true)
     const total = onProgress
       ? (db.prepare('SELECT count(*) FROM leads WHERE deleted_at IS NULL').pluck().get() as number)
       : 0
     let done = 0
     db.function('wf_rollup_lead', { varargs: true }, (...v) => {
       if (onProgress && ++done % PROGRESS_EVERY === 0) onProgress(done, total)
+      if (!batch) throw new Error('wf_rollup_lead called outside a rebuild')
       batch.addLead(
         v[0] as number,
         v[1] as number | null,
@@ -770,7 +780,11 @@ export function rebuildRollups(db: Store, options: RebuildOptions = {}): void {
           converted_at, source, city, segment, temperature))
          FROM leads NOT INDEXED WHERE deleted_at IS NULL`,
     ).get()
-    batch.flush()
+    try {
+      batch.flush()
+    } finally {
+      batch = null
+    }
     onProgress?.(total, total)
   })()
 }

@@ -22,9 +22,11 @@ function changeVersion(db: Store): string {
 }
 
 /**
- * `compute()`'s answer for `key`, kept while the cache is unchanged. While it
- * keeps changing (a live sync commits every second) the answer is recomputed
- * at most once per `maxAgeMs`, so it may trail by that much.
+ * `compute()`'s answer for `key`: reused while the cache is unchanged, and
+ * also while it is younger than `maxAgeMs` (a live sync commits every second;
+ * this bounds the recomputations to one per `maxAgeMs`). So an answer may
+ * trail the cache by up to `maxAgeMs`: a caller that must see the last change
+ * asks again after that long.
  */
 export function memoUntilChanged<T>(
   db: Store,

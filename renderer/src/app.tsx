@@ -3,6 +3,7 @@ import {
   LEAD_STATUSES,
   TEMPERATURES,
   type DashboardData,
+  FILTER_VALUES_MAX_AGE_MS,
   type FilterValues,
   type MethodInput,
 } from '../../shared/api/index.ts'
@@ -134,8 +135,12 @@ export function App() {
         }
   const dashboard = useApi('kpis.dashboard', request, [], { dashboards: definition.dashboards })
 
-  // Filter choices: every value the cache holds (not per range, so the lists stay put).
-  const filterValues = useApi('filters.values', {}, [])
+  // Filter choices: every value the cache holds (not per range, so the lists stay put). The core
+  // may answer with lists up to FILTER_VALUES_MAX_AGE_MS old while a sync writes: ask again that
+  // often, so a value that arrived just after the last change event still shows up.
+  const filterValues = useApi('filters.values', {}, [], {
+    refreshIntervalMs: FILTER_VALUES_MAX_AGE_MS,
+  })
   const options = filterValues.data ?? NO_OPTIONS
 
   // Which answer each chart has drawn; "ready" needs every chart of the tab on the current one.
@@ -161,6 +166,7 @@ export function App() {
   const errors: PageError[] = [
     ...failure('Loading status', status),
     ...failure(`Loading ${definition.label}`, dashboard),
+    ...failure('Loading the filter lists', filterValues),
     ...(chartError === null ? [] : [{ context: 'Drawing a chart', message: chartError.message }]),
   ]
 

@@ -3,15 +3,20 @@ import { z } from 'zod'
 /** A calendar day, `YYYY-MM-DD`, read in the request's time zone. */
 const isoDay = z.iso.date()
 
-/** Whether `tz` is an IANA zone (or alias) this runtime knows. */
-export function isTimeZone(tz: string): boolean {
+/** The runtime's canonical name of a zone (`US/Eastern` → `America/New_York`), or null if unknown. */
+export function canonicalTimeZone(tz: string): string | null {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz })
-    return true
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone
   } catch {
-    return false
+    return null
   }
 }
+
+/** Whether `tz` is an IANA zone (or alias) this runtime knows. */
+export const isTimeZone = (tz: string): boolean => canonicalTimeZone(tz) !== null
+
+/** The filter lists (`filters.values`) trail a live sync by at most this much; pages re-ask this often. */
+export const FILTER_VALUES_MAX_AGE_MS = 30_000
 
 const timeZone = z.string().max(64).refine(isTimeZone, { message: 'unknown time zone' })
 
@@ -62,7 +67,7 @@ export const FILTER_FIELDS = [
 ] as const
 export type FilterField = (typeof FILTER_FIELDS)[number]
 
-/** The values each filter field can take in the cache, sorted. */
+/** The values each filter field can take in the cache: temperature and status in their fixed order, the rest sorted. */
 export type FilterValues = { readonly [K in FilterField]: readonly string[] }
 
 const presetRangeSchema = z.object({ preset: z.enum(RANGE_PRESETS), timeZone }).strict()

@@ -28,7 +28,12 @@ describe('watchfloor rollups rebuild', () => {
     expect(rollupState(untouched).timeZone).toBe('America/Detroit')
     untouched.close()
 
-    const good = cli('rollups', 'rebuild', '--db', file, '--time-zone', 'Europe/London')
+    const missing = cli('rollups', 'rebuild', '--db', join(temp.dir, 'typo.sqlite'))
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toContain('there is no cache at')
+
+    // Any spelling the runtime knows; stored canonical.
+    const good = cli('rollups', 'rebuild', '--db', file, '--time-zone', 'europe/london')
     expect(good.stderr).toContain('rollups: 1 / 1 (100 %')
     expect(good.stdout).toMatch(
       /rebuilt in [\d.]+ s, org time zone Europe\/London \(was America\/Detroit\)/,

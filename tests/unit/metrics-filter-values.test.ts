@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { FILTER_VALUES_MAX_AGE_MS, filterValues } from '../../main/metrics/filter-values.ts'
+import { filterValues } from '../../main/metrics/filter-values.ts'
 import { rebuildRollups } from '../../main/metrics/index.ts'
 import { openStore } from '../../main/store/index.ts'
+import { FILTER_VALUES_MAX_AGE_MS } from '../../shared/api/index.ts'
 import { insertLeads, lead } from '../support/leads.ts'
 
 const T0 = Date.parse('2026-03-02T15:00:00Z')

@@ -11,6 +11,7 @@ import {
   dashboard,
   leadResponseKpi,
   rebuildRollups,
+  rollupState,
 } from '../../main/metrics/index.ts'
 import { BASIS, zeroMeasures } from '../../main/metrics/rollups.ts'
 import { addCounts } from '../../main/metrics/count-blob.ts'
@@ -69,19 +70,24 @@ const snapshot = (db: Store) =>
 
 // ---- An independent recomputation of every rollup, straight from the rules
 // in 005-metric-rollups.ts: Intl for local times, plain loops for the sums.
-const ZONE = 'America/Detroit'
-const parts = new Intl.DateTimeFormat('en-US', {
-  timeZone: ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  weekday: 'short',
-})
+// The zone is the one the cache says its rollups are in.
+const formats = new Map<string, Intl.DateTimeFormat>()
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
-function local(ms: number) {
-  const p = Object.fromEntries(parts.formatToParts(ms).map((x) => [x.type, x.value]))
+function local(ms: number, zone: string) {
+  let format = formats.get(zone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      weekday: 'short',
+    })
+    formats.set(zone, format)
+  }
+  const p = Object.fromEntries(format.formatToParts(ms).map((x) => [x.type, x.value]))
   const [y, m, d, h] = [p.year, p.month, p.day, p.hour].map(Number) as [
     number,
     number,
@@ -98,6 +104,7 @@ function local(ms: number) {
 type Expected = Record<string, Record<string, number | string>[]>
 
 function recompute(db: Store): Expected {
+  const zone = db.prepare('SELECT time_zone FROM rollup_state').pluck().get() as string
   const leads = db.prepare('SELECT * FROM leads WHERE deleted_at IS NULL').all() as LeadRow[]
   const out: Expected = {}
   for (const r of ROLLUPS) {
@@ -105,7 +112,7 @@ function recompute(db: Store): Expected {
     for (const l of leads) {
       const won = l.status === 'won'
       if (r.basis === 'converted' && !(won && l.converted_at !== null)) continue
-      const t = local(r.basis === 'created' ? l.created_at : (l.converted_at as number))
+      const t = local(r.basis === 'created' ? l.created_at : (l.converted_at as number), zone)
       const dims =
         r.column === 'dims' ? [l.source, l.city, l.segment, l.temperature, l.status] : [l.source]
       const time = r.grain === 'day' ? t.day : t.month
@@ -136,7 +143,7 @@ function recompute(db: Store): Expected {
   for (const c of COUNT_ROLLUPS) {
     const rows = new Map<string, Record<string, number | string>>()
     for (const l of leads) {
-      const t = local(l.created_at)
+      const t = local(l.created_at, zone)
       let bucket: number
       if (c.of === 'weekHour') bucket = t.weekHour
       else if (l.first_response_at === null) continue
@@ -512,6 +519,54 @@ describe('the median through the response histograms', () => {
   })
 })
 
+describe('a rebuild at scale', () => {
+  it('of thousands of leads over a year equals the raw rows, and incremental upkeep', () => {
+    // Enough distinct (day, dims) keys to fill many 64-row INSERTs and grow
+    // the delta buffers several times.
+    const sources = ['Google LSA', 'Nextdoor', 'Facebook Ads']
+    const cities = ['Troy', 'Ferndale', 'Novi', 'Birmingham']
+    const temperatures = ['hot', 'warm', 'cold'] as const
+    const statuses = ['new', 'contacted', 'won', 'lost'] as const
+    const rows: LeadRow[] = []
+    for (let i = 1; i <= 6_000; i++) {
+      const created = T0 + ((i * 7_919_993) % (365 * 86_400_000))
+      const status = statuses[i % 4] as LeadRow['status']
+      rows.push(
+        lead({
+          id: i,
+          created_at: created,
+          source: sources[i % 3],
+          city: cities[(i >> 2) % 4],
+          temperature: temperatures[(i >> 3) % 3],
+          status,
+          first_response_at: i % 5 === 0 ? null : created + ((i * 37_003) % 2_000_000),
+          converted_at: status === 'won' ? created + (i % 9) * 86_400_000 : null,
+          deal_value_cents: status === 'won' && i % 3 !== 0 ? 100_000 + i : null,
+          deleted_at: i % 97 === 0 ? created + 1 : null,
+        }),
+      )
+    }
+    const db = openStore(':memory:')
+    try {
+      db.transaction(() => {
+        for (const l of rows) {
+          upsert(db, l)
+          applyLeadChange(db, null, l)
+        }
+      })()
+      expectMatchesRaw(db)
+      const incremental = snapshot(db)
+      rebuildRollups(db)
+      expect(snapshot(db)).toEqual(incremental)
+      expect(
+        db.prepare('SELECT count(*) FROM rollup_leads_day').pluck().get() as number,
+      ).toBeGreaterThan(2_000)
+    } finally {
+      db.close()
+    }
+  })
+})
+
 describe('rollup sync hooks', () => {
   it('want no rows during a load into an empty cache, rebuild once caught up, then keep up', () => {
     const db = openStore(':memory:')
@@ -581,7 +636,12 @@ describe('the org time zone', () => {
       })()
       const days = db.prepare('SELECT day, leads FROM rollup_leads_day_source').all()
       expect(days).toEqual([{ day: Date.UTC(2026, 2, 2) / 86_400_000, leads: 2 }])
+      // And every table, counts included, equals the raw rows read in London.
+      expectMatchesRaw(db)
       expect(() => rebuildRollups(db, { timeZone: 'Mars/Base' })).toThrow(/unknown time zone/)
+      // Stored under the canonical name pages ask in, so that dashboards can use it.
+      rebuildRollups(db, { timeZone: 'US/Eastern' })
+      expect(rollupState(db).timeZone).toBe('America/New_York')
     } finally {
       other.close()
       db.close()

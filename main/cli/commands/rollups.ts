@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { rebuildRollups, rollupState } from '../../metrics/index.ts'
 import { openStore } from '../../store/index.ts'
 import { defaultDbPath } from '../paths.ts'
@@ -13,6 +14,8 @@ import { progressReporter } from '../progress.ts'
  */
 export function rollupsRebuild(options: { db?: string; timeZone?: string }): void {
   const dbPath = options.db ?? defaultDbPath()
+  // A mistyped path must not become a new, empty cache "rebuilt" in a second.
+  if (!existsSync(dbPath)) throw new Error(`there is no cache at ${dbPath}; check --db`)
   const db = openStore(dbPath)
   try {
     const before = rollupState(db).timeZone

@@ -33,7 +33,11 @@ export function MultiSelect({
   const panelId = useId()
 
   useEffect(() => {
-    if (!open) return
+    // Reopened, the list shows every value again.
+    if (!open) {
+      setSearch('')
+      return
+    }
     const close = (event: Event): void => {
       if (
         event instanceof KeyboardEvent
