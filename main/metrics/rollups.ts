@@ -1,6 +1,8 @@
 // Rollup maintenance (tables in main/store/migrations/005-metric-rollups.ts).
 //
-// Two ways in, which must always agree (property tests pin it):
+// Two ways in, which share their arithmetic (a rebuild feeds every lead
+// through a batch) and are pinned by the tests to an independent
+// recomputation from the raw rows:
 // - a RollupBatch (beginRollupBatch): the sync engine, inside the SQLite
 //   transaction that writes a batch of lead rows, records each row's change
 //   (the row before and after, null for an insert / a hard delete) and
@@ -9,7 +11,8 @@
 //   of six per row, and one rewrite per histogram blob touched.
 //   applyLeadChange is a batch of one.
 // - rebuildRollups: recomputes every table from the raw leads (after a bulk
-//   load, which should skip per-row upkeep; a zone change; or on demand).
+//   load, which should skip per-row upkeep; a zone change; or on demand with
+//   `watchfloor rollups rebuild`).
 
 import type { LeadRow } from '../demo/types.ts'
 import { canonicalTimeZone } from '../../shared/api/index.ts'
