@@ -20,6 +20,24 @@ const bounds = (from: string, to: string): [number, number] => [
   Date.parse(to) + DAY,
 ]
 
+/** Leads over the response target in the shown range, optionally of one source or owner: SQL's count. */
+function overTarget(
+  dbPath: string,
+  [from, to]: [number, number],
+  only?: { column: 'source' | 'owner'; value: string },
+): number {
+  const [row] = sql<{ over: number }>(
+    dbPath,
+    `SELECT count(*) - sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= 120000 THEN 1 ELSE 0 END) AS over
+       FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?
+        ${only ? `AND ${only.column} = ?` : ''}`,
+    from,
+    to,
+    ...(only ? [only.value] : []),
+  )
+  return row?.over ?? NaN
+}
+
 const VIEWS = [
   'overview',
   'lead-response',
@@ -76,18 +94,12 @@ test('one source ticked in the filter bar gives that source’s lead-response fi
   await ops.open(host.url)
   const from = await ops.from.inputValue()
   const to = await ops.to.inputValue()
-  const overFor = (source: string | null): number => {
-    const [row] = sql<{ over: number }>(
+  const overFor = (source: string | null): number =>
+    overTarget(
       host.dbPath,
-      `SELECT count(*) - sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= 120000 THEN 1 ELSE 0 END) AS over
-         FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?
-          AND (? IS NULL OR source = ?)`,
-      ...bounds(from, to),
-      source as string,
-      source as string,
+      bounds(from, to),
+      source === null ? undefined : { column: 'source', value: source },
     )
-    return row?.over ?? NaN
-  }
   expect(Number(await ops.overTarget.getAttribute('data-value'))).toBe(overFor(null))
 
   await ops.toggleFilterValue('source', 'Facebook Ads')
@@ -139,16 +151,10 @@ test('the city and owner filters list what the cache holds, and an owner ticked 
   const owner = owners[0] as string
   const from = await ops.from.inputValue()
   const to = await ops.to.inputValue()
-  const [row] = sql<{ over: number }>(
-    host.dbPath,
-    `SELECT count(*) - sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= 120000 THEN 1 ELSE 0 END) AS over
-       FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ? AND owner = ?`,
-    ...bounds(from, to),
-    owner,
-  )
+  const expected = overTarget(host.dbPath, bounds(from, to), { column: 'owner', value: owner })
   await ops.toggleFilterValue('owner', owner)
   await expect(ops.filter('owner')).toContainText(owner)
-  expect(Number(await ops.overTarget.getAttribute('data-value'))).toBe(row?.over)
+  expect(Number(await ops.overTarget.getAttribute('data-value'))).toBe(expected)
 })
 
 test('the URL keeps the tab and the filters across a reload, and a bad link says so', async ({
