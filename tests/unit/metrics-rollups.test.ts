@@ -211,6 +211,23 @@ const upsert = (db: Store, l: LeadRow) =>
     )
     .run(l)
 
+/** New leads written with their rollup change, in one transaction as the sync does. */
+const addLeads = (db: Store, rows: LeadRow[]) =>
+  db.transaction(() => {
+    for (const l of rows) {
+      upsert(db, l)
+      applyLeadChange(db, null, l)
+    }
+  })()
+
+/** The rollups kept so far equal the raw rows and a rebuild (`read`: the tables compared). */
+function expectRawAndRebuildAgree(db: Store, read: (db: Store) => unknown = snapshot): void {
+  expectMatchesRaw(db)
+  const incremental = read(db)
+  rebuildRollups(db)
+  expect(read(db)).toEqual(incremental)
+}
+
 describe('rollup maintenance', () => {
   it('after random inserts, updates and deletes through applyLeadChange equals the raw rows and a rebuild', () => {
     const op = fc.record({
@@ -238,10 +255,7 @@ describe('rollup maintenance', () => {
               }
             })()
           }
-          expectMatchesRaw(db)
-          const incremental = snapshot(db)
-          rebuildRollups(db)
-          expect(incremental).toEqual(snapshot(db))
+          expectRawAndRebuildAgree(db)
         } finally {
           db.close()
         }
@@ -306,19 +320,10 @@ describe('batched rollup maintenance', () => {
               })()
             }
             // Every rollup equals a recomputation from the raw rows, and a rebuild.
-            expectMatchesRaw(db)
-            const incremental = allTables(db)
-            rebuildRollups(db)
-            expect(incremental).toEqual(allTables(db))
+            expectRawAndRebuildAgree(db, allTables)
             // And one more row through the batch of one.
-            const extra = { ...(transactions[0]?.[0]?.[1] as LeadRow), id: 99 }
-            db.transaction(() => {
-              upsert(db, extra)
-              applyLeadChange(db, null, extra)
-            })()
-            const afterOne = allTables(db)
-            rebuildRollups(db)
-            expect(afterOne).toEqual(allTables(db))
+            addLeads(db, [{ ...(transactions[0]?.[0]?.[1] as LeadRow), id: 99 }])
+            expectRawAndRebuildAgree(db, allTables)
           } finally {
             db.close()
           }
@@ -548,16 +553,8 @@ describe('a rebuild at scale', () => {
     }
     const db = openStore(':memory:')
     try {
-      db.transaction(() => {
-        for (const l of rows) {
-          upsert(db, l)
-          applyLeadChange(db, null, l)
-        }
-      })()
-      expectMatchesRaw(db)
-      const incremental = snapshot(db)
-      rebuildRollups(db)
-      expect(snapshot(db)).toEqual(incremental)
+      addLeads(db, rows)
+      expectRawAndRebuildAgree(db)
       expect(
         db.prepare('SELECT count(*) FROM rollup_leads_day').pluck().get() as number,
       ).toBeGreaterThan(2_000)
@@ -623,17 +620,9 @@ describe('the org time zone', () => {
     const other = openStore(file)
     try {
       // 2026-03-02 03:30 UTC: still March 1 in Detroit, already March 2 in London.
-      const a = lead({ id: 1, created_at: Date.parse('2026-03-02T03:30:00Z') })
-      db.transaction(() => {
-        upsert(db, a)
-        applyLeadChange(db, null, a)
-      })()
+      addLeads(db, [lead({ id: 1, created_at: Date.parse('2026-03-02T03:30:00Z') })])
       rebuildRollups(other, { timeZone: 'Europe/London' })
-      const b = lead({ id: 2, created_at: Date.parse('2026-03-02T04:30:00Z') })
-      db.transaction(() => {
-        upsert(db, b)
-        applyLeadChange(db, null, b)
-      })()
+      addLeads(db, [lead({ id: 2, created_at: Date.parse('2026-03-02T04:30:00Z') })])
       const days = db.prepare('SELECT day, leads FROM rollup_leads_day_source').all()
       expect(days).toEqual([{ day: Date.UTC(2026, 2, 2) / 86_400_000, leads: 2 }])
       // And every table, counts included, equals the raw rows read in London.

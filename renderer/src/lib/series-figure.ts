@@ -38,7 +38,7 @@ const hoverFormat: Record<Bucket, string> = {
   month: '%B %Y',
 }
 
-interface SeriesFigureOptions {
+export interface SeriesFigureOptions {
   readonly kind: 'bar' | 'line'
   readonly color?: string
   /** Plotly hover template of the value, e.g. '<b>%{y:,}</b> leads'. */

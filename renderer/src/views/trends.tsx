@@ -1,8 +1,8 @@
-import type { Trends } from '../../../shared/api/index.ts'
+import type { Series, Trends } from '../../../shared/api/index.ts'
 import { Panel } from '../components/panel.tsx'
 import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
 import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
-import { bucketNoun, seriesFigure } from '../lib/series-figure.ts'
+import { bucketNoun, seriesFigure, type SeriesFigureOptions } from '../lib/series-figure.ts'
 import type { ViewProps } from './view-props.ts'
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
@@ -37,81 +37,100 @@ function heatmapFigure(c: ChartColors, t: Trends): Figure {
   }
 }
 
+/** The four series charts, side by side in pairs. */
+const SERIES_CHARTS: readonly {
+  readonly testId: string
+  readonly title: string
+  /** Whether the title names the bucket ("per day"): sums do, an average does not. */
+  readonly perBucket: boolean
+  readonly subtitle?: string
+  readonly label: string
+  readonly series: (t: Trends) => Series
+  readonly options: (c: ChartColors) => SeriesFigureOptions
+}[] = [
+  {
+    testId: 'chart-trend-leads',
+    title: 'Leads',
+    perBucket: true,
+    label: 'Leads over time',
+    series: (t) => t.leads,
+    options: (c) => ({
+      kind: 'bar',
+      color: c.series[0],
+      hover: '<b>%{y:,}</b> leads',
+      emptyText: 'No leads in this range',
+    }),
+  },
+  {
+    testId: 'chart-trend-conversions',
+    title: 'Deals won',
+    perBucket: true,
+    subtitle: 'by conversion date',
+    label: 'Deals won over time',
+    series: (t) => t.conversions,
+    options: (c) => ({
+      kind: 'bar',
+      color: c.series[1],
+      hover: '<b>%{y:,}</b> deals',
+      emptyText: 'No deals in this range',
+    }),
+  },
+  {
+    testId: 'chart-trend-revenue',
+    title: 'Revenue',
+    perBucket: true,
+    subtitle: 'by conversion date',
+    label: 'Revenue over time',
+    series: (t) => t.revenueCents,
+    options: (c) => ({
+      kind: 'line',
+      color: c.series[2],
+      scale: 0.01,
+      hover: '<b>$%{y:,.0f}</b>',
+      yTickPrefix: '$',
+      yTickFormat: ',.0f',
+      emptyText: 'No revenue in this range',
+    }),
+  },
+  {
+    testId: 'chart-trend-response',
+    title: 'Average first response',
+    perBucket: false,
+    label: 'Average first response over time',
+    series: (t) => t.responseSeconds,
+    options: (c) => ({
+      kind: 'line',
+      color: c.series[3],
+      hover: '<b>%{y:,.0f} s</b>',
+      yTickFormat: ',.0f',
+      yTickSuffix: ' s',
+      emptyText: 'No answered leads in this range',
+    }),
+  },
+]
+
 export function TrendsView({ data }: ViewProps) {
   const t = data?.trends ?? null
   const per = t === null ? '' : ` per ${bucketNoun[t.bucket]}`
   return (
     <>
       <div className="grid-2">
-        <Panel title={`Leads${per}`} className="chart-panel">
-          <PlotlyChart
-            testId="chart-trend-leads"
-            label="Leads over time"
-            className="chart-half"
-            version={t}
-            figure={(c, v) =>
-              seriesFigure(c, v.leads, v.bucket, {
-                kind: 'bar',
-                color: c.series[0],
-                hover: '<b>%{y:,}</b> leads',
-                emptyText: 'No leads in this range',
-              })
-            }
-          />
-        </Panel>
-        <Panel title={`Deals won${per}`} subtitle="by conversion date" className="chart-panel">
-          <PlotlyChart
-            testId="chart-trend-conversions"
-            label="Deals won over time"
-            className="chart-half"
-            version={t}
-            figure={(c, v) =>
-              seriesFigure(c, v.conversions, v.bucket, {
-                kind: 'bar',
-                color: c.series[1],
-                hover: '<b>%{y:,}</b> deals',
-                emptyText: 'No deals in this range',
-              })
-            }
-          />
-        </Panel>
-        <Panel title={`Revenue${per}`} subtitle="by conversion date" className="chart-panel">
-          <PlotlyChart
-            testId="chart-trend-revenue"
-            label="Revenue over time"
-            className="chart-half"
-            version={t}
-            figure={(c, v) =>
-              seriesFigure(c, v.revenueCents, v.bucket, {
-                kind: 'line',
-                color: c.series[2],
-                scale: 0.01,
-                hover: '<b>$%{y:,.0f}</b>',
-                yTickPrefix: '$',
-                yTickFormat: ',.0f',
-                emptyText: 'No revenue in this range',
-              })
-            }
-          />
-        </Panel>
-        <Panel title="Average first response" className="chart-panel">
-          <PlotlyChart
-            testId="chart-trend-response"
-            label="Average first response over time"
-            className="chart-half"
-            version={t}
-            figure={(c, v) =>
-              seriesFigure(c, v.responseSeconds, v.bucket, {
-                kind: 'line',
-                color: c.series[3],
-                hover: '<b>%{y:,.0f} s</b>',
-                yTickFormat: ',.0f',
-                yTickSuffix: ' s',
-                emptyText: 'No answered leads in this range',
-              })
-            }
-          />
-        </Panel>
+        {SERIES_CHARTS.map((chart) => (
+          <Panel
+            key={chart.testId}
+            title={`${chart.title}${chart.perBucket ? per : ''}`}
+            {...(chart.subtitle ? { subtitle: chart.subtitle } : {})}
+            className="chart-panel"
+          >
+            <PlotlyChart
+              testId={chart.testId}
+              label={chart.label}
+              className="chart-half"
+              version={t}
+              figure={(c, v) => seriesFigure(c, chart.series(v), v.bucket, chart.options(c))}
+            />
+          </Panel>
+        ))}
       </div>
       <Panel
         title="When leads arrive"
