@@ -4,7 +4,8 @@ import type { ConnectionProfile } from '../config/connection-profile.ts'
 import { rollupSyncHooks } from '../metrics/sync-hooks.ts'
 import type { Store } from '../store/index.ts'
 import { startPostgresSync, type PostgresSync } from '../sync/engine.ts'
-import { resolveStreamGap, startRedisSync, type RedisSync } from '../sync/redis/index.ts'
+import { startRedisSync, type RedisSync } from '../sync/redis/index.ts'
+import { repairStreamGap } from '../sync/stream-gap-repair.ts'
 import { startSocketIoClient, type SocketIoClient } from '../sync/socketio/index.ts'
 import { toSourceStatus } from '../sync/source-state.ts'
 
@@ -76,14 +77,7 @@ export function startUpstreamSync(
             changed(tables.includes('events') ? tables : [...tables, 'events'])
           },
           onAlert: () => changed(['upstream_alerts']),
-          onGap: (gap) => {
-            hooks.log(
-              `Redis stream gap after ${gap.lastId}: re-pulling ${gap.tables.join(', ')} from Postgres`,
-            )
-            postgres?.requestReconcile()
-            postgres?.wake()
-            void postgres?.synced().then(() => resolveStreamGap(db, gap.id))
-          },
+          onGap: (gap) => repairStreamGap(postgres, db, gap),
         })
       : undefined
   const socketIo: SocketIoClient | undefined =

@@ -6,7 +6,12 @@ import { serve } from './commands/serve.ts'
 import { rollupsRebuild } from './commands/rollups.ts'
 import { status } from './commands/status.ts'
 import { syncCommand, type SyncCommandOptions } from './commands/sync.ts'
-import { upstreamInstall, upstreamPrune, upstreamUninstall } from './commands/upstream.ts'
+import {
+  upstreamInstall,
+  upstreamPrune,
+  upstreamUninstall,
+  type UpstreamOptions,
+} from './commands/upstream.ts'
 import { packageVersion } from './paths.ts'
 
 function integer(min: number, max: number) {
@@ -78,7 +83,8 @@ for (const [name, action, what] of [
     .requiredOption('--pg <url>', 'Postgres URL')
     .option('--schema <name>', 'schema', 'public')
     .option('--manifest <file>', 'JSON sync manifest (default: the ops tables)')
-    .action(action)
+    // Commander passes (options, command): the command must not reach `io`.
+    .action((options: UpstreamOptions) => action(options))
 }
 upstream
   .command('prune')
@@ -86,7 +92,7 @@ upstream
   .requiredOption('--pg <url>', 'Postgres URL')
   .option('--schema <name>', 'schema', 'public')
   .requiredOption('--older-than <duration>', 'e.g. 30d, 12h')
-  .action(upstreamPrune)
+  .action((options: UpstreamOptions & { olderThan: string }) => upstreamPrune(options))
 
 program
   .command('sync')
@@ -98,6 +104,11 @@ program
   .option('--manifest <file>', 'JSON sync manifest (default: the ops tables)')
   .option('--once', 'sync until caught up, then exit (default)')
   .option('--follow', 'keep following changes until Ctrl-C')
+  .option(
+    '--batch <rows>',
+    'rows per SQLite transaction (default 5,000; smaller keeps a slow disk responsive)',
+    integer(1, 100_000),
+  )
   .option(
     '--redis <url>',
     'with --follow: the ops event stream wakes the pull (or $WATCHFLOOR_REDIS_URL)',

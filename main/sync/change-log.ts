@@ -6,6 +6,7 @@
 import { Pool, escapeIdentifier, escapeLiteral } from 'pg'
 import type { ClientBase } from 'pg'
 import { qualified, type SyncManifest } from './manifest.ts'
+import { parseXid } from './xid.ts'
 
 export const CHANGE_LOG_TABLE = 'watchfloor_change_log'
 export const CHANGE_LOG_META_TABLE = 'watchfloor_change_log_meta'
@@ -120,7 +121,7 @@ export async function pruneChangeLog(
   pg: Pg,
   schema: string,
   olderThanMs: number,
-): Promise<{ deleted: number; prunedThrough: string }> {
+): Promise<{ deleted: number; prunedThrough: bigint }> {
   const log = qualified(schema, CHANGE_LOG_TABLE)
   const meta = qualified(schema, CHANGE_LOG_META_TABLE)
   const { rows } = await pg.query<{ deleted: string; pruned_through: string }>(
@@ -138,13 +139,14 @@ export async function pruneChangeLog(
     [olderThanMs],
   )
   const row = rows[0]
-  return { deleted: Number(row?.deleted ?? 0), prunedThrough: row?.pruned_through ?? '0' }
+  return { deleted: Number(row?.deleted ?? 0), prunedThrough: parseXid(row?.pruned_through ?? '0') }
 }
 
 export interface ChangeLogInfo {
   /** Null when no change log is installed in the schema. */
   readonly epoch: string | null
-  readonly prunedThrough: string
+  /** Every entry with xid <= this may be gone. */
+  readonly prunedThrough: bigint
   /** Upstream tables that carry the trigger. */
   readonly triggered: ReadonlySet<string>
 }
@@ -156,7 +158,7 @@ export async function changeLogInfo(pg: Pg, schema: string): Promise<ChangeLogIn
     `select to_regclass($1) is not null and to_regclass($2) is not null as ok`,
     [meta, qualified(schema, CHANGE_LOG_TABLE)],
   )
-  if (!exists.rows[0]?.ok) return { epoch: null, prunedThrough: '0', triggered: new Set() }
+  if (!exists.rows[0]?.ok) return { epoch: null, prunedThrough: 0n, triggered: new Set() }
   const info = await pg.query<{ epoch: string; pruned_through: string }>(
     `select epoch, pruned_through::text from ${meta}`,
   )
@@ -169,7 +171,7 @@ export async function changeLogInfo(pg: Pg, schema: string): Promise<ChangeLogIn
   )
   return {
     epoch: info.rows[0]?.epoch ?? null,
-    prunedThrough: info.rows[0]?.pruned_through ?? '0',
+    prunedThrough: parseXid(info.rows[0]?.pruned_through ?? '0'),
     triggered: new Set(triggers.rows.map((r) => r.table_name)),
   }
 }
@@ -178,20 +180,13 @@ export async function changeLogInfo(pg: Pg, schema: string): Promise<ChangeLogIn
  * The horizon: the xmin of a fresh snapshot. Every transaction with a
  * smaller xid has committed or aborted, so log entries below it are final.
  */
-export async function currentHorizon(pg: Pg): Promise<string> {
+export async function currentHorizon(pg: Pg): Promise<bigint> {
   const { rows } = await pg.query<{ h: string }>(
     'select pg_snapshot_xmin(pg_current_snapshot())::text as h',
   )
   const h = rows[0]?.h
   if (!h) throw new Error('Postgres returned no snapshot horizon')
-  return h
-}
-
-/** xid8 values as text compare numerically (they are unsigned 64-bit integers). */
-export function compareXid(a: string, b: string): number {
-  const x = BigInt(a)
-  const y = BigInt(b)
-  return x < y ? -1 : x > y ? 1 : 0
+  return parseXid(h)
 }
 
 async function inOneTransaction(pg: Pg, statements: readonly string[]): Promise<void> {

@@ -7,13 +7,7 @@ import type { ConnectionOptions } from 'node:tls'
 import type Database from 'better-sqlite3'
 import { Client, Pool } from 'pg'
 import type { Notification } from 'pg'
-import {
-  CHANGE_CHANNEL,
-  changeLogInfo,
-  compareXid,
-  currentHorizon,
-  type ChangeLogInfo,
-} from './change-log.ts'
+import { CHANGE_CHANNEL, changeLogInfo, currentHorizon, type ChangeLogInfo } from './change-log.ts'
 import {
   DEFAULT_MAX_TEXT,
   MirrorWriter,
@@ -50,6 +44,7 @@ import {
   type SourceState,
   type TableSyncStatus,
 } from './source-state.ts'
+import { stepPoint } from './step-points.ts'
 
 export interface PostgresConfig {
   /** postgres://user:password@host:port/database; the password is never logged. */
@@ -294,10 +289,53 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     if (t.feed !== 'changelog') return null
     if (st.epoch !== info.epoch) return 'the change log was reinstalled upstream'
     const cursor = st.phase === 'snapshot' ? st.snapshotHorizon : st.watermark
-    if (cursor === null || compareXid(cursor, info.prunedThrough) <= 0) {
+    if (cursor === null || cursor <= info.prunedThrough) {
       return "the change log was pruned past this cache's position"
     }
     return null
+  }
+
+  /** Records a new snapshot of `t` from a fresh horizon, and copies it. */
+  const snapshot = async (t: TableRuntime, reason: string, epoch: string | null) => {
+    log(`${name}: copying ${t.table.upstream} (${reason})`)
+    const horizon = t.feed === 'changelog' ? await currentHorizon(pool) : await upstreamNowMs(pool)
+    beginSnapshot(ctx, t.table, t.state, t.feed ?? 'poll', horizon, epoch, filterKey)
+    await copy(t)
+  }
+  const copy = async (t: TableRuntime) => {
+    t.syncing = true
+    sourceState = 'syncing'
+    sourceMessage = `Copying ${t.table.upstream}`
+    await copySnapshot(ctx, t.table, t.state)
+  }
+
+  // A prune that keeps landing while a table is copied again would loop for
+  // ever; after this many copies in a row the table fails with a sentence.
+  const MAX_PRUNED_COPIES = 3
+  const prunedCopies = new Map<string, number>()
+  /** Pulls `t` to `horizon`; a prune found mid-pull copies the table again. */
+  const pull = async (t: TableRuntime, horizon: bigint, epoch: string | null) => {
+    for (;;) {
+      const result = await pullChangeLog(ctx, t.table, t.state, horizon)
+      if (result.prunedThrough === null) {
+        prunedCopies.delete(t.table.upstream)
+        return
+      }
+      const copies = (prunedCopies.get(t.table.upstream) ?? 0) + 1
+      prunedCopies.set(t.table.upstream, copies)
+      if (copies > MAX_PRUNED_COPIES) {
+        throw new Error(
+          `The change log in schema "${schema}" is pruned faster than ${t.table.upstream} can be copied ` +
+            `(${MAX_PRUNED_COPIES} copies in a row overtaken, last through xid ${result.prunedThrough}); ` +
+            'prune with a longer --older-than',
+        )
+      }
+      await snapshot(
+        t,
+        `the change log was pruned through xid ${result.prunedThrough} while this cache read it`,
+        epoch,
+      )
+    }
   }
 
   let reconcileRequested = false
@@ -318,18 +356,8 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       if (t.error) continue
       await guarded(t, async () => {
         const reason = needsSnapshot(t, info)
-        if (reason) {
-          log(`${name}: copying ${t.table.upstream} (${reason})`)
-          const horizon =
-            t.feed === 'changelog' ? await currentHorizon(pool) : await upstreamNowMs(pool)
-          beginSnapshot(ctx, t.table, t.state, t.feed ?? 'poll', horizon, info.epoch, filterKey)
-        }
-        if (t.state.phase === 'snapshot') {
-          t.syncing = true
-          sourceState = 'syncing'
-          sourceMessage = `Copying ${t.table.upstream}`
-          await copySnapshot(ctx, t.table, t.state)
-        }
+        if (reason) await snapshot(t, reason, info.epoch)
+        else if (t.state.phase === 'snapshot') await copy(t)
       })
     }
     // Then every table follows to one horizon.
@@ -340,7 +368,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       await guarded(t, async () => {
         if (t.feed === 'changelog') {
           logged.push(t.table.upstream)
-          await pullChangeLog(ctx, t.table, t.state, horizon)
+          await pull(t, horizon, info.epoch)
         } else {
           await pollTable(ctx, t.table, t.state, options.pollOverlapMs ?? 5_000)
           if (reconcileRequested || Date.now() - (t.state.reconciledAt ?? 0) >= reconcileEveryMs) {
@@ -360,7 +388,9 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       })
     }
     reconcileRequested = false
-    return logged.length > 0 && (await logHasPending(pool, schema, logged, horizon))
+    const pending = logged.length > 0 && (await logHasPending(pool, schema, logged, horizon))
+    stepPoint('cycle-done')
+    return pending
   }
 
   const status = (): PostgresSyncStatus => {

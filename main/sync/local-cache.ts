@@ -4,6 +4,7 @@
 // (DESIGN.md, "The store").
 import type Database from 'better-sqlite3'
 import { keyIndex, type ManifestTable } from './manifest.ts'
+import { readStoredXid, storedXid } from './xid.ts'
 
 export type LocalValue = number | string | null
 
@@ -265,9 +266,13 @@ export class MirrorWriter {
 export interface TableSyncState {
   feed: 'changelog' | 'poll' | null
   phase: 'snapshot' | 'follow' | null
-  /** Change-log cursor (xid8 text) or poll watermark (epoch ms as text). */
-  watermark: string | null
-  snapshotHorizon: string | null
+  /**
+   * Change-log cursor (an xid8: entries with xid >= it are still to apply)
+   * or poll watermark (epoch ms). A bigint, never text: see xid.ts.
+   */
+  watermark: bigint | null
+  /** Where the log is replayed from once the snapshot's copy is done (xid8, or epoch ms for the poll). */
+  snapshotHorizon: bigint | null
   snapshotAfter: string | null
   snapshotFresh: boolean
   epoch: string | null
@@ -351,8 +356,8 @@ export class SyncStateStore {
     return {
       feed: row.feed === 'changelog' || row.feed === 'poll' ? row.feed : null,
       phase: row.phase === 'snapshot' || row.phase === 'follow' ? row.phase : null,
-      watermark: row.watermark,
-      snapshotHorizon: row.snapshot_horizon,
+      watermark: readStoredXid(row.watermark),
+      snapshotHorizon: readStoredXid(row.snapshot_horizon),
       snapshotAfter: row.snapshot_after,
       snapshotFresh: row.snapshot_fresh === 1,
       epoch: row.epoch,
@@ -372,6 +377,8 @@ export class SyncStateStore {
       source: this.source,
       table,
       ...state,
+      watermark: storedXid(state.watermark),
+      snapshotHorizon: storedXid(state.snapshotHorizon),
       snapshotFresh: state.snapshotFresh ? 1 : 0,
     })
   }

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3'
 import { escapeIdentifier, escapeLiteral } from 'pg'
 import type { Pool } from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
-import { CHANGE_LOG_TABLE, compareXid } from './change-log.ts'
+import { CHANGE_LOG_META_TABLE, CHANGE_LOG_TABLE } from './change-log.ts'
 import { copyTextRows } from './copy-text.ts'
 import {
   dropSecondaryIndexes,
@@ -35,6 +35,8 @@ import {
   type ManifestTable,
   type RowFilter,
 } from './manifest.ts'
+import { stepPoint } from './step-points.ts'
+import { parseXid } from './xid.ts'
 
 export interface FeedContext {
   readonly db: Database.Database
@@ -111,7 +113,7 @@ export function beginSnapshot(
   table: ManifestTable,
   state: TableSyncState,
   feed: 'changelog' | 'poll',
-  horizon: string,
+  horizon: bigint,
   epoch: string | null,
   filterKey: string,
 ): void {
@@ -129,6 +131,7 @@ export function beginSnapshot(
     next.pollKey = null
     if (fresh) dropSecondaryIndexes(ctx.db, table.local)
   })
+  stepPoint('snapshot-begun')
 }
 
 /**
@@ -177,6 +180,7 @@ export async function copySnapshot(
       }
     })
     copied += rows.length
+    stepPoint(done ? 'snapshot-copied' : 'snapshot-chunk')
     ctx.progress(table.upstream, 'snapshot', copied)
   }
 
@@ -209,7 +213,10 @@ export async function copySnapshot(
     client.off('error', ignore)
     client.release(broken)
   }
-  if (state.snapshotFresh) restoreIndexes(ctx.db, table.local)
+  if (state.snapshotFresh) {
+    restoreIndexes(ctx.db, table.local)
+    stepPoint('indexes-rebuilt')
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -276,57 +283,120 @@ async function applyKeys(
   return applied
 }
 
+/** One read of the log: entries (numeric xid order) and `pruned_through`, from one snapshot. */
+interface LogPage {
+  readonly entries: readonly { readonly xid: bigint; readonly key: string }[]
+  readonly prunedThrough: bigint
+}
+
+/**
+ * Reads the log and `pruned_through` in one statement, so both come from
+ * the same snapshot: a prune (one statement that deletes and raises
+ * `pruned_through` together) is either wholly visible or not at all. The
+ * page is ordered by the xid8 column itself. Selecting `xid::text AS xid`
+ * and ordering `BY xid` would sort by the text alias ('100000' < '99999').
+ */
+async function readLog(
+  ctx: FeedContext,
+  where: string,
+  values: readonly unknown[],
+  limit: number | null,
+): Promise<LogPage> {
+  const log = qualified(ctx.schema, CHANGE_LOG_TABLE)
+  const meta = qualified(ctx.schema, CHANGE_LOG_META_TABLE)
+  const { rows } = await ctx.pool.query<{
+    pruned_through: string
+    xid_text: string | null
+    key: string | null
+  }>(
+    `select m.pruned_through::text as pruned_through, page.xid_text, page.key
+     from ${meta} as m
+     left join lateral (
+       select e.xid as xid8, e.xid::text as xid_text, e.key from ${log} as e
+       where ${where} order by e.xid ${limit === null ? '' : `limit ${limit}`}
+     ) as page on true
+     order by page.xid8`,
+    [...values],
+  )
+  const first = rows[0]
+  if (!first) throw new Error(`the change log's meta row is missing in schema "${ctx.schema}"`)
+  const entries = []
+  for (const r of rows) {
+    if (r.xid_text !== null && r.key !== null)
+      entries.push({ xid: parseXid(r.xid_text), key: r.key })
+  }
+  return { entries, prunedThrough: parseXid(first.pruned_through) }
+}
+
+export interface PullResult {
+  readonly applied: number
+  /**
+   * Non-null when a prune removed entries this table still needed (its
+   * `pruned_through` reached the cursor): the table must be copied again.
+   */
+  readonly prunedThrough: bigint | null
+}
+
 /**
  * Replays the change log from the table's cursor up to `horizon`, in
  * batches of whole transactions; each batch's rows commit with the cursor
  * just past that batch. Re-applying is harmless: rows are fetched by key,
- * never replayed from payloads.
+ * never replayed from payloads. Every page is checked against
+ * `pruned_through` as of that page: a prune landing mid-pull stops the pull
+ * before anything past the hole is applied.
  */
 export async function pullChangeLog(
   ctx: FeedContext,
   table: ManifestTable,
   state: TableSyncState,
-  horizon: string,
-): Promise<number> {
-  const log = qualified(ctx.schema, CHANGE_LOG_TABLE)
+  horizon: bigint,
+): Promise<PullResult> {
   let applied = 0
-  while (state.watermark !== null && compareXid(state.watermark, horizon) < 0) {
+  while (state.watermark !== null && state.watermark < horizon) {
     ctx.signal.throwIfAborted()
+    const cursor = state.watermark
     const limit = ctx.batchRows
-    const { rows } = await ctx.pool.query<LogEntry>(
-      `select xid::text as xid, key from ${log}
-       where table_name = $1 and xid >= $2::xid8 and xid < $3::xid8
-       order by xid limit $4`,
-      [table.upstream, state.watermark, horizon, limit],
+    const page = await readLog(
+      ctx,
+      'e.table_name = $1 and e.xid >= $2::xid8 and e.xid < $3::xid8',
+      [table.upstream, cursor, horizon],
+      limit,
     )
+    if (page.prunedThrough >= cursor) return { applied, prunedThrough: page.prunedThrough }
+    const rows = page.entries
     let keys: string[]
-    let next: string
+    let next: bigint
     if (rows.length < limit) {
       keys = rows.map((r) => r.key)
       next = horizon
     } else {
       // The page may end inside a transaction: stop before its xid, unless
       // that one transaction fills the page, then read it whole.
-      const lastXid = (rows[rows.length - 1] as LogEntry).xid
-      const whole = rows.filter((r) => r.xid !== lastXid)
+      const lastXid = (rows[rows.length - 1] as (typeof rows)[number]).xid
+      const whole = rows.filter((r) => r.xid < lastXid)
       if (whole.length > 0) {
         keys = whole.map((r) => r.key)
         next = lastXid
       } else {
-        const all = await ctx.pool.query<{ key: string }>(
-          `select key from ${log} where table_name = $1 and xid = $2::xid8`,
+        const all = await readLog(
+          ctx,
+          'e.table_name = $1 and e.xid = $2::xid8',
           [table.upstream, lastXid],
+          null,
         )
-        keys = all.rows.map((r) => r.key)
-        next = (BigInt(lastXid) + 1n).toString()
+        if (all.prunedThrough >= cursor) return { applied, prunedThrough: all.prunedThrough }
+        keys = all.entries.map((r) => r.key)
+        next = lastXid + 1n
       }
     }
+    stepPoint('pull-read')
     applied += await applyKeys(ctx, table, state, [...new Set(keys)], (s) => {
       s.watermark = next
     })
+    stepPoint('pull-applied')
     ctx.progress(table.upstream, 'follow', applied)
   }
-  return applied
+  return { applied, prunedThrough: null }
 }
 
 /** Whether the log holds entries at or past `horizon` for these tables (still open or newer). */
@@ -334,7 +404,7 @@ export async function logHasPending(
   pool: Pool,
   schema: string,
   tables: readonly string[],
-  horizon: string,
+  horizon: bigint,
 ): Promise<boolean> {
   const { rows } = await pool.query<{ pending: boolean }>(
     `select exists(select 1 from ${qualified(schema, CHANGE_LOG_TABLE)}
@@ -348,11 +418,11 @@ export async function logHasPending(
 // Fallback: poll (watermark, key) with an overlap window
 
 /** Upstream `now()` in epoch ms: the poll feed's horizon. */
-export async function upstreamNowMs(pool: Pool): Promise<string> {
+export async function upstreamNowMs(pool: Pool): Promise<bigint> {
   const { rows } = await pool.query<{ now: string }>(
     'select floor(extract(epoch from now()) * 1000)::int8::text as now',
   )
-  return rows[0]?.now ?? String(Date.now())
+  return BigInt(rows[0]?.now ?? Date.now())
 }
 
 /**
@@ -376,7 +446,7 @@ export async function pollTable(
     ? `(${escapeIdentifier(table.softDelete)} is not null)::text`
     : `'false'`
   const noSoftDelete = { ...table, softDelete: undefined }
-  const fromMs = Number(state.watermark ?? 0) - overlapMs
+  const fromMs = Number(state.watermark ?? 0n) - overlapMs
   let page: { ts: string; key: string } | null = null
   let applied = 0
   for (;;) {
@@ -409,7 +479,11 @@ export async function pollTable(
         if (fields[n + 2] === 'true') writer.delete(fields[ki] ?? '')
         else writer.apply(decode(fields.slice(0, n)))
       }
-      next.watermark = String(Math.max(Number(next.watermark ?? 0), lastMs))
+      // A row without a watermark value (NULL) moves nothing.
+      const read = Number.isSafeInteger(lastMs) ? BigInt(Math.max(0, lastMs)) : null
+      if (read !== null && (next.watermark === null || read > next.watermark)) {
+        next.watermark = read
+      }
     })
     if (rows.length < ctx.batchRows) break
     // Later pages continue after the last row read, not from the overlap again.

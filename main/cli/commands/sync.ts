@@ -7,6 +7,7 @@ import { openStore } from '../../store/index.ts'
 import { startRedisSync } from '../../sync/redis/index.ts'
 import { startSocketIoClient } from '../../sync/socketio/index.ts'
 import { startPostgresSync, type PostgresSync } from '../../sync/engine.ts'
+import { repairStreamGap } from '../../sync/stream-gap-repair.ts'
 import { redactConnectionString, type PostgresSyncStatus } from '../../sync/source-state.ts'
 import { defaultDbPath, ensureParentDir } from '../paths.ts'
 import { loadManifest } from './upstream.ts'
@@ -107,10 +108,7 @@ export async function syncCommand(
           tenant,
           log: io.err,
           onChange: () => sync?.wake(),
-          onGap: () => {
-            sync?.requestReconcile()
-            sync?.wake()
-          },
+          onGap: (gap) => repairStreamGap(sync, db, gap),
         }),
       )
     }

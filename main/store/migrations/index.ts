@@ -5,6 +5,7 @@ import syncState from './004-sync-state.ts'
 import metricRollups from './005-metric-rollups.ts'
 import streamState from './006-stream-state.ts'
 import dealIndex from './007-deal-index.ts'
+import paddedCursors from './008-padded-cursors.ts'
 
 export interface Migration {
   readonly version: number
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'metric-rollups', sql: metricRollups },
   { version: 6, name: 'stream-state', sql: streamState },
   { version: 7, name: 'deal-index', sql: dealIndex },
+  { version: 8, name: 'padded-cursors', sql: paddedCursors },
 ]
