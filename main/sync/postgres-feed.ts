@@ -222,11 +222,6 @@ export async function copySnapshot(
 // ---------------------------------------------------------------------------
 // Change-log pull
 
-interface LogEntry {
-  xid: string
-  key: string
-}
-
 /** Current upstream rows for `keys` as text, under the row filter. */
 async function fetchByKey(
   ctx: FeedContext,
