@@ -13,6 +13,7 @@ import {
   qualified,
   rowCondition,
   type ColumnType,
+  type ManifestColumn,
   type ManifestTable,
   type RowFilter,
   type SyncManifest,
@@ -102,6 +103,102 @@ export async function compareWithUpstream(
   const result: TableComparison[] = []
   for (const table of manifest.tables) {
     result.push(await compareTable(pool, schema, db, table, filter))
+  }
+  return result
+}
+
+export interface TableDifference {
+  readonly table: string
+  /** Keys upstream has and the cache lacks. */
+  readonly missing: number
+  /** Keys the cache holds and upstream does not (or not under the filter). */
+  readonly extra: number
+  /** Keys on both sides with at least one differing column. */
+  readonly differing: number
+  /** The first few differences, for a person to read. */
+  readonly examples: readonly string[]
+}
+
+const localText = (v: unknown) =>
+  v === null ? '\\N' : typeof v === 'string' ? v : String(v as number)
+
+/**
+ * Row by row and column by column: which keys are missing, extra or
+ * different, and the first few values that differ. Holds both sides in
+ * memory: for tests and investigations, not for a million-row routine check
+ * (`compareTable` is that).
+ */
+export async function diffTable(
+  pool: Pool,
+  schema: string,
+  db: Database.Database,
+  table: ManifestTable,
+  filter: RowFilter = {},
+  maxExamples = 10,
+): Promise<TableDifference> {
+  const params: unknown[] = []
+  const where = rowCondition(table, filter, parameterBinder(params))
+  const { rows } = await pool.query<string[]>({
+    text: `select ${table.columns
+      .map((c) => `coalesce(${upstreamText(c.upstream, c.type)}, '\\N')`)
+      .join(', ')} from ${qualified(schema, table.upstream)} where ${where}`,
+    values: params,
+    rowMode: 'array',
+  })
+  const ki = table.columns.findIndex((c) => c.upstream === table.key)
+  const upstream = new Map(rows.map((r) => [r[ki] ?? '', r]))
+  const names = table.columns.map((c) => `"${c.local.replaceAll('"', '""')}"`)
+  const stmt = db.prepare(`SELECT ${names.join(', ')} FROM "${table.local}"`).raw(true)
+  const examples: string[] = []
+  const note = (line: string) => {
+    if (examples.length < maxExamples) examples.push(line)
+  }
+  let extra = 0
+  let differing = 0
+  const seen = new Set<string>()
+  for (const raw of stmt.iterate() as Iterable<unknown[]>) {
+    const local = raw.map(localText)
+    const key = local[ki] ?? ''
+    seen.add(key)
+    const theirs = upstream.get(key)
+    if (!theirs) {
+      extra++
+      note(`${table.upstream} ${key}: cached, not upstream`)
+      continue
+    }
+    const columns = table.columns.filter((_c, i) => theirs[i] !== local[i])
+    if (columns.length) {
+      differing++
+      const c = columns[0]
+      const i = table.columns.indexOf(c as ManifestColumn)
+      note(
+        `${table.upstream} ${key}: ${columns.map((x) => x.upstream).join(', ')} differ ` +
+          `(${c?.upstream} upstream ${JSON.stringify(theirs[i])}, cached ${JSON.stringify(local[i])})`,
+      )
+    }
+  }
+  let missing = 0
+  for (const key of upstream.keys()) {
+    if (!seen.has(key)) {
+      missing++
+      note(`${table.upstream} ${key}: upstream, not cached`)
+    }
+  }
+  return { table: table.upstream, missing, extra, differing, examples }
+}
+
+/** Every table's differences; an empty list when the cache equals upstream. */
+export async function diffWithUpstream(
+  pool: Pool,
+  schema: string,
+  db: Database.Database,
+  manifest: SyncManifest,
+  filter: RowFilter = {},
+): Promise<TableDifference[]> {
+  const result: TableDifference[] = []
+  for (const table of manifest.tables) {
+    const d = await diffTable(pool, schema, db, table, filter)
+    if (d.missing || d.extra || d.differing) result.push(d)
   }
   return result
 }

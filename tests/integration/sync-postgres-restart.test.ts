@@ -2,9 +2,6 @@
 // (initdb into a temp folder, its own port, run as the postgres user), never
 // the machine's shared server. The source goes offline with a next retry,
 // comes back live by itself, and the cache converges.
-import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Pool } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,35 +12,18 @@ import { installChangeLog } from '../../main/sync/change-log.ts'
 import { startPostgresSync, type PostgresSync } from '../../main/sync/engine.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
 import { compareWithUpstream } from '../../main/sync/verify.ts'
-import { freePort } from '../support/wait.ts'
+import {
+  canRunThrowawayPostgres as canRun,
+  createThrowawayPostgres,
+  type ThrowawayPostgres,
+} from '../support/throwaway-postgres.ts'
 
-const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : []
-const BIN = versions.length ? `/usr/lib/postgresql/${versions.sort().at(-1)}/bin` : ''
-const canRun = BIN !== '' && process.getuid?.() === 0
-const dir = mkdtempSync(join(tmpdir(), 'watchfloor-pg-'))
-const data = join(dir, 'data')
-let port = 0
+let server: ThrowawayPostgres | undefined
 let url = ''
 let pool: Pool | undefined
 let db: Store | undefined
 let sync: PostgresSync | undefined
 const states: string[] = []
-
-const asPostgres = (args: string[]) =>
-  execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe', timeout: 60_000 })
-const pgCtl = (action: 'start' | 'stop') =>
-  asPostgres([
-    `${BIN}/pg_ctl`,
-    '-D',
-    data,
-    '-w',
-    '-l',
-    join(dir, 'log'),
-    ...(action === 'start'
-      ? ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`]
-      : ['-m', 'fast']),
-    action,
-  ])
 
 async function waitFor(
   what: string,
@@ -59,11 +39,8 @@ async function waitFor(
 
 beforeAll(async () => {
   if (!canRun) return
-  chmodSync(dir, 0o777)
-  port = await freePort()
-  url = `postgres://postgres@127.0.0.1:${port}/postgres`
-  asPostgres([`${BIN}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'])
-  pgCtl('start')
+  server = await createThrowawayPostgres()
+  url = server.url
   pool = new Pool({ connectionString: url, max: 2 })
   pool.on('error', () => undefined)
   await seedUpstream({
@@ -78,13 +55,12 @@ afterAll(async () => {
   await sync?.stop()
   db?.close()
   await pool?.end()
-  if (canRun && existsSync(join(data, 'postmaster.pid'))) pgCtl('stop')
-  rmSync(dir, { recursive: true, force: true })
+  server?.cleanup()
 })
 
 describe.skipIf(!canRun)('Postgres restarted mid-sync (a throwaway server of our own)', () => {
   it('goes offline with a next retry, comes back live, and converges', async () => {
-    db = openStore(join(dir, 'cache.sqlite'))
+    db = openStore(join(server!.dir, 'cache.sqlite'))
     sync = startPostgresSync({
       db,
       pgConfig: { connectionString: url, connectTimeoutMs: 2_000 },
@@ -96,12 +72,12 @@ describe.skipIf(!canRun)('Postgres restarted mid-sync (a throwaway server of our
     const seen = setInterval(() => states.push(sync?.status().state ?? ''), 20)
     try {
       await sync.synced()
-      pgCtl('stop')
+      server!.stop()
       await waitFor('offline', () => sync?.status().state === 'offline')
       const offline = sync.status()
       expect(offline.message).toMatch(/Cannot reach Postgres at 127\.0\.0\.1:\d+/)
       expect(offline.nextRetryAt).not.toBeNull()
-      pgCtl('start')
+      server!.start()
       // Changes made after the restart arrive without anybody touching the sync.
       await pool!.query(`update ops.leads set owner = 'after restart' where id between 1 and 20`)
       await waitFor('live again', () => sync?.status().state === 'live')
