@@ -42,6 +42,16 @@ function upstreamText(column: string, type: ColumnType): string {
   }
 }
 
+/** A cached value as the text upstream's conversions give (`\N` for NULL). */
+const localText = (v: unknown): string =>
+  v === null
+    ? '\\N'
+    : typeof v === 'string'
+      ? v
+      : typeof v === 'number' || typeof v === 'bigint'
+        ? v.toString()
+        : JSON.stringify(v)
+
 // Each row's md5, its first 60 bits as an integer, summed: the order rows
 // come in does not matter, and any changed value changes the sum.
 const MASK = (1n << 60n) - 1n
@@ -77,9 +87,7 @@ export async function compareTable(
   let sum = 0n
   for (const row of stmt.iterate() as Iterable<unknown[]>) {
     localRows++
-    const text = row
-      .map((v) => (v === null ? '\\N' : typeof v === 'string' ? v : String(v as number)))
-      .join('\x1f')
+    const text = row.map(localText).join('\x1f')
     sum = (sum + rowHash(text)) & MASK
   }
   const localChecksum = sum.toString(16)
@@ -118,9 +126,6 @@ export interface TableDifference {
   /** The first few differences, for a person to read. */
   readonly examples: readonly string[]
 }
-
-const localText = (v: unknown) =>
-  v === null ? '\\N' : typeof v === 'string' ? v : String(v as number)
 
 /**
  * Row by row and column by column: which keys are missing, extra or
