@@ -150,7 +150,11 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     syncing: false,
   }))
   // A load killed after its last chunk but before its index rebuild.
-  for (const t of tables) if (t.state.phase === 'follow') restoreIndexes(db, t.table.local)
+  for (const t of tables) {
+    if (t.state.phase === 'follow' && restoreIndexes(db, t.table.local) > 0) {
+      stepPoint('indexes-rebuilt')
+    }
+  }
 
   const pgBase = {
     connectionString: options.pgConfig.connectionString,

@@ -407,18 +407,19 @@ export function dropSecondaryIndexes(db: Database.Database, table: string): void
   }
 }
 
-/** Rebuilds indexes dropped for a load (all tables, or one). */
-export function restoreIndexes(db: Database.Database, table?: string): void {
+/** Rebuilds indexes dropped for a load (all tables, or one); returns how many. */
+export function restoreIndexes(db: Database.Database, table?: string): number {
   const dropped = db
     .prepare(
       `SELECT name, sql FROM sync_dropped_indexes WHERE ? IS NULL OR table_name = ? ORDER BY name`,
     )
     .all(table ?? null, table ?? null) as { name: string; sql: string }[]
-  if (dropped.length === 0) return
+  if (dropped.length === 0) return 0
   db.transaction(() => {
     for (const index of dropped) {
       db.exec(index.sql.replace(/^CREATE (UNIQUE )?INDEX /i, 'CREATE $1INDEX IF NOT EXISTS '))
       db.prepare('DELETE FROM sync_dropped_indexes WHERE name = ?').run(index.name)
     }
   })()
+  return dropped.length
 }

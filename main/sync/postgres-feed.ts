@@ -213,10 +213,7 @@ export async function copySnapshot(
     client.off('error', ignore)
     client.release(broken)
   }
-  if (state.snapshotFresh) {
-    restoreIndexes(ctx.db, table.local)
-    stepPoint('indexes-rebuilt')
-  }
+  if (state.snapshotFresh && restoreIndexes(ctx.db, table.local) > 0) stepPoint('indexes-rebuilt')
 }
 
 // ---------------------------------------------------------------------------

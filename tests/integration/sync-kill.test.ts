@@ -1,137 +1,194 @@
-// Kill-resume: `watchfloor sync` killed with SIGKILL at random points (mid
-// snapshot, mid batch, mid catch-up) while the demo writer keeps writing;
-// after a final run the cache equals upstream, with no row missing or twice.
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+// Kill-resume, adversarially (issue 8): the real `watchfloor sync --follow`
+// is SIGKILLed at every step boundary of snapshot → index rebuild → replay →
+// follow (deterministic kill points, WATCHFLOOR_STEP_POINT=kill:<step>:<n>),
+// again over a re-snapshot forced by a prune, and then at random moments —
+// while the chaos writer inserts, updates, soft and hard deletes, changes
+// keys, moves rows between tenants, rolls back savepoints and holds
+// transactions open for seconds. After a final `sync --once` the cache must
+// equal upstream row by row and column by column, every time.
+//
+// One seed runs in `npm test`; `npm run test:stress` runs 50
+// (WATCHFLOOR_STRESS_SEEDS=50). A failing seed replays with WF_KILL_SEED=<seed>.
 import { Pool } from 'pg'
-import { Redis } from 'ioredis'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemo } from '../../main/demo/generator.ts'
-import { dropUpstream, runUpstreamWriter, seedUpstream } from '../../main/demo/upstream.ts'
-import { syncCommand } from '../../main/cli/commands/sync.ts'
+import { dropUpstream, seedUpstream } from '../../main/demo/upstream.ts'
 import { openStore } from '../../main/store/index.ts'
-import { installChangeLog } from '../../main/sync/change-log.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
-import { compareWithUpstream } from '../../main/sync/verify.ts'
+import { STEP_POINT_ENV, SYNC_STEPS, type SyncStep } from '../../main/sync/step-points.ts'
+import { diffWithUpstream } from '../../main/sync/verify.ts'
+import { lcg, runChaosWriter } from '../support/chaos-writer.ts'
+import { runCli, startCli } from '../support/cli.ts'
 import { tempDir } from '../support/temp.ts'
 
 const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
-const REDIS_URL = process.env.WATCHFLOOR_TEST_REDIS ?? 'redis://127.0.0.1:6379'
 const SCHEMA = `wf_sync_kill_${process.pid}_${Date.now()}`
-const STREAM = `${SCHEMA}:events`
-const KILLS = 20
-const TSX = import.meta.resolve('tsx')
-const SYNC_MODULE = fileURLToPath(new URL('../../main/cli/commands/sync.ts', import.meta.url))
+const TENANT = 'demo'
+const SEEDS = Math.max(1, Number(process.env.WATCHFLOOR_STRESS_SEEDS ?? 1))
+const FIRST_SEED = Number(process.env.WF_KILL_SEED ?? 20260601)
+const RANDOM_KILLS = 5
+/** A step a run never reaches (no snapshot in it, say) is killed after this long anyway. */
+const UNREACHED_MS = 15_000
 
 let pool: Pool
-let redis: Redis
 const temp = tempDir('watchfloor-sync-kill-')
 
 beforeAll(async () => {
-  pool = new Pool({ connectionString: PG_URL, max: 4 })
-  redis = new Redis(REDIS_URL, { lazyConnect: true })
-  await redis.connect()
+  pool = new Pool({ connectionString: PG_URL, max: 6 })
   await seedUpstream({
     pg: pool,
     schema: SCHEMA,
     dataset: generateDemo({ seed: 11, leads: 20_000, endAt: Date.parse('2026-06-01T12:00:00Z') }),
   })
-  await installChangeLog(pool, SCHEMA, opsManifest)
+  const install = await runCli(['upstream', 'install', '--pg', PG_URL, '--schema', SCHEMA])
+  expect(install.code, install.stderr).toBe(0)
 })
 
 afterAll(async () => {
   await dropUpstream(pool, SCHEMA)
-  await redis.del(STREAM, `${SCHEMA}:alerts`)
-  await redis.quit()
   await pool.end()
   temp.cleanup()
 })
 
-/** A seeded generator, so a failing run's kill points can be replayed. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0
-    return state / 2 ** 32
-  }
+const syncArgs = (db: string, mode: '--follow' | '--once') => [
+  'sync',
+  mode,
+  '--pg',
+  PG_URL,
+  '--schema',
+  SCHEMA,
+  '--tenant',
+  TENANT,
+  '--db',
+  db,
+  '--batch',
+  '300',
+]
+
+/** How far into each step's arrivals a kill may land. */
+const SPREAD: Record<SyncStep, number> = {
+  'snapshot-begun': 3,
+  'snapshot-chunk': 40,
+  'snapshot-copied': 3,
+  'indexes-rebuilt': 1,
+  'pull-read': 6,
+  'pull-applied': 6,
+  'cycle-done': 4,
 }
 
-/** Runs `sync --follow` in a child and SIGKILLs it `delayMs` after its first output. */
-function runAndKill(dbPath: string, delayMs: number): Promise<string> {
-  const script = `
-    const { syncCommand } = await import(${JSON.stringify(SYNC_MODULE)})
-    await syncCommand({ pg: ${JSON.stringify(PG_URL)}, schema: ${JSON.stringify(SCHEMA)},
-      db: ${JSON.stringify(dbPath)}, follow: true, batch: 300, interval: 100 })
-  `
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', TSX, '--input-type=module', '--eval', script],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let output = ''
-    let timer: NodeJS.Timeout | undefined
-    const onOutput = (chunk: Buffer) => {
-      output += chunk.toString()
-      timer ??= setTimeout(() => child.kill('SIGKILL'), delayMs)
-    }
-    child.stdout.on('data', onOutput)
-    child.stderr.on('data', onOutput)
-    child.on('error', reject)
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer)
-      if (signal === 'SIGKILL') resolve(output)
-      else reject(new Error(`sync exited on its own (${code}): ${output}`))
-    })
-  })
-}
+type Outcome = 'killed at step' | 'killed unreached' | 'killed at random'
 
-it(`converges after being killed with SIGKILL ${KILLS} times while upstream keeps writing`, async () => {
-  const dbPath = `${temp.dir}/cache.sqlite`
-  const random = lcg(Number(process.env.WF_KILL_SEED ?? 20260601))
-  const controller = new AbortController()
-  const writer = runUpstreamWriter({
-    pg: pool,
-    redis,
-    schema: SCHEMA,
-    tenantId: 'demo',
-    streamKey: STREAM,
-    alertChannel: `${SCHEMA}:alerts`,
-    ratePerSecond: 300,
-    seed: 5,
-    signal: controller.signal,
-  })
-  const phases = new Set<string>()
+/** Runs `sync --follow` until the kill point, or SIGKILLs it after `delayMs` from its first output. */
+async function runAndKill(
+  db: string,
+  plan: { step: SyncStep; nth: number } | { delayMs: number },
+): Promise<Outcome> {
+  const env = 'step' in plan ? { [STEP_POINT_ENV]: `kill:${plan.step}:${plan.nth}` } : {}
+  const sync = startCli(syncArgs(db, '--follow'), env)
+  let outcome: Outcome = 'step' in plan ? 'killed unreached' : 'killed at random'
   try {
-    for (let i = 0; i < KILLS; i++) {
-      // Early kills land in the first snapshot, later ones in catch-up.
-      const output = await runAndKill(dbPath, Math.floor(random() * 700))
-      if (/rows copied/.test(output)) phases.add('snapshot')
-      const db = openStore(dbPath)
-      const state = db.prepare("SELECT phase FROM sync_state WHERE table_name = 'leads'").get() as
-        { phase: string } | undefined
-      phases.add(state?.phase ?? 'none')
-      db.close()
+    if ('step' in plan) {
+      await sync
+        .waitFor(/step point kill at/, UNREACHED_MS)
+        .then(() => (outcome = 'killed at step'))
+        .catch(() => undefined)
+    } else {
+      await sync.waitFor(/./)
+      await new Promise((resolve) => setTimeout(resolve, plan.delayMs))
+    }
+  } finally {
+    sync.child.kill('SIGKILL')
+  }
+  const result = await sync.exited
+  if (result.signal !== 'SIGKILL') {
+    throw new Error(`sync ended on its own (${result.code}):\n${result.stderr}`)
+  }
+  return outcome
+}
+
+async function prune(): Promise<void> {
+  const result = await runCli([
+    'upstream',
+    'prune',
+    '--pg',
+    PG_URL,
+    '--schema',
+    SCHEMA,
+    '--older-than',
+    '0s',
+  ])
+  expect(result.code, result.stderr).toBe(0)
+}
+
+async function killSeed(seed: number): Promise<void> {
+  const db = `${temp.dir}/cache-${seed}.sqlite`
+  const random = lcg(seed)
+  const nth = (step: SyncStep) => 1 + Math.floor(random() * SPREAD[step])
+  const controller = new AbortController()
+  const writer = runChaosWriter({
+    pool,
+    schema: SCHEMA,
+    seed,
+    signal: controller.signal,
+    tenants: [TENANT, 'elsewhere'],
+  })
+  const reached = new Set<string>()
+  const log: string[] = []
+  try {
+    // The first copy, then a re-copy over cached rows (forced by a prune):
+    // a kill between every pair of steps of each.
+    for (const round of ['first copy', 're-copy'] as const) {
+      if (round === 're-copy') await prune()
+      for (const step of SYNC_STEPS) {
+        // The first kill of a round lands in the first snapshot's arrivals.
+        const n = step === 'snapshot-begun' ? 1 : nth(step)
+        const outcome = await runAndKill(db, { step, nth: n })
+        log.push(`${round}: ${step}:${n} ${outcome}`)
+        if (outcome === 'killed at step') reached.add(`${round} ${step}`)
+      }
+    }
+    for (let i = 0; i < RANDOM_KILLS; i++) {
+      const delayMs = Math.floor(random() * 2_500)
+      log.push(`random ${delayMs} ms: ${await runAndKill(db, { delayMs })}`)
     }
   } finally {
     controller.abort()
-    await writer
   }
-  expect(phases).toContain('snapshot')
-  expect(phases).toContain('follow')
+  const written = await writer
+  expect(written.committed).toBeGreaterThan(50)
+  for (const kind of ['key change', 'tenant move', 'hard delete', 'savepoint rollback']) {
+    expect(written.operations[kind] ?? 0, kind).toBeGreaterThan(0)
+  }
+  // Every step of the first copy was reached and killed; most of the
+  // re-copy's (a step count past what a run reaches is killed unreached).
+  for (const step of SYNC_STEPS) {
+    expect([...reached], log.join('\n')).toContain(`first copy ${step}`)
+  }
+  expect([...reached].filter((r) => r.startsWith('re-copy')).length).toBeGreaterThan(2)
 
-  const status = await syncCommand(
-    { pg: PG_URL, schema: SCHEMA, db: dbPath, once: true },
-    { out: () => undefined, err: () => undefined },
-  )
-  expect(status.tables.every((t) => t.state === 'live')).toBe(true)
-  const db = openStore(dbPath)
+  const final = await runCli(syncArgs(db, '--once'))
+  expect(final.code, final.stderr).toBe(0)
+  expect(final.stdout).toMatch(/leads live/)
+  const cache = openStore(db)
   try {
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
-    const tables = await compareWithUpstream(pool, SCHEMA, db, opsManifest)
-    expect(JSON.stringify(tables.filter((t) => !t.equal))).toBe('[]')
-    expect(db.prepare('SELECT count(*) AS n FROM sync_dropped_indexes').get()).toEqual({ n: 0 })
+    expect(cache.pragma('integrity_check', { simple: true })).toBe('ok')
+    const differences = await diffWithUpstream(pool, SCHEMA, cache, opsManifest, {
+      tenant: TENANT,
+    })
+    expect(differences, `seed ${seed}:\n${log.join('\n')}`).toEqual([])
+    expect(cache.prepare('SELECT count(*) AS n FROM sync_dropped_indexes').get()).toEqual({ n: 0 })
+    expect(cache.prepare('SELECT count(*) AS n FROM sync_rejects').get()).toEqual({ n: 0 })
   } finally {
-    db.close()
+    cache.close()
   }
+}
+
+describe('sync killed at every step and at random, with an adversarial writer', () => {
+  it(
+    `converges exactly over ${SEEDS} seed(s)`,
+    async () => {
+      for (let i = 0; i < SEEDS; i++) await killSeed(FIRST_SEED + i)
+    },
+    SEEDS * 600_000,
+  )
 })

@@ -20,6 +20,8 @@ import { tempDir } from '../support/temp.ts'
 const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SCHEMA = `wf_prune_${process.pid}_${Date.now()}`
 const temp = tempDir('watchfloor-prune-')
+/** Timed prunes: 3 in `npm test`, more in `npm run test:stress`. */
+const TIMED_ROUNDS = Math.max(3, Number(process.env.WATCHFLOOR_STRESS_SEEDS ?? 3))
 let pool: Pool
 
 beforeAll(async () => {
@@ -156,23 +158,27 @@ describe('a prune landing mid-catch-up', () => {
     await expectEqual(db)
   })
 
-  it('ends equal when prunes land at unplanned moments of a running catch-up', async () => {
-    const random = lcg(Number(process.env.WF_PRUNE_SEED ?? 8))
-    for (let i = 0; i < 3; i++) {
-      const db = `${temp.dir}/timed-${i}.sqlite`
-      expect((await runCli(syncArgs(db))).code).toBe(0)
-      await change(400)
-      const sync = startCli(syncArgs(db))
-      await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1_500))
-      await change(30)
-      await prune('0s')
-      const result = await sync.exited
-      expect(result.code, result.stderr).toBe(0)
-      // The run may have ended before the last changes: the next run brings
-      // them, and nothing the prune took may stay wrong (it used to, for good).
-      const next = await runCli(syncArgs(db))
-      expect(next.code, next.stderr).toBe(0)
-      await expectEqual(db)
-    }
-  })
+  it(
+    `ends equal when prunes land at unplanned moments of a running catch-up (${TIMED_ROUNDS} rounds)`,
+    async () => {
+      const random = lcg(Number(process.env.WF_PRUNE_SEED ?? 8))
+      for (let i = 0; i < TIMED_ROUNDS; i++) {
+        const db = `${temp.dir}/timed-${i}.sqlite`
+        expect((await runCli(syncArgs(db))).code).toBe(0)
+        await change(400)
+        const sync = startCli(syncArgs(db))
+        await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1_500))
+        await change(30)
+        await prune('0s')
+        const result = await sync.exited
+        expect(result.code, result.stderr).toBe(0)
+        // The run may have ended before the last changes: the next run brings
+        // them, and nothing the prune took may stay wrong (it used to, for good).
+        const next = await runCli(syncArgs(db))
+        expect(next.code, next.stderr).toBe(0)
+        await expectEqual(db)
+      }
+    },
+    TIMED_ROUNDS * 60_000,
+  )
 })
