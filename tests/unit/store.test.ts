@@ -190,3 +190,32 @@ describe('damaged and unreadable files', () => {
     )
   })
 })
+
+describe('a new cache opened by several processes at once', () => {
+  it('is migrated once; every process opens it', async () => {
+    const { spawn } = await import('node:child_process')
+    const file = join(dir, 'shared.sqlite')
+    const store = new URL('../../main/store/index.ts', import.meta.url).href
+    // Every process loads first, then all open at one agreed instant.
+    const at = Date.now() + 2_500
+    const script = `const { openStore } = await import(${JSON.stringify(store)})
+      while (Date.now() < ${at}) {}
+      openStore(${JSON.stringify(file)}).close()`
+    const runs = Array.from(
+      { length: 6 },
+      () =>
+        new Promise<{ code: number | null; err: string }>((resolve) => {
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', '--input-type=module', '--eval', script],
+            { stdio: ['ignore', 'ignore', 'pipe'] },
+          )
+          let err = ''
+          child.stderr.on('data', (c: Buffer) => (err += c.toString()))
+          child.on('close', (code) => resolve({ code, err }))
+        }),
+    )
+    for (const run of await Promise.all(runs)) expect(run.code, run.err).toBe(0)
+    expect(version(file)).toBe(latestVersion())
+  })
+})
