@@ -113,6 +113,8 @@ interface TableRuntime {
   syncing: boolean
 }
 
+const PRUNED_PAST = "the change log was pruned past this cache's position"
+
 /** Once-mode ended with tables that could not be synced. */
 class TablesFailed extends Error {}
 
@@ -293,9 +295,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     if (t.feed !== 'changelog') return null
     if (st.epoch !== info.epoch) return 'the change log was reinstalled upstream'
     const cursor = st.phase === 'snapshot' ? st.snapshotHorizon : st.watermark
-    if (cursor === null || cursor <= info.prunedThrough) {
-      return "the change log was pruned past this cache's position"
-    }
+    if (cursor === null || cursor <= info.prunedThrough) return PRUNED_PAST
     return null
   }
 
@@ -313,27 +313,34 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     await copySnapshot(ctx, t.table, t.state)
   }
 
-  // A prune that keeps landing while a table is copied again would loop for
-  // ever; after this many copies in a row the table fails with a sentence.
+  // Prunes that keep landing while a table is copied again would loop for
+  // ever (a once-run would never end); after this many copies forced by a
+  // prune in a row, the sync fails with a sentence. A pull that replays
+  // changes without meeting a prune ends the streak.
   const MAX_PRUNED_COPIES = 3
   const prunedCopies = new Map<string, number>()
+  const copiedAfterPrune = new Set<string>()
+  const countPrunedCopy = (t: TableRuntime, through: bigint) => {
+    const copies = (prunedCopies.get(t.table.upstream) ?? 0) + 1
+    prunedCopies.set(t.table.upstream, copies)
+    copiedAfterPrune.add(t.table.upstream)
+    if (copies > MAX_PRUNED_COPIES) {
+      throw new Error(
+        `The change log in schema "${schema}" is pruned faster than ${t.table.upstream} can be copied ` +
+          `(${MAX_PRUNED_COPIES} copies in a row overtaken, last through xid ${through}); ` +
+          'prune with a longer --older-than',
+      )
+    }
+  }
   /** Pulls `t` to `horizon`; a prune found mid-pull copies the table again. */
   const pull = async (t: TableRuntime, horizon: bigint, epoch: string | null) => {
     for (;;) {
       const result = await pullChangeLog(ctx, t.table, t.state, horizon)
       if (result.prunedThrough === null) {
-        prunedCopies.delete(t.table.upstream)
+        if (!copiedAfterPrune.has(t.table.upstream)) prunedCopies.delete(t.table.upstream)
         return
       }
-      const copies = (prunedCopies.get(t.table.upstream) ?? 0) + 1
-      prunedCopies.set(t.table.upstream, copies)
-      if (copies > MAX_PRUNED_COPIES) {
-        throw new Error(
-          `The change log in schema "${schema}" is pruned faster than ${t.table.upstream} can be copied ` +
-            `(${MAX_PRUNED_COPIES} copies in a row overtaken, last through xid ${result.prunedThrough}); ` +
-            'prune with a longer --older-than',
-        )
-      }
+      countPrunedCopy(t, result.prunedThrough)
       await snapshot(
         t,
         `the change log was pruned through xid ${result.prunedThrough} while this cache read it`,
@@ -356,10 +363,12 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       t.feed = options.feed === 'poll' || !triggered ? 'poll' : 'changelog'
     }
     // Snapshots first, each from a horizon recorded before its copy.
+    copiedAfterPrune.clear()
     for (const t of tables) {
       if (t.error) continue
       await guarded(t, async () => {
         const reason = needsSnapshot(t, info)
+        if (reason === PRUNED_PAST) countPrunedCopy(t, info.prunedThrough)
         if (reason) await snapshot(t, reason, info.epoch)
         else if (t.state.phase === 'snapshot') await copy(t)
       })

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { dropUpstream, seedUpstream } from '../../main/demo/upstream.ts'
 import { openStore } from '../../main/store/index.ts'
+import { pruneChangeLog } from '../../main/sync/change-log.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
 import { STEP_POINT_ENV } from '../../main/sync/step-points.ts'
 import { diffWithUpstream } from '../../main/sync/verify.ts'
@@ -41,7 +42,7 @@ afterAll(async () => {
   temp.cleanup()
 })
 
-const syncArgs = (db: string) => [
+const syncArgs = (db: string, batch = 100) => [
   'sync',
   '--once',
   '--pg',
@@ -51,7 +52,7 @@ const syncArgs = (db: string) => [
   '--db',
   db,
   '--batch',
-  '100',
+  String(batch),
 ]
 
 let round = 0
@@ -155,6 +156,37 @@ describe('a prune landing mid-catch-up', () => {
     }
     const result = await sync.exited
     expect(result.code, result.stderr).toBe(0)
+    await expectEqual(db)
+  })
+
+  it('never loops when prunes keep overtaking its copies: it converges or says why it cannot', async () => {
+    const db = `${temp.dir}/overtaken.sqlite`
+    const stop = new AbortController()
+    // Changes and prunes every few milliseconds, for as long as the sync runs.
+    const churn = (async () => {
+      while (!stop.signal.aborted) {
+        await change(3)
+        // In-process, not the bin: a prune every few milliseconds.
+        await pruneChangeLog(pool, SCHEMA, 0)
+      }
+    })()
+    let result: CliResult
+    try {
+      // Small transactions: each copy takes a while, so prunes land in it.
+      result = await runCli(syncArgs(db, 10))
+    } finally {
+      stop.abort()
+      await churn
+    }
+    if (result.code !== 0) {
+      expect(result.code).toBe(1)
+      expect(result.stderr).toMatch(
+        /is pruned faster than \w+ can be copied \(3 copies in a row overtaken, last through xid \d+\); prune with a longer --older-than/,
+      )
+    }
+    // Once the prunes stop, the next run converges.
+    const next = await runCli(syncArgs(db))
+    expect(next.code, next.stderr).toBe(0)
     await expectEqual(db)
   })
 
