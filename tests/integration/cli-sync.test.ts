@@ -13,10 +13,10 @@ import { dropUpstream, runUpstreamWriter, seedUpstream } from '../../main/demo/u
 import { openStore } from '../../main/store/index.ts'
 import { runCli, startCli, type RunningCli } from '../support/cli.ts'
 import { tempDir } from '../support/temp.ts'
+import { syncArgs, TEST_PG_URL, TEST_REDIS_URL } from '../support/upstream-cli.ts'
 import { until } from '../support/wait.ts'
 
-const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
-const REDIS_URL = process.env.WATCHFLOOR_TEST_REDIS ?? 'redis://127.0.0.1:6379'
+const PG_URL = TEST_PG_URL
 const SCHEMA = `wf_cli_sync_${process.pid}_${Date.now()}`
 // The tenant names the stream (ops:{tenant}:events): our own key prefix.
 const TENANT = `cli_${process.pid}_${Date.now()}`
@@ -27,7 +27,7 @@ let redis: Redis
 
 beforeAll(async () => {
   pool = new Pool({ connectionString: PG_URL, max: 3 })
-  redis = new Redis(REDIS_URL, { lazyConnect: true })
+  redis = new Redis(TEST_REDIS_URL, { lazyConnect: true })
   await redis.connect()
   await seedUpstream({
     pg: pool,
@@ -122,17 +122,7 @@ describe('watchfloor status', () => {
     expect(none.stderr).toMatch(/there is no cache at .*status\.sqlite; check --db/)
     expect(existsSync(db)).toBe(false)
 
-    const sync = await runCli([
-      'sync',
-      '--pg',
-      PG_URL,
-      '--schema',
-      SCHEMA,
-      '--tenant',
-      TENANT,
-      '--db',
-      db,
-    ])
+    const sync = await runCli(syncArgs({ schema: SCHEMA, tenant: TENANT, db }))
     expect(sync.code, sync.stderr).toBe(0)
     const status = await runCli(['status', '--db', db])
     expect(status.code, status.stderr).toBe(0)
@@ -153,20 +143,15 @@ describe('watchfloor status', () => {
 describe('watchfloor sync --follow with the Redis stream', () => {
   const db = () => `${temp.dir}/follow.sqlite`
   const follow = () =>
-    startCli([
-      'sync',
-      '--follow',
-      '--pg',
-      PG_URL,
-      '--schema',
-      SCHEMA,
-      '--tenant',
-      TENANT,
-      '--redis',
-      REDIS_URL,
-      '--db',
-      db(),
-    ])
+    startCli(
+      syncArgs({
+        schema: SCHEMA,
+        tenant: TENANT,
+        db: db(),
+        mode: '--follow',
+        redis: TEST_REDIS_URL,
+      }),
+    )
   const write = (events: number) =>
     runUpstreamWriter({
       pg: pool,

@@ -19,9 +19,14 @@ import { STEP_POINT_ENV, SYNC_STEPS, type SyncStep } from '../../main/sync/step-
 import { diffWithUpstream } from '../../main/sync/verify.ts'
 import { lcg, runChaosWriter } from '../support/chaos-writer.ts'
 import { runCli, startCli } from '../support/cli.ts'
+import {
+  installChangeLogWithCli,
+  pruneChangeLogWithCli,
+  syncArgs,
+  TEST_PG_URL,
+} from '../support/upstream-cli.ts'
 import { tempDir } from '../support/temp.ts'
 
-const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SCHEMA = `wf_sync_kill_${process.pid}_${Date.now()}`
 const TENANT = 'demo'
 const SEEDS = Math.max(1, Number(process.env.WATCHFLOOR_STRESS_SEEDS ?? 1))
@@ -34,14 +39,13 @@ let pool: Pool
 const temp = tempDir('watchfloor-sync-kill-')
 
 beforeAll(async () => {
-  pool = new Pool({ connectionString: PG_URL, max: 6 })
+  pool = new Pool({ connectionString: TEST_PG_URL, max: 6 })
   await seedUpstream({
     pg: pool,
     schema: SCHEMA,
     dataset: generateDemo({ seed: 11, leads: 20_000, endAt: Date.parse('2026-06-01T12:00:00Z') }),
   })
-  const install = await runCli(['upstream', 'install', '--pg', PG_URL, '--schema', SCHEMA])
-  expect(install.code, install.stderr).toBe(0)
+  await installChangeLogWithCli(SCHEMA)
 })
 
 afterAll(async () => {
@@ -50,20 +54,8 @@ afterAll(async () => {
   temp.cleanup()
 })
 
-const syncArgs = (db: string, mode: '--follow' | '--once') => [
-  'sync',
-  mode,
-  '--pg',
-  PG_URL,
-  '--schema',
-  SCHEMA,
-  '--tenant',
-  TENANT,
-  '--db',
-  db,
-  '--batch',
-  '300',
-]
+const syncArgsFor = (db: string, mode: '--follow' | '--once') =>
+  syncArgs({ schema: SCHEMA, tenant: TENANT, db, mode, batch: 300 })
 
 /** How far into each step's arrivals a kill may land. */
 const SPREAD: Record<SyncStep, number> = {
@@ -84,7 +76,7 @@ async function runAndKill(
   plan: { step: SyncStep; nth: number } | { delayMs: number },
 ): Promise<Outcome> {
   const env = 'step' in plan ? { [STEP_POINT_ENV]: `kill:${plan.step}:${plan.nth}` } : {}
-  const sync = startCli(syncArgs(db, '--follow'), env)
+  const sync = startCli(syncArgsFor(db, '--follow'), env)
   let outcome: Outcome = 'step' in plan ? 'killed unreached' : 'killed at random'
   try {
     if ('step' in plan) {
@@ -106,20 +98,6 @@ async function runAndKill(
   return outcome
 }
 
-async function prune(): Promise<void> {
-  const result = await runCli([
-    'upstream',
-    'prune',
-    '--pg',
-    PG_URL,
-    '--schema',
-    SCHEMA,
-    '--older-than',
-    '0s',
-  ])
-  expect(result.code, result.stderr).toBe(0)
-}
-
 async function killSeed(seed: number): Promise<void> {
   const db = `${temp.dir}/cache-${seed}.sqlite`
   const random = lcg(seed)
@@ -138,7 +116,7 @@ async function killSeed(seed: number): Promise<void> {
     // The first copy, then a re-copy over cached rows (forced by a prune):
     // a kill between every pair of steps of each.
     for (const round of ['first copy', 're-copy'] as const) {
-      if (round === 're-copy') await prune()
+      if (round === 're-copy') await pruneChangeLogWithCli(SCHEMA, '0s')
       for (const step of SYNC_STEPS) {
         // A round's first kill lands in its first snapshot; in the first copy
         // the end of the leads' copy is killed, so the next run rebuilds the
@@ -164,7 +142,7 @@ async function killSeed(seed: number): Promise<void> {
   for (const kind of ['key change', 'tenant move', 'hard delete', 'savepoint rollback']) {
     expect(written.operations[kind] ?? 0, kind).toBeGreaterThan(0)
   }
-  const final = await runCli(syncArgs(db, '--once'))
+  const final = await runCli(syncArgsFor(db, '--once'))
   expect(final.code, final.stderr).toBe(0)
   expect(final.stdout).toMatch(/leads live/)
   const cache = openStore(db)

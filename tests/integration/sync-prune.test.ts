@@ -17,8 +17,13 @@ import { diffWithUpstream } from '../../main/sync/verify.ts'
 import { runCli, startCli, type CliResult } from '../support/cli.ts'
 import { lcg } from '../support/chaos-writer.ts'
 import { tempDir } from '../support/temp.ts'
+import {
+  installChangeLogWithCli,
+  pruneChangeLogWithCli,
+  syncArgs,
+  TEST_PG_URL,
+} from '../support/upstream-cli.ts'
 
-const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SCHEMA = `wf_prune_${process.pid}_${Date.now()}`
 const temp = tempDir('watchfloor-prune-')
 /** Timed prunes: 3 in `npm test`, more in `npm run test:stress`. */
@@ -26,14 +31,13 @@ const TIMED_ROUNDS = Math.max(3, Number(process.env.WATCHFLOOR_STRESS_SEEDS ?? 3
 let pool: Pool
 
 beforeAll(async () => {
-  pool = new Pool({ connectionString: PG_URL, max: 4 })
+  pool = new Pool({ connectionString: TEST_PG_URL, max: 4 })
   await seedUpstream({
     pg: pool,
     schema: SCHEMA,
     dataset: generateDemo({ seed: 3, leads: 5_000, endAt: Date.parse('2026-06-01T12:00:00Z') }),
   })
-  const install = await runCli(['upstream', 'install', '--pg', PG_URL, '--schema', SCHEMA])
-  expect(install.code, install.stderr).toBe(0)
+  await installChangeLogWithCli(SCHEMA)
 })
 
 afterAll(async () => {
@@ -42,18 +46,7 @@ afterAll(async () => {
   temp.cleanup()
 })
 
-const syncArgs = (db: string, batch = 100) => [
-  'sync',
-  '--once',
-  '--pg',
-  PG_URL,
-  '--schema',
-  SCHEMA,
-  '--db',
-  db,
-  '--batch',
-  String(batch),
-]
+const syncArgsFor = (db: string, batch = 100) => syncArgs({ schema: SCHEMA, db, batch })
 
 let round = 0
 /** `transactions` transactions of changes to the leads: updates, deletes and inserts. */
@@ -76,17 +69,7 @@ async function change(transactions: number): Promise<void> {
 }
 
 async function prune(olderThan: string): Promise<CliResult> {
-  const result = await runCli([
-    'upstream',
-    'prune',
-    '--pg',
-    PG_URL,
-    '--schema',
-    SCHEMA,
-    '--older-than',
-    olderThan,
-  ])
-  expect(result.code, result.stderr).toBe(0)
+  const result = await pruneChangeLogWithCli(SCHEMA, olderThan)
   expect(result.stdout).toMatch(/^Pruned [\d,]+ change-log entries older than/)
   return result
 }
@@ -114,11 +97,11 @@ describe('a prune landing mid-catch-up', () => {
     it(`ends equal when paused at ${step} (${kind}) while the log is pruned`, async () => {
       const db = `${temp.dir}/${step.replace(':', '-')}.sqlite`
       if (kind === 'catch-up') {
-        const first = await runCli(syncArgs(db))
+        const first = await runCli(syncArgsFor(db))
         expect(first.code, first.stderr).toBe(0)
         await change(400)
       }
-      const sync = startCli(syncArgs(db), { [STEP_POINT_ENV]: `stop:${step}` })
+      const sync = startCli(syncArgsFor(db), { [STEP_POINT_ENV]: `stop:${step}` })
       try {
         await sync.waitFor(/step point stop at \S+ #\d+/)
         // A copy's horizon is only overtaken by changes made after it; a
@@ -143,11 +126,11 @@ describe('a prune landing mid-catch-up', () => {
 
   it('ends equal when a prune takes only the older part of what a client still needs', async () => {
     const db = `${temp.dir}/partial.sqlite`
-    expect((await runCli(syncArgs(db))).code).toBe(0)
+    expect((await runCli(syncArgsFor(db))).code).toBe(0)
     await change(200)
     await new Promise((resolve) => setTimeout(resolve, 1_500))
     await change(200)
-    const sync = startCli(syncArgs(db), { [STEP_POINT_ENV]: 'stop:pull-read:2' })
+    const sync = startCli(syncArgsFor(db), { [STEP_POINT_ENV]: 'stop:pull-read:2' })
     try {
       await sync.waitFor(/step point stop at/)
       await prune('1s')
@@ -173,7 +156,7 @@ describe('a prune landing mid-catch-up', () => {
     let result: CliResult
     try {
       // Small transactions: each copy takes a while, so prunes land in it.
-      result = await runCli(syncArgs(db, 10))
+      result = await runCli(syncArgsFor(db, 10))
     } finally {
       stop.abort()
       await churn
@@ -185,7 +168,7 @@ describe('a prune landing mid-catch-up', () => {
       )
     }
     // Once the prunes stop, the next run converges.
-    const next = await runCli(syncArgs(db))
+    const next = await runCli(syncArgsFor(db))
     expect(next.code, next.stderr).toBe(0)
     await expectEqual(db)
   })
@@ -196,9 +179,9 @@ describe('a prune landing mid-catch-up', () => {
       const random = lcg(Number(process.env.WF_PRUNE_SEED ?? 8))
       for (let i = 0; i < TIMED_ROUNDS; i++) {
         const db = `${temp.dir}/timed-${i}.sqlite`
-        expect((await runCli(syncArgs(db))).code).toBe(0)
+        expect((await runCli(syncArgsFor(db))).code).toBe(0)
         await change(400)
-        const sync = startCli(syncArgs(db))
+        const sync = startCli(syncArgsFor(db))
         await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1_500))
         await change(30)
         await prune('0s')
@@ -206,7 +189,7 @@ describe('a prune landing mid-catch-up', () => {
         expect(result.code, result.stderr).toBe(0)
         // The run may have ended before the last changes: the next run brings
         // them, and nothing the prune took may stay wrong (it used to, for good).
-        const next = await runCli(syncArgs(db))
+        const next = await runCli(syncArgsFor(db))
         expect(next.code, next.stderr).toBe(0)
         await expectEqual(db)
       }
