@@ -1,6 +1,7 @@
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+import { importZones } from './eslint.zones.js'
 
 const electronOnlyInShell = {
   paths: [
@@ -51,24 +52,9 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // Which folders the renderer may import is an import zone (eslint.zones.js).
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...electronOnlyInShell,
-          patterns: [
-            ...electronOnlyInShell.patterns,
-            {
-              group: ['**/main/**', '../main/*', '../../main/*'],
-              message: 'renderer/ talks to the core only through shared/ and its bridge.',
-            },
-            { group: ['node:*'], message: 'The renderer runs in a page: no Node modules.' },
-          ],
-        },
-      ],
-    },
   },
   {
     files: ['main/**/*.ts', 'renderer/**/*.{ts,tsx}', 'shared/**/*.ts', 'tests/**/*.ts'],
@@ -82,6 +68,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...importZones,
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

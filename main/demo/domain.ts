@@ -3,7 +3,7 @@
 // channels into three market segments. Everything the generator draws from is
 // declared here, so a dashboard test can state what the demo should show.
 
-import type { Temperature } from './types.ts'
+import type { Temperature } from '../store/mirror-rows.ts'
 
 export const DAY_MS = 86_400_000
 export const HOUR_MS = 3_600_000

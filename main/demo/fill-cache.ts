@@ -23,7 +23,8 @@
 import type Database from 'better-sqlite3'
 import { rebuildRollups } from '../metrics/rollups.ts'
 import { setSetting } from '../store/settings.ts'
-import type { AppointmentRow, CustomerRow, DemoDataset, LeadRow, ProjectRow } from './types.ts'
+import type { DemoDataset } from './types.ts'
+import type { AppointmentRow, CustomerRow, LeadRow, ProjectRow } from '../store/mirror-rows.ts'
 
 export interface FillCacheOptions {
   /** Leads per transaction (default 10,000). */

@@ -37,11 +37,10 @@ import {
   monthlyRevenueTargets,
 } from './domain.ts'
 import { createRandom, normalCdf, weightedIndex, type Random } from './random.ts'
+import type { DemoDataset, DemoOptions } from './types.ts'
 import type {
   AppointmentRow,
   CustomerRow,
-  DemoDataset,
-  DemoOptions,
   LeadRow,
   LeadStatus,
   MarketingChannelRow,
@@ -49,7 +48,7 @@ import type {
   ProjectRow,
   RevenueTargetRow,
   Temperature,
-} from './types.ts'
+} from '../store/mirror-rows.ts'
 
 export const DEFAULT_DEMO_DAYS = 730
 export const DEFAULT_DEMO_TENANT = 'demo'

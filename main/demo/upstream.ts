@@ -10,10 +10,10 @@ import { Pool, escapeIdentifier } from 'pg'
 import type { Client, ClientBase, PoolClient } from 'pg'
 import { Redis } from 'ioredis'
 import { generateDemo } from './generator.ts'
+import type { DemoDataset } from './types.ts'
 import type {
   AppointmentRow,
   CustomerRow,
-  DemoDataset,
   LeadRow,
   LeadStatus,
   MarketSegmentRow,
@@ -21,7 +21,7 @@ import type {
   ProjectRow,
   RevenueTargetRow,
   Temperature,
-} from './types.ts'
+} from '../store/mirror-rows.ts'
 import { LEADS_ID_SEQUENCE, upstreamSchemaSql } from './upstream-schema.ts'
 import {
   DEAL_VALUE_SIGMA,

@@ -14,7 +14,7 @@
 //   load, which should skip per-row upkeep; a zone change; or on demand with
 //   `watchfloor rollups rebuild`).
 
-import type { LeadRow } from '../demo/types.ts'
+import type { LeadRow } from '../store/mirror-rows.ts'
 import { canonicalTimeZone } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import { addCounts, encodeCounts } from './count-blob.ts'

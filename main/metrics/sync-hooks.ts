@@ -1,6 +1,6 @@
-import type { LeadRow } from '../demo/types.ts'
+import type { LeadRow } from '../store/mirror-rows.ts'
 import type { Store } from '../store/index.ts'
-import type { RowHooks } from '../sync/local-cache.ts'
+import type { RowHooks } from '../store/row-hooks.ts'
 import { beginRollupBatch, rebuildRollups, rollupState, type RollupBatch } from './rollups.ts'
 
 /** The sync engine's rowHooks for the rollups, plus the rebuild after a bulk load. */

@@ -13,7 +13,6 @@ import {
   MirrorWriter,
   SyncStateStore,
   restoreIndexes,
-  type RowHooks,
   type TableSyncState,
 } from './local-cache.ts'
 import {
@@ -45,6 +44,7 @@ import {
   type TableSyncStatus,
 } from './source-state.ts'
 import { stepPoint } from './step-points.ts'
+import type { RowHooks } from '../store/row-hooks.ts'
 
 export interface PostgresConfig {
   /** postgres://user:password@host:port/database; the password is never logged. */

@@ -5,27 +5,9 @@
 import type Database from 'better-sqlite3'
 import { keyIndex, type ManifestTable } from './manifest.ts'
 import { readStoredXid, storedXid } from './xid.ts'
+import type { RowHooks } from '../store/row-hooks.ts'
 
 export type LocalValue = number | string | null
-
-/** Told, inside the SQLite transaction, of every applied row change of the tables it wants. */
-export interface RowHooks {
-  /**
-   * Whether changes to `table` should reach `row` now. Asked per row and
-   * cheap: a table nobody wants costs no lookup of the row before its change
-   * (a bulk load into an empty cache, whose hook user rebuilds afterwards).
-   */
-  wants(table: string): boolean
-  row(
-    table: string,
-    before: Record<string, unknown> | null,
-    after: Record<string, unknown> | null,
-  ): void
-  /** Inside each transaction, just before it commits: write what `row` batched. */
-  beforeCommit?(): void
-  /** After a transaction rolled back: drop what `row` batched. */
-  rolledBack?(): void
-}
 
 export interface DecodedRow {
   readonly key: string

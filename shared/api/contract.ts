@@ -3,27 +3,12 @@ import type { ApiResult } from './errors.ts'
 import { DASHBOARDS } from './dashboards.ts'
 import { dateRangeSchema, filtersSchema, type FilterValues } from './filters.ts'
 import type { ActivityPage, DashboardData } from './kpis.ts'
+import type { SourceStatus } from './sources.ts'
 
 /** First-response target from the ops playbook: answer a lead within two minutes. */
 export const RESPONSE_TARGET_SECONDS = 120
 
-export type SourceState = 'live' | 'syncing' | 'stale' | 'offline' | 'error'
-
-export interface SourceStatus {
-  readonly name: string
-  readonly state: SourceState
-  /** ISO time of the last good sync (stale), or of the next retry (offline). */
-  readonly since: string | null
-  readonly message: string | null
-  /** Throughput while syncing: rows/s for Postgres, events/s for the stream. */
-  readonly rate?: { readonly value: number; readonly unit: 'rows/s' | 'events/s' } | null
-  /** Milliseconds the cache trails upstream; null before the first sync. */
-  readonly lagMs?: number | null
-  /** True when a table is fed by the polling fallback rather than the exact change log. */
-  readonly approximate?: boolean
-  /** The last failure, kept after the source recovers so a person can see what happened. */
-  readonly lastError?: string | null
-}
+export type { SourceState, SourceStatus } from './sources.ts'
 
 export interface AppStatus {
   readonly mode: 'demo' | 'live'

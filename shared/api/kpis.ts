@@ -2,7 +2,7 @@
 // integer cents, durations in seconds, rates as fractions (0.25 = 25 %). A
 // KPI whose inputs are empty says so with `noData` and nulls, never 0 or NaN.
 
-import type { SourceStatus } from './contract.ts'
+import type { SourceStatus } from './sources.ts'
 import type { DashboardName } from './dashboards.ts'
 import type { DateRange } from './filters.ts'
 

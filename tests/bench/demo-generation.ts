@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fillCache, insertLeadsBare } from '../../main/demo/fill-cache.ts'
 import { generateDemo } from '../../main/demo/generator.ts'
-import type { LeadRow } from '../../main/demo/types.ts'
+import type { LeadRow } from '../../main/store/mirror-rows.ts'
 import { openStore } from '../../main/store/index.ts'
 
 export interface DemoGenerationBench {

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fillCache } from '../../main/demo/fill-cache.ts'
 import { generateDemo } from '../../main/demo/generator.ts'
-import type { LeadRow } from '../../main/demo/types.ts'
+import type { LeadRow } from '../../main/store/mirror-rows.ts'
 import {
   beginRollupBatch,
   createScope,

@@ -1,4 +1,4 @@
-import type { LeadRow } from '../../main/demo/types.ts'
+import type { LeadRow } from '../../main/store/mirror-rows.ts'
 import type { Store } from '../../main/store/index.ts'
 
 /** A lead with plain defaults, for hand-built datasets whose answers are written in the test. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { LeadRow } from '../../main/demo/types.ts'
+import type { LeadRow } from '../../main/store/mirror-rows.ts'
 import {
   COUNT_ROLLUPS,
   ROLLUPS,
