@@ -175,7 +175,7 @@ program
 
 program
   .command('status')
-  .description('print the cache status as JSON: mode, data as of, lead count')
+  .description('print the cache status as JSON: mode, data as of, lead count, sources')
   .option('--db <file>', 'SQLite cache file')
   .action(status)
 
@@ -187,13 +187,14 @@ Every command:
         [--pg URL] [--redis URL] [--io URL] [--tenant T] [--profile FILE]   … synced live
   watchfloor upstream install|uninstall --pg URL [--schema S]   the change log upstream
   watchfloor upstream prune --pg URL --older-than 30d            trim the change log
-  watchfloor sync --pg URL [--tenant T] [--db FILE] [--once|--follow [--redis URL] [--io URL]]
+  watchfloor sync --pg URL [--tenant T] [--db FILE] [--batch ROWS]
+        [--once|--follow [--redis URL] [--io URL]]   headless sync into a cache
   watchfloor demo fill --db FILE --leads N      an empty cache filled with generated ops data
   watchfloor demo upstream --pg URL --redis URL --leads N --rate R
                                                  a live demo upstream in Postgres and Redis
   watchfloor rollups rebuild [--db FILE] [--time-zone ZONE]
                                                  recompute the KPI rollups (in the org's zone)
-  watchfloor status [--db FILE]                  the cache's status as JSON
+  watchfloor status [--db FILE]                  the cache's status and sources as JSON
 `,
 )
 
