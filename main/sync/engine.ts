@@ -10,6 +10,7 @@ import type { Notification } from 'pg'
 import { CHANGE_CHANNEL, changeLogInfo, currentHorizon, type ChangeLogInfo } from './change-log.ts'
 import {
   DEFAULT_MAX_TEXT,
+  localSchemaProblems,
   MirrorWriter,
   SyncStateStore,
   restoreIndexes,
@@ -107,6 +108,8 @@ export interface PostgresSync {
 
 interface TableRuntime {
   readonly table: ManifestTable
+  /** The cache lacks this table's mirror or some of its columns: it is never synced. */
+  readonly localProblem: string | null
   state: TableSyncState
   feed: 'changelog' | 'poll' | null
   error: string | null
@@ -144,13 +147,19 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   const stateStore = new SyncStateStore(db, source)
   const controller = new AbortController()
 
-  const tables: TableRuntime[] = manifest.tables.map((table) => ({
-    table,
-    state: stateStore.get(table.upstream),
-    feed: null,
-    error: null,
-    syncing: false,
-  }))
+  const localProblems = localSchemaProblems(db, manifest)
+  for (const problem of localProblems.values()) log(`${name}: ${problem}`)
+  const tables: TableRuntime[] = manifest.tables.map((table) => {
+    const localProblem = localProblems.get(table.upstream) ?? null
+    return {
+      table,
+      localProblem,
+      state: stateStore.get(table.upstream),
+      feed: null,
+      error: localProblem,
+      syncing: false,
+    }
+  })
   // A load killed after its last chunk but before its index rebuild.
   for (const t of tables) {
     if (t.state.phase === 'follow' && restoreIndexes(db, t.table.local) > 0) {
@@ -266,7 +275,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   const revalidate = async () => {
     const problems = await validateManifest(pool, schema, manifest)
     for (const t of tables) {
-      const problem = problems.get(t.table.upstream) ?? null
+      const problem = t.localProblem ?? problems.get(t.table.upstream) ?? null
       if (problem && problem !== t.error) log(`${name}: ${problem}`)
       if (!problem && t.error) log(`${name}: table ${t.table.upstream} is usable again`)
       t.error = problem
@@ -351,7 +360,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
 
   let reconcileRequested = false
   const cycle = async (): Promise<boolean> => {
-    if (!validated || tables.some((t) => t.error)) await revalidate()
+    if (!validated || tables.some((t) => t.error && !t.localProblem)) await revalidate()
     const info = await changeLogInfo(pool, schema)
     for (const t of tables) {
       if (t.error) continue

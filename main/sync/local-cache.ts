@@ -3,7 +3,7 @@
 // state that commits in the same transaction as the rows it describes
 // (DESIGN.md, "The store").
 import type Database from 'better-sqlite3'
-import { keyIndex, type ManifestTable } from './manifest.ts'
+import { keyIndex, type ManifestTable, type SyncManifest } from './manifest.ts'
 import { readStoredXid, storedXid } from './xid.ts'
 import type { RowHooks } from '../store/row-hooks.ts'
 
@@ -240,6 +240,42 @@ export class MirrorWriter {
     const { changes } = this.db.prepare(`DELETE FROM ${t} WHERE ${where}`).run(...params)
     this.applied += changes
   }
+}
+
+// ---------------------------------------------------------------------------
+// The manifest against the local schema
+
+/**
+ * Checks that every manifest table has its mirror table and columns in the
+ * cache, before any statement is prepared on them: a manifest written for
+ * another schema gets a sentence naming what is missing, per table, instead
+ * of "no such table" from deep inside a sync.
+ */
+export function localSchemaProblems(
+  db: Database.Database,
+  manifest: SyncManifest,
+): Map<string, string> {
+  const problems = new Map<string, string>()
+  const columnsOf = db.prepare('SELECT name FROM pragma_table_info(?)').pluck()
+  for (const table of manifest.tables) {
+    const present = new Set(columnsOf.all(table.local) as string[])
+    const fix = 'add it with a migration or change the manifest'
+    if (present.size === 0) {
+      problems.set(
+        table.upstream,
+        `the cache has no table "${table.local}" to mirror ${table.upstream} into; ${fix}`,
+      )
+      continue
+    }
+    const missing = table.columns.filter((c) => !present.has(c.local)).map((c) => `"${c.local}"`)
+    if (missing.length > 0) {
+      problems.set(
+        table.upstream,
+        `the cache's table "${table.local}" has no column ${missing.join(', ')} for ${table.upstream}; ${fix.replace('it', 'them')}`,
+      )
+    }
+  }
+  return problems
 }
 
 // ---------------------------------------------------------------------------

@@ -4,13 +4,14 @@
 // cron job reported failure every time; `status` listed no sources; `sync
 // --follow` never marked a Redis stream gap repaired, so every restart
 // reported it again.
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { Pool } from 'pg'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { dropUpstream, runUpstreamWriter, seedUpstream } from '../../main/demo/upstream.ts'
 import { openStore } from '../../main/store/index.ts'
+import { opsManifest } from '../../main/sync/manifest.ts'
 import { runCli, startCli, type RunningCli } from '../support/cli.ts'
 import { tempDir } from '../support/temp.ts'
 import { syncArgs, TEST_PG_URL, TEST_REDIS_URL } from '../support/upstream-cli.ts'
@@ -111,6 +112,55 @@ describe('watchfloor upstream', () => {
     const missing = await runCli(['upstream', 'install', '--schema', SCHEMA])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/required option '--pg <url>'/)
+  })
+})
+
+describe('watchfloor sync with a manifest the cache does not fit', () => {
+  it('names the missing mirror table and columns, syncs the rest, and exits 1', async () => {
+    const manifest = {
+      tables: [
+        ...opsManifest.tables.map((t) =>
+          t.upstream === 'customers'
+            ? {
+                ...t,
+                columns: [...t.columns, { upstream: 'name', local: 'nickname', type: 'text' }],
+              }
+            : t,
+        ),
+        {
+          upstream: 'widgets',
+          local: 'widgets',
+          key: 'id',
+          keyType: 'bigint',
+          watermark: 'updated_at',
+          columns: [{ upstream: 'id', local: 'id', type: 'bigint' }],
+        },
+      ],
+    }
+    const file = `${temp.dir}/manifest.json`
+    writeFileSync(file, JSON.stringify(manifest))
+    const db = `${temp.dir}/misfit.sqlite`
+    const result = await runCli([
+      ...syncArgs({ schema: SCHEMA, tenant: TENANT, db }),
+      '--manifest',
+      file,
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(
+      'the cache has no table "widgets" to mirror widgets into; add it with a migration or change the manifest',
+    )
+    expect(result.stderr).toContain(
+      'the cache\'s table "customers" has no column "nickname" for customers; add them with a migration or change the manifest',
+    )
+    expect(result.stderr).not.toMatch(/no such table|SqliteError/)
+    const cache = openStore(db, { readonly: true })
+    try {
+      expect(
+        (cache.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }).n,
+      ).toBeGreaterThan(900)
+    } finally {
+      cache.close()
+    }
   })
 })
 
