@@ -341,20 +341,30 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       )
     }
   }
-  /** Pulls `t` to `horizon`; a prune found mid-pull copies the table again. */
+  /** Pulls `t` to `horizon`; a prune or reinstall found mid-pull copies the table again. */
   const pull = async (t: TableRuntime, horizon: bigint, epoch: string | null) => {
+    let current = epoch
     for (;;) {
-      const result = await pullChangeLog(ctx, t.table, t.state, horizon)
-      if (result.prunedThrough === null) {
+      const { lost } = await pullChangeLog(ctx, t.table, t.state, horizon)
+      if (lost === null) {
         if (!copiedAfterPrune.has(t.table.upstream)) prunedCopies.delete(t.table.upstream)
         return
       }
-      countPrunedCopy(t, result.prunedThrough)
-      await snapshot(
-        t,
-        `the change log was pruned through xid ${result.prunedThrough} while this cache read it`,
-        epoch,
-      )
+      if (lost.kind === 'pruned') {
+        countPrunedCopy(t, lost.through)
+        await snapshot(
+          t,
+          `the change log was pruned through xid ${lost.through} while this cache read it`,
+          current,
+        )
+      } else {
+        current = lost.epoch
+        await snapshot(
+          t,
+          'the change log was reinstalled upstream while this cache read it',
+          current,
+        )
+      }
     }
   }
 

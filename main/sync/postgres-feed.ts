@@ -275,10 +275,11 @@ async function applyKeys(
   return applied
 }
 
-/** One read of the log: entries (numeric xid order) and `pruned_through`, from one snapshot. */
+/** One read of the log: entries (numeric xid order), `pruned_through` and the install's epoch, from one snapshot. */
 interface LogPage {
   readonly entries: readonly { readonly xid: bigint; readonly key: string }[]
   readonly prunedThrough: bigint
+  readonly epoch: string
 }
 
 /**
@@ -298,10 +299,11 @@ async function readLog(
   const meta = qualified(ctx.schema, CHANGE_LOG_META_TABLE)
   const { rows } = await ctx.pool.query<{
     pruned_through: string
+    epoch: string
     xid_text: string | null
     key: string | null
   }>(
-    `select m.pruned_through::text as pruned_through, page.xid_text, page.key
+    `select m.pruned_through::text as pruned_through, m.epoch, page.xid_text, page.key
      from ${meta} as m
      left join lateral (
        select e.xid as xid8, e.xid::text as xid_text, e.key from ${log} as e
@@ -317,16 +319,26 @@ async function readLog(
     if (r.xid_text !== null && r.key !== null)
       entries.push({ xid: parseXid(r.xid_text), key: r.key })
   }
-  return { entries, prunedThrough: parseXid(first.pruned_through) }
+  return { entries, prunedThrough: parseXid(first.pruned_through), epoch: first.epoch }
 }
+
+/** Why a pull stopped before its horizon: the log no longer holds all it needs. */
+export type LogLoss =
+  | { readonly kind: 'pruned'; readonly through: bigint }
+  /** Uninstalled and installed again: what happened in between was never logged. */
+  | { readonly kind: 'reinstalled'; readonly epoch: string }
 
 export interface PullResult {
   readonly applied: number
-  /**
-   * Non-null when a prune removed entries this table still needed (its
-   * `pruned_through` reached the cursor): the table must be copied again.
-   */
-  readonly prunedThrough: bigint | null
+  /** Non-null when the table must be copied again. */
+  readonly lost: LogLoss | null
+}
+
+/** Whether a page, read in one snapshot, still holds everything from `cursor` on. */
+function lossIn(page: LogPage, cursor: bigint, epoch: string | null): LogLoss | null {
+  if (page.epoch !== epoch) return { kind: 'reinstalled', epoch: page.epoch }
+  if (page.prunedThrough >= cursor) return { kind: 'pruned', through: page.prunedThrough }
+  return null
 }
 
 /**
@@ -334,8 +346,9 @@ export interface PullResult {
  * batches of whole transactions; each batch's rows commit with the cursor
  * just past that batch. Re-applying is harmless: rows are fetched by key,
  * never replayed from payloads. Every page is checked against
- * `pruned_through` as of that page: a prune landing mid-pull stops the pull
- * before anything past the hole is applied.
+ * `pruned_through` and the install's epoch as of that page: a prune (or a
+ * reinstall) landing mid-pull stops the pull before anything past the hole
+ * is applied.
  */
 export async function pullChangeLog(
   ctx: FeedContext,
@@ -354,7 +367,8 @@ export async function pullChangeLog(
       [table.upstream, cursor, horizon],
       limit,
     )
-    if (page.prunedThrough >= cursor) return { applied, prunedThrough: page.prunedThrough }
+    const lost = lossIn(page, cursor, state.epoch)
+    if (lost) return { applied, lost }
     const rows = page.entries
     let keys: string[]
     let next: bigint
@@ -376,7 +390,8 @@ export async function pullChangeLog(
           [table.upstream, lastXid],
           null,
         )
-        if (all.prunedThrough >= cursor) return { applied, prunedThrough: all.prunedThrough }
+        const lostSince = lossIn(all, cursor, state.epoch)
+        if (lostSince) return { applied, lost: lostSince }
         keys = all.entries.map((r) => r.key)
         next = lastXid + 1n
       }
@@ -388,7 +403,7 @@ export async function pullChangeLog(
     stepPoint('pull-applied')
     ctx.progress(table.upstream, 'follow', applied)
   }
-  return { applied, prunedThrough: null }
+  return { applied, lost: null }
 }
 
 /** Whether the log holds entries at or past `horizon` for these tables (still open or newer). */

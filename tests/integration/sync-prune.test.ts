@@ -124,6 +124,35 @@ describe('a prune landing mid-catch-up', () => {
     })
   }
 
+  it('ends equal when the change log is reinstalled while a client catches up', async () => {
+    const db = `${temp.dir}/reinstalled.sqlite`
+    expect((await runCli(syncArgsFor(db))).code).toBe(0)
+    await change(200)
+    const sync = startCli(syncArgsFor(db), { [STEP_POINT_ENV]: 'stop:pull-read:2' })
+    try {
+      await sync.waitFor(/step point stop at/)
+      const uninstall = await runCli([
+        'upstream',
+        'uninstall',
+        '--pg',
+        TEST_PG_URL,
+        '--schema',
+        SCHEMA,
+      ])
+      expect(uninstall.code, uninstall.stderr).toBe(0)
+      // Changes nobody logs, then a fresh install, and nothing newer: only
+      // the page's own check can tell that the log restarted under it.
+      await change(20)
+      await installChangeLogWithCli(SCHEMA)
+    } finally {
+      sync.child.kill('SIGCONT')
+    }
+    const result = await sync.exited
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toMatch(/copying leads \(the change log was reinstalled upstream/)
+    await expectEqual(db)
+  })
+
   it('ends equal when a prune takes only the older part of what a client still needs', async () => {
     const db = `${temp.dir}/partial.sqlite`
     expect((await runCli(syncArgsFor(db))).code).toBe(0)
