@@ -44,6 +44,7 @@ import {
   type SourceState,
   type TableSyncStatus,
 } from './source-state.ts'
+import { PruneStreak } from './prune-streak.ts'
 import { stepPoint } from './step-points.ts'
 import type { RowHooks } from '../store/row-hooks.ts'
 
@@ -322,36 +323,18 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     await copySnapshot(ctx, t.table, t.state)
   }
 
-  // Prunes that keep landing while a table is copied again would loop for
-  // ever (a once-run would never end); after this many copies forced by a
-  // prune in a row, the sync fails with a sentence. A pull that replays
-  // changes without meeting a prune ends the streak.
-  const MAX_PRUNED_COPIES = 3
-  const prunedCopies = new Map<string, number>()
-  const copiedAfterPrune = new Set<string>()
-  const countPrunedCopy = (t: TableRuntime, through: bigint) => {
-    const copies = (prunedCopies.get(t.table.upstream) ?? 0) + 1
-    prunedCopies.set(t.table.upstream, copies)
-    copiedAfterPrune.add(t.table.upstream)
-    if (copies > MAX_PRUNED_COPIES) {
-      throw new Error(
-        `The change log in schema "${schema}" is pruned faster than ${t.table.upstream} can be copied ` +
-          `(${MAX_PRUNED_COPIES} copies in a row overtaken, last through xid ${through}); ` +
-          'prune with a longer --older-than',
-      )
-    }
-  }
+  const pruneStreak = new PruneStreak(schema)
   /** Pulls `t` to `horizon`; a prune or reinstall found mid-pull copies the table again. */
   const pull = async (t: TableRuntime, horizon: bigint, epoch: string | null) => {
     let current = epoch
     for (;;) {
       const { lost } = await pullChangeLog(ctx, t.table, t.state, horizon)
       if (lost === null) {
-        if (!copiedAfterPrune.has(t.table.upstream)) prunedCopies.delete(t.table.upstream)
+        pruneStreak.pulled(t.table.upstream)
         return
       }
       if (lost.kind === 'pruned') {
-        countPrunedCopy(t, lost.through)
+        pruneStreak.copied(t.table.upstream, lost.through)
         await snapshot(
           t,
           `the change log was pruned through xid ${lost.through} while this cache read it`,
@@ -382,12 +365,12 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       t.feed = options.feed === 'poll' || !triggered ? 'poll' : 'changelog'
     }
     // Snapshots first, each from a horizon recorded before its copy.
-    copiedAfterPrune.clear()
+    pruneStreak.startCycle()
     for (const t of tables) {
       if (t.error) continue
       await guarded(t, async () => {
         const reason = needsSnapshot(t, info)
-        if (reason === PRUNED_PAST) countPrunedCopy(t, info.prunedThrough)
+        if (reason === PRUNED_PAST) pruneStreak.copied(t.table.upstream, info.prunedThrough)
         if (reason) await snapshot(t, reason, info.epoch)
         else if (t.state.phase === 'snapshot') await copy(t)
       })

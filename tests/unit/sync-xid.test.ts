@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { emptyTableState, SyncStateStore } from '../../main/sync/local-cache.ts'
+import { PruneStreak } from '../../main/sync/prune-streak.ts'
 import { parseStepPoint } from '../../main/sync/step-points.ts'
 import { compareXid, MAX_XID, parseXid, readStoredXid, storedXid } from '../../main/sync/xid.ts'
 import { migrate } from '../../main/store/migrate.ts'
@@ -103,5 +104,34 @@ describe('step points', () => {
     ]) {
       expect(() => parseStepPoint(bad), bad).toThrow(/WATCHFLOOR_STEP_POINT/)
     }
+  })
+})
+
+describe('the prune streak', () => {
+  it('stops a table copied again and again by prunes, with a sentence', () => {
+    const streak = new PruneStreak('ops', 3)
+    for (let cycle = 1; cycle <= 3; cycle++) {
+      streak.startCycle()
+      streak.copied('leads', BigInt(cycle * 100))
+      // The pull right after a copy in the same cycle proves nothing.
+      streak.pulled('leads')
+    }
+    streak.startCycle()
+    expect(() => streak.copied('leads', 400n)).toThrow(
+      'The change log in schema "ops" is pruned faster than leads can be copied (3 copies in a row overtaken, last through xid 400); prune with a longer --older-than',
+    )
+  })
+
+  it('forgives a table once a later cycle pulls it without meeting a prune', () => {
+    const streak = new PruneStreak('ops', 2)
+    streak.copied('leads', 1n)
+    streak.copied('leads', 2n)
+    streak.startCycle()
+    streak.pulled('leads')
+    streak.copied('leads', 3n)
+    streak.copied('leads', 4n)
+    expect(() => streak.copied('leads', 5n)).toThrow(/2 copies in a row/)
+    // Tables count apart.
+    expect(() => streak.copied('customers', 5n)).not.toThrow()
   })
 })
