@@ -19,8 +19,6 @@ const call =
 
 const methods = {
   'app.status': call('app.status'),
-  'kpis.leadResponse': call('kpis.leadResponse'),
-  'trends.leadsPerDay': call('trends.leadsPerDay'),
   'kpis.dashboard': call('kpis.dashboard'),
   'activity.page': call('activity.page'),
   'filters.values': call('filters.values'),

@@ -1,9 +1,4 @@
-import {
-  type ApiResult,
-  type MethodName,
-  methodNames,
-  methodSchemas,
-} from '../../shared/api/index.ts'
+import { type ApiResult, type MethodName, methodNames, methods } from '../../shared/api/index.ts'
 import type { CoreContext } from './context.ts'
 import type { Handler, HandlerMap } from './handlers/types.ts'
 
@@ -33,7 +28,7 @@ export function createDispatcher(
         },
       }
     }
-    const parsed = methodSchemas[method].safeParse(input ?? {})
+    const parsed = methods[method].input.safeParse(input ?? {})
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({
         path: i.path.map(String).join('.') || '(input)',

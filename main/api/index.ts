@@ -1,7 +1,7 @@
+import { activityHandlers } from './handlers/activity.ts'
 import { appHandlers } from './handlers/app.ts'
-import { dashboardHandlers } from './handlers/dashboard.ts'
+import { filterHandlers } from './handlers/filters.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
-import { trendHandlers } from './handlers/trends.ts'
 import { composeHandlers } from './compose.ts'
 import type { CoreContext } from './context.ts'
 import { createDispatcher, type Dispatch } from './dispatch.ts'
@@ -17,7 +17,7 @@ export function createApi(
   onDamagedCache?: () => void,
 ): Dispatch {
   return createDispatcher(
-    composeHandlers(appHandlers, kpiHandlers, trendHandlers, dashboardHandlers),
+    composeHandlers(appHandlers, kpiHandlers, activityHandlers, filterHandlers),
     ctx,
     log,
     onDamagedCache,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { ApiResult } from './errors.ts'
 import { DASHBOARDS } from './dashboards.ts'
-import { dateRangeSchema, filtersSchema, type FilterValues } from './filters.ts'
+import { filtersSchema, type FilterValues } from './filters.ts'
 import type { ActivityPage, DashboardData } from './kpis.ts'
 import type { SourceStatus } from './sources.ts'
 
@@ -18,31 +18,6 @@ export interface AppStatus {
   readonly leadCount: number
   readonly sources: readonly SourceStatus[]
 }
-
-export interface LeadResponseKpi {
-  readonly targetSeconds: number
-  /** Leads created in the range (not deleted). */
-  readonly leads: number
-  /** Leads with a first response. */
-  readonly responded: number
-  /** Leads answered within the target. */
-  readonly underTarget: number
-  /** Leads answered after the target, or never answered. */
-  readonly overTarget: number
-  /** Mean first-response seconds over answered leads; null when none was answered. */
-  readonly averageSeconds: number | null
-  /** underTarget / leads; null when the range holds no lead. */
-  readonly shareUnderTarget: number | null
-  readonly asOf: string | null
-}
-
-export interface DailyLeads {
-  /** Local day `YYYY-MM-DD` in the request's time zone. */
-  readonly days: readonly string[]
-  readonly leads: readonly number[]
-}
-
-const rangeInput = z.object({ range: dateRangeSchema }).strict()
 
 export const dashboardInputSchema = z
   .object({
@@ -67,35 +42,53 @@ export const activityInputSchema = z
   })
   .strict()
 
-/**
- * The api, defined once: method name → input schema (validated in the core)
- * and output type. Every transport (Electron IPC, WebSocket, direct) carries
- * exactly this map.
- */
-export const methodSchemas = {
-  'app.status': z.object({}).strict(),
-  'kpis.leadResponse': rangeInput,
-  'trends.leadsPerDay': rangeInput,
-  'kpis.dashboard': dashboardInputSchema,
-  'activity.page': activityInputSchema,
-  'filters.values': z.object({}).strict(),
-} as const
-
-export interface MethodOutputs {
-  'app.status': AppStatus
-  'kpis.leadResponse': LeadResponseKpi
-  'trends.leadsPerDay': DailyLeads
-  'kpis.dashboard': DashboardData
-  'activity.page': ActivityPage
-  'filters.values': FilterValues
+declare const missingOutput: unique symbol
+/** The output type of a method declared without one: refused by `defineMethods`. */
+export interface MissingOutput {
+  readonly [missingOutput]: true
 }
 
-export type MethodName = keyof typeof methodSchemas & keyof MethodOutputs
-export type MethodInput<M extends MethodName> = z.input<(typeof methodSchemas)[M]>
-export type ParsedInput<M extends MethodName> = z.output<(typeof methodSchemas)[M]>
-export type MethodOutput<M extends MethodName> = MethodOutputs[M]
+/** One api method: the schema its input is parsed with in the core, and its output type. */
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O = unknown> {
+  readonly input: I
+  /** A type only, for the compiler: never read at run time. */
+  readonly output: O
+}
 
-export const methodNames = Object.keys(methodSchemas) as MethodName[]
+/** Declares a method: `method<Output>()(inputSchema)`. */
+export const method =
+  <O = MissingOutput>() =>
+  <I extends z.ZodType>(input: I): MethodSpec<I, O> => ({ input, output: undefined as O })
+
+/** Every entry must declare its output type: one without is a compile error here. */
+export const defineMethods = <T extends Record<string, MethodSpec>>(
+  methods: T & {
+    readonly [K in keyof T]: T[K] extends MethodSpec<z.ZodType, MissingOutput>
+      ? 'this method declares no output type: method<Output>()(input)'
+      : T[K]
+  },
+): T => methods
+
+/**
+ * The api, defined once: one entry per method, its input schema (validated
+ * in the core) and its output type. Every transport (Electron IPC,
+ * WebSocket, direct) carries exactly this map; a handler module names its
+ * methods with `satisfies HandlerModule`, so a handler for a method not
+ * here does not compile either.
+ */
+export const methods = defineMethods({
+  'app.status': method<AppStatus>()(z.object({}).strict()),
+  'kpis.dashboard': method<DashboardData>()(dashboardInputSchema),
+  'activity.page': method<ActivityPage>()(activityInputSchema),
+  'filters.values': method<FilterValues>()(z.object({}).strict()),
+})
+
+export type MethodName = keyof typeof methods
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>
+export type ParsedInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>
+export type MethodOutput<M extends MethodName> = (typeof methods)[M]['output']
+
+export const methodNames = Object.keys(methods) as MethodName[]
 
 export const eventSchemas = {
   /** Rows changed in the cache; screens showing these tables refresh. */

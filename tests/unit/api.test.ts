@@ -54,68 +54,10 @@ beforeAll(() => {
 })
 afterAll(() => db.close())
 
-const utc = (from: string, to: string) => ({ range: { from, to, timeZone: 'UTC' } })
-
-describe('kpis.leadResponse', () => {
-  it('gives the hand-computed figures for one day', async () => {
-    expect(await api('kpis.leadResponse', utc('2026-03-10', '2026-03-10'))).toEqual({
-      ok: true,
-      value: {
-        targetSeconds: 120,
-        leads: 4,
-        responded: 3,
-        underTarget: 2, // 60 s and exactly 120 s
-        overTarget: 2, // 300 s and never answered
-        averageSeconds: 160, // (60 + 120 + 300) / 3
-        shareUnderTarget: 0.5,
-        asOf: '2026-03-12T04:00:00.000Z',
-      },
-    })
-  })
-
-  it('says there is no data for an empty range instead of dividing by zero', async () => {
-    const result = await api('kpis.leadResponse', utc('2025-01-01', '2025-01-31'))
-    expect(result).toMatchObject({
-      ok: true,
-      value: {
-        leads: 0,
-        responded: 0,
-        underTarget: 0,
-        overTarget: 0,
-        averageSeconds: null,
-        shareUnderTarget: null,
-      },
-    })
-  })
-
-  it('reads days in the requested time zone: 23:59 local belongs to that local day', async () => {
-    const detroit = { range: { from: '2026-03-11', to: '2026-03-11', timeZone: 'America/Detroit' } }
-    expect(await api('kpis.leadResponse', detroit)).toMatchObject({
-      ok: true,
-      value: { leads: 1, averageSeconds: 30 },
-    })
-    expect(await api('kpis.leadResponse', utc('2026-03-11', '2026-03-11'))).toMatchObject({
-      ok: true,
-      value: { leads: 0 },
-    })
-  })
-})
-
-describe('trends.leadsPerDay', () => {
-  it('counts per local day, zero days included', async () => {
-    expect(await api('trends.leadsPerDay', utc('2026-03-09', '2026-03-12'))).toEqual({
-      ok: true,
-      value: {
-        days: ['2026-03-09', '2026-03-10', '2026-03-11', '2026-03-12'],
-        leads: [0, 4, 0, 1],
-      },
-    })
-    const detroit = { range: { from: '2026-03-10', to: '2026-03-12', timeZone: 'America/Detroit' } }
-    expect(await api('trends.leadsPerDay', detroit)).toEqual({
-      ok: true,
-      value: { days: ['2026-03-10', '2026-03-11', '2026-03-12'], leads: [4, 1, 0] },
-    })
-  })
+const custom = (range: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  filters: { range: { preset: 'custom', ...range } },
+  dashboards: ['leadResponse'],
+  ...extra,
 })
 
 describe('the api boundary', () => {
@@ -128,38 +70,60 @@ describe('the api boundary', () => {
   })
 
   it.each([
-    ['a number for the range', { range: 7 }, 'range'],
-    ['a missing time zone', { range: { from: '2026-03-01', to: '2026-03-02' } }, 'range.timeZone'],
+    [
+      'a number for the range',
+      { filters: { range: 7 }, dashboards: ['leadResponse'] },
+      'filters.range',
+    ],
+    [
+      'a missing time zone',
+      custom({ from: '2026-03-01', to: '2026-03-02' }),
+      'filters.range.timeZone',
+    ],
     [
       'an unknown time zone',
-      { range: { from: '2026-03-01', to: '2026-03-02', timeZone: 'Mars/Olympus' } },
-      'range.timeZone',
+      custom({ from: '2026-03-01', to: '2026-03-02', timeZone: 'Mars/Olympus' }),
+      'filters.range.timeZone',
     ],
     [
       'a non-date',
-      { range: { from: "'; DROP TABLE leads; --", to: '2026-03-02', timeZone: 'UTC' } },
-      'range.from',
+      custom({ from: "'; DROP TABLE leads; --", to: '2026-03-02', timeZone: 'UTC' }),
+      'filters.range.from',
     ],
     [
       'from after to',
-      { range: { from: '2026-03-05', to: '2026-03-02', timeZone: 'UTC' } },
-      'range.to',
+      custom({ from: '2026-03-05', to: '2026-03-02', timeZone: 'UTC' }),
+      'filters.range.to',
     ],
     [
       'an extra field',
-      { range: { from: '2026-03-01', to: '2026-03-02', timeZone: 'UTC' }, sql: 'x' },
+      custom({ from: '2026-03-01', to: '2026-03-02', timeZone: 'UTC' }, { sql: 'x' }),
       '(input)',
     ],
+    [
+      'an unknown dashboard',
+      {
+        ...custom({ from: '2026-03-01', to: '2026-03-02', timeZone: 'UTC' }),
+        dashboards: ['secrets'],
+      },
+      'dashboards',
+    ],
   ])('rejects %s with bad_request naming the field', async (_name, input, path) => {
-    const result = await api('kpis.leadResponse', input)
+    const result = await api('kpis.dashboard', input)
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.error.code).toBe('bad_request')
     expect(result.error.issues?.map((i) => i.path)).toContain(path)
   })
 
+  it('has retired the second lead-response implementation: the dashboard is the one', async () => {
+    for (const retired of ['kpis.leadResponse', 'trends.leadsPerDay']) {
+      expect(await api(retired, {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } })
+    }
+  })
+
   it('keeps serving after bad calls', async () => {
-    await api('kpis.leadResponse', null)
+    await api('kpis.dashboard', null)
     await api('app.status', 'nonsense')
     expect(await api('app.status', {})).toMatchObject({
       ok: true,
@@ -180,7 +144,7 @@ describe('the api boundary', () => {
       /defined twice/,
     )
     expect(() => composeHandlers({ 'app.status': status })).toThrow(
-      /without a handler: kpis.leadResponse/,
+      /without a handler: kpis.dashboard, activity.page, filters.values/,
     )
   })
 })

@@ -1,6 +1,6 @@
 import { dataAsOf } from '../../metrics/index.ts'
 import { memoUntilChanged } from '../../store/index.ts'
-import type { Handler } from './types.ts'
+import type { Handler, HandlerModule } from './types.ts'
 
 /** The footer's lead count trails a live sync by at most this much. */
 const LEAD_COUNT_MAX_AGE_MS = 10_000
@@ -20,4 +20,4 @@ const status: Handler<'app.status'> = (_input, ctx) => {
   }
 }
 
-export const appHandlers = { 'app.status': status }
+export const appHandlers = { 'app.status': status } satisfies HandlerModule

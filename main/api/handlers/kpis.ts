@@ -1,7 +1,6 @@
-import { leadResponse } from '../../metrics/index.ts'
-import type { Handler } from './types.ts'
+import { dashboard } from '../../metrics/index.ts'
+import type { HandlerModule } from './types.ts'
 
-const leadResponseHandler: Handler<'kpis.leadResponse'> = (input, ctx) =>
-  leadResponse(ctx.db, input.range)
-
-export const kpiHandlers = { 'kpis.leadResponse': leadResponseHandler }
+export const kpiHandlers = {
+  'kpis.dashboard': (input, ctx) => dashboard(ctx.db, input, ctx.clock, ctx.sources),
+} satisfies HandlerModule

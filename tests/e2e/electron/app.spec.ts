@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { methodNames } from '../../../shared/api/index.ts'
 // @ts-expect-error: plain ES module shared with `npm start`, no types
 import { findElectronBinary } from '../../../bin/electron-binary.mjs'
 
@@ -40,7 +41,7 @@ test('the app window opens on demo data, isolated and sandboxed', async () => {
           (globalThis as unknown as { watchfloor: { methods: object } }).watchfloor.methods,
         ),
       ),
-    ).toEqual(['app.status', 'kpis.leadResponse', 'trends.leadsPerDay'])
+    ).toEqual(methodNames)
   } finally {
     await app.close()
     rmSync(dataDir, { recursive: true, force: true })
