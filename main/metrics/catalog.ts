@@ -65,8 +65,7 @@ const rangeOf = (filters: Filters, clock: Clock) => resolveRange(filters.range, 
 
 export const LOST_RULE =
   'conversions lost = leads over target × (conversion rate of leads answered within target − conversion rate of leads over target), when the first rate is the higher; never-answered leads are over target'
-export const STATUS_RULE =
-  'excellent when at least 80 % of leads are answered within 120 s, needs improvement from 50 %, poor below 50 %'
+export const STATUS_RULE = `excellent when at least 80 % of leads are answered within ${RESPONSE_TARGET_SECONDS} s, needs improvement from 50 %, poor below 50 %`
 
 export function leadResponseKpi(
   db: Store,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DashboardPage } from './dashboard-page.ts'
 import { demoCache, expect, serveCache, test } from './host-fixture.ts'
+import { RESPONSE_TARGET_SECONDS } from '../../shared/api/index.ts'
 
 const DAY = 86_400_000
 
@@ -14,7 +15,7 @@ function sqlLeadResponse(dbPath: string, from: string, to: string) {
     const row = db
       .prepare(
         `SELECT count(*) AS leads,
-                sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= 120000 THEN 1 ELSE 0 END) AS under,
+                sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= ${RESPONSE_TARGET_SECONDS * 1000} THEN 1 ELSE 0 END) AS under,
                 avg(CASE WHEN first_response_at IS NOT NULL THEN (first_response_at - created_at) / 1000.0 END) AS average
            FROM leads
           WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?`,

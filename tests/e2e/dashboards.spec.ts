@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { DashboardsPage } from './dashboards-page.ts'
 import { expect, test } from './host-fixture.ts'
+import { RESPONSE_TARGET_SECONDS } from '../../shared/api/index.ts'
 
 const DAY = 86_400_000
 
@@ -28,7 +29,7 @@ function overTarget(
 ): number {
   const [row] = sql<{ over: number }>(
     dbPath,
-    `SELECT count(*) - sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= 120000 THEN 1 ELSE 0 END) AS over
+    `SELECT count(*) - sum(CASE WHEN first_response_at IS NOT NULL AND first_response_at - created_at <= ${RESPONSE_TARGET_SECONDS * 1000} THEN 1 ELSE 0 END) AS over
        FROM leads WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ?
         ${only ? `AND ${only.column} = ?` : ''}`,
     from,

@@ -1,3 +1,4 @@
+import { RESPONSE_TARGET_SECONDS } from '../../../shared/api/index.ts'
 import { KpiCard } from '../components/kpi-card.tsx'
 import { LeadResponseKpis } from '../components/lead-response-kpis.tsx'
 import { Panel } from '../components/panel.tsx'
@@ -82,7 +83,7 @@ export function LeadResponseView({ data }: ViewProps) {
         subtitle={
           data === null
             ? undefined
-            : `${rangeLabel(data.range)} · target ${kpi?.targetSeconds ?? 120} s`
+            : `${rangeLabel(data.range)} · target ${kpi?.targetSeconds ?? RESPONSE_TARGET_SECONDS} s`
         }
         className="chart-panel"
       >
@@ -109,8 +110,8 @@ export function LeadResponseView({ data }: ViewProps) {
                     xref: 'paper',
                     x0: 0,
                     x1: 1,
-                    y0: kpi?.targetSeconds ?? 120,
-                    y1: kpi?.targetSeconds ?? 120,
+                    y0: kpi?.targetSeconds ?? RESPONSE_TARGET_SECONDS,
+                    y1: kpi?.targetSeconds ?? RESPONSE_TARGET_SECONDS,
                     line: { color: c.warn, width: 1.5, dash: 'dash' },
                   },
                 ],
