@@ -52,8 +52,7 @@ async function main(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload)
   })
   app.on('window-all-closed', () => {
-    core.kill()
-    app.quit()
+    void core.close().finally(() => app.quit())
   })
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) app.relaunch()

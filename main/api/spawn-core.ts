@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createBirpc, type BirpcReturn } from 'birpc'
 import type { ApiResult } from '../../shared/api/index.ts'
@@ -19,7 +19,53 @@ export interface CoreClient {
   close(): Promise<void>
 }
 
+/**
+ * A running core process, however it was started: a Node child process here,
+ * an Electron utilityProcess in the app (main/electron/core-utility.ts).
+ */
+export interface CoreProcess {
+  send(message: unknown): void
+  onMessage(listener: (message: unknown) => void): void
+  /** Settles once, when the process has exited. */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: string | null }>
+  readonly pid: number | undefined
+  kill(): void
+}
+
+/** Starts one core process with this configuration in its environment. */
+export type CoreLauncher = (config: CoreConfig) => CoreProcess
+
+/** The core as a Node child process (the browser host, the CLI, tests). */
+export const nodeCoreLauncher: CoreLauncher = (config) => {
+  const self = import.meta.url
+  const fromSource = self.endsWith('.ts')
+  const entry = fileURLToPath(new URL(fromSource ? './core-process.ts' : './core-process.js', self))
+  // Under tsx the child needs the same loader; resolve it to a file URL so it
+  // works whatever the current directory is.
+  const execArgv = fromSource ? ['--import', import.meta.resolve('tsx')] : []
+  const child = fork(entry, [], {
+    execArgv,
+    env: { ...process.env, [CORE_CONFIG_ENV]: JSON.stringify(config) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  return {
+    send: (message) => {
+      if (child.connected) child.send(message as object)
+    },
+    onMessage: (listener) => void child.on('message', listener),
+    exited: new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    ),
+    get pid() {
+      return child.pid
+    },
+    kill: () => void child.kill('SIGTERM'),
+  }
+}
+
 export interface SpawnCoreOptions {
+  /** How the core process is started (default: a Node child process). */
+  readonly launch?: CoreLauncher
   readonly log?: (line: string) => void
   readonly progress?: (phase: string, done: number, total: number) => void
   /** Restart a core that dies unexpectedly (default true): a wall screen has nobody to do it. */
@@ -29,9 +75,10 @@ export interface SpawnCoreOptions {
 type ReadyInfo = { ok: true } | { ok: false; message: string }
 
 interface Running {
-  child: ChildProcess
+  proc: CoreProcess
   rpc: BirpcReturn<CoreFunctions, ParentFunctions>
   exited: Promise<void>
+  isDone(): boolean
 }
 
 const unavailable = (message: string): ApiResult<never> => ({
@@ -40,22 +87,19 @@ const unavailable = (message: string): ApiResult<never> => ({
 })
 
 /**
- * Runs the core in a Node child process, so that better-sqlite3's
- * synchronous queries never stall the thread that serves pages and sockets.
- * Resolves once the core has opened its cache (and filled demo data). A core
- * that crashes later is restarted with backoff; calls made meanwhile get
- * `unavailable`, and pages are told to refetch once it is back.
+ * Runs the core in a process of its own (a Node child process, or what
+ * `launch` starts: the Electron app's utilityProcess), so that
+ * better-sqlite3's synchronous queries never stall the thread that serves
+ * pages and sockets. Resolves once the core has opened its cache (and filled
+ * demo data). A core that crashes later is restarted with backoff; calls in
+ * flight settle with `unavailable`, calls made meanwhile get it too, and
+ * pages are told to refetch once it is back. The one client for every host.
  */
 export async function spawnCore(
   config: CoreConfig,
   options: SpawnCoreOptions = {},
 ): Promise<CoreClient> {
-  const self = import.meta.url
-  const fromSource = self.endsWith('.ts')
-  const entry = fileURLToPath(new URL(fromSource ? './core-process.ts' : './core-process.js', self))
-  // Under tsx the child needs the same loader; resolve it to a file URL so it
-  // works whatever the current directory is.
-  const execArgv = fromSource ? ['--import', import.meta.resolve('tsx')] : []
+  const launch = options.launch ?? nodeCoreLauncher
   const listeners = new Set<(name: string, payload: unknown) => void>()
   const emit = (name: string, payload: unknown) => listeners.forEach((l) => l(name, payload))
   let closing = false
@@ -63,15 +107,12 @@ export async function spawnCore(
   let current: Running | undefined
 
   function start(): { running: Running; ready: Promise<ReadyInfo> } {
-    const child = fork(entry, [], {
-      execArgv,
-      env: { ...process.env, [CORE_CONFIG_ENV]: JSON.stringify(config) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
+    const proc = launch(config)
     let readyResolve: (info: ReadyInfo) => void = () => {}
     const ready = new Promise<ReadyInfo>((resolve) => (readyResolve = resolve))
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    child.once('exit', (code, signal) => {
+    let done = false
+    const exited = proc.exited.then(({ code, signal }) => {
+      done = true
       readyResolve({ ok: false, message: `the core process exited (${signal ?? `code ${code}`})` })
     })
     const rpc = createBirpc<CoreFunctions, ParentFunctions>(
@@ -83,13 +124,13 @@ export async function spawnCore(
       },
       {
         post: (d) => {
-          if (child.connected) child.send(d as object)
+          if (!done) proc.send(d)
         },
-        on: (fn) => void child.on('message', fn),
+        on: (fn) => proc.onMessage(fn),
         timeout: -1,
       },
     )
-    return { running: { child, rpc, exited }, ready }
+    return { running: { proc, rpc, exited, isDone: () => done }, ready }
   }
 
   function supervise(running: Running): void {
@@ -114,7 +155,7 @@ export async function spawnCore(
           return
         }
         options.log?.(`the core did not come back: ${info.message}`)
-        next.running.child.kill()
+        next.running.proc.kill()
         await next.running.exited
       }
     })
@@ -123,7 +164,7 @@ export async function spawnCore(
   const first = start()
   const info = await first.ready
   if (!info.ok) {
-    first.running.child.kill()
+    first.running.proc.kill()
     throw new Error(info.message)
   }
   current = first.running
@@ -131,14 +172,14 @@ export async function spawnCore(
 
   return {
     get pid() {
-      return current?.child.pid
+      return current?.proc.pid
     },
     get restarts() {
       return restarts
     },
     invoke: async (method, input) => {
       const running = current
-      if (!running || running.child.exitCode !== null || running.child.signalCode !== null) {
+      if (!running || running.isDone()) {
         return unavailable('the core process is restarting; try again in a moment')
       }
       try {
@@ -156,8 +197,8 @@ export async function spawnCore(
       const running = current
       if (!running) return
       running.rpc.$close()
-      if (running.child.exitCode === null && running.child.signalCode === null) {
-        running.child.kill('SIGTERM')
+      if (!running.isDone()) {
+        running.proc.kill()
         await running.exited
       }
     },

@@ -1,0 +1,43 @@
+// The core as an Electron utilityProcess, written against the parts of
+// `utilityProcess.fork`'s result it uses, so that it is tested under Node
+// with a stand-in (STYLE.md 4, "inject the platform").
+import { CORE_CONFIG_ENV } from '../api/core-protocol.ts'
+import type { CoreLauncher } from '../api/spawn-core.ts'
+
+/** What the launcher uses of Electron's UtilityProcess. */
+export interface UtilityProcessLike {
+  readonly pid: number | undefined
+  postMessage(message: unknown): void
+  on(event: 'message', listener: (message: unknown) => void): unknown
+  once(event: 'exit', listener: (code: number) => void): unknown
+  kill(): boolean
+}
+
+export type UtilityFork = (
+  modulePath: string,
+  args: string[],
+  options: { serviceName: string; env: NodeJS.ProcessEnv; stdio: 'inherit' },
+) => UtilityProcessLike
+
+/** Starts the core with `fork` (Electron's `utilityProcess.fork` in the app). */
+export function utilityCoreLauncher(entry: string, fork: UtilityFork): CoreLauncher {
+  return (config) => {
+    const child = fork(entry, [], {
+      serviceName: 'watchfloor-core',
+      env: { ...process.env, [CORE_CONFIG_ENV]: JSON.stringify(config) },
+      stdio: 'inherit',
+    })
+    return {
+      send: (message) => child.postMessage(message),
+      onMessage: (listener) => void child.on('message', listener),
+      // A utility process reports its exit code only.
+      exited: new Promise((resolve) =>
+        child.once('exit', (code) => resolve({ code, signal: null })),
+      ),
+      get pid() {
+        return child.pid
+      },
+      kill: () => void child.kill(),
+    }
+  }
+}
