@@ -19,4 +19,10 @@ export const parentEventNames: (keyof ParentFunctions)[] = ['ready', 'event', 'l
 /** The core's configuration travels in this environment variable as JSON. */
 export const CORE_CONFIG_ENV = 'WATCHFLOOR_CORE_CONFIG'
 
+/** The environment a core process starts with, however it is forked. */
+export const coreEnvironment = (config: CoreConfig): NodeJS.ProcessEnv => ({
+  ...process.env,
+  [CORE_CONFIG_ENV]: JSON.stringify(config),
+})
+
 export type { CoreConfig }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { createBirpc, type BirpcReturn } from 'birpc'
 import type { ApiResult } from '../../shared/api/index.ts'
 import {
-  CORE_CONFIG_ENV,
+  coreEnvironment,
   type CoreConfig,
   type CoreFunctions,
   type ParentFunctions,
@@ -45,7 +45,7 @@ export const nodeCoreLauncher: CoreLauncher = (config) => {
   const execArgv = fromSource ? ['--import', import.meta.resolve('tsx')] : []
   const child = fork(entry, [], {
     execArgv,
-    env: { ...process.env, [CORE_CONFIG_ENV]: JSON.stringify(config) },
+    env: coreEnvironment(config),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   return {

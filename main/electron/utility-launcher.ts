@@ -1,7 +1,7 @@
 // The core as an Electron utilityProcess, written against the parts of
 // `utilityProcess.fork`'s result it uses, so that it is tested under Node
 // with a stand-in (STYLE.md 4, "inject the platform").
-import { CORE_CONFIG_ENV } from '../api/core-protocol.ts'
+import { coreEnvironment } from '../api/core-protocol.ts'
 import type { CoreLauncher } from '../api/spawn-core.ts'
 
 /** What the launcher uses of Electron's UtilityProcess. */
@@ -24,7 +24,7 @@ export function utilityCoreLauncher(entry: string, fork: UtilityFork): CoreLaunc
   return (config) => {
     const child = fork(entry, [], {
       serviceName: 'watchfloor-core',
-      env: { ...process.env, [CORE_CONFIG_ENV]: JSON.stringify(config) },
+      env: coreEnvironment(config),
       stdio: 'inherit',
     })
     return {
