@@ -61,6 +61,27 @@ function moveAside(path: string, now: Date): string {
  * StoreError('corrupt') says where it went; the caller may then open again to
  * start a fresh cache.
  */
+/**
+ * Switches a new file to WAL. The switch needs an exclusive lock, and SQLite
+ * answers SQLITE_BUSY at once, without its busy timeout, when another
+ * connection is opening the same new file (a lock upgrade that could
+ * deadlock): two processes starting on one new cache met it. So it is
+ * retried for up to 5 s. A file already in WAL does not need the lock.
+ */
+function enableWal(db: Database.Database): void {
+  const deadline = Date.now() + 5_000
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL')
+      return
+    } catch (error) {
+      if (errorCode(error) !== 'SQLITE_BUSY' || Date.now() > deadline) throw error
+      Atomics.wait(pause, 0, 0, 20)
+    }
+  }
+}
+
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const now = options.clock ?? (() => new Date())
   let db: Database.Database
@@ -80,7 +101,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     // Reading the schema forces SQLite to read the header: this is where a
     // file that is not a database fails.
     db.pragma('schema_version')
-    if (path !== ':memory:' && !options.readonly) db.pragma('journal_mode = WAL')
+    if (path !== ':memory:' && !options.readonly) enableWal(db)
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
