@@ -10,7 +10,7 @@ export default defineConfig({
       outDir: 'out/main',
       externalizeDeps: true,
       rollupOptions: {
-        input: { index: 'main/index.ts', core: 'main/api/core-process.ts' },
+        input: { index: 'main/index.ts', core: 'main/core/core-process.ts' },
       },
     },
   },

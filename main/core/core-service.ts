@@ -10,7 +10,7 @@ import {
 import { redactProfile, type ConnectionProfile } from '../config/connection-profile.ts'
 import { rebuildRollups, rollupState } from '../metrics/index.ts'
 import { setSetting } from '../store/index.ts'
-import { createApi, type Dispatch } from './index.ts'
+import { createApi, type Dispatch } from '../api/index.ts'
 import { startUpstreamSync } from './upstream-sync.ts'
 
 export interface CoreConfig {

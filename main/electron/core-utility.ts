@@ -1,11 +1,11 @@
 import { utilityProcess } from 'electron'
-import type { CoreConfig } from '../api/core-protocol.ts'
-import { spawnCore, type CoreClient } from '../api/spawn-core.ts'
+import type { CoreConfig } from '../core/core-protocol.ts'
+import { spawnCore, type CoreClient } from '../core/spawn-core.ts'
 import { utilityCoreLauncher } from './utility-launcher.ts'
 
 /**
  * The app's core: the same client, restart supervision and `unavailable`
- * answers as the browser host's and the CLI's (main/api/spawn-core.ts),
+ * answers as the browser host's and the CLI's (main/core/spawn-core.ts),
  * forked as a utilityProcess: off the main thread and out of its heap.
  */
 export function forkCore(

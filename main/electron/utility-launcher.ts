@@ -1,8 +1,8 @@
 // The core as an Electron utilityProcess, written against the parts of
 // `utilityProcess.fork`'s result it uses, so that it is tested under Node
 // with a stand-in (STYLE.md 4, "inject the platform").
-import { coreEnvironment } from '../api/core-protocol.ts'
-import type { CoreLauncher } from '../api/spawn-core.ts'
+import { coreEnvironment } from '../core/core-protocol.ts'
+import type { CoreLauncher } from '../core/spawn-core.ts'
 
 /** What the launcher uses of Electron's UtilityProcess. */
 export interface UtilityProcessLike {

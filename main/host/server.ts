@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { timingSafeEqual } from 'node:crypto'
 import { WebSocketServer } from 'ws'
-import type { CoreClient } from '../api/spawn-core.ts'
+import type { CoreClient } from '../core/spawn-core.ts'
 import { bindPageSocket } from './socket-api.ts'
 import { createStaticHandler } from './static-files.ts'
 

@@ -4,7 +4,7 @@
 import { Pool } from 'pg'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startCore, type CoreService } from '../../main/api/core-service.ts'
+import { startCore, type CoreService } from '../../main/core/core-service.ts'
 import { resolveProfile } from '../../main/config/connection-profile.ts'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { rebuildRollups, rollupState } from '../../main/metrics/index.ts'

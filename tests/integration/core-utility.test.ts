@@ -1,4 +1,4 @@
-// The Electron app's core client is the host's (main/api/spawn-core.ts),
+// The Electron app's core client is the host's (main/core/spawn-core.ts),
 // started through the utilityProcess launcher. Electron's binary is not here,
 // so `utilityProcess.fork` is stood in for by a Node child process with the
 // same surface (postMessage, 'message', 'exit' with a code, kill): the real
@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawnCore, type CoreClient } from '../../main/api/spawn-core.ts'
+import { spawnCore, type CoreClient } from '../../main/core/spawn-core.ts'
 import {
   utilityCoreLauncher,
   type UtilityFork,
@@ -16,7 +16,7 @@ import {
 import { tempDir } from '../support/temp.ts'
 import { until } from '../support/wait.ts'
 
-const entry = fileURLToPath(new URL('../../main/api/core-process.ts', import.meta.url))
+const entry = fileURLToPath(new URL('../../main/core/core-process.ts', import.meta.url))
 const temp = tempDir('watchfloor-utility-')
 let core: CoreClient | undefined
 const forked: UtilityProcessLike[] = []

@@ -1,4 +1,4 @@
-import { spawnCore } from '../../api/spawn-core.ts'
+import { spawnCore } from '../../core/spawn-core.ts'
 import {
   type ConnectionProfile,
   type ConnectionProfileInput,
