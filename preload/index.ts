@@ -1,13 +1,15 @@
-// The one object the page sees. Each contract method is listed by name; the
-// `satisfies` below makes a renamed or missing method a compile error here.
+// The one object the page sees: one function per method of the contract,
+// made from its list of names, so a new method reaches the page without an
+// edit here.
 import { contextBridge, ipcRenderer } from 'electron'
-import type {
-  ApiMethods,
-  EventName,
-  EventPayload,
-  MethodName,
-  MethodOutput,
-  WatchfloorBridge,
+import {
+  methodNames,
+  type ApiMethods,
+  type EventName,
+  type EventPayload,
+  type MethodName,
+  type MethodOutput,
+  type WatchfloorBridge,
 } from '../shared/api/contract.ts'
 import type { ApiResult } from '../shared/api/errors.ts'
 import { IPC_EVENT, IPC_INVOKE } from '../shared/api/ipc-channels.ts'
@@ -17,12 +19,7 @@ const call =
   (input: unknown) =>
     ipcRenderer.invoke(IPC_INVOKE, method, input) as Promise<ApiResult<MethodOutput<M>>>
 
-const methods = {
-  'app.status': call('app.status'),
-  'kpis.dashboard': call('kpis.dashboard'),
-  'activity.page': call('activity.page'),
-  'filters.values': call('filters.values'),
-} satisfies ApiMethods
+const methods = Object.fromEntries(methodNames.map((m) => [m, call(m)])) as ApiMethods
 
 const bridge = {
   transport: 'electron',

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload, SourceStatus } from '../../shared/api/index.ts'
+import type { EventName, EventPayload, KpiTargets, SourceStatus } from '../../shared/api/index.ts'
 import { fillCache } from '../demo/fill-cache.ts'
 import { generateDemo } from '../demo/generator.ts'
 import {
@@ -8,7 +8,7 @@ import {
   type Store,
 } from '../store/index.ts'
 import { redactProfile, type ConnectionProfile } from '../config/connection-profile.ts'
-import { rebuildRollups, rollupState } from '../metrics/index.ts'
+import { ensureRollups, registryFor } from '../metrics/index.ts'
 import { setSetting } from '../store/index.ts'
 import { createApi, type Dispatch } from '../api/index.ts'
 import { startUpstreamSync } from './upstream-sync.ts'
@@ -23,6 +23,8 @@ export interface CoreConfig {
   readonly watchIntervalMs?: number
   /** Upstream sources to sync from; absent means demo or cache-only. */
   readonly upstream?: ConnectionProfile
+  /** KPI targets other than the registry's defaults (rollups built under others are rebuilt). */
+  readonly kpiTargets?: KpiTargets
 }
 
 export interface CoreHooks {
@@ -56,6 +58,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     hooks.log,
     config.nativeBinding ? { nativeBinding: config.nativeBinding } : {},
   )
+  if (config.kpiTargets) registryFor(db, config.kpiTargets)
   if (config.demo) {
     const { n } = db.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }
     if (n === 0) {
@@ -68,10 +71,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
       })
     }
   }
-  if (rollupState(db).valid === false) {
-    hooks.log('Rebuilding the KPI rollups…')
-    rebuildRollups(db)
-  }
+  ensureRollups(db, hooks.log)
   if (config.upstream) setSetting(db, 'upstream', redactProfile(config.upstream))
   const upstream = config.upstream ? startUpstreamSync(db, config.upstream, hooks) : undefined
   const isDemo = () =>

@@ -13,10 +13,10 @@ import type { DateRange, Filters } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import { activeDims, dimsSql, type DimFilters, type SqlPart } from './filter-sql.ts'
 import { addCounts } from './count-blob.ts'
+import { registryOf } from './registry.ts'
 import {
   BASIS,
   COUNT_ROLLUPS,
-  MEASURE_SQL,
   MEASURES,
   ROLLUP_DIMS,
   ROLLUPS,
@@ -100,9 +100,11 @@ function pickTable(basis: Basis, grain: RollupDef['grain'], need: readonly strin
 }
 
 const SUMS = MEASURES.map((m) => `sum(${m}) AS ${m}`).join(', ')
-const RAW_SUMS = MEASURE_SQL.split(/,\n\s*/)
-  .map((e, i) => `${e} AS ${MEASURES[i] ?? ''}`)
-  .join(', ')
+/** The measures summed over raw `leads` rows, under the cache's KPI definitions. */
+const rawSums = (scope: Scope): string =>
+  registryOf(scope.db)
+    .measureSql.map((e, i) => `${e} AS ${MEASURES[i] ?? ''}`)
+    .join(', ')
 
 type Row = Record<string, number | string>
 
@@ -164,7 +166,7 @@ export function cube(scope: Scope, basis: Basis, range: DateRange): CubeRow[] {
       const b = BASIS[basis]
       const rows = scope.db
         .prepare(
-          `SELECT ${groupCols}, ${RAW_SUMS} FROM leads
+          `SELECT ${groupCols}, ${rawSums(scope)} FROM leads
             WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql}
             GROUP BY ${groupCols}`,
         )
@@ -230,7 +232,7 @@ export function series(
     const b = BASIS[basis]
     const rows = scope.db
       .prepare(
-        `SELECT ${b.time} / 900000 AS q, ${RAW_SUMS} FROM leads
+        `SELECT ${b.time} / 900000 AS q, ${rawSums(scope)} FROM leads
           WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql} GROUP BY q`,
       )
       .all(start, end, ...f.params) as Row[]

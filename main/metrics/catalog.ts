@@ -27,7 +27,7 @@ import type {
   Series,
   Trends,
 } from '../../shared/api/index.ts'
-import { RESPONSE_TARGET_SECONDS, TEMPERATURES } from '../../shared/api/index.ts'
+import { TEMPERATURES } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import {
   createScope,
@@ -43,6 +43,7 @@ import {
 } from './aggregate.ts'
 import { dataAsOf } from './freshness.ts'
 import { thin } from './lttb.ts'
+import { CARD_KPIS, registryOf, sharePercent, valueOf, type CardKpi } from './registry.ts'
 import { WEEK_HOURS, weekHour, zeroMeasures, type Measures } from './rollups.ts'
 import {
   DAY_MS,
@@ -63,10 +64,6 @@ const rangeOf = (filters: Filters, clock: Clock) => resolveRange(filters.range, 
 
 // ---- Lead response ---------------------------------------------------------------------------
 
-export const LOST_RULE =
-  'conversions lost = leads over target × (conversion rate of leads answered within target − conversion rate of leads over target), when the first rate is the higher; never-answered leads are over target'
-export const STATUS_RULE = `excellent when at least 80 % of leads are answered within ${RESPONSE_TARGET_SECONDS} s, needs improvement from 50 %, poor below 50 %`
-
 export function leadResponseKpi(
   db: Store,
   filters: Filters,
@@ -75,9 +72,10 @@ export function leadResponseKpi(
 ): LeadResponseStats {
   const s = scopeFor(db, filters, scope)
   const range = rangeOf(filters, clock)
+  const { targets, kpis, values } = registryOf(db)
   const m = total(s, 'created', range)
   const over = m.leads - m.under_target
-  const share = rate(m.under_target, m.leads)
+  const share = valueOf(values.shareUnderTarget, m)
   const convUnder = rate(m.won_under, m.under_target)
   const convOver = rate(m.won - m.won_under, over)
   const lost =
@@ -85,34 +83,32 @@ export function leadResponseKpi(
   return {
     asOf: dataAsOf(db),
     noData: m.leads === 0,
-    targetSeconds: RESPONSE_TARGET_SECONDS,
+    targetSeconds: targets.responseSeconds,
     leads: m.leads,
     responded: m.responded,
     neverResponded: m.leads - m.responded,
     underTarget: m.under_target,
     overTarget: over,
-    averageSeconds: m.responded === 0 ? null : m.response_ms / m.responded / 1000,
+    averageSeconds: valueOf(values.averageResponseSeconds, m),
     medianSeconds: medianResponseSeconds(s, range, m.responded),
     shareUnderTarget: share,
     conversionUnderTarget: convUnder,
     conversionOverTarget: convOver,
     estimatedConversionsLost: lost,
-    lostRule: LOST_RULE,
+    lostRule: kpis.estimatedConversionsLost.rule,
     status:
       share === null
         ? null
-        : share >= 0.8
+        : share >= targets.responseShareExcellent
           ? 'excellent'
-          : share >= 0.5
+          : share >= targets.responseShareNeedsImprovement
             ? 'needs improvement'
             : 'poor',
-    statusRule: STATUS_RULE,
+    statusRule: kpis.shareUnderTarget.rule,
   }
 }
 
 // ---- Conversion ------------------------------------------------------------------------------
-
-export const CONVERSION_BAND = { low: 0.25, high: 0.35 } as const
 
 interface ChannelConfig {
   name: string
@@ -147,6 +143,8 @@ export function conversionKpi(
   scope?: Scope,
 ): ConversionStats {
   const s = scopeFor(db, filters, scope)
+  const { targets } = registryOf(db)
+  const band = targets.conversionBand
   const rows = cube(s, 'created', rangeOf(filters, clock))
   const total = totalOf(rows)
   const byTemp = groupCube(rows, 'temperature')
@@ -168,25 +166,27 @@ export function conversionKpi(
   const opportunities: Opportunity[] = []
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`
   const cold = byTemperature.find((r) => r.key === 'cold')
-  if (cold && cold.rate !== null && cold.rate < 0.05) {
+  const cf = targets.coldConversionFloor
+  if (cold && cold.rate !== null && cold.rate < cf) {
     opportunities.push({
-      rule: 'cold leads convert under 5 %',
+      rule: `cold leads convert under ${sharePercent(cf)}`,
       message: `Cold leads convert at ${pct(cold.rate)} (${cold.conversions} of ${cold.leads}): nurture them with follow-up sequences instead of sales calls.`,
       leads: cold.leads,
       conversions: cold.conversions,
       rate: cold.rate,
-      threshold: 0.05,
+      threshold: cf,
     })
   }
   const hot = byTemperature.find((r) => r.key === 'hot')
-  if (hot && hot.rate !== null && hot.rate < 0.4) {
+  const hf = targets.hotConversionFloor
+  if (hot && hot.rate !== null && hot.rate < hf) {
     opportunities.push({
-      rule: 'hot leads convert under 40 %',
+      rule: `hot leads convert under ${sharePercent(hf)}`,
       message: `Hot leads convert at ${pct(hot.rate)} (${hot.conversions} of ${hot.leads}): answer them first and book a visit on the first call.`,
       leads: hot.leads,
       conversions: hot.conversions,
       rate: hot.rate,
-      threshold: 0.4,
+      threshold: hf,
     })
   }
   for (const src of bySource) {
@@ -202,14 +202,21 @@ export function conversionKpi(
       })
     }
   }
-  if (overall !== null && overall < CONVERSION_BAND.low) {
+  if (overall !== null && overall < band.low) {
+    const above = bySource.filter(
+      (r) => r.rate !== null && r.target !== null && r.target !== undefined && r.rate > r.target,
+    )
+    const advice =
+      above.length > 0
+        ? `shift spend toward ${above.map((r) => r.key).join(', ')}, above ${above.length === 1 ? 'its target' : 'their targets'}`
+        : 'no channel is above its target: review lead quality and follow-up before moving spend'
     opportunities.push({
-      rule: 'overall conversion under the 25 % band',
-      message: `Overall conversion is ${pct(overall)} (${total.won} of ${total.leads}), under the 25–35 % band: shift spend toward the channels above their targets.`,
+      rule: `overall conversion under the ${sharePercent(band.low)}–${sharePercent(band.high)} band`,
+      message: `Overall conversion is ${pct(overall)} (${total.won} of ${total.leads}), under the ${sharePercent(band.low)}–${sharePercent(band.high)} band: ${advice}.`,
       leads: total.leads,
       conversions: total.won,
       rate: overall,
-      threshold: CONVERSION_BAND.low,
+      threshold: band.low,
     })
   }
   return {
@@ -218,13 +225,13 @@ export function conversionKpi(
     leads: total.leads,
     conversions: total.won,
     rate: overall,
-    targetBand: CONVERSION_BAND,
+    targetBand: band,
     band:
       overall === null
         ? null
-        : overall < CONVERSION_BAND.low
+        : overall < band.low
           ? 'below'
-          : overall > CONVERSION_BAND.high
+          : overall > band.high
             ? 'above'
             : 'within',
     byTemperature,
@@ -237,9 +244,6 @@ export function conversionKpi(
 
 /** Days a year holds on average, so a monthly figure prorates to any range. */
 const DAYS_PER_MONTH = 365.25 / 12
-
-export const COST_RULE =
-  'cost = the channel’s monthly spend × days in range ÷ 30.4375 when its monthly spend is known and no filter other than source is set (spend is not known per city, segment, temperature, status or owner); otherwise leads × the channel’s target cost per lead; rounded to the cent once per channel. ROI % = (revenue − cost) ÷ cost × 100; revenue is the deal value of the range’s leads that were won'
 
 export function marketingRoiKpi(
   db: Store,
@@ -300,13 +304,11 @@ export function marketingRoiKpi(
       roiPercent: costCents === 0 ? null : ((revenueCents - costCents) / costCents) * 100,
       profitable: costCents === 0 ? null : revenueCents > costCents,
     },
-    costRule: COST_RULE,
+    costRule: registryOf(db).kpis.roiPercent.rule,
   }
 }
 
 // ---- Premium markets -------------------------------------------------------------------------
-
-export const PENETRATION_RULE = 'penetration = the segment’s leads ÷ all leads in the filter'
 
 export function premiumMarketsKpi(
   db: Store,
@@ -348,14 +350,11 @@ export function premiumMarketsKpi(
     asOf: dataAsOf(db),
     noData: total.leads === 0,
     segments,
-    penetrationRule: PENETRATION_RULE,
+    penetrationRule: registryOf(db).kpis.penetration.rule,
   }
 }
 
 // ---- Revenue growth --------------------------------------------------------------------------
-
-export const REVENUE_RULES =
-  'revenue = deal values booked (converted_at) in the period, in the filter’s zone; projection = month revenue ÷ elapsed share of the month; annualised = year-to-date revenue ÷ elapsed share of the year; the next growth target is the first yearly target (sum of monthly targets) above the annualised revenue; targets are org-wide even when a dimension filter is set'
 
 export function revenueGrowthKpi(
   db: Store,
@@ -437,15 +436,13 @@ export function revenueGrowthKpi(
     progressToNextTarget: nextTarget && annualised !== null ? annualised / nextTarget : null,
     gapToNextTargetCents:
       nextTarget !== null && annualised !== null ? nextTarget - annualised : null,
-    rules: REVENUE_RULES,
+    rules: registryOf(db).kpis.monthProgress.rule,
   }
 }
 
 // ---- Funnel ----------------------------------------------------------------------------------
 
 export const FUNNEL_STAGES = ['new', 'contacted', 'qualified', 'proposal', 'won'] as const
-export const FUNNEL_RULE =
-  'a lead reached a stage when its current status is that stage or a later one; lost leads count as reaching only "new", because the cache does not record how far they got'
 
 export function funnelKpi(db: Store, filters: Filters, clock: Clock, scope?: Scope): Funnel {
   const s = scopeFor(db, filters, scope)
@@ -464,7 +461,7 @@ export function funnelKpi(db: Store, filters: Filters, clock: Clock, scope?: Sco
       fromPrevious: i === 0 ? null : rate(st.reached, stages[i - 1]?.reached ?? 0),
     })),
     lost,
-    rule: FUNNEL_RULE,
+    rule: registryOf(db).kpis.funnelReach.rule,
   }
 }
 
@@ -478,16 +475,18 @@ export function bucketFor(range: DateRange): Bucket {
   return days <= 2 ? 'hour' : days <= 92 ? 'day' : days <= 731 ? 'week' : 'month'
 }
 
+// The cards are exactly the registry's card KPIs: a KPI added to one and not the other fails here.
+const cardsMatch: [CardKpi, keyof CardValues] extends [keyof CardValues, CardKpi] ? true : never =
+  true
+void cardsMatch
+
+/** The card KPIs of the registry over the range's leads. */
 function cards(s: Scope, range: DateRange): CardValues {
   const m = total(s, 'created', range)
-  return {
-    leads: m.leads,
-    averageResponseSeconds: m.responded === 0 ? null : m.response_ms / m.responded / 1000,
-    shareUnderTarget: rate(m.under_target, m.leads),
-    conversions: m.won,
-    conversionRate: rate(m.won, m.leads),
-    revenueCents: m.revenue_cents,
-  }
+  const { values } = registryOf(s.db)
+  return Object.fromEntries(
+    CARD_KPIS.map((id) => [id, valueOf(values[id], m)]),
+  ) as unknown as CardValues
 }
 
 function delta(current: number | null, previous: number | null): CardDelta {

@@ -1,8 +1,16 @@
 export { dataAsOf } from './freshness.ts'
+export {
+  DEFAULT_TARGETS,
+  createRegistry,
+  registryFor,
+  registryOf,
+  type KpiRegistry,
+} from './registry.ts'
 export { rangeBounds, localDayStartUtc, zoneOffsetMs } from './time-range.ts'
 export {
   applyLeadChange,
   beginRollupBatch,
+  ensureRollups,
   rebuildRollups,
   rollupState,
   COUNT_ROLLUPS,

@@ -18,10 +18,10 @@ import type { LeadRow } from '../store/mirror-rows.ts'
 import { canonicalTimeZone } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import { addCounts, encodeCounts } from './count-blob.ts'
+import { MEASURES, registryOf, type KpiRegistry, type Measures } from './registry.ts'
 import { DAY_MS, firstDayOfMonth, localTime, monthOfDay, type LocalTime } from './time-range.ts'
 
 export const DEFAULT_ORG_TIME_ZONE = 'America/Detroit'
-const TARGET_MS = 120_000
 const HOUR_MS = 3_600_000
 
 export const ROLLUP_DIMS = ['source', 'city', 'segment', 'temperature', 'status'] as const
@@ -77,61 +77,14 @@ export const ROLLUPS: readonly RollupDef[] = [
   },
 ]
 
-export const MEASURES = [
-  'leads',
-  'responded',
-  'under_target',
-  'response_ms',
-  'won',
-  'won_under',
-  'won_valued',
-  'revenue_cents',
-] as const
-export type Measure = (typeof MEASURES)[number]
-export type Measures = Record<Measure, number>
+export { MEASURES, leadMeasures, type Measure, type Measures } from './registry.ts'
 
-export const zeroMeasures = (): Measures => ({
-  leads: 0,
-  responded: 0,
-  under_target: 0,
-  response_ms: 0,
-  won: 0,
-  won_under: 0,
-  won_valued: 0,
-  revenue_cents: 0,
-})
+export const zeroMeasures = (): Measures =>
+  Object.fromEntries(MEASURES.map((m) => [m, 0])) as Measures
 
 export function addMeasures(into: Measures, m: Measures, sign = 1): void {
   for (const k of MEASURES) into[k] += sign * m[k]
 }
-
-/** One lead's contribution, the JS twin of MEASURE_SQL below. */
-export function leadMeasures(l: LeadRow): Measures {
-  const responded = l.first_response_at !== null
-  const under = responded && (l.first_response_at as number) - l.created_at <= TARGET_MS
-  const won = l.status === 'won'
-  return {
-    leads: 1,
-    responded: responded ? 1 : 0,
-    under_target: under ? 1 : 0,
-    response_ms: responded ? (l.first_response_at as number) - l.created_at : 0,
-    won: won ? 1 : 0,
-    won_under: won && under ? 1 : 0,
-    won_valued: won && l.deal_value_cents !== null ? 1 : 0,
-    revenue_cents: won && l.deal_value_cents !== null ? l.deal_value_cents : 0,
-  }
-}
-
-/** SQL sums of the measures over raw leads, in MEASURES order. */
-// Integer sums (never total(), which is a double): cents stay exact.
-export const MEASURE_SQL = `count(*),
-  count(first_response_at),
-  coalesce(sum(first_response_at IS NOT NULL AND first_response_at - created_at <= ${TARGET_MS}), 0),
-  coalesce(sum(first_response_at - created_at), 0),
-  coalesce(sum(status = 'won'), 0),
-  coalesce(sum(status = 'won' AND first_response_at IS NOT NULL AND first_response_at - created_at <= ${TARGET_MS}), 0),
-  coalesce(sum(status = 'won' AND deal_value_cents IS NOT NULL), 0),
-  coalesce(sum(CASE WHEN status = 'won' THEN deal_value_cents END), 0)`
 
 /** Which rows of `leads` a basis counts, and the time it buckets them by. */
 export const BASIS = {
@@ -145,15 +98,28 @@ export const BASIS = {
 
 // ---- State -----------------------------------------------------------------------
 
+/** rollup_state.definitions of rollups over no leads (009-rollup-definitions.ts): current under any. */
+const EMPTY_ROLLUPS = 'empty'
+
 export interface RollupState {
   readonly timeZone: string
+  /** The rollups hold every live lead, computed under the registry's definitions: KPIs may read them. */
   readonly valid: boolean
+  /** Built, but under other KPI definitions (a changed target): rebuild before reading them. */
+  readonly outdated: boolean
 }
 
 export function rollupState(db: Store): RollupState {
-  const row = db.prepare('SELECT time_zone AS tz, valid FROM rollup_state WHERE id = 1').get() as
-    { tz: string; valid: number } | undefined
-  return { timeZone: row?.tz ?? DEFAULT_ORG_TIME_ZONE, valid: row?.valid === 1 }
+  const row = db
+    .prepare('SELECT time_zone AS tz, valid, definitions FROM rollup_state WHERE id = 1')
+    .get() as { tz: string; valid: number; definitions: string | null } | undefined
+  const outdated =
+    row?.definitions !== registryOf(db).definitionsHash && row?.definitions !== EMPTY_ROLLUPS
+  return {
+    timeZone: row?.tz ?? DEFAULT_ORG_TIME_ZONE,
+    valid: row?.valid === 1 && !outdated,
+    outdated: row?.valid === 1 && outdated,
+  }
 }
 
 // ---- Count rollups (histograms) ---------------------------------------------------------
@@ -205,6 +171,7 @@ type Get = { get(...args: unknown[]): unknown }
 
 interface Prepared {
   readonly zone: LocalTime
+  readonly registry: KpiRegistry
   readonly upsert: Get[]
   readonly add: Run[]
   readonly del: Run[]
@@ -212,6 +179,7 @@ interface Prepared {
   readonly writeCounts: Run[]
   readonly delCounts: Run[]
   readonly invalidate: Run
+  readonly stamp: Run
   readonly findDims: Get
   readonly addDims: Get
 }
@@ -231,10 +199,12 @@ function prepare(db: Store, state = rollupState(db)): Prepared {
   let p = prepared.get(db)
   // Another connection (`watchfloor rollups rebuild --time-zone`) may have
   // rebuilt the rollups in a new zone since.
-  if (p && p.zone.timeZone === state.timeZone) return p
+  const registry = registryOf(db)
+  if (p && p.zone.timeZone === state.timeZone && p.registry === registry) return p
   const zone = localTime(state.timeZone)
   p = {
     zone,
+    registry,
     upsert: ROLLUPS.map((r) => db.prepare(`${upsertSql(r)} RETURNING leads`)),
     add: ROLLUPS.map((r) => db.prepare(upsertSql(r))),
     del: ROLLUPS.map((r) =>
@@ -253,6 +223,9 @@ function prepare(db: Store, state = rollupState(db)): Prepared {
       db.prepare(`DELETE FROM ${c.table} WHERE ${c.grain} = ? AND source = ?`),
     ),
     invalidate: db.prepare('UPDATE rollup_state SET valid = 0 WHERE id = 1'),
+    stamp: db.prepare(
+      `UPDATE rollup_state SET definitions = ? WHERE id = 1 AND definitions = '${EMPTY_ROLLUPS}'`,
+    ),
     findDims: db
       .prepare(
         `SELECT id FROM rollup_dims
@@ -493,21 +466,11 @@ class Batch implements RollupBatch {
     sign: number,
   ): void {
     const { zone } = this.p
-    // The lead's measures, in MEASURES order (leadMeasures, without the object).
+    const m = this.m
+    this.p.registry.measure(m, createdAt, firstResponseAt, status, dealValueCents)
     const responded = firstResponseAt !== null
     const ms = responded ? firstResponseAt - createdAt : 0
-    const under = responded && ms <= TARGET_MS
     const won = status === 'won'
-    const valued = won && dealValueCents !== null
-    const m = this.m
-    m[0] = 1
-    m[1] = responded ? 1 : 0
-    m[2] = under ? 1 : 0
-    m[3] = ms
-    m[4] = won ? 1 : 0
-    m[5] = won && under ? 1 : 0
-    m[6] = valued ? 1 : 0
-    m[7] = valued ? dealValueCents : 0
     const local = createdAt + zone.offset(createdAt)
     const day = Math.floor(local / DAY_MS)
     const hour = Math.floor(local / HOUR_MS)
@@ -579,6 +542,8 @@ class Batch implements RollupBatch {
       return id
     }
     try {
+      // The first rows into rollups over no leads: they now hold this registry's values.
+      p.stamp.run(p.registry.definitionsHash)
       this.derive()
       for (let i = 0; i < ROLLUPS.length; i++) {
         if (this.fresh) {
@@ -749,10 +714,10 @@ export function rebuildRollups(db: Store, options: RebuildOptions = {}): void {
   if (tz === null) throw new RangeError(`unknown time zone "${asked}"`)
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO rollup_state (id, time_zone, valid, built_at) VALUES (1, ?, 1, ?)
+      `INSERT INTO rollup_state (id, time_zone, valid, built_at, definitions) VALUES (1, ?, 1, ?, ?)
        ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, valid = 1,
-       built_at = excluded.built_at`,
-    ).run(tz, Date.now())
+       built_at = excluded.built_at, definitions = excluded.definitions`,
+    ).run(tz, Date.now(), registryOf(db).definitionsHash)
     for (const table of ROLLUP_TABLES) db.exec(`DELETE FROM ${table}`)
     // Held through a variable the function reads, so that the batch (tens of
     // MB at a million leads) is not kept alive by the registered function.
@@ -790,6 +755,30 @@ export function rebuildRollups(db: Store, options: RebuildOptions = {}): void {
     }
     onProgress?.(total, total)
   })()
+}
+
+/**
+ * Makes the rollups readable on open: rebuilt when a bulk load left them
+ * invalid or they were built under other KPI definitions (a changed target).
+ * Until then every KPI reads the raw rows, with the same answers. Returns
+ * why it rebuilt, or null when they were current.
+ */
+export function ensureRollups(
+  db: Store,
+  log: (line: string) => void = () => {},
+): 'outdated' | 'invalid' | null {
+  const state = rollupState(db)
+  if (state.valid) return null
+  const why = state.outdated ? 'outdated' : 'invalid'
+  const started = Date.now()
+  log(
+    why === 'outdated'
+      ? 'The KPI definitions changed since the rollups were built: rebuilding them…'
+      : 'Rebuilding the KPI rollups…',
+  )
+  rebuildRollups(db)
+  log(`KPI rollups rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  return why
 }
 
 export { DAY_MS, firstDayOfMonth }

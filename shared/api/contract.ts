@@ -2,11 +2,8 @@ import { z } from 'zod'
 import type { ApiResult } from './errors.ts'
 import { DASHBOARDS } from './dashboards.ts'
 import { filtersSchema, type FilterValues } from './filters.ts'
-import type { ActivityPage, DashboardData } from './kpis.ts'
+import type { ActivityPage, DashboardData, KpiDefinition } from './kpis.ts'
 import type { SourceStatus } from './sources.ts'
-
-/** First-response target from the ops playbook: answer a lead within two minutes. */
-export const RESPONSE_TARGET_SECONDS = 120
 
 export type { SourceState, SourceStatus } from './sources.ts'
 
@@ -79,6 +76,8 @@ export const defineMethods = <T extends Record<string, MethodSpec>>(
 export const methods = defineMethods({
   'app.status': method<AppStatus>()(z.object({}).strict()),
   'kpis.dashboard': method<DashboardData>()(dashboardInputSchema),
+  /** The KPI registry's definitions: labels, units, targets, bands and rule sentences. */
+  'kpis.definitions': method<readonly KpiDefinition[]>()(z.object({}).strict()),
   'activity.page': method<ActivityPage>()(activityInputSchema),
   'filters.values': method<FilterValues>()(z.object({}).strict()),
 })

@@ -6,6 +6,49 @@ import type { SourceStatus } from './sources.ts'
 import type { DashboardName } from './dashboards.ts'
 import type { DateRange } from './filters.ts'
 
+/** Every KPI of the registry (main/metrics/registry.ts), by id. */
+export type KpiId =
+  | 'leads'
+  | 'averageResponseSeconds'
+  | 'medianResponseSeconds'
+  | 'shareUnderTarget'
+  | 'estimatedConversionsLost'
+  | 'conversions'
+  | 'conversionRate'
+  | 'revenueCents'
+  | 'roiPercent'
+  | 'penetration'
+  | 'monthProgress'
+  | 'funnelReach'
+
+/** count: a number of leads or deals; fraction: 0.25 = 25 %; cents: money; percent: 25 = 25 %. */
+export type KpiUnit = 'count' | 'seconds' | 'fraction' | 'cents' | 'percent'
+
+/** A KPI as the registry defines it: the page, alerts and exports read these, never constants. */
+export interface KpiDefinition {
+  readonly id: KpiId
+  readonly label: string
+  readonly unit: KpiUnit
+  /** Which way is better. */
+  readonly good: 'up' | 'down'
+  readonly target?: number
+  /** The acceptable band, where the KPI has one (low ≤ value ≤ high). */
+  readonly band?: { readonly low: number; readonly high: number }
+  /** The sentence that states how it is computed and judged. */
+  readonly rule: string
+}
+
+/** The targets the KPI definitions are made from. */
+export interface KpiTargets {
+  /** A lead is answered within target when its first response took at most this long. */
+  readonly responseSeconds: number
+  readonly responseShareExcellent: number
+  readonly responseShareNeedsImprovement: number
+  readonly conversionBand: { readonly low: number; readonly high: number }
+  readonly coldConversionFloor: number
+  readonly hotConversionFloor: number
+}
+
 export interface KpiBase {
   /** ISO time of the newest change in the cache; null when it holds no lead. */
   readonly asOf: string | null

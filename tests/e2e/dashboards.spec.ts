@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3'
 import { DashboardsPage } from './dashboards-page.ts'
 import { expect, test } from './host-fixture.ts'
-import { RESPONSE_TARGET_SECONDS } from '../../shared/api/index.ts'
+import { DEFAULT_TARGETS } from '../../main/metrics/registry.ts'
+
+const RESPONSE_TARGET_SECONDS = DEFAULT_TARGETS.responseSeconds
 
 const DAY = 86_400_000
 

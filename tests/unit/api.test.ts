@@ -144,7 +144,7 @@ describe('the api boundary', () => {
       /defined twice/,
     )
     expect(() => composeHandlers({ 'app.status': status })).toThrow(
-      /without a handler: kpis.dashboard, activity.page, filters.values/,
+      /without a handler: kpis.dashboard, kpis.definitions, activity.page, filters.values/,
     )
   })
 })

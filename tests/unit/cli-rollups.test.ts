@@ -42,7 +42,11 @@ describe('watchfloor rollups rebuild', () => {
 
     const after = openStore(file)
     try {
-      expect(rollupState(after)).toEqual({ timeZone: 'Europe/London', valid: true })
+      expect(rollupState(after)).toEqual({
+        timeZone: 'Europe/London',
+        valid: true,
+        outdated: false,
+      })
       expect(after.prepare('SELECT day, leads FROM rollup_leads_day_source').all()).toEqual([
         { day: Date.UTC(2026, 2, 2) / 86_400_000, leads: 1 },
       ])

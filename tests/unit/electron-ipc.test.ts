@@ -74,7 +74,9 @@ describe('security pins', () => {
   const windowTs = readFileSync(new URL('../../main/electron/window.ts', import.meta.url), 'utf8')
 
   it('the preload exposes one function per contract method and no generic invoke', () => {
-    for (const m of methodNames) expect(preload).toContain(`'${m}': call('${m}')`)
+    // One function per name of the contract (contract.test.ts pins the table's source).
+    expect(methodNames.length).toBeGreaterThan(0)
+    expect(preload).toContain('methodNames.map((m) => [m, call(m)])')
     expect(preload).not.toMatch(/invoke\s*:\s*\(?\s*channel/)
     expect(preload).not.toMatch(/openExternal|readFile|runSql|require\(/)
     expect(preload.match(/exposeInMainWorld/g)).toHaveLength(1)

@@ -6,6 +6,7 @@ import metricRollups from './005-metric-rollups.ts'
 import streamState from './006-stream-state.ts'
 import dealIndex from './007-deal-index.ts'
 import paddedCursors from './008-padded-cursors.ts'
+import rollupDefinitions from './009-rollup-definitions.ts'
 
 export interface Migration {
   readonly version: number
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'stream-state', sql: streamState },
   { version: 7, name: 'deal-index', sql: dealIndex },
   { version: 8, name: 'padded-cursors', sql: paddedCursors },
+  { version: 9, name: 'rollup-definitions', sql: rollupDefinitions },
 ]

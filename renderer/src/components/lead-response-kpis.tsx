@@ -1,4 +1,4 @@
-import { RESPONSE_TARGET_SECONDS, type LeadResponseStats } from '../../../shared/api/index.ts'
+import type { LeadResponseStats } from '../../../shared/api/index.ts'
 import { formatDuration, formatInteger, formatPercent } from '../lib/format.ts'
 import { KpiCard } from './kpi-card.tsx'
 
@@ -9,14 +9,20 @@ export function LeadResponseKpis({ kpi }: { kpi: LeadResponseStats | null }) {
   const empty = kpi !== null && (kpi.noData || kpi.leads === 0)
   const leads =
     kpi === null ? '' : `${formatInteger(kpi.leads)} ${kpi.leads === 1 ? 'lead' : 'leads'}`
-  const targetSeconds = kpi?.targetSeconds ?? RESPONSE_TARGET_SECONDS
 
   const average = kpi?.averageSeconds ?? null
   const share = kpi?.shareUnderTarget ?? null
   const over = kpi === null || empty ? null : kpi.overTarget
 
+  // The registry's bands judge the share (kpi.status); the page only colours it.
   const shareTone =
-    share === null ? 'neutral' : share >= 0.8 ? 'good' : share >= 0.5 ? 'warn' : 'bad'
+    kpi?.status === 'excellent'
+      ? 'good'
+      : kpi?.status === 'needs improvement'
+        ? 'warn'
+        : kpi?.status === 'poor'
+          ? 'bad'
+          : 'neutral'
 
   return (
     <section className="kpi-grid" aria-label="Lead response">
@@ -36,7 +42,7 @@ export function LeadResponseKpis({ kpi }: { kpi: LeadResponseStats | null }) {
       />
       <KpiCard
         testId="kpi-share-under-target"
-        label={`Answered within ${targetSeconds} s`}
+        label={kpi === null ? 'Answered within target' : `Answered within ${kpi.targetSeconds} s`}
         display={share === null ? null : formatPercent(share)}
         raw={share}
         emptyText={kpi === null ? null : NO_LEADS}

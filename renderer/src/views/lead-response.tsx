@@ -1,4 +1,3 @@
-import { RESPONSE_TARGET_SECONDS } from '../../../shared/api/index.ts'
 import { KpiCard } from '../components/kpi-card.tsx'
 import { LeadResponseKpis } from '../components/lead-response-kpis.tsx'
 import { Panel } from '../components/panel.tsx'
@@ -83,7 +82,7 @@ export function LeadResponseView({ data }: ViewProps) {
         subtitle={
           data === null
             ? undefined
-            : `${rangeLabel(data.range)} · target ${kpi?.targetSeconds ?? RESPONSE_TARGET_SECONDS} s`
+            : `${rangeLabel(data.range)}${kpi ? ` · target ${kpi.targetSeconds} s` : ''}`
         }
         className="chart-panel"
       >
@@ -104,17 +103,20 @@ export function LeadResponseView({ data }: ViewProps) {
               data: figure.data,
               layout: {
                 ...figure.layout,
-                shapes: [
-                  {
-                    type: 'line',
-                    xref: 'paper',
-                    x0: 0,
-                    x1: 1,
-                    y0: kpi?.targetSeconds ?? RESPONSE_TARGET_SECONDS,
-                    y1: kpi?.targetSeconds ?? RESPONSE_TARGET_SECONDS,
-                    line: { color: c.warn, width: 1.5, dash: 'dash' },
-                  },
-                ],
+                shapes:
+                  kpi === null
+                    ? []
+                    : [
+                        {
+                          type: 'line',
+                          xref: 'paper',
+                          x0: 0,
+                          x1: 1,
+                          y0: kpi.targetSeconds,
+                          y1: kpi.targetSeconds,
+                          line: { color: c.warn, width: 1.5, dash: 'dash' },
+                        },
+                      ],
               },
             }
           }}
