@@ -21,6 +21,7 @@
 // Every pragma is restored afterwards, also when the load fails.
 
 import type Database from 'better-sqlite3'
+import { LEAD_STATUSES, TEMPERATURES } from '../../shared/api/index.ts'
 import { rebuildRollups } from '../metrics/rollups.ts'
 import { setSetting } from '../store/settings.ts'
 import type { DemoDataset } from './types.ts'
@@ -150,8 +151,8 @@ class TableWriter<Row> {
 }
 
 function writeLead(l: LeadRow, v: unknown[], i: number): void {
-  if (!TEMPERATURES.has(l.temperature)) invalid('leads', 'temperature', l.temperature)
-  if (!LEAD_STATUSES.has(l.status)) invalid('leads', 'status', l.status)
+  if (!TEMPERATURE_SET.has(l.temperature)) invalid('leads', 'temperature', l.temperature)
+  if (!LEAD_STATUS_SET.has(l.status)) invalid('leads', 'status', l.status)
   v[i] = l.id
   v[i + 1] = l.tenant_id
   v[i + 2] = l.created_at
@@ -207,15 +208,8 @@ function writeAppointment(a: AppointmentRow, v: unknown[], i: number): void {
 }
 
 // The value sets of the mirror's CHECK constraints (001-ops-mirror.ts).
-const TEMPERATURES: ReadonlySet<unknown> = new Set(['hot', 'warm', 'cold'])
-const LEAD_STATUSES: ReadonlySet<unknown> = new Set([
-  'new',
-  'contacted',
-  'qualified',
-  'proposal',
-  'won',
-  'lost',
-])
+const TEMPERATURE_SET: ReadonlySet<unknown> = new Set(TEMPERATURES)
+const LEAD_STATUS_SET: ReadonlySet<unknown> = new Set(LEAD_STATUSES)
 const PROJECT_STATUSES: ReadonlySet<unknown> = new Set([
   'planned',
   'active',
