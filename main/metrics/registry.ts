@@ -272,10 +272,18 @@ export function createRegistry(targets: KpiTargets = DEFAULT_TARGETS): KpiRegist
   }
   const specs = kpiSpecs(targets)
   const kpis = Object.fromEntries(
-    Object.entries(specs).map(([id, spec]) => {
-      const { value: _value, ...definition } = spec
-      return [id, { id, ...definition }]
-    }),
+    Object.entries(specs).map(([id, spec]) => [
+      id,
+      {
+        id,
+        label: spec.label,
+        unit: spec.unit,
+        good: spec.good,
+        ...(spec.target === undefined ? {} : { target: spec.target }),
+        ...(spec.band === undefined ? {} : { band: spec.band }),
+        rule: spec.rule,
+      },
+    ]),
   ) as unknown as Record<KpiId, KpiDefinition>
   const values = Object.fromEntries(
     CARD_KPIS.map((id) => {
