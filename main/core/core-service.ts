@@ -11,7 +11,8 @@ import { redactProfile, type ConnectionProfile } from '../config/connection-prof
 import { ensureRollups, registryFor } from '../metrics/index.ts'
 import { setSetting } from '../store/index.ts'
 import { createApi, type Dispatch } from '../api/index.ts'
-import { startUpstreamSync } from './upstream-sync.ts'
+import { changedDashboards } from '../../shared/api/index.ts'
+import { startSources } from './start-sources.ts'
 
 export interface CoreConfig {
   readonly dbPath: string
@@ -73,7 +74,17 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
   }
   ensureRollups(db, hooks.log)
   if (config.upstream) setSetting(db, 'upstream', redactProfile(config.upstream))
-  const upstream = config.upstream ? startUpstreamSync(db, config.upstream, hooks) : undefined
+  const upstream = config.upstream
+    ? startSources(db, config.upstream, {
+        log: hooks.log,
+        changed: (tables) =>
+          hooks.emit('data.changed', {
+            tables: [...tables],
+            at: new Date().toISOString(),
+            dashboards: changedDashboards(tables),
+          }),
+      })
+    : undefined
   const isDemo = () =>
     getSetting(db, 'demo') !== undefined && getSetting(db, 'upstream') === undefined
   const dispatch = createApi(

@@ -2,12 +2,9 @@
 // (until caught up) or following changes until Ctrl-C. Prints progress with
 // rows/s and never a password. Takes parsed options; the commander wiring
 // lives in main/cli/index.ts.
-import { rollupSyncHooks } from '../../metrics/sync-hooks.ts'
+import type { ConnectionProfile } from '../../config/connection-profile.ts'
+import { startSources, type Sources } from '../../core/start-sources.ts'
 import { openStore } from '../../store/index.ts'
-import { startRedisSync } from '../../sync/redis/index.ts'
-import { startSocketIoClient } from '../../sync/socketio/index.ts'
-import { startPostgresSync, type PostgresSync } from '../../sync/engine.ts'
-import { repairStreamGap } from '../../sync/stream-gap-repair.ts'
 import { redactConnectionString, type PostgresSyncStatus } from '../../sync/source-state.ts'
 import { defaultDbPath, ensureParentDir } from '../paths.ts'
 import { loadManifest } from './upstream.ts'
@@ -64,96 +61,74 @@ export async function syncCommand(
   const started = Date.now()
   const copied = new Map<string, { rows: number; at: number; startedAt: number }>()
   let lastLine = 0
-  let sync: PostgresSync | undefined
-  const onStop = () => void sync?.stop()
+  let sources: Sources | undefined
+  const onStop = () => void sources?.stop()
   process.once('SIGINT', onStop)
   process.once('SIGTERM', onStop)
   io.signal?.addEventListener('abort', onStop, { once: true })
-  const rollups = rollupSyncHooks(db, io.err)
+  const tenant = options.tenant
+  const hinted = follow && tenant !== undefined
+  if ((options.redis || options.io) && !hinted) {
+    io.err(
+      'sync: --redis and --io are used with --follow and --tenant; ignoring them for a one-off sync',
+    )
+  }
+  // The same wiring as the app's (startSources), from the flags instead of a profile.
+  const token = process.env.WATCHFLOOR_IO_TOKEN
+  const profile: ConnectionProfile = {
+    postgres: { url: options.pg, schema, feed: 'changelog' },
+    ...(hinted && options.redis ? { redis: { url: options.redis } } : {}),
+    ...(hinted && options.io ? { socketio: { url: options.io, ...(token ? { token } : {}) } } : {}),
+    ...(tenant ? { tenant } : {}),
+    rowFilters: {},
+    syncIntervalMs: options.interval ?? 5_000,
+  }
   try {
-    sync = startPostgresSync({
+    sources = startSources(
       db,
-      rowHooks: rollups,
-      pgConfig: { connectionString: options.pg },
-      schema,
-      manifest,
-      filter: options.tenant ? { tenant: options.tenant } : {},
-      intervalMs: options.interval ?? 5_000,
-      once: !follow,
-      ...(options.batch ? { batchRows: options.batch } : {}),
-      ...(options.feed ? { feed: options.feed } : {}),
-      log: io.err,
-      onProgress: (table, phase, rows) => {
-        const now = Date.now()
-        const entry = copied.get(table) ?? { rows: 0, at: now, startedAt: now }
-        entry.rows = rows
-        entry.at = now
-        copied.set(table, entry)
-        if (now - lastLine >= 1_000) {
-          lastLine = now
-          const perSecond = rows / Math.max(0.001, (now - entry.startedAt) / 1000)
-          io.err(
-            `${table}: ${fmt(rows)} rows ${phase === 'snapshot' ? 'copied' : 'applied'} (${fmt(perSecond)} rows/s)`,
-          )
-        }
+      profile,
+      {
+        log: io.err,
+        onProgress: (table, phase, rows) => {
+          const now = Date.now()
+          const entry = copied.get(table) ?? { rows: 0, at: now, startedAt: now }
+          entry.rows = rows
+          entry.at = now
+          copied.set(table, entry)
+          if (now - lastLine >= 1_000) {
+            lastLine = now
+            const perSecond = rows / Math.max(0.001, (now - entry.startedAt) / 1000)
+            io.err(
+              `${table}: ${fmt(rows)} rows ${phase === 'snapshot' ? 'copied' : 'applied'} (${fmt(perSecond)} rows/s)`,
+            )
+          }
+        },
       },
-    })
-    const tenant = options.tenant
-    const hints: { stop(): Promise<void> }[] = []
-    if (follow && tenant && options.redis) {
-      hints.push(
-        startRedisSync({
-          db,
-          redis: { url: options.redis },
-          tenant,
-          log: io.err,
-          onChange: () => sync?.wake(),
-          onGap: (gap) => repairStreamGap(sync, db, gap),
-        }),
-      )
-    }
-    if (follow && tenant && options.io) {
-      const token = process.env.WATCHFLOOR_IO_TOKEN
-      hints.push(
-        startSocketIoClient({
-          url: options.io,
-          ...(token ? { token } : {}),
-          tenant,
-          db,
-          log: io.err,
-          onChange: () => sync?.wake(),
-        }),
-      )
-    }
-    if ((options.redis || options.io) && !(follow && tenant)) {
-      io.err(
-        'sync: --redis and --io are used with --follow and --tenant; ignoring them for a one-off sync',
-      )
-    }
-    sync.done.finally(() => Promise.allSettled(hints.map((h) => h.stop()))).catch(() => {})
+      {
+        once: !follow,
+        feed: options.feed ?? 'auto',
+        ...(manifest ? { manifest } : {}),
+        ...(options.batch ? { batchRows: options.batch } : {}),
+      },
+    )
+    const sync = sources.postgres
+    if (!sync) throw new Error('sync: no Postgres source')
     if (follow) {
-      const rollupWatch = setInterval(() => {
-        if (sync?.status().state === 'live') rollups.caughtUp()
-      }, 1_000)
-      rollupWatch.unref()
-      sync.done.finally(() => clearInterval(rollupWatch)).catch(() => {})
       const report = setInterval(() => {
-        const s = sync?.status()
-        if (s)
-          io.err(
-            `${s.name}: ${s.state}${s.message ? ` — ${s.message}` : ''} (${fmt(s.rowsPerSecond)} rows/s)`,
-          )
+        const s = sync.status()
+        io.err(
+          `${s.name}: ${s.state}${s.message ? ` — ${s.message}` : ''} (${fmt(s.rowsPerSecond)} rows/s)`,
+        )
       }, 10_000)
       report.unref()
       try {
-        await sync.done
+        await sources.done
       } finally {
         clearInterval(report)
       }
     } else {
-      await sync.done
+      await sources.done
     }
-    rollups.caughtUp()
     const status = sync.status()
     const rows = status.tables.reduce((sum, t) => sum + t.rowsApplied, 0)
     const seconds = (Date.now() - started) / 1000
@@ -165,7 +140,7 @@ export async function syncCommand(
   } finally {
     process.off('SIGINT', onStop)
     process.off('SIGTERM', onStop)
-    await sync?.stop()
+    await sources?.stop()
     db.close()
   }
 }

@@ -1,60 +1,85 @@
-import type { EventName, EventPayload, SourceStatus } from '../../shared/api/index.ts'
-import { changedDashboards } from '../../shared/api/index.ts'
+import type { SourceStatus } from '../../shared/api/index.ts'
 import type { ConnectionProfile } from '../config/connection-profile.ts'
 import { rollupSyncHooks } from '../metrics/sync-hooks.ts'
 import type { Store } from '../store/index.ts'
 import { startPostgresSync, type PostgresSync } from '../sync/engine.ts'
+import type { SyncManifest } from '../sync/manifest.ts'
 import { startRedisSync, type RedisSync } from '../sync/redis/index.ts'
 import { repairStreamGap } from '../sync/stream-gap-repair.ts'
 import { startSocketIoClient, type SocketIoClient } from '../sync/socketio/index.ts'
 import { toSourceStatus } from '../sync/source-state.ts'
 
-export interface UpstreamSync {
+export interface SourceHooks {
+  readonly log: (line: string) => void
+  /** After each commit that changed these cache tables (pages refresh what they show). */
+  readonly changed?: (tables: readonly string[]) => void
+  /** Rows copied or applied so far, per table. */
+  readonly onProgress?: (table: string, phase: 'snapshot' | 'follow', rows: number) => void
+}
+
+export interface SourceOptions {
+  /** Sync Postgres until caught up, then end (`watchfloor sync --once`). */
+  readonly once?: boolean
+  /** Rows per SQLite transaction. */
+  readonly batchRows?: number
+  /** The tables to mirror (default: the ops manifest). */
+  readonly manifest?: SyncManifest
+  /** Overrides the profile's feed: `auto` uses the change log where installed. */
+  readonly feed?: 'auto' | 'changelog' | 'poll'
+}
+
+export interface Sources {
+  /** The Postgres sync, when the profile names one. */
+  readonly postgres: PostgresSync | undefined
+  /** Settles when the Postgres sync ends (caught up with `once`, or stopped), after the rollup catch-up. */
+  readonly done: Promise<void>
   sources(): SourceStatus[]
   stop(): Promise<void>
 }
 
+/** The Postgres connection settings of a profile, as the pg driver takes them. */
+function pgConfig(postgres: NonNullable<ConnectionProfile['postgres']>) {
+  return {
+    connectionString: postgres.url,
+    ...(postgres.tls ? { ssl: { rejectUnauthorized: postgres.tls.rejectUnauthorized } } : {}),
+  }
+}
+
 /**
- * Runs every configured source against the cache: Postgres (the truth),
- * the Redis stream and Socket.IO pushes (hints that wake the Postgres pull
- * and carry alerts). Rollups are maintained inside each sync transaction, and
- * pages are told which dashboards moved after each commit.
+ * Runs every source a profile names against the cache, for the app and for
+ * `watchfloor sync` alike: Postgres (the truth), the Redis stream and
+ * Socket.IO pushes (hints that wake the Postgres pull and carry alerts; a
+ * stream gap is repaired from Postgres). Rollups are kept inside each sync
+ * transaction; after a bulk load they are rebuilt once Postgres is live.
  */
-export function startUpstreamSync(
+export function startSources(
   db: Store,
   profile: ConnectionProfile,
-  hooks: {
-    readonly log: (line: string) => void
-    readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void
-  },
-): UpstreamSync {
-  const changed = (tables: readonly string[]) =>
-    hooks.emit('data.changed', {
-      tables: [...tables],
-      at: new Date().toISOString(),
-      dashboards: changedDashboards(tables),
-    })
+  hooks: SourceHooks,
+  options: SourceOptions = {},
+): Sources {
+  const changed = (tables: readonly string[]) => hooks.changed?.(tables)
   const rollups = rollupSyncHooks(db, hooks.log)
   const tenant = profile.tenant
   const region = profile.rowFilters.region
-  const postgres: PostgresSync | undefined = profile.postgres
+  const pg = profile.postgres
+  const postgres: PostgresSync | undefined = pg
     ? startPostgresSync({
         db,
-        pgConfig: {
-          connectionString: profile.postgres.url,
-          ...(profile.postgres.tls
-            ? { ssl: { rejectUnauthorized: profile.postgres.tls.rejectUnauthorized } }
-            : {}),
-        },
-        schema: profile.postgres.schema,
+        pgConfig: pgConfig(pg),
+        schema: pg.schema,
         ...(tenant || region
           ? { filter: { ...(tenant ? { tenant } : {}), ...(region ? { region } : {}) } }
           : {}),
-        feed: profile.postgres.feed === 'poll' ? 'poll' : 'auto',
+        feed: options.feed ?? (pg.feed === 'poll' ? 'poll' : 'auto'),
         intervalMs: profile.syncIntervalMs,
         log: hooks.log,
         rowHooks: rollups,
         onCommit: (tables) => changed(tables),
+        ...(options.once ? { once: true } : {}),
+        ...(options.batchRows ? { batchRows: options.batchRows } : {}),
+        ...(options.manifest ? { manifest: options.manifest } : {}),
+        ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       })
     : undefined
   const redis: RedisSync | undefined =
@@ -95,16 +120,17 @@ export function startUpstreamSync(
           onAlert: () => changed(['upstream_alerts']),
         })
       : undefined
+  // Rollups skipped during an initial load are rebuilt once Postgres is live
+  // (a once-run rebuilds them when it has caught up, below).
+  const rollupWatch = setInterval(() => {
+    if (postgres?.status().state === 'live' && rollups.caughtUp()) changed(['leads'])
+  }, 1_000)
+  rollupWatch.unref()
   // Events per second from the stream, sampled, and the last error of each
   // source, kept after it recovers.
   let streamRate = 0
   let lastStored = redis?.stats().stored ?? 0
   let lastSample = Date.now()
-  // Rollups skipped during an initial load are rebuilt once Postgres is live.
-  const rollupWatch = setInterval(() => {
-    if (postgres?.status().state === 'live' && rollups.caughtUp()) changed(['leads'])
-  }, 1_000)
-  rollupWatch.unref()
   const sampler = setInterval(() => {
     const stored = redis?.stats().stored ?? 0
     const now = Date.now()
@@ -119,7 +145,17 @@ export function startUpstreamSync(
       lastErrors.set(s.name, s.message)
     return { ...s, lastError: lastErrors.get(s.name) ?? null }
   }
+  const done = (postgres?.done ?? Promise.resolve())
+    .finally(() => clearInterval(rollupWatch))
+    .then(() => {
+      // Caught up (not stopped part-way): rollups skipped by its bulk load are rebuilt now.
+      if (options.once && rollups.caughtUp()) changed(['leads'])
+    })
+  // Whoever awaits `done` sees a failure; a caller that does not must not crash on it.
+  done.catch(() => {})
   return {
+    postgres,
+    done,
     sources: () =>
       [
         ...(postgres ? [toSourceStatus(postgres.status())] : []),
