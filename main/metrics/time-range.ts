@@ -1,4 +1,9 @@
-import type { DateRange, RangeFilter } from '../../shared/api/index.ts'
+import {
+  daysBetween,
+  resolveRange as resolveSharedRange,
+  type DateRange,
+  type RangeFilter,
+} from '../../shared/api/index.ts'
 
 const DAY_MS = 86_400_000
 const formatters = new Map<string, Intl.DateTimeFormat>()
@@ -60,11 +65,12 @@ export function addDays(day: string, n: number): string {
   return new Date(parseDay(day) + n * DAY_MS).toISOString().slice(0, 10)
 }
 
-/** Every local day of the range, in order. */
+/**
+ * Every local day of the range, in order; a RangeError for a range outside the domain
+ * (shared/api/date-range.ts: years 1970..9999, at most 20 years), never an endless loop.
+ */
 export function daysOf(range: DateRange): string[] {
-  const days: string[] = []
-  for (let d = range.from; d <= range.to; d = addDays(d, 1)) days.push(d)
-  return days
+  return daysBetween(range)
 }
 
 /** Half-open UTC bounds [start, end) of an inclusive range of local days. */
@@ -156,37 +162,13 @@ export function localDayOf(utcMs: number, timeZone: string): string {
   return dayString(localTime(timeZone).day(utcMs))
 }
 
-/** Resolves a range filter (a preset read against `now`, or custom days) to local days. */
+/**
+ * Resolves a range filter (a preset read against the clock `now` in its time zone, or custom
+ * days) to local days. The resolver lives in shared/ so the page reads presets exactly as the
+ * core does (issue 9); a range outside the domain is a RangeError.
+ */
 export function resolveRange(spec: RangeFilter, now: Date): DateRange {
-  const { timeZone } = spec
-  if (spec.preset === 'custom') return { from: spec.from, to: spec.to, timeZone }
-  const today = localTime(timeZone).day(now.getTime())
-  const t = new Date(today * DAY_MS)
-  const y = t.getUTCFullYear()
-  const m = t.getUTCMonth()
-  const back = (n: number) => ({ from: dayString(today - n), to: dayString(today), timeZone })
-  switch (spec.preset) {
-    case 'today':
-      return back(0)
-    case 'yesterday':
-      return { from: dayString(today - 1), to: dayString(today - 1), timeZone }
-    case 'last7':
-      return back(6)
-    case 'last30':
-      return back(29)
-    case 'last90':
-      return back(89)
-    case 'mtd':
-      return { from: dayString(Date.UTC(y, m, 1) / DAY_MS), to: dayString(today), timeZone }
-    case 'qtd':
-      return {
-        from: dayString(Date.UTC(y, m - (m % 3), 1) / DAY_MS),
-        to: dayString(today),
-        timeZone,
-      }
-    case 'ytd':
-      return { from: dayString(Date.UTC(y, 0, 1) / DAY_MS), to: dayString(today), timeZone }
-  }
+  return resolveSharedRange(spec, now)
 }
 
 /** The range of the same number of days just before `range` (period-over-period). */

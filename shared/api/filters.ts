@@ -1,7 +1,10 @@
 import { z } from 'zod'
+import { MAX_YEAR, MIN_YEAR, RANGE_PRESETS, isDay, rangeProblem } from './date-range.ts'
 
-/** A calendar day, `YYYY-MM-DD`, read in the request's time zone. */
-const isoDay = z.iso.date()
+/** A calendar day, `YYYY-MM-DD`, of years 1970..9999, read in the request's time zone. */
+const isoDay = z
+  .string()
+  .refine(isDay, { message: `must be a calendar day (YYYY-MM-DD) of ${MIN_YEAR} to ${MAX_YEAR}` })
 
 /** The runtime's canonical name of a zone (`US/Eastern` → `America/New_York`), or null if unknown. */
 export function canonicalTimeZone(tz: string): string | null {
@@ -20,38 +23,30 @@ export const FILTER_VALUES_MAX_AGE_MS = 30_000
 
 const timeZone = z.string().max(64).refine(isTimeZone, { message: 'unknown time zone' })
 
+/** Days in order and within the domain (date-range.ts: at most 20 years of 1970..9999). */
+const orderedDays = (r: { from: string; to: string }, ctx: z.RefinementCtx): void => {
+  // Each end's own problem is reported by its field's schema.
+  if (!isDay(r.from) || !isDay(r.to)) return
+  const problem = rangeProblem(r)
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, path: ['to'] })
+}
+
 /** Inclusive range of local days; `to` may equal `from` (a single day). */
 export const dateRangeSchema = z
   .object({ from: isoDay, to: isoDay, timeZone })
   .strict()
-  .refine((r) => r.from <= r.to, { message: '"from" must not be after "to"', path: ['to'] })
-  .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= 20 * 366 * 86_400_000, {
-    message: 'the range may span at most 20 years',
-    path: ['to'],
-  })
+  .superRefine(orderedDays)
 export type DateRange = z.infer<typeof dateRangeSchema>
 
 // ---- Global filters ------------------------------------------------------------
 //
 // One filter set drives every KPI of a dashboard: a date range (a preset read
-// against the core's clock in the viewer's time zone, or a custom range of
-// local days) and multi-select lists on the lead's dimensions. Values within a
+// against the clock in the viewer's time zone by date-range.ts's resolver, the
+// same on the page and in the core, or a custom range of local days) and multi-select lists on the lead's dimensions. Values within a
 // field are OR-ed (`source in (…)`), fields are AND-ed. The object is strict,
 // so a field outside this whitelist is refused by name, and the only operator
 // is set membership: the SQL compiler (main/metrics/filter-sql.ts) walks
 // FILTER_FIELDS, never the caller's keys.
-
-export const RANGE_PRESETS = [
-  'today',
-  'yesterday',
-  'last7',
-  'last30',
-  'last90',
-  'mtd',
-  'qtd',
-  'ytd',
-] as const
-export type RangePreset = (typeof RANGE_PRESETS)[number]
 
 export const TEMPERATURES = ['hot', 'warm', 'cold'] as const
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'] as const
@@ -74,11 +69,7 @@ const presetRangeSchema = z.object({ preset: z.enum(RANGE_PRESETS), timeZone }).
 const customRangeSchema = z
   .object({ preset: z.literal('custom'), from: isoDay, to: isoDay, timeZone })
   .strict()
-  .refine((r) => r.from <= r.to, { message: '"from" must not be after "to"', path: ['to'] })
-  .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= 20 * 366 * 86_400_000, {
-    message: 'the range may span at most 20 years',
-    path: ['to'],
-  })
+  .superRefine(orderedDays)
 export const rangeFilterSchema = z.discriminatedUnion('preset', [
   presetRangeSchema,
   customRangeSchema,

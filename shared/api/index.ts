@@ -1,5 +1,6 @@
 export * from './contract.ts'
 export * from './errors.ts'
 export * from './filters.ts'
+export * from './date-range.ts'
 export * from './dashboards.ts'
 export * from './kpis.ts'
