@@ -69,7 +69,7 @@ test('the first dashboard shows exactly what SQL says, follows the date range an
   await expect(dashboard.demoBadge).toBeVisible()
   await expect(dashboard.errorBanner).toHaveCount(0)
 
-  // Default range: the 30 days up to the newest data.
+  // Default range: the 30 days up to today by the page's clock (three hours after the data ends).
   const from = await dashboard.from.inputValue()
   const to = await dashboard.to.inputValue()
   expect(to).toBe('2026-11-01')
@@ -160,11 +160,11 @@ test('a wall screen keeps its numbers when the host goes away, and recovers when
     first.child.kill('SIGKILL')
     await new Promise((resolve) => first.child.once('exit', resolve))
     // Asking for new numbers while the host is down: a visible error, the old numbers stay.
-    await page.getByTestId('preset-7d').click()
+    await page.getByTestId('preset-last7').click()
     await expect(dashboard.errorBanner).toBeVisible()
     const second = await serveCache(dbPath, ['--no-demo', '--port', port])
     try {
-      await page.getByTestId('preset-30d').click()
+      await page.getByTestId('preset-last30').click()
       await dashboard.ready.waitFor()
       await expect(dashboard.errorBanner).toHaveCount(0)
       expect(await dashboard.kpiValues()).toEqual(before)
@@ -175,4 +175,29 @@ test('a wall screen keeps its numbers when the host goes away, and recovers when
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+test.describe('on a cache 29 days old', () => {
+  test.use({ pageNow: '2026-11-30T15:00:00Z' })
+
+  test('presets count back from today by the clock, and the page says how old the data is', async ({
+    page,
+    host,
+  }) => {
+    const dashboard = new DashboardPage(page)
+    await dashboard.open(host.url)
+    // "Last 30 days" is the 30 days up to the clock's today, not up to the newest data.
+    await expect(dashboard.to).toHaveValue('2026-11-30')
+    await expect(dashboard.from).toHaveValue('2026-11-01')
+    await expect(page.getByTestId('data-age')).toContainText('29 days old')
+    const expected = sqlLeadResponse(host.dbPath, '2026-11-01', '2026-11-30')
+    expect(Number(await dashboard.overTarget.getAttribute('data-value'))).toBe(expected.over)
+
+    // A week back from today holds none of the data: said in words, never as zeros.
+    await page.getByTestId('preset-last7').click()
+    await expect(dashboard.from).toHaveValue('2026-11-24')
+    await dashboard.ready.waitFor()
+    expect(sqlLeadResponse(host.dbPath, '2026-11-24', '2026-11-30').leads).toBe(0)
+    await expect(dashboard.averageResponse).toContainText('No leads in this range')
+  })
 })

@@ -11,6 +11,13 @@ const cli = join(root, 'bin', 'watchfloor.mjs')
 /** The moment the demo data ends, fixed so every run sees the same data. */
 export const DEMO_END = '2026-11-01T12:00:00Z'
 
+/**
+ * The page's clock in these tests, unless a test says otherwise: three hours after the demo data
+ * ends. Presets count back from the clock (shared/api/date-range.ts), so without it "last 30
+ * days" would move away from the fixed data as the calendar does.
+ */
+export const PAGE_NOW = '2026-11-01T15:00:00Z'
+
 export interface RunningHost {
   url: string
   dbPath: string
@@ -64,7 +71,13 @@ export async function serveCache(
   return { url, child }
 }
 
-export const test = base.extend<{ host: RunningHost }>({
+export const test = base.extend<{ host: RunningHost; pageNow: string }>({
+  pageNow: [PAGE_NOW, { option: true }],
+  // The clock starts at `pageNow` and runs on from there; timers keep firing as usual.
+  page: async ({ page, pageNow }, use) => {
+    await page.clock.install({ time: new Date(pageNow) })
+    await use(page)
+  },
   // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
   host: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'watchfloor-e2e-'))

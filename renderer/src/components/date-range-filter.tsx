@@ -1,43 +1,42 @@
-import type { DateRange } from '../../../shared/api/index.ts'
-import { isDay, rangePresets, type Day, type RangeSelection } from '../lib/dates.ts'
+import type { DateRange, RangePreset } from '../../../shared/api/index.ts'
+import { PRESET_BUTTONS, presetLabel, withEnd, type Day, type RangeChoice } from '../lib/dates.ts'
 
 interface DateRangeFilterProps {
-  /** null until the default range is known (it depends on the data's as-of day). */
+  /** The days shown; null while they cannot be (a range the page could not resolve). */
   readonly range: DateRange | null
-  readonly selection: RangeSelection
-  readonly onSelect: (selection: RangeSelection) => void
+  /** The preset picked, or 'custom' for days typed or taken from a link. */
+  readonly active: RangePreset | 'custom'
+  readonly onSelect: (choice: RangeChoice) => void
   readonly busy: boolean
 }
 
-export function DateRangeFilter({ range, selection, onSelect, busy }: DateRangeFilterProps) {
+export function DateRangeFilter({ range, active, onSelect, busy }: DateRangeFilterProps) {
   const disabled = range === null
 
-  // A day typed past the other end drags that end along, so the range is never inverted.
-  const setFrom = (from: string): void => {
-    if (range === null || !isDay(from)) return
-    onSelect({ kind: 'custom', from, to: from > range.to ? from : range.to })
-  }
-  const setTo = (to: string): void => {
-    if (range === null || !isDay(to)) return
-    onSelect({ kind: 'custom', from: to < range.from ? to : range.from, to })
+  // A day typed past the other end, or further than the longest range, drags that end along,
+  // so the range is never inverted and can always be asked for.
+  const setEnd = (end: 'from' | 'to', day: string): void => {
+    if (range === null) return
+    const choice = withEnd(range, end, day)
+    if (choice !== null) onSelect(choice)
   }
 
   return (
     <section className="filters" aria-label="Date range">
       <div className="presets" role="group" aria-label="Range presets">
-        {rangePresets.map((preset) => {
-          const active = selection.kind === 'preset' && selection.preset === preset.id
+        {PRESET_BUTTONS.map((preset) => {
+          const pressed = active === preset
           return (
             <button
-              key={preset.id}
+              key={preset}
               type="button"
-              className={active ? 'preset preset-active' : 'preset'}
-              data-testid={`preset-${preset.id}`}
-              aria-pressed={active}
+              className={pressed ? 'preset preset-active' : 'preset'}
+              data-testid={`preset-${preset}`}
+              aria-pressed={pressed}
               disabled={disabled}
-              onClick={() => onSelect({ kind: 'preset', preset: preset.id })}
+              onClick={() => onSelect({ preset })}
             >
-              {preset.label}
+              {presetLabel(preset)}
             </button>
           )
         })}
@@ -48,7 +47,7 @@ export function DateRangeFilter({ range, selection, onSelect, busy }: DateRangeF
           testId="range-from"
           value={range?.from}
           max={range?.to}
-          onChange={setFrom}
+          onChange={(day) => setEnd('from', day)}
         />
         <span className="range-dash" aria-hidden="true">
           –
@@ -58,7 +57,7 @@ export function DateRangeFilter({ range, selection, onSelect, busy }: DateRangeF
           testId="range-to"
           value={range?.to}
           min={range?.from}
-          onChange={setTo}
+          onChange={(day) => setEnd('to', day)}
         />
         <span className={busy ? 'busy busy-on' : 'busy'} role="status" aria-live="polite">
           {busy ? 'Updating…' : ''}
@@ -85,8 +84,8 @@ function DayInput({ label, testId, value, min, max, onChange }: DayInputProps) {
         type="date"
         data-testid={testId}
         value={value ?? ''}
-        min={min}
-        max={max}
+        min={min ?? '1970-01-01'}
+        max={max ?? '9999-12-31'}
         disabled={value === undefined}
         required
         onChange={(event) => onChange(event.currentTarget.value)}

@@ -1,9 +1,6 @@
-export interface PageError {
-  /** What the page was doing, e.g. "Loading lead response". */
-  readonly context: string
-  readonly message: string
-  readonly code?: string
-}
+import type { PageError } from '../lib/page-state.ts'
+
+export type { PageError }
 
 export function ErrorBanner({
   errors,

@@ -1,6 +1,12 @@
-import type { DateRange, FilterField, FilterValues } from '../../../shared/api/index.ts'
-import type { RangeSelection } from '../lib/dates.ts'
+import type {
+  DateRange,
+  FilterField,
+  FilterValues,
+  RangePreset,
+} from '../../../shared/api/index.ts'
+import type { RangeChoice } from '../lib/dates.ts'
 import type { Dimensions } from '../lib/url-state.ts'
+import { DataAge } from './data-age.tsx'
 import { DateRangeFilter } from './date-range-filter.tsx'
 import { MultiSelect } from './multi-select.tsx'
 
@@ -15,27 +21,33 @@ const FIELDS: readonly { field: FilterField; label: string }[] = [
 
 interface FilterBarProps {
   readonly range: DateRange | null
-  readonly selection: RangeSelection
-  readonly onSelectRange: (selection: RangeSelection) => void
+  readonly activePreset: RangePreset | 'custom'
+  readonly onSelectRange: (choice: RangeChoice) => void
   readonly dimensions: Dimensions
   readonly onChangeDimensions: (dimensions: Dimensions) => void
   readonly options: FilterValues
   readonly busy: boolean
+  /** The newest data's time (`undefined` while unknown, null for an empty cache). */
+  readonly dataAsOf: string | null | undefined
+  readonly now: number
 }
 
 export function FilterBar({
   range,
-  selection,
+  activePreset,
   onSelectRange,
   dimensions,
   onChangeDimensions,
   options,
   busy,
+  dataAsOf,
+  now,
 }: FilterBarProps) {
   const active = FIELDS.some(({ field }) => (dimensions[field]?.length ?? 0) > 0)
   return (
     <div className="filter-bar">
-      <DateRangeFilter range={range} selection={selection} onSelect={onSelectRange} busy={busy} />
+      <DateRangeFilter range={range} active={activePreset} onSelect={onSelectRange} busy={busy} />
+      <DataAge dataAsOf={dataAsOf} now={now} />
       <section className="filters filters-dimensions" aria-label="Filters">
         <div className="multi-row">
           {FIELDS.map(({ field, label }) => (

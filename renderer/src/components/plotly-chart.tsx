@@ -1,5 +1,6 @@
 import type { PlotData, PlotLayout, PlotlyStatic } from 'plotly.js-strict-dist-min'
-import { createContext, useContext, useEffect, useRef, useState } from 'react'
+import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import type { ChartReadiness } from '../lib/chart-readiness.ts'
 import { loadPlotly, themeColors, type ChartColors } from '../lib/plotly.ts'
 import type { Theme } from '../lib/theme.ts'
 
@@ -8,14 +9,16 @@ export interface Figure {
   readonly layout: PlotLayout
 }
 
-/** How a chart tells the page it has drawn: the page's `data-state` waits for every chart. */
-export interface ChartReporter {
+/** What a chart needs from the page: the theme, and where to say it is on screen and drawn. */
+export interface ChartHost {
   readonly theme: Theme
-  readonly rendered: (testId: string, version: unknown) => void
+  /** The answer the page holds now (compared by identity): draws are reported against it. */
+  readonly token: unknown
+  readonly readiness: Pick<ChartReadiness, 'register' | 'unregister' | 'drawn'>
   readonly failed: (error: unknown) => void
 }
 
-export const ChartContext = createContext<ChartReporter | null>(null)
+export const ChartContext = createContext<ChartHost | null>(null)
 
 interface PlotlyChartProps<T> {
   readonly testId: string
@@ -31,21 +34,31 @@ interface PlotlyChartProps<T> {
 }
 
 export function PlotlyChart<T>({ testId, label, version, figure, className }: PlotlyChartProps<T>) {
-  const reporter = useContext(ChartContext)
-  if (reporter === null) throw new Error('PlotlyChart must be inside <ChartContext>')
-  const { theme } = reporter
+  const host = useContext(ChartContext)
+  if (host === null) throw new Error('PlotlyChart must be inside <ChartContext>')
+  const { theme, token, readiness } = host
   const root = useRef<HTMLDivElement>(null)
   const [plotly, setPlotly] = useState<PlotlyStatic | null>(null)
-  const latest = useRef({ figure, reporter })
+  const [key] = useState(() => Symbol(testId))
+  const latest = useRef({ figure, host })
   useEffect(() => {
-    latest.current = { figure, reporter }
+    latest.current = { figure, host }
   })
+  /** What is on screen now, so an answer that moves nothing this chart shows is not redrawn. */
+  const onScreen = useRef<{ version: T; theme: Theme } | null>(null)
+
+  // On screen, the chart counts for the page's readiness until it leaves. A layout effect, so
+  // the page knows of it before the browser paints the render that mounted it.
+  useLayoutEffect(() => {
+    readiness.register(key)
+    return () => readiness.unregister(key)
+  }, [readiness, key])
 
   useEffect(() => {
     let current = true
     loadPlotly().then(
       (loaded) => current && setPlotly(loaded),
-      (error: unknown) => current && latest.current.reporter.failed(error),
+      (error: unknown) => current && latest.current.host.failed(error),
     )
     return () => {
       current = false
@@ -57,6 +70,11 @@ export function PlotlyChart<T>({ testId, label, version, figure, className }: Pl
   useEffect(() => {
     const element = root.current
     if (plotly === null || element === null || version === null) return
+    const shown = onScreen.current
+    if (shown !== null && shown.version === version && shown.theme === theme) {
+      readiness.drawn(key, token)
+      return
+    }
     let current = true
     const { data, layout } = latest.current.figure(themeColors(), version)
     plotly
@@ -67,13 +85,16 @@ export function PlotlyChart<T>({ testId, label, version, figure, className }: Pl
         scrollZoom: false,
       })
       .then(
-        () => current && latest.current.reporter.rendered(testId, version),
-        (error: unknown) => current && latest.current.reporter.failed(error),
+        () => {
+          onScreen.current = { version, theme }
+          if (current) readiness.drawn(key, token)
+        },
+        (error: unknown) => current && latest.current.host.failed(error),
       )
     return () => {
       current = false
     }
-  }, [plotly, version, theme, testId])
+  }, [plotly, version, theme, token, readiness, key])
 
   // A ResizeObserver rather than Plotly's `responsive` flag: the grid can resize the panel
   // without the window resizing (tabs, kiosk rotation). One resize per frame at most.

@@ -1,124 +1,105 @@
-import type {
-  DateRange,
-  RangeFilter,
-  RangePreset as ContractPreset,
+import {
+  MAX_RANGE_YEARS,
+  RANGE_PRESET_LABELS,
+  addDays,
+  dayOfNumber,
+  isDay,
+  lastDayFrom,
+  resolveRange,
+  type DateRange,
+  type Day,
+  type RangeFilter,
+  type RangePreset,
 } from '../../../shared/api/index.ts'
 
-/** A calendar day `YYYY-MM-DD`, as the contract's ranges carry them. */
-export type Day = string
+// The page's side of date ranges. The vocabulary and the resolver are shared/'s
+// (shared/api/date-range.ts), the same the core reads presets with: "last 30 days" is the
+// 30 days up to today by the clock, in the range's zone, on the page and in an export alike.
 
-const DAY_MS = 86_400_000
+export { isDay, type Day }
 
 /** The browser's zone, sent with every range so the core buckets days as the viewer sees them. */
 export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone
 }
 
-const pad = (n: number): string => String(n).padStart(2, '0')
+/** The presets with a button of their own; the others are reachable from a link. */
+export const PRESET_BUTTONS: readonly RangePreset[] = ['last7', 'last30', 'last90', 'ytd']
 
-/** The local calendar day of an instant. */
-export function dayOf(instant: Date): Day {
-  return `${instant.getFullYear()}-${pad(instant.getMonth() + 1)}-${pad(instant.getDate())}`
+export function presetLabel(preset: RangePreset): string {
+  return RANGE_PRESET_LABELS[preset]
 }
 
-export function isDay(value: string): value is Day {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))
+/** What the viewer picks: a preset that rolls with the clock, or fixed days. */
+export type RangeChoice =
+  | { readonly preset: RangePreset }
+  | { readonly preset: 'custom'; readonly from: Day; readonly to: Day }
+
+/** A choice in a zone, as the contract's range filter. */
+export function withZone(choice: RangeChoice, timeZone: string): RangeFilter {
+  return choice.preset === 'custom'
+    ? { preset: 'custom', from: choice.from, to: choice.to, timeZone }
+    : { preset: choice.preset, timeZone }
 }
 
-/** Calendar arithmetic in UTC so a daylight-saving change never skips or repeats a day. */
-export function addDays(day: Day, days: number): Day {
-  const [y = 1970, m = 1, d = 1] = day.split('-').map(Number)
-  const shifted = new Date(Date.UTC(y, m - 1, d) + days * DAY_MS)
-  return `${shifted.getUTCFullYear()}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}`
-}
-
-export type PresetId = '7d' | '30d' | '90d' | 'ytd' | 'today' | 'yesterday' | 'mtd' | 'qtd'
-
-export interface RangePreset {
-  readonly id: PresetId
-  readonly label: string
-  readonly span: (anchor: Day) => { from: Day; to: Day }
-}
-
-const lastDays =
-  (n: number) =>
-  (anchor: Day): { from: Day; to: Day } => ({ from: addDays(anchor, -(n - 1)), to: anchor })
-
-export const rangePresets: readonly RangePreset[] = [
-  { id: '7d', label: 'Last 7 days', span: lastDays(7) },
-  { id: '30d', label: 'Last 30 days', span: lastDays(30) },
-  { id: '90d', label: 'Last 90 days', span: lastDays(90) },
-  {
-    id: 'ytd',
-    label: 'Year to date',
-    span: (anchor) => ({ from: `${anchor.slice(0, 4)}-01-01`, to: anchor }),
-  },
-]
-
-/** Presets without a button of their own: reachable from a link (the contract names them). */
-const linkOnlyPresets: readonly RangePreset[] = [
-  { id: 'today', label: 'Today', span: lastDays(1) },
-  {
-    id: 'yesterday',
-    label: 'Yesterday',
-    span: (a) => ({ from: addDays(a, -1), to: addDays(a, -1) }),
-  },
-  { id: 'mtd', label: 'Month to date', span: (a) => ({ from: `${a.slice(0, 7)}-01`, to: a }) },
-  {
-    id: 'qtd',
-    label: 'Quarter to date',
-    span: (a) => {
-      const month = Math.floor((Number(a.slice(5, 7)) - 1) / 3) * 3 + 1
-      return { from: `${a.slice(0, 4)}-${pad(month)}-01`, to: a }
-    },
-  },
-]
-
-export const DEFAULT_PRESET: PresetId = '30d'
-
-/** The contract's preset names (shared/api/filters.ts), as a link carries them. */
-const contractNames: Record<PresetId, ContractPreset> = {
-  '7d': 'last7',
-  '30d': 'last30',
-  '90d': 'last90',
-  ytd: 'ytd',
-  today: 'today',
-  yesterday: 'yesterday',
-  mtd: 'mtd',
-  qtd: 'qtd',
-}
-
-/** A selection as the contract's range filter: a preset by name, a custom range by its days. */
-export function toRangeFilter(selection: RangeSelection, timeZone: string): RangeFilter {
-  return selection.kind === 'custom'
-    ? { preset: 'custom', from: selection.from, to: selection.to, timeZone }
-    : { preset: contractNames[selection.preset], timeZone }
-}
-
-export function fromRangeFilter(range: RangeFilter): RangeSelection {
-  if (range.preset === 'custom') return { kind: 'custom', from: range.from, to: range.to }
-  const id = (Object.keys(contractNames) as PresetId[]).find(
-    (k) => contractNames[k] === range.preset,
-  )
-  return { kind: 'preset', preset: id ?? DEFAULT_PRESET }
-}
-
-/** What the viewer picked: a preset that rolls with the data, or fixed days. */
-export type RangeSelection =
-  | { readonly kind: 'preset'; readonly preset: PresetId }
-  | { readonly kind: 'custom'; readonly from: Day; readonly to: Day }
+export type PageRange =
+  | { readonly ok: true; readonly range: DateRange }
+  | { readonly ok: false; readonly problem: string }
 
 /**
- * Presets end on the day of the newest cached data rather than on today: a laptop that has been
- * offline for a week, or the demo data set, still opens on a range that holds data.
+ * The days a filter shows at `now`, or why it cannot be shown. The filter has passed the
+ * contract's schema (the URL) or the day inputs' own checks, so a problem here is rare; it is
+ * still a sentence on the page, never an exception that takes the page down.
  */
-export function anchorDay(dataAsOf: string | null, now: Date = new Date()): Day {
-  return dayOf(dataAsOf === null ? now : new Date(dataAsOf))
+export function rangeAt(filter: RangeFilter, now: number): PageRange {
+  try {
+    return { ok: true, range: resolveRange(filter, new Date(now)) }
+  } catch (error) {
+    return { ok: false, problem: error instanceof Error ? error.message : String(error) }
+  }
 }
 
-export function resolveRange(selection: RangeSelection, anchor: Day, timeZone: string): DateRange {
-  if (selection.kind === 'custom') return { from: selection.from, to: selection.to, timeZone }
-  const preset = [...rangePresets, ...linkOnlyPresets].find((p) => p.id === selection.preset)
-  const span = preset === undefined ? lastDays(30)(anchor) : preset.span(anchor)
-  return { ...span, timeZone }
+const DAY_MS = 86_400_000
+const FIRST_DAY = Date.UTC(1970, 0, 1) / DAY_MS
+const LAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS
+
+/**
+ * The custom range after one end was typed: a day past the other end drags that end along (so
+ * the range is never inverted), and so does a span over the longest allowed, so every range the
+ * inputs produce can be asked for. null when the typed text is not a day a range may name.
+ */
+export function withEnd(
+  range: { readonly from: Day; readonly to: Day },
+  end: 'from' | 'to',
+  day: string,
+): RangeChoice | null {
+  if (!isDay(day)) return null
+  if (end === 'from') {
+    const latest = dayOfNumber(Math.min(lastDayFrom(day), LAST_DAY))
+    const to = range.to < day ? day : range.to > latest ? latest : range.to
+    return { preset: 'custom', from: day, to }
+  }
+  const earliest = firstDayTo(day)
+  const from = range.from > day ? day : range.from < earliest ? earliest : range.from
+  return { preset: 'custom', from, to: day }
 }
+
+/** The earliest day a range ending on `to` may start on: the inverse of lastDayFrom. */
+export function firstDayTo(to: Day): Day {
+  const [y, m, d] = [Number(to.slice(0, 4)), Number(to.slice(5, 7)), Number(to.slice(8, 10))]
+  // The day after the same date MAX_RANGE_YEARS earlier. Where that date does not exist (29
+  // February of a year that is not leap) Date.UTC has already rolled over to 1 March, itself
+  // the first day whose range reaches `to`.
+  const earlier = new Date(Date.UTC(y - MAX_RANGE_YEARS, m - 1, d))
+  const first = earlier.getTime() / DAY_MS + (earlier.getUTCDate() === d ? 1 : 0)
+  return dayOfNumber(Math.max(FIRST_DAY, first))
+}
+
+/** How many whole days of age `dataAsOf` has at `now`; null when the cache holds no data. */
+export function daysOld(dataAsOf: string | null, now: number): number | null {
+  if (dataAsOf === null) return null
+  const ms = now - Date.parse(dataAsOf)
+  return Number.isNaN(ms) ? null : Math.max(0, Math.floor(ms / DAY_MS))
+}
+
+export { addDays }

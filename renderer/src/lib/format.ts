@@ -15,6 +15,8 @@ const calendarDay = new Intl.DateTimeFormat(LOCALE, {
   dateStyle: 'medium',
   timeZone: 'UTC',
 })
+/** The viewer's day of an instant. */
+const localDay = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium' })
 
 export function formatInteger(value: number): string {
   return integer.format(value)
@@ -64,6 +66,12 @@ export function formatAge(iso: string, now: number): string {
   if (hours < 48) return `${hours} h ago`
   const days = Math.floor(hours / 24)
   return `${formatInteger(days)} days ago`
+}
+
+/** A cache's age in whole days, with the day it is from: "Data as of Nov 1, 2026, 29 days old". */
+export function formatDataAge(iso: string, days: number): string {
+  const day = localDay.format(new Date(iso))
+  return `Data as of ${day}, ${formatInteger(days)} ${days === 1 ? 'day' : 'days'} old`
 }
 
 /** How far ahead: "in 40 s", "in 3 min". */

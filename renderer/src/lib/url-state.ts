@@ -1,4 +1,5 @@
 import {
+  DEFAULT_RANGE_PRESET,
   FILTER_FIELDS,
   parseFilters,
   serializeFilters,
@@ -6,7 +7,6 @@ import {
   type Filters,
   type RangeFilter,
 } from '../../../shared/api/index.ts'
-import { DEFAULT_PRESET, fromRangeFilter, toRangeFilter, type RangeSelection } from './dates.ts'
 import { DEFAULT_VIEW, isViewId, type ViewId } from './views.ts'
 
 /** The multi-select part of the global filters: values OR-ed within a field, fields AND-ed. */
@@ -15,8 +15,8 @@ export type Dimensions = { readonly [K in FilterField]?: NonNullable<Filters[K]>
 /** Everything a link reopens: the tab and the filters. */
 export interface PageState {
   readonly view: ViewId
-  readonly selection: RangeSelection
-  readonly timeZone: string
+  /** A preset (read against the clock when shown) or custom days, in the viewer's zone. */
+  readonly range: RangeFilter
   readonly dimensions: Dimensions
 }
 
@@ -32,8 +32,7 @@ const FILTER_PARAM = 'f'
 export function defaultState(timeZone: string): PageState {
   return {
     view: DEFAULT_VIEW,
-    selection: { kind: 'preset', preset: DEFAULT_PRESET },
-    timeZone,
+    range: { preset: DEFAULT_RANGE_PRESET, timeZone },
     dimensions: {},
   }
 }
@@ -71,12 +70,7 @@ export function readUrl(search: string, localZone: string): UrlReading {
     const parsed = parseFilters(text)
     if (parsed.ok) {
       const { range, ...dimensions } = parsed.filters
-      state = {
-        ...state,
-        selection: fromRangeFilter(range),
-        timeZone: range.timeZone,
-        dimensions: activeDimensions(dimensions),
-      }
+      state = { ...state, range, dimensions: activeDimensions(dimensions) }
     } else {
       const why = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
       problems.push(
@@ -91,9 +85,22 @@ export function readUrl(search: string, localZone: string): UrlReading {
 export function writeUrl(search: string, state: PageState): string {
   const params = new URLSearchParams(search)
   params.set(VIEW_PARAM, state.view)
-  params.set(
-    FILTER_PARAM,
-    serializeFilters(toFilters(toRangeFilter(state.selection, state.timeZone), state.dimensions)),
-  )
+  params.set(FILTER_PARAM, serializeFilters(toFilters(state.range, state.dimensions)))
   return `?${params.toString()}`
+}
+
+/**
+ * How the address bar follows a change of state: nothing when the query string already says
+ * it; a new history entry for a change the viewer can go back from (another tab); otherwise
+ * the current entry rewritten (a filter, so Back leaves the dashboard rather than undoing
+ * ticks one by one).
+ */
+export function historyStep(
+  search: string,
+  state: PageState,
+  push: boolean,
+): { readonly kind: 'none' } | { readonly kind: 'push' | 'replace'; readonly search: string } {
+  const next = writeUrl(search, state)
+  if (next === search) return { kind: 'none' }
+  return { kind: push ? 'push' : 'replace', search: next }
 }

@@ -6,8 +6,6 @@ export interface ViewDefinition {
   readonly label: string
   /** Asked of `kpis.dashboard`, and the only ones whose `data.changed` refetch this tab. */
   readonly dashboards: readonly DashboardName[]
-  /** Test ids of the Plotly charts on the tab: "ready" waits until each drew the current data. */
-  readonly charts: readonly string[]
   /** Charts side by side: a series is thinned to the pixels of one chart, not of the page. */
   readonly chartColumns: 1 | 2
 }
@@ -31,66 +29,52 @@ export const VIEWS: readonly ViewDefinition[] = [
     id: 'overview',
     label: 'Overview',
     dashboards: ['leadResponse', 'trends', 'conversion'],
-    charts: ['chart-leads-per-day'],
     chartColumns: 1,
   },
   {
     id: 'lead-response',
     label: 'Lead response',
     dashboards: ['leadResponse', 'trends'],
-    charts: ['chart-response-time'],
     chartColumns: 1,
   },
   {
     id: 'conversion',
     label: 'Conversion',
     dashboards: ['conversion'],
-    charts: ['chart-conversion-by-source', 'chart-conversion-by-temperature'],
     chartColumns: 2,
   },
   {
     id: 'marketing',
     label: 'Marketing ROI',
     dashboards: ['marketing'],
-    charts: ['chart-marketing-roi'],
     chartColumns: 1,
   },
   {
     id: 'markets',
     label: 'Premium markets',
     dashboards: ['markets'],
-    charts: ['chart-markets-deal-size'],
     chartColumns: 1,
   },
   {
     id: 'revenue',
     label: 'Revenue growth',
     dashboards: ['revenue', 'trends'],
-    charts: ['chart-revenue'],
     chartColumns: 1,
   },
   {
     id: 'funnel',
     label: 'Funnel',
     dashboards: ['funnel'],
-    charts: ['chart-funnel'],
     chartColumns: 1,
   },
   {
     id: 'trends',
     label: 'Trends',
     dashboards: ['trends'],
-    charts: [
-      'chart-trend-leads',
-      'chart-trend-conversions',
-      'chart-trend-revenue',
-      'chart-trend-response',
-      'chart-heatmap',
-    ],
     chartColumns: 2,
   },
-  { id: 'activity', label: 'Activity', dashboards: ['activity'], charts: [], chartColumns: 1 },
-  { id: 'health', label: 'System health', dashboards: ['health'], charts: [], chartColumns: 1 },
+  { id: 'activity', label: 'Activity', dashboards: ['activity'], chartColumns: 1 },
+  { id: 'health', label: 'System health', dashboards: ['health'], chartColumns: 1 },
 ]
 
 export const DEFAULT_VIEW: ViewId = 'overview'

@@ -1,0 +1,30 @@
+import type { DashboardData, DateRange, MethodInput } from '../../../shared/api/index.ts'
+import { useApi, type ApiState } from '../api/client.ts'
+import { maxPointsFor } from '../lib/page-state.ts'
+import { toFilters, type Dimensions } from '../lib/url-state.ts'
+import type { ViewDefinition } from '../lib/views.ts'
+
+/** Events on the first activity page (older ones are paged in on demand). */
+const ACTIVITY_PAGE = 50
+
+/**
+ * The answer for one tab: its dashboards for the shown days and filters, each series thinned to
+ * the pixels of one chart. Waits (loading) until the days and the content's width are known.
+ */
+export function useDashboard(
+  view: ViewDefinition,
+  range: DateRange | null,
+  dimensions: Dimensions,
+  width: number | null,
+): ApiState<DashboardData> {
+  const request: MethodInput<'kpis.dashboard'> | null =
+    range === null || width === null
+      ? null
+      : {
+          filters: toFilters({ preset: 'custom', ...range }, dimensions),
+          dashboards: [...view.dashboards],
+          maxPoints: maxPointsFor(width, view.chartColumns),
+          activityLimit: ACTIVITY_PAGE,
+        }
+  return useApi('kpis.dashboard', request, [], { dashboards: view.dashboards })
+}
