@@ -78,6 +78,22 @@ test('Marketing ROI lists every channel with the lead count SQL gives for the sh
     if (!expected.some((e) => e.source === channel)) expect(leads, channel).toBe(0)
   await page.screenshot({ path: 'docs/dashboard-marketing.png', fullPage: true })
 
+  // A column header sorts the table and says so; the rows stay those SQL gives.
+  const leadsHeader = page.locator('[data-testid="roi-table"] th', { hasText: 'Leads' })
+  await page.getByTestId('roi-table-sort-leads').click()
+  await expect(leadsHeader).toHaveAttribute('aria-sort', 'descending')
+  const order = async (): Promise<number[]> =>
+    page
+      .getByTestId('roi-row')
+      .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-leads'))))
+  const descending = await order()
+  expect(descending).toEqual([...descending].sort((a, b) => b - a))
+  await page.getByTestId('roi-table-sort-leads').click()
+  await expect(leadsHeader).toHaveAttribute('aria-sort', 'ascending')
+  const ascending = await order()
+  expect(ascending).toEqual([...descending].sort((a, b) => a - b))
+  expect(await ops.channelLeads()).toEqual(shown)
+
   // Another range moves every row to that range's SQL.
   await ops.setRange('2026-06-01', '2026-06-14')
   const june = sql<{ source: string; n: number }>(

@@ -1,4 +1,5 @@
-import type { Funnel } from '../../../shared/api/index.ts'
+import type { Funnel, FunnelStage } from '../../../shared/api/index.ts'
+import { DataTable, type Column } from '../components/data-table.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
 import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
 import { formatInteger, formatPercent } from '../lib/format.ts'
@@ -29,6 +30,33 @@ function funnelFigure(c: ChartColors, f: Funnel): Figure {
   }
 }
 
+// Stages keep the funnel's order: sorting them by name would read as nonsense.
+const STAGE_COLUMNS: readonly Column<FunnelStage>[] = [
+  { id: 'stage', header: 'Stage', cell: (s) => s.stage },
+  {
+    id: 'current',
+    header: 'Now at stage',
+    numeric: true,
+    cell: (s) => formatInteger(s.current),
+    sortValue: (s) => s.current,
+  },
+  {
+    id: 'reached',
+    header: 'Reached',
+    numeric: true,
+    cell: (s) => formatInteger(s.reached),
+    sortValue: (s) => s.reached,
+  },
+  {
+    id: 'from-previous',
+    header: 'From previous',
+    numeric: true,
+    cell: (s) =>
+      s.fromPrevious === null ? <span className="muted">—</span> : formatPercent(s.fromPrevious),
+    sortValue: (s) => s.fromPrevious,
+  },
+]
+
 export function FunnelView({ data }: ViewProps) {
   const funnel = data?.funnel ?? null
   return (
@@ -49,40 +77,15 @@ export function FunnelView({ data }: ViewProps) {
         {funnel?.noData ? (
           <NoData>No leads in this range</NoData>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table" data-testid="funnel-table">
-              <thead>
-                <tr>
-                  <th scope="col">Stage</th>
-                  <th scope="col" className="num">
-                    Now at stage
-                  </th>
-                  <th scope="col" className="num">
-                    Reached
-                  </th>
-                  <th scope="col" className="num">
-                    From previous
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {(funnel?.stages ?? []).map((s) => (
-                  <tr key={s.stage} data-testid="funnel-row" data-stage={s.stage}>
-                    <th scope="row">{s.stage}</th>
-                    <td className="num">{formatInteger(s.current)}</td>
-                    <td className="num">{formatInteger(s.reached)}</td>
-                    <td className="num">
-                      {s.fromPrevious === null ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        formatPercent(s.fromPrevious)
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Sales funnel: leads now at each stage, reaching it, and from the stage before"
+            captionHidden
+            columns={STAGE_COLUMNS}
+            rows={funnel?.stages ?? []}
+            rowKey={(s) => s.stage}
+            rowAttributes={(s) => ({ 'data-testid': 'funnel-row', 'data-stage': s.stage })}
+            testId="funnel-table"
+          />
         )}
         {funnel !== null && <p className="rule">{funnel.rule}</p>}
       </Panel>

@@ -1,3 +1,5 @@
+import type { SystemHealth } from '../../../shared/api/index.ts'
+import { DataTable, type Column } from '../components/data-table.tsx'
 import { KpiCard } from '../components/kpi-card.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
 import { formatBytes, formatDateTime, formatDuration } from '../lib/format.ts'
@@ -10,6 +12,60 @@ const stateTone: Record<string, string> = {
   offline: 'pill-warn',
   error: 'pill-bad',
 }
+
+type Source = SystemHealth['sources'][number]
+
+const SOURCE_COLUMNS: readonly Column<Source>[] = [
+  { id: 'source', header: 'Source', cell: (s) => s.name, sortValue: (s) => s.name },
+  {
+    id: 'state',
+    header: 'State',
+    cell: (s) => <span className={`pill ${stateTone[s.state] ?? 'pill-neutral'}`}>{s.state}</span>,
+    sortValue: (s) => s.state,
+  },
+  {
+    id: 'last-success',
+    header: 'Last good sync',
+    cell: (s) =>
+      s.lastSuccessAt === null ? (
+        <span className="muted">never</span>
+      ) : (
+        formatDateTime(s.lastSuccessAt)
+      ),
+    sortValue: (s) => s.lastSuccessAt,
+  },
+  {
+    id: 'lag',
+    header: 'Sync lag',
+    numeric: true,
+    cell: (s) =>
+      s.lagSeconds === null ? <span className="muted">—</span> : formatDuration(s.lagSeconds),
+    sortValue: (s) => s.lagSeconds,
+  },
+  {
+    id: 'rate',
+    header: 'Throughput',
+    numeric: true,
+    cell: (s) =>
+      s.rate ? (
+        `${Math.round(s.rate.value).toLocaleString('en-US')} ${s.rate.unit}`
+      ) : (
+        <span className="muted">—</span>
+      ),
+    cellAttributes: () => ({ 'data-testid': 'health-source-rate' }),
+  },
+  {
+    id: 'detail',
+    header: 'Detail',
+    cell: (s) => (
+      <>
+        {s.approximate ? 'approximate feed (no change log) · ' : ''}
+        {s.message ?? (s.since === null ? '' : `since ${formatDateTime(s.since)}`)}
+        {s.state !== 'error' && s.lastError ? ` · last error: ${s.lastError}` : ''}
+      </>
+    ),
+  },
+]
 
 export function HealthView({ data }: ViewProps) {
   const h = data?.health ?? null
@@ -56,67 +112,19 @@ export function HealthView({ data }: ViewProps) {
         {h !== null && h.sources.length === 0 ? (
           <NoData>No upstream sources configured: the cache is read as it is</NoData>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table" data-testid="health-sources">
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Last good sync</th>
-                  <th scope="col" className="num">
-                    Sync lag
-                  </th>
-                  <th scope="col" className="num">
-                    Throughput
-                  </th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(h?.sources ?? []).map((s) => (
-                  <tr
-                    key={s.name}
-                    data-testid="health-source"
-                    data-source={s.name}
-                    data-source-state={s.state}
-                  >
-                    <th scope="row">{s.name}</th>
-                    <td>
-                      <span className={`pill ${stateTone[s.state] ?? 'pill-neutral'}`}>
-                        {s.state}
-                      </span>
-                    </td>
-                    <td>
-                      {s.lastSuccessAt === null ? (
-                        <span className="muted">never</span>
-                      ) : (
-                        formatDateTime(s.lastSuccessAt)
-                      )}
-                    </td>
-                    <td className="num">
-                      {s.lagSeconds === null ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        formatDuration(s.lagSeconds)
-                      )}
-                    </td>
-                    <td className="num" data-testid="health-source-rate">
-                      {s.rate ? (
-                        `${Math.round(s.rate.value).toLocaleString('en-US')} ${s.rate.unit}`
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                    <td>
-                      {s.approximate ? 'approximate feed (no change log) · ' : ''}
-                      {s.message ?? (s.since === null ? '' : `since ${formatDateTime(s.since)}`)}
-                      {s.state !== 'error' && s.lastError ? ` · last error: ${s.lastError}` : ''}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Sources: state, last good sync, lag, throughput and detail"
+            captionHidden
+            columns={SOURCE_COLUMNS}
+            rows={h?.sources ?? []}
+            rowKey={(s) => s.name}
+            rowAttributes={(s) => ({
+              'data-testid': 'health-source',
+              'data-source': s.name,
+              'data-source-state': s.state,
+            })}
+            testId="health-sources"
+          />
         )}
       </Panel>
       <Panel title="Recent errors">

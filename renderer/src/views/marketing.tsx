@@ -1,4 +1,5 @@
 import type { ChannelRoi, MarketingRoi } from '../../../shared/api/index.ts'
+import { DataTable, type Column } from '../components/data-table.tsx'
 import { KpiCard } from '../components/kpi-card.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
 import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
@@ -55,50 +56,88 @@ function Target({
   )
 }
 
-function ChannelRow({ ch }: { ch: ChannelRoi }) {
-  return (
-    <tr data-testid="roi-row" data-channel={ch.channel} data-leads={ch.leads}>
-      <th scope="row">{ch.channel}</th>
-      <td className="num">{formatInteger(ch.leads)}</td>
-      <td className="num">{formatInteger(ch.conversions)}</td>
-      <td className="num">
-        <Target value={ch.rate} target={ch.conversionTarget} format={formatPercent} />
-      </td>
-      <td className="num">{formatMoney(ch.revenueCents)}</td>
-      <td className="num" title={ch.costBasis === null ? undefined : `from ${ch.costBasis}`}>
-        {ch.costCents === null ? (
-          <span className="muted">no cost data</span>
-        ) : (
-          formatMoney(ch.costCents)
-        )}
-      </td>
-      <td className="num">
-        <Target
-          value={ch.costPerLeadCents}
-          target={ch.targetCostPerLeadCents}
-          format={formatMoney}
-          lowerIsBetter
-        />
-      </td>
-      <td className="num">
-        {ch.roiPercent === null ? (
-          <span className="muted">—</span>
-        ) : (
-          formatPercent(ch.roiPercent / 100)
-        )}
-      </td>
-      <td>
-        {ch.profitable === null ? (
-          <span className="muted">unknown</span>
-        ) : (
-          <span className={ch.profitable ? 'pill pill-good' : 'pill pill-bad'}>
-            {ch.profitable ? 'Profitable' : 'Loss'}
-          </span>
-        )}
-      </td>
-    </tr>
-  )
-}
+const CHANNEL_COLUMNS: readonly Column<ChannelRoi>[] = [
+  { id: 'channel', header: 'Channel', cell: (ch) => ch.channel, sortValue: (ch) => ch.channel },
+  {
+    id: 'leads',
+    header: 'Leads',
+    numeric: true,
+    cell: (ch) => formatInteger(ch.leads),
+    sortValue: (ch) => ch.leads,
+  },
+  {
+    id: 'won',
+    header: 'Won',
+    numeric: true,
+    cell: (ch) => formatInteger(ch.conversions),
+    sortValue: (ch) => ch.conversions,
+  },
+  {
+    id: 'rate',
+    header: 'Rate / target',
+    numeric: true,
+    cell: (ch) => <Target value={ch.rate} target={ch.conversionTarget} format={formatPercent} />,
+    sortValue: (ch) => ch.rate,
+  },
+  {
+    id: 'revenue',
+    header: 'Revenue',
+    numeric: true,
+    cell: (ch) => formatMoney(ch.revenueCents),
+    sortValue: (ch) => ch.revenueCents,
+  },
+  {
+    id: 'cost',
+    header: 'Cost',
+    numeric: true,
+    cell: (ch) =>
+      ch.costCents === null ? (
+        <span className="muted">no cost data</span>
+      ) : (
+        formatMoney(ch.costCents)
+      ),
+    sortValue: (ch) => ch.costCents,
+    cellAttributes: (ch) => ({ title: ch.costBasis === null ? undefined : `from ${ch.costBasis}` }),
+  },
+  {
+    id: 'per-lead',
+    header: 'Per lead / target',
+    numeric: true,
+    cell: (ch) => (
+      <Target
+        value={ch.costPerLeadCents}
+        target={ch.targetCostPerLeadCents}
+        format={formatMoney}
+        lowerIsBetter
+      />
+    ),
+    sortValue: (ch) => ch.costPerLeadCents,
+  },
+  {
+    id: 'roi',
+    header: 'ROI',
+    numeric: true,
+    cell: (ch) =>
+      ch.roiPercent === null ? (
+        <span className="muted">—</span>
+      ) : (
+        formatPercent(ch.roiPercent / 100)
+      ),
+    sortValue: (ch) => ch.roiPercent,
+  },
+  {
+    id: 'result',
+    header: 'Result',
+    cell: (ch) =>
+      ch.profitable === null ? (
+        <span className="muted">unknown</span>
+      ) : (
+        <span className={ch.profitable ? 'pill pill-good' : 'pill pill-bad'}>
+          {ch.profitable ? 'Profitable' : 'Loss'}
+        </span>
+      ),
+  },
+]
 
 export function MarketingView({ data }: ViewProps) {
   const roi = data?.marketing ?? null
@@ -147,42 +186,19 @@ export function MarketingView({ data }: ViewProps) {
         {roi !== null && roi.channels.length === 0 ? (
           <NoData>No marketing channels and no leads in this range</NoData>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table" data-testid="roi-table">
-              <thead>
-                <tr>
-                  <th scope="col">Channel</th>
-                  <th scope="col" className="num">
-                    Leads
-                  </th>
-                  <th scope="col" className="num">
-                    Won
-                  </th>
-                  <th scope="col" className="num">
-                    Rate / target
-                  </th>
-                  <th scope="col" className="num">
-                    Revenue
-                  </th>
-                  <th scope="col" className="num">
-                    Cost
-                  </th>
-                  <th scope="col" className="num">
-                    Per lead / target
-                  </th>
-                  <th scope="col" className="num">
-                    ROI
-                  </th>
-                  <th scope="col">Result</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(roi?.channels ?? []).map((ch) => (
-                  <ChannelRow key={ch.channel} ch={ch} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Marketing channels: leads, conversion, revenue, cost and return on spend"
+            captionHidden
+            columns={CHANNEL_COLUMNS}
+            rows={roi?.channels ?? []}
+            rowKey={(ch) => ch.channel}
+            rowAttributes={(ch) => ({
+              'data-testid': 'roi-row',
+              'data-channel': ch.channel,
+              'data-leads': ch.leads,
+            })}
+            testId="roi-table"
+          />
         )}
       </Panel>
       {roi !== null && <p className="rule">{roi.costRule}</p>}

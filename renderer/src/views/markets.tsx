@@ -1,4 +1,5 @@
-import type { PremiumMarkets } from '../../../shared/api/index.ts'
+import type { PremiumMarkets, SegmentStats } from '../../../shared/api/index.ts'
+import { DataTable, type Column } from '../components/data-table.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
 import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
 import { formatInteger, formatMoney, formatPercent, formatRatio } from '../lib/format.ts'
@@ -45,6 +46,82 @@ function dealFigure(c: ChartColors, m: PremiumMarkets): Figure {
   }
 }
 
+const dash = <span className="muted">—</span>
+
+const SEGMENT_COLUMNS: readonly Column<SegmentStats>[] = [
+  { id: 'segment', header: 'Segment', cell: (s) => s.segment, sortValue: (s) => s.segment },
+  {
+    id: 'leads',
+    header: 'Leads',
+    numeric: true,
+    cell: (s) => formatInteger(s.leads),
+    sortValue: (s) => s.leads,
+  },
+  {
+    id: 'deals',
+    header: 'Deals',
+    numeric: true,
+    cell: (s) => formatInteger(s.deals),
+    sortValue: (s) => s.deals,
+    cellAttributes: (s) => ({
+      title: s.dealsWithoutValue > 0 ? `${s.dealsWithoutValue} without a value` : undefined,
+    }),
+  },
+  {
+    id: 'revenue',
+    header: 'Revenue',
+    numeric: true,
+    cell: (s) => formatMoney(s.revenueCents),
+    sortValue: (s) => s.revenueCents,
+  },
+  {
+    id: 'average-deal',
+    header: 'Avg deal / target',
+    numeric: true,
+    cell: (s) => (
+      <>
+        {s.averageDealCents === null ? (
+          <span className="muted">no deals</span>
+        ) : (
+          formatMoney(s.averageDealCents)
+        )}
+        {s.targetDealCents !== null && (
+          <span className="cell-target"> / {formatMoney(s.targetDealCents)}</span>
+        )}
+      </>
+    ),
+    sortValue: (s) => s.averageDealCents,
+  },
+  {
+    id: 'vs-target',
+    header: 'vs target',
+    numeric: true,
+    cell: (s) =>
+      s.dealSizeVsTarget === null ? (
+        dash
+      ) : (
+        <span className={s.dealSizeVsTarget >= 1 ? 'cell-good' : 'cell-bad'}>
+          {formatRatio(s.dealSizeVsTarget)}
+        </span>
+      ),
+    sortValue: (s) => s.dealSizeVsTarget,
+  },
+  {
+    id: 'conversion',
+    header: 'Conversion',
+    numeric: true,
+    cell: (s) => (s.conversion === null ? dash : formatPercent(s.conversion)),
+    sortValue: (s) => s.conversion,
+  },
+  {
+    id: 'penetration',
+    header: 'Penetration',
+    numeric: true,
+    cell: (s) => (s.penetration === null ? dash : formatPercent(s.penetration)),
+    sortValue: (s) => s.penetration,
+  },
+]
+
 export function MarketsView({ data }: ViewProps) {
   const markets = data?.markets ?? null
   return (
@@ -53,93 +130,19 @@ export function MarketsView({ data }: ViewProps) {
         {markets !== null && markets.segments.length === 0 ? (
           <NoData>No segments and no leads in this range</NoData>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table" data-testid="markets-table">
-              <thead>
-                <tr>
-                  <th scope="col">Segment</th>
-                  <th scope="col" className="num">
-                    Leads
-                  </th>
-                  <th scope="col" className="num">
-                    Deals
-                  </th>
-                  <th scope="col" className="num">
-                    Revenue
-                  </th>
-                  <th scope="col" className="num">
-                    Avg deal / target
-                  </th>
-                  <th scope="col" className="num">
-                    vs target
-                  </th>
-                  <th scope="col" className="num">
-                    Conversion
-                  </th>
-                  <th scope="col" className="num">
-                    Penetration
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {(markets?.segments ?? []).map((s) => (
-                  <tr
-                    key={s.segment}
-                    data-testid="market-row"
-                    data-segment={s.segment}
-                    data-leads={s.leads}
-                  >
-                    <th scope="row">{s.segment}</th>
-                    <td className="num">{formatInteger(s.leads)}</td>
-                    <td
-                      className="num"
-                      title={
-                        s.dealsWithoutValue > 0
-                          ? `${s.dealsWithoutValue} without a value`
-                          : undefined
-                      }
-                    >
-                      {formatInteger(s.deals)}
-                    </td>
-                    <td className="num">{formatMoney(s.revenueCents)}</td>
-                    <td className="num">
-                      {s.averageDealCents === null ? (
-                        <span className="muted">no deals</span>
-                      ) : (
-                        formatMoney(s.averageDealCents)
-                      )}
-                      {s.targetDealCents !== null && (
-                        <span className="cell-target"> / {formatMoney(s.targetDealCents)}</span>
-                      )}
-                    </td>
-                    <td className="num">
-                      {s.dealSizeVsTarget === null ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        <span className={s.dealSizeVsTarget >= 1 ? 'cell-good' : 'cell-bad'}>
-                          {formatRatio(s.dealSizeVsTarget)}
-                        </span>
-                      )}
-                    </td>
-                    <td className="num">
-                      {s.conversion === null ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        formatPercent(s.conversion)
-                      )}
-                    </td>
-                    <td className="num">
-                      {s.penetration === null ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        formatPercent(s.penetration)
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Premium market segments: leads, deals, revenue, deal size against target, conversion and penetration"
+            captionHidden
+            columns={SEGMENT_COLUMNS}
+            rows={markets?.segments ?? []}
+            rowKey={(s) => s.segment}
+            rowAttributes={(s) => ({
+              'data-testid': 'market-row',
+              'data-segment': s.segment,
+              'data-leads': s.leads,
+            })}
+            testId="markets-table"
+          />
         )}
       </Panel>
       <Panel title="Average deal size against target" className="chart-panel">
