@@ -1,4 +1,6 @@
 import js from '@eslint/js'
+import jsxA11y from 'eslint-plugin-jsx-a11y-x'
+import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 import { importZones } from './eslint.zones.js'
@@ -55,6 +57,17 @@ export default tseslint.config(
     // Which folders the renderer may import is an import zone (eslint.zones.js).
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The rules of hooks (and the React Compiler's checks that ship with them), and
+    // accessibility of what the page renders. jsx-a11y-x is the maintained fork of
+    // eslint-plugin-jsx-a11y with the same rules; the original declares no ESLint 10 support.
+    files: ['renderer/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    ...jsxA11y.configs.strict,
   },
   {
     files: ['main/**/*.ts', 'renderer/**/*.{ts,tsx}', 'shared/**/*.ts', 'tests/**/*.ts'],

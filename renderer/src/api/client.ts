@@ -147,6 +147,12 @@ export interface UseApiOptions {
   readonly dashboards?: readonly DashboardName[]
 }
 
+interface Request<M extends MethodName> {
+  readonly key: string
+  readonly method: M
+  readonly input: MethodInput<M>
+}
+
 interface Settled<T> {
   readonly key: string
   readonly data: T | null
@@ -173,38 +179,46 @@ export function useApi<M extends MethodName>(
       ? changes.any
       : options.dashboards.reduce((sum, d) => sum + changes.by[d], 0)
   const key = input === null ? null : JSON.stringify([method, input, deps, generation, changed])
+  // The call the key names, kept while the key stays: `input` is a new object on every render of
+  // the caller, and only a change of value (or of the data it shows) asks the core again.
+  const [request, setRequest] = useState<Request<M> | null>(null)
+  if (input === null ? request !== null : request?.key !== key) {
+    setRequest(key === null || input === null ? null : { key, method, input })
+  }
   const [settled, setSettled] = useState<Settled<MethodOutput<M>> | null>(null)
 
   useEffect(() => {
-    if (key === null || input === null) return
+    if (request === null) return
     let current = true
-    client.call(method, input).then(
+    const { key: asked } = request
+    client.call(request.method, request.input).then(
       (data) => {
-        if (current) setSettled({ key, data, error: null })
+        if (current) setSettled({ key: asked, data, error: null })
       },
       (error: unknown) => {
         // A failed request for a different input must not leave the old input's numbers up.
-        if (current) setSettled({ key, data: null, error: toApiError(error) })
+        if (current) setSettled({ key: asked, data: null, error: toApiError(error) })
       },
     )
     return () => {
       current = false
     }
-    // `key` captures method, input (by value), deps, generation and the relevant changes.
-  }, [client, key])
+  }, [client, request])
 
   const { refreshIntervalMs } = options
   useEffect(() => {
-    if (key === null || input === null || refreshIntervalMs === undefined) return
+    if (request === null || refreshIntervalMs === undefined) return
     let current = true
+    const { key: asked } = request
     const timer = setInterval(() => {
-      client.call(method, input).then(
+      client.call(request.method, request.input).then(
         (data) => {
-          if (current) setSettled((s) => (s?.key === key ? { key, data, error: null } : s))
+          if (current) setSettled((s) => (s?.key === asked ? { key: asked, data, error: null } : s))
         },
         (error: unknown) => {
           // Keep the last good answer on screen (offline-first); the error says it is stale.
-          if (current) setSettled((s) => (s?.key === key ? { ...s, error: toApiError(error) } : s))
+          if (current)
+            setSettled((s) => (s?.key === asked ? { ...s, error: toApiError(error) } : s))
         },
       )
     }, refreshIntervalMs)
@@ -212,7 +226,7 @@ export function useApi<M extends MethodName>(
       current = false
       clearInterval(timer)
     }
-  }, [client, key, refreshIntervalMs])
+  }, [client, request, refreshIntervalMs])
 
   const loading = key === null || settled?.key !== key
   return {

@@ -32,25 +32,29 @@ export function MultiSelect({
   const root = useRef<HTMLDivElement>(null)
   const panelId = useId()
 
+  // Reopened, the list shows every value again.
+  const close = (): void => {
+    setOpen(false)
+    setSearch('')
+  }
+
   useEffect(() => {
-    // Reopened, the list shows every value again.
-    if (!open) {
-      setSearch('')
-      return
-    }
-    const close = (event: Event): void => {
+    if (!open) return
+    const closeOn = (event: Event): void => {
       if (
         event instanceof KeyboardEvent
           ? event.key === 'Escape'
           : !root.current?.contains(event.target as Node)
-      )
+      ) {
         setOpen(false)
+        setSearch('')
+      }
     }
-    document.addEventListener('pointerdown', close)
-    document.addEventListener('keydown', close)
+    document.addEventListener('pointerdown', closeOn)
+    document.addEventListener('keydown', closeOn)
     return () => {
-      document.removeEventListener('pointerdown', close)
-      document.removeEventListener('keydown', close)
+      document.removeEventListener('pointerdown', closeOn)
+      document.removeEventListener('keydown', closeOn)
     }
   }, [open])
 
@@ -74,7 +78,7 @@ export function MultiSelect({
         aria-expanded={open}
         aria-controls={panelId}
         disabled={disabled}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => (open ? close() : setOpen(true))}
       >
         <span className="multi-summary">{summary(label, selected)}</span>
         <span className="multi-caret" aria-hidden="true" />

@@ -9,7 +9,7 @@ interface ViewTabsProps {
 /** The dashboards as tabs; arrow keys move between them (WAI-ARIA tabs pattern). */
 export function ViewTabs({ active, onSelect }: ViewTabsProps) {
   const list = useRef<HTMLDivElement>(null)
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
     const index = VIEWS.findIndex((v) => v.id === active)
     const step =
       event.key === 'ArrowRight'
@@ -30,7 +30,7 @@ export function ViewTabs({ active, onSelect }: ViewTabsProps) {
   }
   return (
     <nav className="tabs" aria-label="Dashboards">
-      <div ref={list} role="tablist" className="tab-list" onKeyDown={onKeyDown}>
+      <div ref={list} role="tablist" className="tab-list">
         {VIEWS.map((view) => {
           const selected = view.id === active
           return (
@@ -46,6 +46,7 @@ export function ViewTabs({ active, onSelect }: ViewTabsProps) {
               data-testid={`tab-${view.id}`}
               data-view={view.id}
               onClick={() => onSelect(view.id)}
+              onKeyDown={onKeyDown}
             >
               {view.label}
             </button>
