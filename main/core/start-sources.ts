@@ -2,12 +2,12 @@ import type { SourceStatus } from '../../shared/api/index.ts'
 import type { ConnectionProfile } from '../config/connection-profile.ts'
 import { rollupSyncHooks } from '../metrics/sync-hooks.ts'
 import type { Store } from '../store/index.ts'
-import { startPostgresSync, type PostgresSync } from '../sync/engine.ts'
+import { startPostgresSync, type PostgresSync } from '../sync/postgres/engine.ts'
 import type { SyncManifest } from '../sync/manifest.ts'
 import { startRedisSync, type RedisSync } from '../sync/redis/index.ts'
 import { repairStreamGap } from '../sync/stream-gap-repair.ts'
 import { startSocketIoClient, type SocketIoClient } from '../sync/socketio/index.ts'
-import { toSourceStatus } from '../sync/source-state.ts'
+import { postgresSourceStatus } from '../sync/postgres/status.ts'
 
 export interface SourceHooks {
   readonly log: (line: string) => void
@@ -158,7 +158,7 @@ export function startSources(
     done,
     sources: () =>
       [
-        ...(postgres ? [toSourceStatus(postgres.status())] : []),
+        ...(postgres ? [postgresSourceStatus(postgres.status())] : []),
         ...(redis
           ? [{ ...redis.status(), rate: { value: streamRate, unit: 'events/s' as const } }]
           : []),

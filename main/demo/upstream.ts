@@ -3,7 +3,7 @@
 // a generated dataset; `runUpstreamWriter` then keeps changing leads at a
 // steady rate and announces each committed change on `ops:{tenant}:events`,
 // the way an operational system would.
-import { installChangeLog } from '../sync/change-log.ts'
+import { installChangeLog } from '../sync/postgres/change-log.ts'
 import { errorCode, errorMessage } from '../sync/source-state.ts'
 import { opsManifest } from '../sync/manifest.ts'
 import { Pool, escapeIdentifier } from 'pg'

@@ -4,7 +4,7 @@
 // (DESIGN.md, "The store").
 import type Database from 'better-sqlite3'
 import { keyIndex, type ManifestTable, type SyncManifest } from './manifest.ts'
-import { readStoredXid, storedXid } from './xid.ts'
+import { readStoredXid, storedXid } from './postgres/xid.ts'
 import type { RowHooks } from '../store/row-hooks.ts'
 
 export type LocalValue = number | string | null

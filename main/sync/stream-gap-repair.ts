@@ -7,7 +7,7 @@
 // app's core and `watchfloor sync --follow`), so none of them reports the
 // same gap again at every restart.
 import type Database from 'better-sqlite3'
-import type { PostgresSync } from './engine.ts'
+import type { PostgresSync } from './postgres/engine.ts'
 import { resolveStreamGap, type StreamGap } from './redis/index.ts'
 
 /** Between attempts while Postgres cannot be pulled: a failed cycle is retried by the engine itself. */

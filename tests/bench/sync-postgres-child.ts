@@ -5,8 +5,8 @@
 import { to as copyTo } from 'pg-copy-streams'
 import { Pool } from 'pg'
 import { openStore } from '../../main/store/index.ts'
-import { copyTextRows } from '../../main/sync/copy-text.ts'
-import { startPostgresSync } from '../../main/sync/engine.ts'
+import { copyTextRows } from '../../main/sync/postgres/copy-text.ts'
+import { startPostgresSync } from '../../main/sync/postgres/engine.ts'
 import { opsManifest, qualified, selectList } from '../../main/sync/manifest.ts'
 
 export interface ChildJob {

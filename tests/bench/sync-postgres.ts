@@ -21,7 +21,7 @@ import { Pool } from 'pg'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { dropUpstream, runUpstreamWriter, seedUpstream } from '../../main/demo/upstream.ts'
 import { openStore } from '../../main/store/index.ts'
-import { installChangeLog } from '../../main/sync/change-log.ts'
+import { installChangeLog } from '../../main/sync/postgres/change-log.ts'
 import { opsManifest, qualified } from '../../main/sync/manifest.ts'
 import type { ChildJob, ChildMessage } from './sync-postgres-child.ts'
 

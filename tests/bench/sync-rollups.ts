@@ -10,8 +10,8 @@ import { dropUpstream, seedUpstream } from '../../main/demo/upstream.ts'
 import { rollupState } from '../../main/metrics/index.ts'
 import { rollupSyncHooks } from '../../main/metrics/sync-hooks.ts'
 import { openStore } from '../../main/store/index.ts'
-import { installChangeLog } from '../../main/sync/change-log.ts'
-import { startPostgresSync } from '../../main/sync/engine.ts'
+import { installChangeLog } from '../../main/sync/postgres/change-log.ts'
+import { startPostgresSync } from '../../main/sync/postgres/engine.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
 
 export interface SyncRollupsFigures {

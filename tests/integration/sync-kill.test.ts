@@ -16,7 +16,7 @@ import { dropUpstream, seedUpstream } from '../../main/demo/upstream.ts'
 import { openStore } from '../../main/store/index.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
 import { STEP_POINT_ENV, SYNC_STEPS, type SyncStep } from '../../main/sync/step-points.ts'
-import { diffWithUpstream } from '../../main/sync/verify.ts'
+import { diffWithUpstream } from '../../main/sync/postgres/verify.ts'
 import { lcg, runChaosWriter } from '../support/chaos-writer.ts'
 import { runCli, startCli } from '../support/cli.ts'
 import {

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { seedUpstream } from '../../main/demo/upstream.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
-import { installChangeLog } from '../../main/sync/change-log.ts'
-import { startPostgresSync, type PostgresSync } from '../../main/sync/engine.ts'
+import { installChangeLog } from '../../main/sync/postgres/change-log.ts'
+import { startPostgresSync, type PostgresSync } from '../../main/sync/postgres/engine.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
-import { compareWithUpstream } from '../../main/sync/verify.ts'
+import { compareWithUpstream } from '../../main/sync/postgres/verify.ts'
 import {
   canRunThrowawayPostgres as canRun,
   createThrowawayPostgres,

@@ -12,7 +12,7 @@ import { generateDemo } from '../../main/demo/generator.ts'
 import { seedUpstream } from '../../main/demo/upstream.ts'
 import { openStore } from '../../main/store/index.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
-import { diffWithUpstream } from '../../main/sync/verify.ts'
+import { diffWithUpstream } from '../../main/sync/postgres/verify.ts'
 import { runCli } from '../support/cli.ts'
 import {
   burnXidsTo,

@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { detectGap, parseStreamInfo, type StreamInfo } from '../../main/sync/redis/gap-detection.ts'
-import { backoffDelay, toSourceStatus } from '../../main/sync/redis/source-state.ts'
+import { backoffDelay, toSourceStatus } from '../../main/sync/source-state.ts'
 import {
   MAX_FIELD_BYTES,
   compareStreamIds,

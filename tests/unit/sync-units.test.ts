@@ -2,14 +2,14 @@
 // failure sentences, durations and redaction.
 import { describe, expect, it } from 'vitest'
 import { parseDuration } from '../../main/cli/commands/upstream.ts'
-import { copyTextRows } from '../../main/sync/copy-text.ts'
+import { copyTextRows } from '../../main/sync/postgres/copy-text.ts'
 import { rowDecoder } from '../../main/sync/local-cache.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
+import { backoffDelay } from '../../main/sync/source-state.ts'
 import {
-  backoffDelay,
   describePostgresFailure,
   redactConnectionString,
-} from '../../main/sync/source-state.ts'
+} from '../../main/sync/postgres/failures.ts'
 
 async function* chunks(...parts: string[]): AsyncGenerator<Buffer> {
   for (const part of parts) yield await Promise.resolve(Buffer.from(part))

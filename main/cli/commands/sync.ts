@@ -5,7 +5,8 @@
 import type { ConnectionProfile } from '../../config/connection-profile.ts'
 import { startSources, type Sources } from '../../core/start-sources.ts'
 import { openStore } from '../../store/index.ts'
-import { redactConnectionString, type PostgresSyncStatus } from '../../sync/source-state.ts'
+import { redactConnectionString } from '../../sync/postgres/failures.ts'
+import type { PostgresSyncStatus } from '../../sync/postgres/status.ts'
 import { defaultDbPath, ensureParentDir } from '../paths.ts'
 import { loadManifest } from './upstream.ts'
 

@@ -3,13 +3,17 @@
 // commander wiring lives in main/cli/index.ts.
 import { readFileSync } from 'node:fs'
 import { Pool } from 'pg'
-import { installChangeLog, pruneChangeLog, uninstallChangeLog } from '../../sync/change-log.ts'
+import {
+  installChangeLog,
+  pruneChangeLog,
+  uninstallChangeLog,
+} from '../../sync/postgres/change-log.ts'
 import { opsManifest, parseManifest, type SyncManifest } from '../../sync/manifest.ts'
 import {
   describePostgresFailure,
   endpointOf,
   redactConnectionString,
-} from '../../sync/source-state.ts'
+} from '../../sync/postgres/failures.ts'
 
 export interface UpstreamOptions {
   readonly pg: string

@@ -2,7 +2,7 @@
 // and snapshot horizon are xid8 values, the poll watermark epoch ms; stored
 // as plain decimal text they compare wrongly as text ('100000' < '99999').
 // Padded, text order is numeric order, so no reader of this table can get it
-// wrong. main/sync/xid.ts reads and writes this form; values that are not
+// wrong. main/sync/postgres/xid.ts reads and writes this form; values that are not
 // plain digits are left alone (the sync reads them as missing and copies the
 // table again).
 export default /* sql */ `

@@ -2,7 +2,7 @@
 // and one actionable sentence per failure (README, "The CLI": errors are a
 // sentence a person can act on, passwords in URLs are never printed).
 import { Cluster, Redis } from 'ioredis'
-import { backoffDelay, type BackoffOptions } from './source-state.ts'
+import { backoffDelay, type BackoffOptions } from '../source-state.ts'
 
 export interface ClusterNode {
   readonly host: string

@@ -27,4 +27,4 @@ export {
   type BackoffOptions,
   type SourceCondition,
   type SourceStateReporter,
-} from './source-state.ts'
+} from '../source-state.ts'

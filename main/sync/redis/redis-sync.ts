@@ -18,7 +18,7 @@ import {
   createSourceStateReporter,
   type BackoffOptions,
   type SourceCondition,
-} from './source-state.ts'
+} from '../source-state.ts'
 import {
   MAX_FIELD_BYTES,
   STREAM_TABLES,

@@ -6,11 +6,7 @@ import type Database from 'better-sqlite3'
 import { io, type Socket } from 'socket.io-client'
 import type { z } from 'zod'
 import type { SourceStatus } from '../../../shared/api/index.ts'
-import {
-  backoffDelay,
-  createSourceStateReporter,
-  type BackoffOptions,
-} from '../redis/source-state.ts'
+import { backoffDelay, createSourceStateReporter, type BackoffOptions } from '../source-state.ts'
 import type { UpstreamAlert } from '../redis/stream-events.ts'
 import { storeUpstreamAlert } from '../redis/stream-store.ts'
 import {

@@ -5,9 +5,8 @@
 // batch, so the api's queries interleave with a large initial load.
 import type { ConnectionOptions } from 'node:tls'
 import type Database from 'better-sqlite3'
-import { Client, Pool } from 'pg'
-import type { Notification } from 'pg'
-import { CHANGE_CHANNEL, changeLogInfo, currentHorizon, type ChangeLogInfo } from './change-log.ts'
+import { Pool } from 'pg'
+import { changeLogInfo, currentHorizon, type ChangeLogInfo } from './change-log.ts'
 import {
   DEFAULT_MAX_TEXT,
   localSchemaProblems,
@@ -15,7 +14,7 @@ import {
   SyncStateStore,
   restoreIndexes,
   type TableSyncState,
-} from './local-cache.ts'
+} from '../local-cache.ts'
 import {
   filterFingerprint,
   opsManifest,
@@ -23,7 +22,7 @@ import {
   type ManifestTable,
   type RowFilter,
   type SyncManifest,
-} from './manifest.ts'
+} from '../manifest.ts'
 import {
   beginSnapshot,
   copySnapshot,
@@ -33,20 +32,15 @@ import {
   reconcileTable,
   upstreamNowMs,
   type FeedContext,
-} from './postgres-feed.ts'
-import {
-  backoffDelay,
-  describePostgresFailure,
-  endpointOf,
-  isSchemaDrift,
-  type BackoffOptions,
-  type PostgresSyncStatus,
-  type SourceState,
-  type TableSyncStatus,
-} from './source-state.ts'
+} from './feed.ts'
+import { backoffDelay, type BackoffOptions, type SourceCondition } from '../source-state.ts'
+import { describePostgresFailure, endpointOf, isSchemaDrift } from './failures.ts'
+import { startChangeListener, type ChangeListener } from './listener.ts'
+import { derivePostgresStatus, type PostgresSyncStatus } from './status.ts'
+import { Waker } from './waker.ts'
 import { PruneStreak } from './prune-streak.ts'
-import { stepPoint } from './step-points.ts'
-import type { RowHooks } from '../store/row-hooks.ts'
+import { stepPoint } from '../step-points.ts'
+import type { RowHooks } from '../../store/row-hooks.ts'
 
 export interface PostgresConfig {
   /** postgres://user:password@host:port/database; the password is never logged. */
@@ -179,10 +173,8 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   // next query reports it and the loop goes offline.
   pool.on('error', () => undefined)
 
-  // --- status bookkeeping
-  let sourceState: SourceState = 'syncing'
-  let sourceMessage: string | null = 'Connecting'
-  let nextRetryAt: number | null = null
+  // --- status bookkeeping (derived by derivePostgresStatus)
+  let condition: SourceCondition = { state: 'syncing', message: 'Connecting' }
   let lastSuccessAt: number | null = null
   let caughtUpAt: number | null = null
   let pendingSince: number | null = null
@@ -221,54 +213,13 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     },
   }
 
-  // --- wake-ups
-  let wakeRequested = false
-  let wakeResolve: (() => void) | null = null
-  const wake = () => {
-    wakeRequested = true
-    wakeResolve?.()
-  }
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (wakeRequested || controller.signal.aborted) return resolve()
-      const done = () => {
-        clearTimeout(timer)
-        controller.signal.removeEventListener('abort', done)
-        wakeResolve = null
-        resolve()
-      }
-      const timer = setTimeout(done, Math.max(0, ms))
-      wakeResolve = done
-      controller.signal.addEventListener('abort', done, { once: true })
-    })
-
-  let listener: Client | null = null
-  let listenerConnecting = false
+  // --- wake-ups: LISTEN/NOTIFY, an external hook, or the timer
+  const waker = new Waker(controller.signal)
+  const wake = () => waker.wake()
+  let listener: ChangeListener | null = null
   const ensureListener = async () => {
-    if (options.listen === false || options.once || listener || listenerConnecting) return
-    listenerConnecting = true
-    const client = new Client(pgBase)
-    client.on('error', () => {
-      if (listener === client) listener = null
-      client.end().catch(() => undefined)
-    })
-    client.on('end', () => {
-      if (listener === client) listener = null
-    })
-    client.on('notification', (message: Notification) => {
-      if (message.payload?.startsWith(`${schema}.`)) wake()
-    })
-    try {
-      await client.connect()
-      await client.query(`LISTEN ${CHANGE_CHANNEL}`)
-      if (controller.signal.aborted) await client.end()
-      else listener = client
-    } catch {
-      // The pulls report the connection problem; the timer still wakes them.
-      await client.end().catch(() => undefined)
-    } finally {
-      listenerConnecting = false
-    }
+    if (options.listen === false || options.once || listener?.alive()) return
+    listener = await startChangeListener(pgBase, schema, wake, controller.signal)
   }
 
   // --- one cycle: snapshots, then pulls to one horizon
@@ -318,8 +269,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   }
   const copy = async (t: TableRuntime) => {
     t.syncing = true
-    sourceState = 'syncing'
-    sourceMessage = `Copying ${t.table.upstream}`
+    condition = { state: 'syncing', message: `Copying ${t.table.upstream}` }
     await copySnapshot(ctx, t.table, t.state)
   }
 
@@ -411,55 +361,26 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   const status = (): PostgresSyncStatus => {
     const now = Date.now()
     while (recent.length && (recent[0]?.at ?? 0) < now - 5_000) recent.shift()
-    const rowsPerSecond = recent.reduce((sum, r) => sum + r.rows, 0) / 5
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
-    const tableStatuses: TableSyncStatus[] = tables.map((t) => ({
-      table: t.table.upstream,
-      state: t.error
-        ? 'error'
-        : t.syncing || t.state.phase !== 'follow'
-          ? sourceState === 'offline' || sourceState === 'error'
-            ? sourceState
-            : 'syncing'
-          : sourceState,
-      since: t.error ? null : iso(t.state.lastSuccessAt),
-      message: t.error,
-      feed: t.feed ?? t.state.feed,
-      rowsApplied: t.state.rowsApplied,
-      rowsRejected: t.state.rowsRejected,
-    }))
-    const broken = tableStatuses.filter((t) => t.state === 'error')
-    let state = sourceState
-    let message = sourceMessage
-    let since: string | null = iso(lastSuccessAt)
-    if (state === 'offline') since = iso(nextRetryAt)
-    if (state === 'live' && pendingSince !== null && now - pendingSince > staleAfterMs) {
-      state = 'stale'
-      since = iso(caughtUpAt)
-      message = 'Upstream changes are held back by a long-running transaction'
-    }
-    if (broken.length === tables.length && state !== 'offline') {
-      state = 'error'
-      message = broken[0]?.message ?? message
-    } else if (broken.length > 0 && (state === 'live' || state === 'stale')) {
-      message = broken.map((t) => t.message).join('; ')
-    }
-    const approximate = tableStatuses.some((t) => t.feed === 'poll')
-    if (state === 'live' && approximate && !message) {
-      message = 'No change log upstream: polling, approximate until reconciled'
-    }
-    return {
+    return derivePostgresStatus({
       name,
-      state,
-      since,
-      message,
-      approximate,
-      rowsPerSecond,
-      lagMs: caughtUpAt === null ? null : now - caughtUpAt,
-      nextRetryAt: iso(nextRetryAt),
-      lastSuccessAt: iso(lastSuccessAt),
-      tables: tableStatuses,
-    }
+      condition,
+      tables: tables.map((t) => ({
+        table: t.table.upstream,
+        error: t.error,
+        copying: t.syncing,
+        following: t.state.phase === 'follow',
+        lastSuccessAt: t.state.lastSuccessAt,
+        feed: t.feed ?? t.state.feed,
+        rowsApplied: t.state.rowsApplied,
+        rowsRejected: t.state.rowsRejected,
+      })),
+      lastSuccessAt,
+      caughtUpAt,
+      pendingSince,
+      rowsPerSecond: recent.reduce((sum, r) => sum + r.rows, 0) / 5,
+      staleAfterMs,
+      now,
+    })
   }
 
   // --- the loop
@@ -468,7 +389,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     let attempt = 0
     let quickRetry = 0
     while (!controller.signal.aborted) {
-      wakeRequested = false
+      waker.reset()
       const waiters = cycleWaiters
       cycleWaiters = []
       let delay = intervalMs
@@ -476,7 +397,6 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
         await ensureListener()
         const pending = await cycle()
         attempt = 0
-        nextRetryAt = null
         const now = Date.now()
         lastSuccessAt = now
         if (pending) {
@@ -489,8 +409,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
           caughtUpAt = now
           quickRetry = 0
         }
-        sourceState = 'live'
-        sourceMessage = null
+        condition = { state: 'live' }
         for (const w of waiters) w.resolve()
         if (
           options.once &&
@@ -510,14 +429,17 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
         for (const w of waiters) w.reject(new Error(described.message))
         if (options.once) throw new Error(described.message, { cause: error })
         delay = backoffDelay(attempt++, options.backoff)
-        nextRetryAt = Date.now() + delay
-        const changed = described.message !== sourceMessage || sourceState !== described.kind
-        sourceState = described.kind
-        sourceMessage = described.message
+        const nextRetryAt = new Date(Date.now() + delay)
+        const changed =
+          described.message !== condition.message || condition.state !== described.kind
+        condition =
+          described.kind === 'offline'
+            ? { state: 'offline', nextRetryAt, message: described.message }
+            : { state: 'error', nextRetryAt, message: described.message }
         if (changed) log(`${name}: ${described.message}`)
         for (const t of tables) t.syncing = false
       }
-      await sleep(delay)
+      await waker.sleep(delay)
     }
   }
 
@@ -525,7 +447,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     controller.abort()
     const l = listener
     listener = null
-    await l?.end().catch(() => undefined)
+    await l?.stop()
     await pool.end().catch(() => undefined)
     for (const w of cycleWaiters) w.reject(new Error('sync stopped'))
   })
@@ -548,7 +470,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     done,
     async stop() {
       controller.abort()
-      wakeResolve?.()
+      waker.wake()
       await done.catch(() => undefined)
     },
   }

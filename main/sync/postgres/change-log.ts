@@ -5,7 +5,7 @@
 // the WAL, and a thousand laptops must not.
 import { Pool, escapeIdentifier, escapeLiteral } from 'pg'
 import type { ClientBase } from 'pg'
-import { qualified, type SyncManifest } from './manifest.ts'
+import { qualified, type SyncManifest } from '../manifest.ts'
 import { parseXid } from './xid.ts'
 
 export const CHANGE_LOG_TABLE = 'watchfloor_change_log'

@@ -21,7 +21,7 @@ import {
   type RejectedRow,
   type SyncStateStore,
   type TableSyncState,
-} from './local-cache.ts'
+} from '../local-cache.ts'
 import {
   columnExpression,
   keyIndex,
@@ -34,8 +34,8 @@ import {
   type Bind,
   type ManifestTable,
   type RowFilter,
-} from './manifest.ts'
-import { stepPoint } from './step-points.ts'
+} from '../manifest.ts'
+import { stepPoint } from '../step-points.ts'
 import { parseXid } from './xid.ts'
 
 export interface FeedContext {

@@ -17,7 +17,7 @@ import {
   type ManifestTable,
   type RowFilter,
   type SyncManifest,
-} from './manifest.ts'
+} from '../manifest.ts'
 
 export interface TableComparison {
   readonly table: string
