@@ -1,18 +1,15 @@
+// Each command's module is imported when that command runs, not before:
+// `watchfloor --help` then loads commander alone, not the store, the sync,
+// the api and their packages (a tenth of the time).
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { canonicalTimeZone } from '../../shared/api/index.ts'
-import { StoreError } from '../store/index.ts'
-import { demoFill, runDemoUpstream } from './commands/demo.ts'
-import { serve } from './commands/serve.ts'
-import { rollupsRebuild } from './commands/rollups.ts'
-import { status } from './commands/status.ts'
-import { syncCommand, type SyncCommandOptions } from './commands/sync.ts'
-import {
-  upstreamInstall,
-  upstreamPrune,
-  upstreamUninstall,
-  type UpstreamOptions,
-} from './commands/upstream.ts'
+import type * as DemoCommands from './commands/demo.ts'
+import type { ServeOptions } from './commands/serve.ts'
+import type { SyncCommandOptions } from './commands/sync.ts'
+import type { UpstreamOptions } from './commands/upstream.ts'
 import { packageVersion } from './paths.ts'
+
+type DemoFillOptions = Parameters<typeof DemoCommands.demoFill>[0]
+type DemoUpstreamOptions = Parameters<typeof DemoCommands.runDemoUpstream>[0]
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -68,14 +65,14 @@ program
   )
   .option('--tenant <id>', 'sync only this tenant')
   .option('--interval <seconds>', 'pull at least this often', integer(1, 3600))
-  .action(serve)
+  .action(async (options: ServeOptions) => (await import('./commands/serve.ts')).serve(options))
 
 const upstream = program
   .command('upstream')
   .description('manage the Watchfloor change log in the upstream Postgres')
 for (const [name, action, what] of [
-  ['install', upstreamInstall, 'create the change log and its triggers (idempotent)'],
-  ['uninstall', upstreamUninstall, 'remove the change log and its triggers'],
+  ['install', 'upstreamInstall', 'create the change log and its triggers (idempotent)'],
+  ['uninstall', 'upstreamUninstall', 'remove the change log and its triggers'],
 ] as const) {
   upstream
     .command(name)
@@ -84,7 +81,9 @@ for (const [name, action, what] of [
     .option('--schema <name>', 'schema', 'public')
     .option('--manifest <file>', 'JSON sync manifest (default: the ops tables)')
     // Commander passes (options, command): the command must not reach `io`.
-    .action((options: UpstreamOptions) => action(options))
+    .action(async (options: UpstreamOptions) =>
+      (await import('./commands/upstream.ts'))[action](options),
+    )
 }
 upstream
   .command('prune')
@@ -92,7 +91,9 @@ upstream
   .requiredOption('--pg <url>', 'Postgres URL')
   .option('--schema <name>', 'schema', 'public')
   .requiredOption('--older-than <duration>', 'e.g. 30d, 12h')
-  .action((options: UpstreamOptions & { olderThan: string }) => upstreamPrune(options))
+  .action(async (options: UpstreamOptions & { olderThan: string }) =>
+    (await import('./commands/upstream.ts')).upstreamPrune(options),
+  )
 
 program
   .command('sync')
@@ -119,6 +120,7 @@ program
   )
   .action(async (options: SyncCommandOptions) => {
     const redis = options.redis ?? process.env.WATCHFLOOR_REDIS_URL
+    const { syncCommand } = await import('./commands/sync.ts')
     await syncCommand({ ...options, ...(redis ? { redis } : {}) })
   })
 
@@ -138,7 +140,9 @@ demo
     42,
   )
   .option('--end-at <iso>', 'time of the newest lead (default: now)')
-  .action(demoFill)
+  .action(async (options: DemoFillOptions) =>
+    (await import('./commands/demo.ts')).demoFill(options),
+  )
 
 demo
   .command('upstream')
@@ -152,7 +156,9 @@ demo
   .option('--seed <n>', 'seed', integer(0, 2 ** 31), 42)
   .option('--schema <name>', 'Postgres schema', 'public')
   .option('--tenant <id>', 'tenant id (stream ops:{tenant}:events)', 'demo')
-  .action(runDemoUpstream)
+  .action(async (options: DemoUpstreamOptions) =>
+    (await import('./commands/demo.ts')).runDemoUpstream(options),
+  )
 
 program
   .command('rollups')
@@ -165,19 +171,30 @@ program
   .option(
     '--time-zone <zone>',
     'IANA zone whose local days and months the rollups add up (default: the current one, America/Detroit at first)',
-    (zone: string) => {
-      const canonical = canonicalTimeZone(zone)
-      if (canonical === null) throw new InvalidArgumentError(`unknown time zone "${zone}"`)
-      return canonical
-    },
   )
-  .action(rollupsRebuild)
+  .action(async (options: { db?: string; timeZone?: string }, command: Command) => {
+    // Checked here rather than by an option parser: the zone list lives with
+    // the contract (zod and all), which --help need not load.
+    const { canonicalTimeZone } = await import('../../shared/api/index.ts')
+    const zone = options.timeZone
+    const timeZone = zone === undefined ? undefined : canonicalTimeZone(zone)
+    if (timeZone === null) {
+      command.error(
+        `error: option '--time-zone <zone>' argument '${zone}' is invalid. unknown time zone "${zone}"`,
+        { code: 'commander.invalidArgument' },
+      )
+    }
+    const { rollupsRebuild } = await import('./commands/rollups.ts')
+    rollupsRebuild({ ...options, ...(timeZone ? { timeZone } : {}) })
+  })
 
 program
   .command('status')
   .description('print the cache status as JSON: mode, data as of, lead count, sources')
   .option('--db <file>', 'SQLite cache file')
-  .action(status)
+  .action(async (options: { db?: string }) =>
+    (await import('./commands/status.ts')).status(options),
+  )
 
 program.addHelpText(
   'after',
@@ -204,8 +221,8 @@ try {
   await program.parseAsync(process.argv)
 } catch (error) {
   const debug = program.opts<{ debug?: boolean }>().debug
-  const message =
-    error instanceof StoreError || error instanceof Error ? error.message : String(error)
+  // A StoreError is an Error whose message says what to do.
+  const message = error instanceof Error ? error.message : String(error)
   process.stderr.write(`watchfloor: ${message}\n`)
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
   process.exitCode = 1

@@ -35,16 +35,27 @@ export interface CoreProcess {
 /** Starts one core process with this configuration in its environment. */
 export type CoreLauncher = (config: CoreConfig) => CoreProcess
 
-/** The core as a Node child process (the browser host, the CLI, tests). */
-export const nodeCoreLauncher: CoreLauncher = (config) => {
+/**
+ * The file a Node core process runs. Built code (the CLI in out/cli/) forks
+ * the core built beside it. Source code (tests, the bench, the bin's tsx
+ * fallback) forks bin/core-process.mjs, which runs that built core too while
+ * no source changed since the build (bin/fresh-build.mjs), and the
+ * TypeScript entry through tsx otherwise.
+ */
+function coreEntry(): string {
   const self = import.meta.url
   const fromSource = self.endsWith('.ts')
-  const entry = fileURLToPath(new URL(fromSource ? './core-process.ts' : './core-process.js', self))
-  // Under tsx the child needs the same loader; resolve it to a file URL so it
-  // works whatever the current directory is.
-  const execArgv = fromSource ? ['--import', import.meta.resolve('tsx')] : []
-  const child = fork(entry, [], {
-    execArgv,
+  return fileURLToPath(
+    new URL(fromSource ? '../../bin/core-process.mjs' : './core-process.js', self),
+  )
+}
+
+/** The core as a Node child process (the browser host, the CLI, tests). */
+export const nodeCoreLauncher: CoreLauncher = (config) => {
+  const child = fork(coreEntry(), [], {
+    // Not the parent's flags: under tsx or vitest they would load a
+    // TypeScript loader into a core that runs JavaScript.
+    execArgv: [],
     env: coreEnvironment(config),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
