@@ -30,14 +30,35 @@ export interface WebSocketBridge extends WatchfloorBridge {
   close(): void
 }
 
+/**
+ * The part of a WebSocket the bridge uses: the browser's `WebSocket` is one, and so is a test's
+ * stand-in, which is how the reconnect logic is tested without a browser.
+ */
+export interface SocketLike {
+  send(data: string): void
+  close(): void
+  addEventListener(type: 'open' | 'close', listener: () => void): void
+  addEventListener(type: 'message', listener: (message: { readonly data: unknown }) => void): void
+}
+
 export interface WebSocketBridgeOptions {
   /** Defaults to `/api` on the page's own host, with the page's `token` query parameter. */
   readonly url?: string
-  /** Injected for tests. */
-  readonly createSocket?: (url: string) => WebSocket
+  /** Opens a socket; the browser's WebSocket by default. */
+  readonly createSocket?: (url: string) => SocketLike
   readonly random?: () => number
   /** How long a sent call may wait for its answer before it settles as `unavailable`. */
   readonly callTimeoutMs?: number
+  /**
+   * Calls `retry` whenever the machine comes back online and returns how to stop; the window's
+   * `online` event by default.
+   */
+  readonly onOnline?: (retry: () => void) => () => void
+}
+
+function windowOnline(retry: () => void): () => void {
+  window.addEventListener('online', retry)
+  return () => window.removeEventListener('online', retry)
 }
 
 const BACKOFF_BASE_MS = 500
@@ -90,16 +111,18 @@ type Listener = (payload: unknown) => void
  */
 export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): WebSocketBridge {
   const url = options.url ?? defaultSocketUrl()
-  const createSocket = options.createSocket ?? ((target: string) => new WebSocket(target))
+  const createSocket =
+    options.createSocket ?? ((target: string): SocketLike => new WebSocket(target))
   const random = options.random ?? Math.random
   const callTimeoutMs = options.callTimeoutMs ?? 30_000
+  const onOnline = options.onOnline ?? windowOnline
 
   const listeners = new Map<EventName, Set<Listener>>(eventNames.map((name) => [name, new Set()]))
   /** The rpc of the socket that is open right now; null while connecting or waiting to retry. */
   let openRpc: BirpcReturn<HostFunctions, PageFunctions> | null = null
   /** Calls waiting for the current connection attempt to open. */
   let queue: QueuedCall[] = []
-  let socket: WebSocket | null = null
+  let socket: SocketLike | null = null
   let failedAttempts = 0
   let hasConnected = false
   let retryTimer: ReturnType<typeof setTimeout> | undefined
@@ -205,7 +228,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
     methodNames.map((method) => [method, (input: unknown) => send(method, input)]),
   ) as unknown as ApiMethods
 
-  window.addEventListener('online', retryNow)
+  const stopOnline = onOnline(retryNow)
   connect()
 
   return {
@@ -221,7 +244,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
     close(): void {
       if (closed) return
       closed = true
-      window.removeEventListener('online', retryNow)
+      stopOnline()
       clearTimeout(retryTimer)
       retryTimer = undefined
       socket?.close()

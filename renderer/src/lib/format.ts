@@ -91,6 +91,8 @@ const compactMoney = new Intl.NumberFormat(LOCALE, {
   style: 'currency',
   currency: 'USD',
   notation: 'compact',
+  // Without a minimum, a currency keeps its own two decimals down to the maximum: "$640.0K".
+  minimumFractionDigits: 0,
   maximumFractionDigits: 1,
 })
 
