@@ -11,6 +11,7 @@ import {
   type RedisClient,
   type RedisTarget,
 } from './connection.ts'
+import { startAlertChannel } from './alert-channel.ts'
 import { detectGap, parseStreamInfo, type StreamInfo } from './gap-detection.ts'
 import { readMetricSnapshots, type SnapshotResult } from './metric-snapshots.ts'
 import {
@@ -20,10 +21,8 @@ import {
   type SourceCondition,
 } from '../source-state.ts'
 import {
-  MAX_FIELD_BYTES,
   STREAM_TABLES,
   parseStreamEntry,
-  upstreamAlertSchema,
   type StreamEvent,
   type UpstreamAlert,
 } from './stream-events.ts'
@@ -34,7 +33,6 @@ import {
   recordStreamError,
   recordStreamGap,
   storeStreamBatch,
-  storeUpstreamAlert,
   type AlertOrigin,
   type StreamGap,
 } from './stream-store.ts'
@@ -180,12 +178,6 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
     },
     `watchfloor-stream-${tenant}`,
   )
-  // Pub/sub needs a connection of its own; its outages show in the reader's.
-  const subscriber = createRedisClient(
-    options.redis,
-    { backoff: options.backoff, connectTimeoutMs: options.connectTimeoutMs, onRetry: () => {} },
-    `watchfloor-alerts-${tenant}`,
-  )
   let commands: RedisClient | undefined
 
   reader.on('error', noteFailure)
@@ -197,10 +189,6 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
     failure = undefined
     lastLogged = undefined
   })
-  subscriber.on('error', () => {
-    // Reported through the reader, which shares the server and its fate.
-  })
-
   const reportGap = (gap: StreamGap) => {
     log(
       `Redis stream ${gap.stream}: ${gap.kind === 'reset' ? 'the stream was reset' : 'entries were trimmed'} ` +
@@ -291,38 +279,6 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
     }
   }
 
-  const handlePubSub = (message: string) => {
-    let alert: UpstreamAlert | undefined
-    let reason = ''
-    if (message.length > MAX_FIELD_BYTES) {
-      reason = `${message.length} bytes (limit ${MAX_FIELD_BYTES})`
-    } else {
-      try {
-        const parsed = upstreamAlertSchema.safeParse(JSON.parse(message))
-        if (parsed.success && parsed.data.tenant === tenant) alert = parsed.data
-        else
-          reason = parsed.success
-            ? `for tenant ${parsed.data.tenant}`
-            : (parsed.error.issues[0]?.message ?? 'invalid')
-      } catch {
-        reason = 'not JSON'
-      }
-    }
-    if (!alert) {
-      counts.rejected++
-      log(`Redis channel ${channel}: skipped a message: ${reason}`)
-      return
-    }
-    try {
-      if (storeUpstreamAlert(db, alert, 'pubsub')) deliverAlert(alert, 'pubsub')
-    } catch (error) {
-      log(`Redis channel ${channel}: could not store alert ${alert.id}: ${String(error)}`)
-    }
-  }
-  subscriber.on('message', (ch: string, message: string) => {
-    if (ch === channel) handlePubSub(message)
-  })
-
   const run = async () => {
     let attempt = 0
     // Gaps found before a restart whose re-pull was never confirmed.
@@ -392,19 +348,9 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
   void reader.connect().catch(() => {
     // Reported through the 'error' event; ioredis keeps retrying.
   })
-  // Subscribe on the first ready; after that ioredis resubscribes by itself
-  // on every reconnect (autoResubscribe).
-  let subscribed = false
-  subscriber.on('ready', () => {
-    if (subscribed) return
-    subscribed = true
-    subscriber.subscribe(channel).catch((error: unknown) => {
-      subscribed = false
-      log(`Redis channel ${channel}: ${explainRedisError(endpoint, error).message}`)
-    })
-  })
-  void subscriber.connect().catch(() => {
-    // The reader reports the outage; ioredis keeps retrying.
+  const alerts = startAlertChannel(db, options, channel, endpoint, {
+    stored: (alert) => deliverAlert(alert, 'pubsub'),
+    rejected: () => counts.rejected++,
   })
   const running = run()
 
@@ -434,7 +380,7 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
     async stop() {
       abort.abort()
       reader.disconnect()
-      subscriber.disconnect()
+      alerts.disconnect()
       commands?.disconnect()
       await running
     },
