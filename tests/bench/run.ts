@@ -1,5 +1,7 @@
 // `npm run bench`: every performance figure beside a baseline measured in the
 // same run (the machine is shared and noisy, so only ratios travel).
+// BENCH_ONLY=startup,metrics (a comma list of the parts below) runs some parts
+// and writes reports/latest-<parts>.md instead of latest.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +12,7 @@ import { coldStartSeconds } from './cold-start.ts'
 import { benchDemoGeneration } from './demo-generation.ts'
 import { benchMetricsDashboard } from './metrics-dashboard.ts'
 import { benchStreamIngest } from './stream-ingest.ts'
+import { benchStartup } from './startup.ts'
 import { benchPostgresSync } from './sync-postgres.ts'
 import { benchSyncRollups } from './sync-rollups.ts'
 
@@ -21,6 +24,23 @@ interface Row {
 }
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000)
+const PARTS = [
+  'demo',
+  'cold-start',
+  'startup',
+  'sync',
+  'stream',
+  'metrics',
+  'sync-rollups',
+] as const
+type Part = (typeof PARTS)[number]
+const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim())
+for (const part of only ?? []) {
+  if (!(PARTS as readonly string[]).includes(part)) {
+    throw new Error(`BENCH_ONLY: unknown part "${part}"; the parts are ${PARTS.join(', ')}`)
+  }
+}
+const runs = (part: Part) => !only || only.includes(part)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
@@ -29,123 +49,171 @@ async function main(): Promise<void> {
   const rows: Row[] = []
   const dir = mkdtempSync(join(tmpdir(), 'watchfloor-bench-'))
   try {
-    process.stderr.write(`demo generation: ${fmt(LEADS)} leads…\n`)
-    const gen = await benchDemoGeneration(LEADS)
-    rows.push({
-      benchmark: `demo generation, ${fmt(LEADS)} leads into SQLite`,
-      figure: `${fmt(gen.rowsPerSecond)} leads/s (${fmt(gen.seconds, 1)} s)`,
-      baseline: `bare prepared insert of the same rows: ${fmt(gen.baselineRowsPerSecond)} rows/s (${fmt(gen.baselineSeconds, 1)} s)`,
-      ratio: fmt(gen.ratio, 2),
-    })
+    if (runs('demo')) {
+      process.stderr.write(`demo generation: ${fmt(LEADS)} leads…\n`)
+      const gen = await benchDemoGeneration(LEADS)
+      rows.push({
+        benchmark: `demo generation, ${fmt(LEADS)} leads into SQLite`,
+        figure: `${fmt(gen.rowsPerSecond)} leads/s (${fmt(gen.seconds, 1)} s)`,
+        baseline: `bare prepared insert of the same rows: ${fmt(gen.baselineRowsPerSecond)} rows/s (${fmt(gen.baselineSeconds, 1)} s)`,
+        ratio: fmt(gen.ratio, 2),
+      })
+    }
 
     const endAt = Date.parse('2026-11-01T12:00:00Z')
     const big = join(dir, 'big.sqlite')
     const small = join(dir, 'small.sqlite')
-    for (const [file, leads] of [
-      [big, LEADS],
-      [small, 1000],
-    ] as const) {
-      const db = openStore(file)
-      fillCache(db, generateDemo({ seed: 42, leads, endAt }))
-      db.close()
+    if (runs('cold-start') || runs('startup')) {
+      for (const [file, leads] of [
+        [big, LEADS],
+        [small, 1000],
+      ] as const) {
+        const db = openStore(file)
+        fillCache(db, generateDemo({ seed: 42, leads, endAt }))
+        db.close()
+      }
     }
-    process.stderr.write('cold start to the first KPI in Chromium…\n')
-    const bigTimes = await coldStartSeconds(big, 3)
-    const smallTimes = await coldStartSeconds(small, 3)
-    rows.push({
-      benchmark: `browser host cold start on a ${fmt(LEADS)}-lead cache to the first KPI painted (median of 3)`,
-      figure: `${fmt(median(bigTimes), 2)} s (runs: ${bigTimes.map((t) => fmt(t, 2)).join(', ')})`,
-      baseline: `same on a 1,000-lead cache: ${fmt(median(smallTimes), 2)} s`,
-      ratio: fmt(median(bigTimes) / median(smallTimes), 2),
-    })
-
-    process.stderr.write('Postgres sync: initial, catch-up, latency, serving thread…\n')
-    const sync = await benchPostgresSync(LEADS, dir)
-    rows.push(
-      {
-        benchmark: `initial sync of ${fmt(sync.syncedRows)} leads from Postgres (core in its own process)`,
-        figure: `${fmt(sync.syncRowsPerSecond)} rows/s (${fmt(sync.syncSeconds, 1)} s), peak RSS ${fmt(sync.peakRssMb)} MB`,
-        baseline: `raw COPY → bare insert pipeline: ${fmt(sync.rawRowsPerSecond)} rows/s, peak RSS ${fmt(sync.rawPeakRssMb)} MB`,
-        ratio: `${fmt(sync.ratio, 2)} (target ≥ 0.8; RSS < 300 MB)`,
-      },
-      {
-        benchmark: 'serving thread event-loop delay during that initial sync',
-        figure: `p99 ${fmt(sync.loopP99Ms, 1)} ms, max ${fmt(sync.loopMaxMs, 1)} ms (${fmt(sync.servedReads)} reads served)`,
-        baseline: `same loop idle: p99 ${fmt(sync.idleLoopP99Ms, 1)} ms, max ${fmt(sync.idleLoopMaxMs, 1)} ms`,
-        ratio: `${fmt(sync.loopP99Ms / sync.idleLoopP99Ms, 2)} (target p99 < 20 ms, max < 100 ms)`,
-      },
-      {
-        benchmark: `catch-up after ${fmt(sync.catchUpChanges)} upstream changes made while stopped`,
-        figure: `${fmt(sync.catchUpSeconds, 2)} s (${fmt(sync.catchUpRows)} rows)`,
-        baseline: `the same rows at the raw pipeline's rate: ${fmt(sync.catchUpBaselineSeconds, 2)} s`,
-        ratio: `${fmt(sync.catchUpSeconds / sync.catchUpBaselineSeconds, 2)} (target < 5 s)`,
-      },
-      {
-        benchmark: `upstream commit → row in the cache, ${fmt(sync.latencyCommits)} commits, writer at 50 rows/s`,
-        figure: `p50 ${fmt(sync.latencyP50Ms, 1)} ms, p99 ${fmt(sync.latencyP99Ms, 1)} ms`,
-        baseline: `the commit's own round trip: p50 ${fmt(sync.commitP50Ms, 1)} ms, p99 ${fmt(sync.commitP99Ms, 1)} ms`,
-        ratio: `${fmt(sync.latencyP50Ms / sync.commitP50Ms, 2)} (target p50 < 30 ms, p99 < 100 ms)`,
-      },
-    )
-
-    process.stderr.write('Redis stream ingest…\n')
-    const stream = await benchStreamIngest({ events: 100_000 })
-    rows.push(
-      {
-        benchmark: `Redis stream → SQLite, ${fmt(stream.events)} events`,
-        figure: `${fmt(stream.eventsPerSecond)} events/s (${fmt(stream.seconds, 1)} s)`,
-        baseline: `bare XRANGE of the same events: ${fmt(stream.baselineEventsPerSecond)} events/s`,
-        ratio: fmt(stream.ratio, 2),
-      },
-      {
-        benchmark: `XADD → event row in SQLite, ${fmt(stream.latencySamples)} events`,
-        figure: `p50 ${fmt(stream.latencyP50Ms, 2)} ms, p99 ${fmt(stream.latencyP99Ms, 2)} ms`,
-        baseline: '—',
-        ratio: '—',
-      },
-    )
-
-    process.stderr.write('KPI dashboards on the big cache…\n')
-    const metrics = await benchMetricsDashboard(LEADS)
-    for (const d of metrics.dashboards) {
+    if (runs('cold-start')) {
+      process.stderr.write('cold start to the first KPI in Chromium…\n')
+      const bigTimes = await coldStartSeconds(big, 3)
+      const smallTimes = await coldStartSeconds(small, 3)
       rows.push({
-        benchmark: `dashboard "${d.name}", ${d.filter}, ${fmt(LEADS)} leads`,
-        figure: `p50 ${fmt(d.p50, 1)} ms, p95 ${fmt(d.p95, 1)} ms`,
-        baseline: `straightforward SQL over raw tables: p50 ${fmt(d.rawP50, 1)} ms`,
-        ratio: `${fmt(d.ratio, 1)}× faster (target p95 < 50 ms; ≥ 10× unfiltered)`,
+        benchmark: `browser host cold start on a ${fmt(LEADS)}-lead cache to the first KPI painted (median of 3)`,
+        figure: `${fmt(median(bigTimes), 2)} s (runs: ${bigTimes.map((t) => fmt(t, 2)).join(', ')})`,
+        baseline: `same on a 1,000-lead cache: ${fmt(median(smallTimes), 2)} s`,
+        ratio: fmt(median(bigTimes) / median(smallTimes), 2),
       })
     }
-    for (const d of metrics.rawOnly) {
+
+    if (runs('startup')) {
+      process.stderr.write('start-up: the CLI and the core process…\n')
+      const start = await benchStartup(big)
+      const node = median(start.nodeBaselineMs)
+      const ms = (xs: number[]) =>
+        `${fmt(median(xs))} ms (median of ${xs.length}; ${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`
+      for (const [what, xs] of [
+        ['`watchfloor --help`', start.helpMs],
+        [`\`watchfloor status\` on a ${fmt(LEADS)}-lead cache`, start.statusMs],
+      ] as const) {
+        rows.push({
+          benchmark: `${what}, wall, through the bin from its build`,
+          figure: ms(xs),
+          baseline: `\`node -e 0\`: ${ms(start.nodeBaselineMs)}`,
+          ratio: `+${fmt(median(xs) - node)} ms over Node (target < 300 ms)`,
+        })
+      }
+      rows.push(
+        {
+          benchmark:
+            '`watchfloor --help` from the sources through tsx (the fallback for a stale build)',
+          figure: ms(start.helpFromSourceMs),
+          baseline: `from the build: ${fmt(median(start.helpMs))} ms`,
+          ratio: fmt(median(start.helpFromSourceMs) / median(start.helpMs), 1),
+        },
+        {
+          benchmark: `core process start (spawnCore) to its first answer (app.status), ${fmt(LEADS)}-lead cache`,
+          figure: `${ms(start.coreAnswerMs)}; ready at ${fmt(median(start.coreReadyMs))} ms`,
+          baseline: `a bare Node child answering one IPC message: ${ms(start.forkBaselineMs)}`,
+          ratio: `+${fmt(median(start.coreAnswerMs) - median(start.forkBaselineMs))} ms over Node (target < 500 ms)`,
+        },
+      )
+    }
+
+    if (runs('sync')) {
+      process.stderr.write('Postgres sync: initial, catch-up, latency, serving thread…\n')
+      const sync = await benchPostgresSync(LEADS, dir)
+      rows.push(
+        {
+          benchmark: `initial sync of ${fmt(sync.syncedRows)} leads from Postgres (core in its own process)`,
+          figure: `${fmt(sync.syncRowsPerSecond)} rows/s (${fmt(sync.syncSeconds, 1)} s), peak RSS ${fmt(sync.peakRssMb)} MB`,
+          baseline: `raw COPY → bare insert pipeline: ${fmt(sync.rawRowsPerSecond)} rows/s, peak RSS ${fmt(sync.rawPeakRssMb)} MB`,
+          ratio: `${fmt(sync.ratio, 2)} (target ≥ 0.8; RSS < 300 MB)`,
+        },
+        {
+          benchmark: 'serving thread event-loop delay during that initial sync',
+          figure: `p99 ${fmt(sync.loopP99Ms, 1)} ms, max ${fmt(sync.loopMaxMs, 1)} ms (${fmt(sync.servedReads)} reads served)`,
+          baseline: `same loop idle: p99 ${fmt(sync.idleLoopP99Ms, 1)} ms, max ${fmt(sync.idleLoopMaxMs, 1)} ms`,
+          ratio: `${fmt(sync.loopP99Ms / sync.idleLoopP99Ms, 2)} (target p99 < 20 ms, max < 100 ms)`,
+        },
+        {
+          benchmark: `catch-up after ${fmt(sync.catchUpChanges)} upstream changes made while stopped`,
+          figure: `${fmt(sync.catchUpSeconds, 2)} s (${fmt(sync.catchUpRows)} rows)`,
+          baseline: `the same rows at the raw pipeline's rate: ${fmt(sync.catchUpBaselineSeconds, 2)} s`,
+          ratio: `${fmt(sync.catchUpSeconds / sync.catchUpBaselineSeconds, 2)} (target < 5 s)`,
+        },
+        {
+          benchmark: `upstream commit → row in the cache, ${fmt(sync.latencyCommits)} commits, writer at 50 rows/s`,
+          figure: `p50 ${fmt(sync.latencyP50Ms, 1)} ms, p99 ${fmt(sync.latencyP99Ms, 1)} ms`,
+          baseline: `the commit's own round trip: p50 ${fmt(sync.commitP50Ms, 1)} ms, p99 ${fmt(sync.commitP99Ms, 1)} ms`,
+          ratio: `${fmt(sync.latencyP50Ms / sync.commitP50Ms, 2)} (target p50 < 30 ms, p99 < 100 ms)`,
+        },
+      )
+    }
+
+    if (runs('stream')) {
+      process.stderr.write('Redis stream ingest…\n')
+      const stream = await benchStreamIngest({ events: 100_000 })
+      rows.push(
+        {
+          benchmark: `Redis stream → SQLite, ${fmt(stream.events)} events`,
+          figure: `${fmt(stream.eventsPerSecond)} events/s (${fmt(stream.seconds, 1)} s)`,
+          baseline: `bare XRANGE of the same events: ${fmt(stream.baselineEventsPerSecond)} events/s`,
+          ratio: fmt(stream.ratio, 2),
+        },
+        {
+          benchmark: `XADD → event row in SQLite, ${fmt(stream.latencySamples)} events`,
+          figure: `p50 ${fmt(stream.latencyP50Ms, 2)} ms, p99 ${fmt(stream.latencyP99Ms, 2)} ms`,
+          baseline: '—',
+          ratio: '—',
+        },
+      )
+    }
+
+    if (runs('metrics')) {
+      process.stderr.write('KPI dashboards on the big cache…\n')
+      const metrics = await benchMetricsDashboard(LEADS)
+      for (const d of metrics.dashboards) {
+        rows.push({
+          benchmark: `dashboard "${d.name}", ${d.filter}, ${fmt(LEADS)} leads`,
+          figure: `p50 ${fmt(d.p50, 1)} ms, p95 ${fmt(d.p95, 1)} ms`,
+          baseline: `straightforward SQL over raw tables: p50 ${fmt(d.rawP50, 1)} ms`,
+          ratio: `${fmt(d.ratio, 1)}× faster (target p95 < 50 ms; ≥ 10× unfiltered)`,
+        })
+      }
+      for (const d of metrics.rawOnly) {
+        rows.push({
+          benchmark: `dashboard "${d.name}", ${d.filter}, ${fmt(LEADS)} leads (no rollup answers: raw rows)`,
+          figure: `p50 ${fmt(d.p50, 1)} ms, p95 ${fmt(d.p95, 1)} ms`,
+          baseline: '—',
+          ratio: '—',
+        })
+      }
+      rows.push(
+        {
+          benchmark: `rollup upkeep on the sync path, ${fmt(LEADS)} lead upserts in 10k-row transactions`,
+          figure: `${fmt(metrics.maintenance.onSeconds, 1)} s with rollups`,
+          baseline: `${fmt(metrics.maintenance.offSeconds, 1)} s without`,
+          ratio: `${fmt(metrics.maintenance.ratio, 2)} (target < 1.3)`,
+        },
+        {
+          benchmark: `initial load with rollups (simulated), ${fmt(LEADS)} leads (load, then one rebuild)`,
+          figure: `${fmt(metrics.initialLoad.loadSeconds + metrics.initialLoad.rebuildSeconds, 1)} s`,
+          baseline: `load alone: ${fmt(metrics.initialLoad.loadSeconds, 1)} s`,
+          ratio: `${fmt(metrics.initialLoad.ratio, 2)} (target < 1.3)`,
+        },
+      )
+    }
+
+    if (runs('sync-rollups')) {
+      process.stderr.write('the real sync engine with rollups on and off…\n')
+      const syncRollups = await benchSyncRollups(LEADS)
       rows.push({
-        benchmark: `dashboard "${d.name}", ${d.filter}, ${fmt(LEADS)} leads (no rollup answers: raw rows)`,
-        figure: `p50 ${fmt(d.p50, 1)} ms, p95 ${fmt(d.p95, 1)} ms`,
-        baseline: '—',
-        ratio: '—',
+        benchmark: `initial sync of ${fmt(LEADS)} leads with rollups kept (engine, mean of 2 runs each, alternated)`,
+        figure: `${fmt(syncRollups.onSeconds, 1)} s with rollups (rebuild once caught up: ${fmt(syncRollups.rebuildSeconds, 1)} s)`,
+        baseline: `${fmt(syncRollups.offSeconds, 1)} s without`,
+        ratio: `${fmt(syncRollups.ratio, 2)} (target < 1.3)`,
       })
     }
-    rows.push(
-      {
-        benchmark: `rollup upkeep on the sync path, ${fmt(LEADS)} lead upserts in 10k-row transactions`,
-        figure: `${fmt(metrics.maintenance.onSeconds, 1)} s with rollups`,
-        baseline: `${fmt(metrics.maintenance.offSeconds, 1)} s without`,
-        ratio: `${fmt(metrics.maintenance.ratio, 2)} (target < 1.3)`,
-      },
-      {
-        benchmark: `initial load with rollups (simulated), ${fmt(LEADS)} leads (load, then one rebuild)`,
-        figure: `${fmt(metrics.initialLoad.loadSeconds + metrics.initialLoad.rebuildSeconds, 1)} s`,
-        baseline: `load alone: ${fmt(metrics.initialLoad.loadSeconds, 1)} s`,
-        ratio: `${fmt(metrics.initialLoad.ratio, 2)} (target < 1.3)`,
-      },
-    )
-
-    process.stderr.write('the real sync engine with rollups on and off…\n')
-    const syncRollups = await benchSyncRollups(LEADS)
-    rows.push({
-      benchmark: `initial sync of ${fmt(LEADS)} leads with rollups kept (engine, mean of 2 runs each, alternated)`,
-      figure: `${fmt(syncRollups.onSeconds, 1)} s with rollups (rebuild once caught up: ${fmt(syncRollups.rebuildSeconds, 1)} s)`,
-      baseline: `${fmt(syncRollups.offSeconds, 1)} s without`,
-      ratio: `${fmt(syncRollups.ratio, 2)} (target < 1.3)`,
-    })
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -160,13 +228,19 @@ async function main(): Promise<void> {
     '',
   ].join('\n')
   const reports = join(import.meta.dirname, 'reports')
+  // A partial run does not overwrite the full report.
+  const name = only ? `latest-${only.join('-')}` : 'latest'
   mkdirSync(reports, { recursive: true })
-  writeFileSync(join(reports, 'latest.md'), table)
+  writeFileSync(join(reports, `${name}.md`), table)
   writeFileSync(
-    join(reports, 'latest.json'),
-    JSON.stringify({ date, node: process.version, rows }, null, 2),
+    join(reports, `${name}.json`),
+    JSON.stringify(
+      { date, node: process.version, ...(only ? { parts: only } : {}), rows },
+      null,
+      2,
+    ),
   )
-  process.stdout.write(`${table}\nreport: tests/bench/reports/latest.md\n`)
+  process.stdout.write(`${table}\nreport: tests/bench/reports/${name}.md\n`)
 }
 
 await main()
