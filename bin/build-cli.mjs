@@ -40,11 +40,12 @@ const recordInputs = {
   name: 'record-inputs',
   /** @param {import('esbuild').PluginBuild} build */
   setup(build) {
-    build.onLoad({ filter: /\.(ts|mjs|js|json)$/ }, (args) => {
+    // Every file, so none escapes the record (packages are external).
+    build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
       const before = statSync(args.path)
       inputs.set(args.path, [relative(packageRoot, args.path), before.mtimeMs, before.size])
       const ext = /** @type {keyof typeof loaders} */ (extname(args.path))
-      return { contents: readFileSync(args.path), loader: loaders[ext] }
+      return { contents: readFileSync(args.path), loader: loaders[ext] ?? 'default' }
     })
   },
 }
@@ -58,7 +59,7 @@ try {
     `watchfloor: could not load esbuild to build the CLI (${/** @type {Error} */ (error).message}); ` +
       'the CLI will run its TypeScript sources through tsx.\n',
   )
-  process.exit(0)
+  process.exit(prepare ? 0 : 1)
 }
 
 /** @param {[string, number, number]} a @param {[string, number, number]} b */
