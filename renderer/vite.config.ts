@@ -1,5 +1,15 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig, type Plugin } from 'vite'
+import { contentSecurityPolicy } from '../shared/api/content-security.ts'
+
+/** The page's CSP, from its one definition, into index.html's <meta>. */
+function contentSecurityMeta(): Plugin {
+  return {
+    name: 'watchfloor:csp',
+    transformIndexHtml: (html) =>
+      html.replace('%WATCHFLOOR_CSP%', contentSecurityPolicy({ meta: true })),
+  }
+}
 
 /**
  * The dev server's React Fast Refresh preamble is an inline `<script>`, which the page's CSP
@@ -11,7 +21,7 @@ function allowRefreshPreambleInDev(): Plugin {
     name: 'watchfloor:dev-csp',
     apply: 'serve',
     transformIndexHtml: (html) =>
-      html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+      html.replace("script-src 'self';", "script-src 'self' 'unsafe-inline';"),
   }
 }
 
@@ -20,7 +30,7 @@ export default defineConfig({
   // Relative asset URLs: the same build is loaded from file:// in Electron and from the
   // browser host over HTTP.
   base: './',
-  plugins: [react(), allowRefreshPreambleInDev()],
+  plugins: [react(), contentSecurityMeta(), allowRefreshPreambleInDev()],
   build: {
     outDir: '../out/renderer',
     emptyOutDir: true,

@@ -43,7 +43,15 @@ program
     '--db <file>',
     'SQLite cache file (default: $WATCHFLOOR_DB or ~/.local/share/watchfloor/cache.sqlite)',
   )
-  .option('--token <token>', 'token pages must present (default: $WATCHFLOOR_TOKEN)')
+  .option(
+    '--token <token>',
+    'token a wall screen opens the page with once, at least 22 characters (default: $WATCHFLOOR_TOKEN; make one with `watchfloor token create`)',
+  )
+  .option(
+    '--allow-origin <name>',
+    'another name or origin the host answers to (a wall screen reaching it as wall.local); repeatable',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
   .option('--no-demo', 'do not fill an empty cache with demo data')
   .option(
     '--demo-leads <n>',
@@ -189,6 +197,16 @@ program
   })
 
 program
+  .command('token')
+  .description('tokens for wall screens')
+  .command('create')
+  .description('print a new random token (256 bits) for --token or $WATCHFLOOR_TOKEN')
+  .action(async () => {
+    const { createToken } = await import('../host/access.ts')
+    process.stdout.write(`${createToken()}\n`)
+  })
+
+program
   .command('status')
   .description('print the cache status as JSON: mode, data as of, lead count, sources')
   .option('--db <file>', 'SQLite cache file')
@@ -212,6 +230,7 @@ Every command:
   watchfloor rollups rebuild [--db FILE] [--time-zone ZONE]
                                                  recompute the KPI rollups (in the org's zone)
   watchfloor status [--db FILE]                  the cache's status and sources as JSON
+  watchfloor token create                        a random token for a LAN wall screen (--token)
 `,
 )
 

@@ -34,12 +34,19 @@ function parentChannel(): { post: (d: unknown) => void; on: (fn: (d: unknown) =>
 const channel = parentChannel()
 let core: CoreService | undefined
 
+// Test-only fault: WATCHFLOOR_FAULT=spin:<method> makes a call of that method
+// loop for ever on the core's thread, as a query that never ends would (the
+// watchdog's test). Off unless set.
+const spinMethod = /^spin:(.+)$/.exec(process.env.WATCHFLOOR_FAULT ?? '')?.[1]
+
 const parent = createBirpc<ParentFunctions, CoreFunctions>(
   {
-    invoke: async (method, input) =>
-      core
+    invoke: async (method, input) => {
+      if (spinMethod !== undefined && method === spinMethod) for (;;);
+      return core
         ? core.dispatch(method, input)
-        : { ok: false, error: { code: 'unavailable', message: 'the core is still starting' } },
+        : { ok: false, error: { code: 'unavailable', message: 'the core is still starting' } }
+    },
   },
   { post: channel.post, on: channel.on, eventNames: parentEventNames, timeout: -1 },
 )
@@ -57,8 +64,7 @@ try {
   void parent.ready({ ok: false, message: (error as Error).message })
 }
 
-const shutdown = () => {
-  void (core?.close() ?? Promise.resolve()).finally(() => process.exit(0))
-}
-process.on('SIGTERM', shutdown)
-process.on('SIGINT', shutdown)
+// No SIGTERM or SIGINT handler: a handler runs only when the thread is free,
+// so a core busy in a query would ignore it. The default action ends the
+// process at once; SQLite's journal keeps the cache whole (a write in
+// progress is rolled back at the next open), as after a crash.

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createBirpc, type BirpcReturn } from 'birpc'
-import type { ApiResult } from '../../shared/api/index.ts'
+import { MAX_REQUEST_DEPTH, nestsDeeperThan, type ApiResult } from '../../shared/api/index.ts'
 import {
   coreEnvironment,
   type CoreConfig,
@@ -29,7 +29,8 @@ export interface CoreProcess {
   /** Settles once, when the process has exited. */
   readonly exited: Promise<{ readonly code: number | null; readonly signal: string | null }>
   readonly pid: number | undefined
-  kill(): void
+  /** SIGTERM by default; SIGKILL for a core that stopped answering (its thread is not free to exit). */
+  kill(signal?: 'SIGTERM' | 'SIGKILL'): void
 }
 
 /** Starts one core process with this configuration in its environment. */
@@ -70,7 +71,7 @@ export const nodeCoreLauncher: CoreLauncher = (config) => {
     get pid() {
       return child.pid
     },
-    kill: () => void child.kill('SIGTERM'),
+    kill: (signal = 'SIGTERM') => void child.kill(signal),
   }
 }
 
@@ -81,7 +82,18 @@ export interface SpawnCoreOptions {
   readonly progress?: (phase: string, done: number, total: number) => void
   /** Restart a core that dies unexpectedly (default true): a wall screen has nobody to do it. */
   readonly restart?: boolean
+  /**
+   * A core with calls in flight that answers none of them for this long is
+   * killed and restarted (default 30 s): a query that never ends must not
+   * leave every screen waiting for ever.
+   */
+  readonly watchdogMs?: number
+  /** How long close() waits after SIGTERM before SIGKILL (default 5 s). */
+  readonly killGraceMs?: number
 }
+
+/** The watchdog's default: no call of the contract takes this long on a healthy core. */
+export const CORE_WATCHDOG_MS = 30_000
 
 type ReadyInfo = { ok: true } | { ok: false; message: string }
 
@@ -90,6 +102,8 @@ interface Running {
   rpc: BirpcReturn<CoreFunctions, ParentFunctions>
   exited: Promise<void>
   isDone(): boolean
+  /** Set when the watchdog killed it: what its in-flight calls are told. */
+  killedBecause?: string
 }
 
 const unavailable = (message: string): ApiResult<never> => ({
@@ -172,6 +186,25 @@ export async function spawnCore(
     })
   }
 
+  // The watchdog: calls in flight, and when the core last answered one (or
+  // when it became busy).
+  const watchdogMs = options.watchdogMs ?? CORE_WATCHDOG_MS
+  let inFlight = 0
+  let lastAnswerAt = Date.now()
+  const watchdog = setInterval(
+    () => {
+      const running = current
+      if (!running || running.isDone() || running.killedBecause || inFlight === 0) return
+      const silent = Date.now() - lastAnswerAt
+      if (silent <= watchdogMs) return
+      running.killedBecause = `the core did not answer for ${Math.round(silent / 1000)} s and was restarted; try again`
+      options.log?.(`${running.killedBecause.replace('; try again', '')} (watchdog)`)
+      running.proc.kill('SIGKILL')
+    },
+    Math.max(50, Math.min(1_000, watchdogMs / 5)),
+  )
+  watchdog.unref()
+
   const first = start()
   const info = await first.ready
   if (!info.ok) {
@@ -189,14 +222,32 @@ export async function spawnCore(
       return restarts
     },
     invoke: async (method, input) => {
+      // Refused here, before the IPC channel's serialiser meets it.
+      if (nestsDeeperThan(input, MAX_REQUEST_DEPTH)) {
+        return {
+          ok: false,
+          error: {
+            code: 'bad_request',
+            message: `the request nests deeper than ${MAX_REQUEST_DEPTH} levels`,
+          },
+        }
+      }
       const running = current
       if (!running || running.isDone()) {
         return unavailable('the core process is restarting; try again in a moment')
       }
+      if (inFlight === 0) lastAnswerAt = Date.now()
+      inFlight += 1
       try {
         return await running.rpc.invoke(method, input)
       } catch {
-        return unavailable('the core process stopped while answering; try again in a moment')
+        return unavailable(
+          running.killedBecause ??
+            'the core process stopped while answering; try again in a moment',
+        )
+      } finally {
+        inFlight -= 1
+        lastAnswerAt = Date.now()
       }
     },
     onEvent(listener) {
@@ -205,12 +256,16 @@ export async function spawnCore(
     },
     async close() {
       closing = true
+      clearInterval(watchdog)
       const running = current
       if (!running) return
       running.rpc.$close()
       if (!running.isDone()) {
+        // A busy core cannot run its SIGTERM handler: after the grace, SIGKILL.
         running.proc.kill()
+        const grace = setTimeout(() => running.proc.kill('SIGKILL'), options.killGraceMs ?? 5_000)
         await running.exited
+        clearTimeout(grace)
       }
     },
   }

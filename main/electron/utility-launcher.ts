@@ -37,7 +37,12 @@ export function utilityCoreLauncher(entry: string, fork: UtilityFork): CoreLaunc
       get pid() {
         return child.pid
       },
-      kill: () => void child.kill(),
+      // utilityProcess.kill() asks politely; a core that stopped answering
+      // cannot listen, so the watchdog's SIGKILL goes to its pid.
+      kill: (signal = 'SIGTERM') => {
+        if (signal === 'SIGKILL' && child.pid !== undefined) process.kill(child.pid, 'SIGKILL')
+        else child.kill()
+      },
     }
   }
 }

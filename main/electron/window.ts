@@ -1,9 +1,10 @@
 import { BrowserWindow, session, shell } from 'electron'
 import { join } from 'node:path'
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+import { contentSecurityPolicy } from '../../shared/api/content-security.ts'
+
+/** The page's one policy (shared/api/content-security.ts); the app's page opens no socket. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy()
 
 /**
  * The one window: isolated, sandboxed, no Node in the page, a strict CSP on

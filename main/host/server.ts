@@ -1,8 +1,11 @@
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { timingSafeEqual } from 'node:crypto'
-import { WebSocketServer } from 'ws'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { SECURITY_HEADERS, contentSecurityPolicy } from '../../shared/api/content-security.ts'
 import type { CoreClient } from '../core/spawn-core.ts'
+import { checkTokenStrength, createAccess, type Refusal } from './access.ts'
+import { CallScheduler, type SchedulerLimits } from './call-scheduler.ts'
 import { bindPageSocket } from './socket-api.ts'
 import { createStaticHandler } from './static-files.ts'
 
@@ -13,7 +16,15 @@ export interface HostOptions {
   /** 127.0.0.1 unless a LAN wall screen needs it; any other address requires a token. */
   readonly host?: string
   readonly token?: string
+  /** Further names or origins wall screens reach the host by (`--allow-origin`). */
+  readonly allowOrigins?: readonly string[]
   readonly log?: (line: string) => void
+  /** Fair admission of calls into the core (per connection and in all). */
+  readonly limits?: SchedulerLimits
+  /** Page sockets at once (default 64); one more is closed with 1013 and a reason. */
+  readonly maxConnections?: number
+  /** A socket that answers no ping within this long is closed (default 30 s). */
+  readonly pingIntervalMs?: number
 }
 
 export interface Host {
@@ -24,11 +35,40 @@ export interface Host {
 
 const loopback = new Set(['127.0.0.1', '::1', 'localhost'])
 
-function sameToken(given: string | null, expected: string): boolean {
-  if (given === null) return false
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
+/**
+ * Whether the host may listen on `host` with `token`: a sentence when not.
+ * Checked before any data work (the CLI calls it before it fills a cache).
+ */
+export function bindProblem(host: string, token: string | undefined): string | null {
+  if (token !== undefined) {
+    const weak = checkTokenStrength(token)
+    if (weak) return `Refusing the token: ${weak}.`
+  }
+  if (!loopback.has(host) && !token)
+    return `Refusing to listen on ${host} without a token: pass --token (or WATCHFLOOR_TOKEN) so only your wall screens can connect.`
+  return null
+}
+
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  res
+    .writeHead(refusal.status, {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+    })
+    .end(`${refusal.reason}\n`)
+}
+
+function refuseUpgrade(socket: Duplex, refusal: Refusal): void {
+  const text = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    429: 'Too Many Requests',
+  }[refusal.status]
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${text}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${refusal.reason}\n`,
+  )
 }
 
 /**
@@ -38,14 +78,46 @@ function sameToken(given: string | null, expected: string): boolean {
 export async function startHost(options: HostOptions): Promise<Host> {
   const host = options.host ?? '127.0.0.1'
   const log = options.log ?? (() => {})
-  if (!loopback.has(host) && !options.token) {
-    throw new Error(
-      `Refusing to listen on ${host} without a token: pass --token (or WATCHFLOOR_TOKEN) so only your wall screens can connect.`,
-    )
+  const problem = bindProblem(host, options.token)
+  if (problem) throw new Error(problem)
+  // The access rules need the port, known once listening: requests are
+  // refused until then.
+  let access: ReturnType<typeof createAccess> | null = null
+  let serveStatic: ReturnType<typeof createStaticHandler> | null = null
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!access || !serveStatic) return refuse(res, { status: 403, reason: 'starting' })
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname === '/session') {
+      if (req.method !== 'POST') return refuse(res, { status: 400, reason: 'POST /session' })
+      const refused = access.checkSessionRenewal(req)
+      if (refused) return refuse(res, refused)
+      res
+        .writeHead(204, {
+          ...SECURITY_HEADERS,
+          'set-cookie': access.sessionCookie,
+          'cache-control': 'no-store',
+        })
+        .end()
+      return
+    }
+    const page = access.checkPage(req)
+    if (page.kind === 'refuse') return refuse(res, page)
+    if (page.kind === 'exchange') {
+      // The token becomes the cookie, and leaves the address bar and history.
+      res
+        .writeHead(303, {
+          ...SECURITY_HEADERS,
+          location: page.location,
+          'set-cookie': access.sessionCookie,
+          'cache-control': 'no-store',
+        })
+        .end()
+      return
+    }
+    await serveStatic(req, res, access.sessionCookie)
   }
-  const serveStatic = createStaticHandler(options.staticDir)
   const server = createServer((req, res) => {
-    serveStatic(req, res).catch((error: unknown) => {
+    onRequest(req, res).catch((error: unknown) => {
       log(`static: ${(error as Error).message}`)
       if (!res.headersSent) res.writeHead(500)
       res.end()
@@ -54,24 +126,51 @@ export async function startHost(options: HostOptions): Promise<Host> {
   // Hard cap per frame: a frame above this closes that one socket (1009).
   // Frames between MAX_REQUEST_BYTES and this cap get a typed error instead.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  const scheduler = new CallScheduler(
+    (method, input) => options.core.invoke(method, input),
+    options.limits,
+  )
+  const maxConnections = options.maxConnections ?? 64
   const pages = new Set<ReturnType<typeof bindPageSocket>>()
+  const alive = new WeakMap<WebSocket, boolean>()
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname !== '/api') {
+    if (url.pathname !== '/api' || !access) {
       socket.destroy()
       return
     }
-    if (options.token && !sameToken(url.searchParams.get('token'), options.token)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n')
+    const refused = access.checkSocket(req)
+    if (refused) {
+      refuseUpgrade(socket, refused)
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const page = bindPageSocket(ws, (method, input) => options.core.invoke(method, input), log)
+      if (wss.clients.size > maxConnections) {
+        ws.close(1013, `too many connections (at most ${maxConnections}); try again later`)
+        return
+      }
+      const calls = scheduler.connection()
+      const page = bindPageSocket(ws, calls, log)
       pages.add(page)
+      alive.set(ws, true)
+      ws.on('pong', () => alive.set(ws, true))
       ws.on('close', () => pages.delete(page))
       ws.on('error', (error) => log(`page socket: ${error.message}`))
     })
   })
+  // A page that stopped answering (a sleeping laptop, a dropped network)
+  // is closed rather than kept for ever.
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate()
+        continue
+      }
+      alive.set(ws, false)
+      ws.ping()
+    }
+  }, options.pingIntervalMs ?? 30_000)
+  pinger.unref()
   const stopEvents = options.core.onEvent((name, payload) => {
     for (const page of pages) page.sendEvent(name, payload)
   })
@@ -80,12 +179,23 @@ export async function startHost(options: HostOptions): Promise<Host> {
     server.listen(options.port, host, () => resolve())
   })
   const address = server.address() as AddressInfo
+  access = createAccess({
+    bindHost: host,
+    port: address.port,
+    ...(options.allowOrigins ? { allowOrigins: options.allowOrigins } : {}),
+    ...(options.token ? { token: options.token } : {}),
+  })
+  serveStatic = createStaticHandler(options.staticDir, {
+    ...SECURITY_HEADERS,
+    'content-security-policy': contentSecurityPolicy({ socketUrls: access.socketUrls }),
+  })
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
     url: `http://${shownHost}:${address.port}/`,
     server,
     async close() {
       stopEvents()
+      clearInterval(pinger)
       for (const ws of wss.clients) ws.terminate()
       wss.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -1,7 +1,16 @@
 import { createBirpc } from 'birpc'
 import type { WebSocket } from 'ws'
 import { z } from 'zod'
-import { type ApiResult, MAX_REQUEST_BYTES } from '../../shared/api/index.ts'
+import {
+  type ApiResult,
+  MAX_REQUEST_BYTES,
+  MAX_REQUEST_DEPTH,
+  nestsDeeperThan,
+} from '../../shared/api/index.ts'
+import type { ConnectionCalls } from './call-scheduler.ts'
+
+/** Replies a page has not read past this many bytes close its socket: it is not keeping up. */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
 /** What the host serves to each page: one function, validated in the core. */
 export interface PageServerFunctions {
@@ -33,30 +42,20 @@ function failure(
  * answered with a typed error when they carry a call id, and dropped when
  * they do not; the socket and the host keep serving either way.
  */
-export function bindPageSocket(
-  ws: WebSocket,
-  invoke: PageServerFunctions['invoke'],
-  log: (line: string) => void,
-) {
-  const safeInvoke: PageServerFunctions['invoke'] = async (method, input) => {
-    try {
-      return await invoke(method, input)
-    } catch (error) {
-      return {
-        ok: false,
-        error: {
-          code: 'unavailable',
-          message: `the core did not answer: ${(error as Error).message}`,
-        },
-      }
+export function bindPageSocket(ws: WebSocket, calls: ConnectionCalls, log: (line: string) => void) {
+  const send = (data: string) => {
+    if (ws.readyState !== ws.OPEN) return
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      log('page socket: closed a client that does not read its replies')
+      ws.close(1008, 'replies are not being read')
+      return
     }
+    ws.send(data)
   }
   const rpc = createBirpc<PageClientFunctions, PageServerFunctions>(
-    { invoke: safeInvoke },
+    { invoke: (method, input) => calls.call(method, input) },
     {
-      post: (data: string) => {
-        if (ws.readyState === ws.OPEN) ws.send(data)
-      },
+      post: send,
       on: (fn) => {
         ws.on('message', (raw, isBinary) => {
           const text = isBinary ? '' : Buffer.from(raw as Buffer).toString('utf8')
@@ -76,7 +75,7 @@ export function bindPageSocket(
               : undefined
           if (Buffer.byteLength(text) > MAX_REQUEST_BYTES) {
             if (id)
-              ws.send(
+              send(
                 failure(
                   id,
                   'payload_too_large',
@@ -85,14 +84,25 @@ export function bindPageSocket(
               )
             return
           }
+          if (nestsDeeperThan(frame, MAX_REQUEST_DEPTH)) {
+            if (id)
+              send(
+                failure(
+                  id,
+                  'bad_request',
+                  `the request nests deeper than ${MAX_REQUEST_DEPTH} levels`,
+                ),
+              )
+            return
+          }
           const parsed = requestFrame.safeParse(frame)
           if (!parsed.success) {
-            if (id) ws.send(failure(id, 'bad_request', 'malformed request frame'))
+            if (id) send(failure(id, 'bad_request', 'malformed request frame'))
             return
           }
           if (parsed.data.m !== 'invoke') {
             if (id)
-              ws.send(
+              send(
                 failure(id, 'unknown_method', `unknown function ${JSON.stringify(parsed.data.m)}`),
               )
             return
@@ -110,7 +120,11 @@ export function bindPageSocket(
       },
     },
   )
-  ws.on('close', () => rpc.$close())
+  ws.on('close', () => {
+    // Calls not yet in the core never reach it.
+    calls.close()
+    rpc.$close()
+  })
   return {
     sendEvent: (name: string, payload: unknown) => {
       if (ws.readyState === ws.OPEN) void rpc.event(name, payload)

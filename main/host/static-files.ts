@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { createReadStream, realpathSync } from 'node:fs'
+import { lstat, realpath } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
 
@@ -14,53 +14,56 @@ const types: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
-/** The same policy as renderer/index.html, sent as a header too. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' ws: wss:",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
-
 /**
  * Serves the built renderer. Paths are resolved inside `root` only; any
- * other path (`..`, encoded or not) is a 404, and unknown routes get the app.
+ * other path (`..`, encoded or not) is a 404, a symbolic link (or a file
+ * whose real path leaves `root`) is a 404, and unknown routes get the app.
+ * `headers`: sent with every answer (the CSP and the security headers).
  */
-export function createStaticHandler(root: string) {
+export function createStaticHandler(root: string, headers: Readonly<Record<string, string>>) {
   const base = normalize(root + sep)
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  let realBase: string
+  try {
+    realBase = normalize(realpathSync(root) + sep)
+  } catch {
+    realBase = base
+  }
+  /** A regular file under root, reached without following any link. */
+  const plainFile = async (file: string) => {
+    const info = await lstat(file).catch(() => null)
+    if (!info?.isFile()) return null
+    const real = await realpath(file).catch(() => null)
+    return real !== null && real.startsWith(realBase) ? info : null
+  }
+  /** `pageCookie`: set with the page itself (index.html), never with its assets. */
+  return async (req: IncomingMessage, res: ServerResponse, pageCookie?: string): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end()
+      res.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end()
       return
     }
     let pathname: string
     try {
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)
     } catch {
-      res.writeHead(400).end('bad path')
+      res.writeHead(400, headers).end('bad path')
       return
     }
     let file = normalize(join(base, pathname))
     if (!file.startsWith(base)) {
-      res.writeHead(404).end()
+      res.writeHead(404, headers).end()
       return
     }
-    let info = await stat(file).catch(() => null)
-    if (!info?.isFile()) {
+    let info = await plainFile(file)
+    if (!info) {
       if (extname(pathname) !== '') {
-        res.writeHead(404).end()
+        res.writeHead(404, headers).end()
         return
       }
       file = join(base, 'index.html')
-      info = await stat(file).catch(() => null)
-      if (!info?.isFile()) {
+      info = await plainFile(file)
+      if (!info) {
         res
-          .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+          .writeHead(503, { ...headers, 'content-type': 'text/plain; charset=utf-8' })
           .end('The renderer is not built. Run `npm run build:renderer` (npm run serve does it).')
         return
       }
@@ -68,8 +71,8 @@ export function createStaticHandler(root: string) {
     res.writeHead(200, {
       'content-type': types[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-      'x-content-type-options': 'nosniff',
+      ...headers,
+      ...(pageCookie && file.endsWith('index.html') ? { 'set-cookie': pageCookie } : {}),
       'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
     })
     if (req.method === 'HEAD') {

@@ -116,3 +116,18 @@ export interface WatchfloorBridge {
 
 /** Largest request accepted from a page, in bytes of its serialised form. */
 export const MAX_REQUEST_BYTES = 64 * 1024
+
+/** Nesting deeper than this in a request is refused (no input of the contract needs a tenth of it). */
+export const MAX_REQUEST_DEPTH = 64
+
+/** Whether `value` nests deeper than `limit` arrays or objects (iterative: no stack to overflow). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number]
+    if (typeof v !== 'object' || v === null) continue
+    if (depth >= limit) return true
+    for (const child of Object.values(v)) stack.push([child, depth + 1])
+  }
+  return false
+}

@@ -50,6 +50,13 @@ export const MIN_YEAR = 1970
 export const MAX_YEAR = 9999
 /** A range may hold at most this many years of days. */
 export const MAX_RANGE_YEARS = 20
+/**
+ * The years a caller may ask about (the contract's domain): an operations
+ * cache holds this century. Day arithmetic inside (a previous period, a
+ * preset) works over MIN_YEAR..MAX_YEAR, so a range at the edge still has one.
+ */
+export const ASKED_MIN_YEAR = 2000
+export const ASKED_MAX_YEAR = 2100
 
 /** A range of local days, both ends included. */
 export interface DayRange {
@@ -86,10 +93,16 @@ export function dayNumberOf(day: string): number | null {
   return ms / DAY_MS
 }
 
-/** Whether `value` is a calendar day a range may name. */
+/** Whether `value` is a calendar day a range may name: a real day of ASKED_MIN_YEAR..ASKED_MAX_YEAR. */
 export function isDay(value: string): value is Day {
-  return dayNumberOf(value) !== null
+  if (dayNumberOf(value) === null) return false
+  const year = Number(value.slice(0, 4))
+  return year >= ASKED_MIN_YEAR && year <= ASKED_MAX_YEAR
 }
+
+/** The first and last day a range may name, as day numbers. */
+export const FIRST_ASKED_DAY = Date.UTC(ASKED_MIN_YEAR, 0, 1) / 86_400_000
+export const LAST_ASKED_DAY = Date.UTC(ASKED_MAX_YEAR, 11, 31) / 86_400_000
 
 /** The day of a day number; throws a RangeError outside years MIN_YEAR..MAX_YEAR. */
 export function dayOfNumber(n: number): Day {
@@ -128,10 +141,12 @@ export function lastDayFrom(from: Day): number {
 }
 
 /**
- * Why a range of days cannot be asked for, in a sentence, or null when it can: each end a
- * real day of years MIN_YEAR..MAX_YEAR, `from` not after `to`, at most MAX_RANGE_YEARS years.
+ * Why a range of days cannot be counted, or null: each end a real day of years
+ * MIN_YEAR..MAX_YEAR, `from` not after `to`, at most MAX_RANGE_YEARS years. This bounds
+ * the day arithmetic inside (a previous period, a preset); rangeProblem is what a caller
+ * may ask for.
  */
-export function rangeProblem(range: DayRange): string | null {
+function spanProblem(range: DayRange): string | null {
   const from = dayNumberOf(range.from)
   if (from === null) return `"from": ${dayProblem(range.from)}`
   const to = dayNumberOf(range.to)
@@ -141,9 +156,25 @@ export function rangeProblem(range: DayRange): string | null {
   return null
 }
 
-/** Throws a RangeError naming the problem unless `range` is one a caller may ask for. */
+/**
+ * Why a range of days cannot be asked for, in a sentence, or null when it can: each end a
+ * real day of years ASKED_MIN_YEAR..ASKED_MAX_YEAR, `from` not after `to`, at most
+ * MAX_RANGE_YEARS years.
+ */
+export function rangeProblem(range: DayRange): string | null {
+  for (const end of ['from', 'to'] as const) {
+    const day = range[end]
+    if (dayNumberOf(day) === null) return `"${end}": ${dayProblem(day)}`
+    const year = Number(day.slice(0, 4))
+    if (year < ASKED_MIN_YEAR || year > ASKED_MAX_YEAR)
+      return `"${end}": ${day} is outside the years ${ASKED_MIN_YEAR} to ${ASKED_MAX_YEAR}`
+  }
+  return spanProblem(range)
+}
+
+/** Throws a RangeError naming the problem unless `range` is one whose days can be counted. */
 export function assertRange<R extends DayRange>(range: R): R {
-  const problem = rangeProblem(range)
+  const problem = spanProblem(range)
   if (problem !== null) throw new RangeError(problem)
   return range
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { MAX_YEAR, MIN_YEAR, RANGE_PRESETS, isDay, rangeProblem } from './date-range.ts'
+import { ASKED_MAX_YEAR, ASKED_MIN_YEAR, RANGE_PRESETS, isDay, rangeProblem } from './date-range.ts'
 
 /** A calendar day, `YYYY-MM-DD`, of years 1970..9999, read in the request's time zone. */
-const isoDay = z
-  .string()
-  .refine(isDay, { message: `must be a calendar day (YYYY-MM-DD) of ${MIN_YEAR} to ${MAX_YEAR}` })
+const isoDay = z.string().refine(isDay, {
+  message: `must be a calendar day (YYYY-MM-DD) of ${ASKED_MIN_YEAR} to ${ASKED_MAX_YEAR}`,
+})
 
 /** The runtime's canonical name of a zone (`US/Eastern` → `America/New_York`), or null if unknown. */
 export function canonicalTimeZone(tz: string): string | null {
@@ -23,7 +23,7 @@ export const FILTER_VALUES_MAX_AGE_MS = 30_000
 
 const timeZone = z.string().max(64).refine(isTimeZone, { message: 'unknown time zone' })
 
-/** Days in order and within the domain (date-range.ts: at most 20 years of 1970..9999). */
+/** Days in order and within the domain (date-range.ts: at most 20 years, in 2000..2100). */
 const orderedDays = (r: { from: string; to: string }, ctx: z.RefinementCtx): void => {
   // Each end's own problem is reported by its field's schema.
   if (!isDay(r.from) || !isDay(r.to)) return

@@ -2,11 +2,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import { spawnCore, type CoreClient } from '../../main/core/spawn-core.ts'
 import { startHost, type Host } from '../../main/host/server.ts'
 import { openStore } from '../../main/store/index.ts'
 import { insertLeads, lead } from '../support/leads.ts'
+import { callFrame, openApiSocket, pageCookie } from '../support/host-client.ts'
 import { tempDir } from '../support/temp.ts'
 
 let core: CoreClient
@@ -40,36 +40,10 @@ afterAll(async () => {
   cleanup?.()
 })
 
-/** A raw socket: frames are sent exactly as given, so malformed ones can be tried. */
-async function connect(): Promise<{
-  ws: WebSocket
-  next: () => Promise<Record<string, unknown>>
-  closed: () => boolean
-}> {
-  const ws = new WebSocket(`${host.url.replace('http', 'ws')}api`)
-  const queue: Record<string, unknown>[] = []
-  const waiters: ((m: Record<string, unknown>) => void)[] = []
-  let isClosed = false
-  ws.on('close', () => (isClosed = true))
-  ws.on('message', (data) => {
-    const msg = JSON.parse(Buffer.from(data as Buffer).toString('utf8')) as Record<string, unknown>
-    const w = waiters.shift()
-    if (w) w(msg)
-    else queue.push(msg)
-  })
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-  return {
-    ws,
-    next: () => {
-      const m = queue.shift()
-      return m ? Promise.resolve(m) : new Promise((resolve) => waiters.push(resolve))
-    },
-    closed: () => isClosed,
-  }
-}
+/** A raw socket of the host's own page (its session cookie and Origin). */
+const connect = async () => openApiSocket(host.url, { cookie: await pageCookie(host.url) })
 
-const call = (id: string, method: unknown, input: unknown) =>
-  JSON.stringify({ t: 'q', i: id, m: 'invoke', a: [method, input] })
+const call = callFrame
 
 describe('browser host api', () => {
   it('serves the page with a strict CSP and refuses paths outside it', async () => {

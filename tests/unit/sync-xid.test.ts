@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest'
 import { emptyTableState, SyncStateStore } from '../../main/sync/local-cache.ts'
 import { PruneStreak } from '../../main/sync/postgres/prune-streak.ts'
 import { parseStepPoint } from '../../main/sync/step-points.ts'
-import { compareXid, MAX_XID, parseXid, readStoredXid, storedXid } from '../../main/sync/postgres/xid.ts'
+import {
+  compareXid,
+  MAX_XID,
+  parseXid,
+  readStoredXid,
+  storedXid,
+} from '../../main/sync/postgres/xid.ts'
 import { migrate } from '../../main/store/migrate.ts'
 
 const xid = fc.bigInt({ min: 0n, max: MAX_XID })

@@ -7,7 +7,7 @@ import {
   redactProfile,
   resolveProfile,
 } from '../../config/connection-profile.ts'
-import { startHost } from '../../host/server.ts'
+import { bindProblem, startHost } from '../../host/server.ts'
 import { defaultDbPath, ensureParentDir, packageVersion, rendererDir } from '../paths.ts'
 import { progressReporter } from '../progress.ts'
 
@@ -16,6 +16,7 @@ export interface ServeOptions {
   host: string
   db?: string
   token?: string
+  allowOrigin?: string[]
   demo: boolean
   demoLeads: number
   seed: number
@@ -55,6 +56,10 @@ export function upstreamFrom(options: ServeOptions): ConnectionProfile | undefin
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
+  // Before any data work: a bind that will be refused must not first fill a cache.
+  const token = options.token ?? process.env.WATCHFLOOR_TOKEN
+  const problem = bindProblem(options.host, token)
+  if (problem) throw new Error(problem)
   const dbPath = options.db ?? defaultDbPath()
   ensureParentDir(dbPath)
   const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -70,13 +75,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     },
     { log, progress: (_phase, done, total) => report(done, total) },
   )
-  const token = options.token ?? process.env.WATCHFLOOR_TOKEN
   const host = await startHost({
     core,
     staticDir: rendererDir,
     port: options.port,
     host: options.host,
     ...(token ? { token } : {}),
+    ...(options.allowOrigin ? { allowOrigins: options.allowOrigin } : {}),
     log,
   }).catch(async (error: unknown) => {
     await core.close()

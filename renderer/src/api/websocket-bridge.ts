@@ -42,8 +42,10 @@ export interface SocketLike {
 }
 
 export interface WebSocketBridgeOptions {
-  /** Defaults to `/api` on the page's own host, with the page's `token` query parameter. */
+  /** Defaults to `/api` on the page's own host. */
   readonly url?: string
+  /** Before each reconnect: renew the session (POST /session by default). */
+  readonly renewSession?: () => Promise<void>
   /** Opens a socket; the browser's WebSocket by default. */
   readonly createSocket?: (url: string) => SocketLike
   readonly random?: () => number
@@ -64,12 +66,30 @@ function windowOnline(retry: () => void): () => void {
 const BACKOFF_BASE_MS = 500
 const BACKOFF_CAP_MS = 10_000
 
-/** `ws(s)://<host>/api`, carrying the page's `?token=` so a LAN wall screen can authenticate. */
+/**
+ * `ws(s)://<host>/api`. No token travels in it: the host set the page's session cookie when
+ * it served the page (a wall screen's ?token= was exchanged for that cookie), and the browser
+ * sends it with the upgrade.
+ */
 export function defaultSocketUrl(page: Location = window.location): string {
   const scheme = page.protocol === 'https:' ? 'wss' : 'ws'
-  const token = new URLSearchParams(page.search).get('token')
-  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`
-  return `${scheme}://${page.host}/api${query}`
+  return `${scheme}://${page.host}/api`
+}
+
+/**
+ * Asks the host for the session cookie again (POST /session, same origin) before a reconnect:
+ * a host restarted since the page loaded has a new per-run secret.
+ */
+export async function renewSessionCookie(): Promise<void> {
+  try {
+    await fetch(new URL('session', window.location.href), {
+      method: 'POST',
+      credentials: 'same-origin',
+      cache: 'no-store',
+    })
+  } catch {
+    // The host is down: the socket's own failure says so and the next retry asks again.
+  }
 }
 
 /**
@@ -116,6 +136,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
   const random = options.random ?? Math.random
   const callTimeoutMs = options.callTimeoutMs ?? 30_000
   const onOnline = options.onOnline ?? windowOnline
+  const renewSession = options.renewSession ?? renewSessionCookie
 
   const listeners = new Map<EventName, Set<Listener>>(eventNames.map((name) => [name, new Set()]))
   /** The rpc of the socket that is open right now; null while connecting or waiting to retry. */
@@ -201,9 +222,16 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
       queue = []
       for (const call of waiting) call.settle(unavailable('Watchfloor host unreachable'))
       if (!closed) {
-        retryTimer = setTimeout(connect, reconnectDelayMs(failedAttempts, random))
+        retryTimer = setTimeout(reconnect, reconnectDelayMs(failedAttempts, random))
         failedAttempts += 1
       }
+    })
+  }
+
+  function reconnect(): void {
+    retryTimer = undefined
+    void renewSession().then(() => {
+      if (!closed && socket === null) connect()
     })
   }
 
@@ -211,7 +239,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
   function retryNow(): void {
     if (closed || retryTimer === undefined) return
     clearTimeout(retryTimer)
-    connect()
+    reconnect()
   }
 
   function send(method: string, input: unknown): Promise<ApiResult<unknown>> {

@@ -1,4 +1,6 @@
 import {
+  FIRST_ASKED_DAY,
+  LAST_ASKED_DAY,
   MAX_RANGE_YEARS,
   RANGE_PRESET_LABELS,
   addDays,
@@ -60,8 +62,8 @@ export function rangeAt(filter: RangeFilter, now: number): PageRange {
 }
 
 const DAY_MS = 86_400_000
-const FIRST_DAY = Date.UTC(1970, 0, 1) / DAY_MS
-const LAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS
+const FIRST_DAY = FIRST_ASKED_DAY
+const LAST_DAY = LAST_ASKED_DAY
 
 /**
  * The custom range after one end was typed: a day past the other end drags that end along (so

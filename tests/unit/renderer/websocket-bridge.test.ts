@@ -95,6 +95,8 @@ const echo: Handler = (method, input) => Promise.resolve({ ok: true, value: { me
 let sockets: StandInSocket[]
 let bridge: WebSocketBridge | null
 let online: (() => void) | null
+/** Sessions renewed (POST /session) before reconnects. */
+let renewed: number
 
 function start(handler: Handler = echo, random = () => 0.5): WebSocketBridge {
   bridge = createWebSocketBridge({
@@ -105,6 +107,10 @@ function start(handler: Handler = echo, random = () => 0.5): WebSocketBridge {
       return socket
     },
     random,
+    renewSession: () => {
+      renewed += 1
+      return Promise.resolve()
+    },
     onOnline: (retry) => {
       online = retry
       return () => {
@@ -126,6 +132,7 @@ beforeEach(() => {
   sockets = []
   bridge = null
   online = null
+  renewed = 0
 })
 
 afterEach(() => {
@@ -204,7 +211,10 @@ describe('the WebSocket bridge', () => {
     expect(sockets).toHaveLength(1)
     expect(online).not.toBeNull()
     online?.()
+    await vi.advanceTimersByTimeAsync(0)
     expect(sockets).toHaveLength(2)
+    // The session was renewed first (a restarted host has a new secret).
+    expect(renewed).toBe(1)
     // The retry it replaced does not open a third socket later.
     await vi.advanceTimersByTimeAsync(20_000)
     expect(sockets).toHaveLength(2)

@@ -1,0 +1,214 @@
+// Who may talk to the browser host (issue 10). Any web page the user visits
+// can make the browser send requests to 127.0.0.1, so every HTTP request and
+// WebSocket upgrade is checked before anything else happens:
+// - Host must name the host itself (its bound address, localhost, 127.0.0.1
+//   or [::1] with its port, or a name given with --allow-origin): a
+//   DNS-rebinding page sends its own name.
+// - Origin, when sent, must be one of those origins; `null` never is. A
+//   browser always sends Origin on a WebSocket, so a page elsewhere cannot
+//   open one.
+// - The api needs the per-run secret: an HttpOnly, SameSite=Strict cookie the
+//   host sets on its own page, which no other origin can read. A LAN wall
+//   screen opens the page once with ?token=… (a long-lived token, compared in
+//   constant time, failures rate-limited per address); the token is exchanged
+//   for the cookie and removed from the URL by a redirect.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+
+/** The cookie that carries the per-run secret. */
+export const SESSION_COOKIE = 'wf_session'
+/** Tokens shorter than this many characters are refused at start (128 bits as base64url is 22). */
+export const MIN_TOKEN_LENGTH = 22
+/** Failed token attempts allowed per address per window before 429. */
+export const TOKEN_FAILURES_ALLOWED = 10
+export const TOKEN_FAILURE_WINDOW_MS = 60_000
+
+/** A new token: 256 random bits, base64url (`watchfloor token create`). */
+export const createToken = (): string => randomBytes(32).toString('base64url')
+
+export function checkTokenStrength(token: string): string | null {
+  if (token.length < MIN_TOKEN_LENGTH)
+    return `the token is ${token.length} characters; use at least ${MIN_TOKEN_LENGTH} random ones (watchfloor token create makes one)`
+  if (!/^[\x21-\x7e]+$/.test(token)) return 'the token must be printable ASCII without spaces'
+  return null
+}
+
+export function sameSecret(given: string | null | undefined, expected: string): boolean {
+  if (given === null || given === undefined) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+export interface AccessOptions {
+  /** The address the host listens on, and its port. */
+  readonly bindHost: string
+  readonly port: number
+  /** Further names or origins a wall screen reaches the host by (`wall.local`, `http://10.0.0.5:4870`). */
+  readonly allowOrigins?: readonly string[]
+  readonly token?: string
+  readonly now?: () => number
+}
+
+export type Refusal = { readonly status: 400 | 401 | 403 | 429; readonly reason: string }
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
+
+/** `[::1]` for an IPv6 literal, the name otherwise, lower-cased. */
+const hostName = (host: string) =>
+  (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host).toLowerCase()
+
+function cookieValue(req: IncomingMessage, name: string): string | null {
+  const header = req.headers.cookie
+  if (!header) return null
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return null
+}
+
+export interface Access {
+  /** The host's own origins, e.g. `http://127.0.0.1:4870`. */
+  readonly origins: ReadonlySet<string>
+  /** WebSocket URLs the page may connect to (for the CSP's connect-src). */
+  readonly socketUrls: readonly string[]
+  /** Host and Origin of any request; null when they are the host's own. */
+  checkOrigin(req: IncomingMessage): Refusal | null
+  /** The upgrade to /api: the secret (cookie, or the token for a script), Origin required from a page. */
+  checkSocket(req: IncomingMessage): Refusal | null
+  /** A page load: whether it may have the session cookie, and what to do with a ?token=. */
+  checkPage(
+    req: IncomingMessage,
+  ):
+    | { readonly kind: 'ok' }
+    | { readonly kind: 'exchange'; readonly location: string }
+    | ({ readonly kind: 'refuse' } & Refusal)
+  /**
+   * POST /session from the host's own page (a browser always sends Origin on
+   * a POST): hands out the cookie again, so a page open across a restart of
+   * the host reconnects. With a token, only to a page that holds the cookie.
+   */
+  checkSessionRenewal(req: IncomingMessage): Refusal | null
+  /** The Set-Cookie header value that hands the page the per-run secret. */
+  readonly sessionCookie: string
+}
+
+export function createAccess(options: AccessOptions): Access {
+  const now = options.now ?? Date.now
+  // With a token the secret follows from it, so a wall screen's cookie
+  // outlives a restart of the host; without one it is new every run (the
+  // page gets the new one from POST /session before it reconnects).
+  const secret = options.token
+    ? createHmac('sha256', options.token).update('watchfloor session').digest('base64url')
+    : randomBytes(32).toString('base64url')
+  const names = new Set<string>([...LOOPBACK_NAMES, hostName(options.bindHost)])
+  const origins = new Set<string>()
+  const hosts = new Set<string>()
+  for (const name of names) {
+    hosts.add(`${name}:${options.port}`)
+    origins.add(`http://${name}:${options.port}`)
+  }
+  for (const extra of options.allowOrigins ?? []) {
+    const text = extra.trim().toLowerCase().replace(/\/+$/, '')
+    if (/^https?:\/\//.test(text)) {
+      const url = new URL(text)
+      origins.add(url.origin)
+      hosts.add(url.host)
+    } else {
+      hosts.add(`${hostName(text)}:${options.port}`)
+      origins.add(`http://${hostName(text)}:${options.port}`)
+    }
+  }
+  const failures = new Map<string, number[]>()
+  const limited = (address: string): boolean => {
+    const t = now()
+    const list = (failures.get(address) ?? []).filter((at) => t - at < TOKEN_FAILURE_WINDOW_MS)
+    if (list.length === 0) failures.delete(address)
+    else failures.set(address, list)
+    return list.length >= TOKEN_FAILURES_ALLOWED
+  }
+  const fail = (address: string) => {
+    const list = failures.get(address) ?? []
+    list.push(now())
+    failures.set(address, list)
+    // Bounded: a flood from many addresses keeps only recent ones.
+    if (failures.size > 10_000) failures.delete(failures.keys().next().value as string)
+  }
+  const addressOf = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown'
+
+  const checkOrigin = (req: IncomingMessage): Refusal | null => {
+    const host = req.headers.host?.toLowerCase()
+    if (!host || !hosts.has(host))
+      return { status: 403, reason: `this host does not answer to the name ${host ?? '(none)'}` }
+    const origin = req.headers.origin
+    if (origin !== undefined && !origins.has(origin.toLowerCase()))
+      return { status: 403, reason: `requests from ${origin} are not allowed` }
+    return null
+  }
+
+  const tokenOk = (req: IncomingMessage, given: string | null): Refusal | null => {
+    const address = addressOf(req)
+    if (limited(address))
+      return { status: 429, reason: 'too many wrong tokens from this address; wait a minute' }
+    if (options.token && sameSecret(given, options.token)) return null
+    fail(address)
+    return { status: 401, reason: 'a valid token is required' }
+  }
+
+  return {
+    origins,
+    // CSP host sources cannot name an IPv6 literal; 'self' covers a page loaded by one.
+    socketUrls: [...origins]
+      .filter((o) => !o.includes('['))
+      .map((o) => `${o.replace(/^http/, 'ws')}/api`),
+    sessionCookie: `${SESSION_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/`,
+    checkOrigin,
+    checkSocket(req) {
+      const refused = checkOrigin(req)
+      if (refused) return refused
+      if (sameSecret(cookieValue(req, SESSION_COOKIE), secret)) {
+        // The cookie is only ever handed to the host's own page; a page
+        // elsewhere cannot send a WebSocket with our Origin.
+        return req.headers.origin === undefined
+          ? { status: 403, reason: 'a page must say where it comes from' }
+          : null
+      }
+      // A script (no Origin) may present the token instead of a cookie.
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      const given = url.searchParams.get('token')
+      if (options.token && req.headers.origin === undefined) return tokenOk(req, given)
+      return { status: 401, reason: 'open the page first: the api needs its session' }
+    },
+    checkSessionRenewal(req) {
+      const refused = checkOrigin(req)
+      if (refused) return refused
+      if (req.headers.origin === undefined)
+        return { status: 403, reason: 'a page must say where it comes from' }
+      if (options.token && !sameSecret(cookieValue(req, SESSION_COOKIE), secret))
+        return { status: 401, reason: 'open this page with ?token=… once' }
+      return null
+    },
+    checkPage(req) {
+      const refused = checkOrigin(req)
+      if (refused) return { kind: 'refuse', ...refused }
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      const given = url.searchParams.get('token')
+      if (given !== null) {
+        const bad = options.token
+          ? tokenOk(req, given)
+          : ({ status: 400, reason: 'this host takes no token' } as const)
+        if (bad) return { kind: 'refuse', ...bad }
+        url.searchParams.delete('token')
+        return { kind: 'exchange', location: `${url.pathname}${url.search}` }
+      }
+      if (!options.token || sameSecret(cookieValue(req, SESSION_COOKIE), secret))
+        return { kind: 'ok' }
+      return {
+        kind: 'refuse',
+        status: 401,
+        reason: 'open this page with ?token=… once; the token is then kept in a cookie',
+      }
+    },
+  }
+}

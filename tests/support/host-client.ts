@@ -1,0 +1,82 @@
+// A client of the browser host as a page (or an attacker) speaks to it: the
+// page load that hands out the session cookie, and a raw api socket whose
+// frames are sent exactly as given.
+import WebSocket from 'ws'
+
+/** `wf_session=…` from the page's Set-Cookie; throws when the page set none. */
+export async function pageCookie(url: string, init: RequestInit = {}): Promise<string> {
+  const page = await fetch(url, { redirect: 'manual', ...init })
+  const set = page.headers.get('set-cookie')
+  if (!set) throw new Error(`no session cookie from ${url} (status ${page.status})`)
+  return set.split(';')[0] as string
+}
+
+export interface ApiSocket {
+  readonly ws: WebSocket
+  /** The next frame from the host (a reply or an event). */
+  next(): Promise<Record<string, unknown>>
+  closed(): boolean
+  /** Close code and reason once closed. */
+  closeInfo(): { code: number; reason: string } | null
+}
+
+export interface SocketOptions {
+  readonly cookie?: string
+  /** The Origin header; a page's own by default when a cookie is given. */
+  readonly origin?: string | null
+  readonly headers?: Record<string, string>
+  /** Appended to the URL, e.g. `?token=…`. */
+  readonly query?: string
+}
+
+/** The HTTP status an upgrade was refused with. */
+export class UpgradeRefused extends Error {
+  constructor(readonly status: number) {
+    super(`upgrade refused with ${status}`)
+  }
+}
+
+export function openApiSocket(hostUrl: string, options: SocketOptions = {}): Promise<ApiSocket> {
+  const origin =
+    options.origin === undefined
+      ? options.cookie
+        ? new URL(hostUrl).origin
+        : undefined
+      : (options.origin ?? undefined)
+  const ws = new WebSocket(`${hostUrl.replace('http', 'ws')}api${options.query ?? ''}`, {
+    ...(origin !== undefined ? { origin } : {}),
+    headers: { ...(options.cookie ? { cookie: options.cookie } : {}), ...options.headers },
+  })
+  const queue: Record<string, unknown>[] = []
+  const waiters: ((m: Record<string, unknown>) => void)[] = []
+  let info: { code: number; reason: string } | null = null
+  ws.on('close', (code, reason) => (info = { code, reason: reason.toString() }))
+  ws.on('message', (data) => {
+    const msg = JSON.parse(Buffer.from(data as Buffer).toString('utf8')) as Record<string, unknown>
+    const w = waiters.shift()
+    if (w) w(msg)
+    else queue.push(msg)
+  })
+  return new Promise((resolve, reject) => {
+    ws.once('unexpected-response', (_req, res) => {
+      reject(new UpgradeRefused(res.statusCode ?? 0))
+      ws.terminate()
+    })
+    ws.once('error', reject)
+    ws.once('open', () =>
+      resolve({
+        ws,
+        next: () => {
+          const m = queue.shift()
+          return m ? Promise.resolve(m) : new Promise((r) => waiters.push(r))
+        },
+        closed: () => info !== null,
+        closeInfo: () => info,
+      }),
+    )
+  })
+}
+
+/** A birpc call frame. */
+export const callFrame = (id: string, method: unknown, input: unknown): string =>
+  JSON.stringify({ t: 'q', i: id, m: 'invoke', a: [method, input] })
