@@ -25,6 +25,8 @@ export interface HostOptions {
   readonly maxConnections?: number
   /** A socket that answers no ping within this long is closed (default 30 s). */
   readonly pingIntervalMs?: number
+  /** Unread replies past this many bytes close a socket (default 8 MiB). */
+  readonly maxBufferedBytes?: number
 }
 
 export interface Host {
@@ -150,7 +152,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return
       }
       const calls = scheduler.connection()
-      const page = bindPageSocket(ws, calls, log)
+      const page = bindPageSocket(ws, calls, log, options.maxBufferedBytes)
       pages.add(page)
       alive.set(ws, true)
       ws.on('pong', () => alive.set(ws, true))
@@ -163,6 +165,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
       if (alive.get(ws) === false) {
+        log('page socket: closed a page that answered no ping')
         ws.terminate()
         continue
       }

@@ -42,10 +42,15 @@ function failure(
  * answered with a typed error when they carry a call id, and dropped when
  * they do not; the socket and the host keep serving either way.
  */
-export function bindPageSocket(ws: WebSocket, calls: ConnectionCalls, log: (line: string) => void) {
+export function bindPageSocket(
+  ws: WebSocket,
+  calls: ConnectionCalls,
+  log: (line: string) => void,
+  maxBufferedBytes = MAX_BUFFERED_BYTES,
+) {
   const send = (data: string) => {
     if (ws.readyState !== ws.OPEN) return
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (ws.bufferedAmount > maxBufferedBytes) {
       log('page socket: closed a client that does not read its replies')
       ws.close(1008, 'replies are not being read')
       return
