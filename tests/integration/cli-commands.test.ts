@@ -152,6 +152,29 @@ describe('watchfloor serve', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/token/)
     noStack(result.stderr)
+    // Refused before any data work: not even the cache file was made.
+    expect(existsSync(`${temp.dir}/lan.sqlite`)).toBe(false)
+  })
+
+  it('refuses a weak token before any data work, and takes a strong one from token create', async () => {
+    const weak = await runCli([
+      'serve',
+      '--token',
+      'short',
+      '--port',
+      '0',
+      '--db',
+      `${temp.dir}/weak.sqlite`,
+    ])
+    expect(weak.code).toBe(1)
+    expect(weak.stderr).toMatch(/at least 22/)
+    noStack(weak.stderr)
+    expect(existsSync(`${temp.dir}/weak.sqlite`)).toBe(false)
+    const created = await runCli(['token', 'create'])
+    expect(created.code).toBe(0)
+    const token = created.stdout.trim()
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect((await runCli(['token', 'create'])).stdout.trim()).not.toBe(token)
   })
 })
 

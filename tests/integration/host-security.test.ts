@@ -196,6 +196,37 @@ describe('who may talk to the host', () => {
     expect(String(renewed.headers['set-cookie'])).toBe(cookie)
   })
 
+  it('answers to the further names given with --allow-origin, and only those', async () => {
+    const named = await startHost({
+      core,
+      staticDir: join(dir, 'renderer'),
+      port: 0,
+      allowOrigins: ['wall.local', 'http://ops.example:8080'],
+    })
+    try {
+      const port = new URL(named.url).port
+      const page = await raw(named.url, { host: `wall.local:${port}` })
+      expect(page.status).toBe(200)
+      const cookie = String(page.headers['set-cookie']).split(';')[0] as string
+      const byName = await openApiSocket(named.url, {
+        cookie,
+        origin: `http://wall.local:${port}`,
+        headers: { host: `wall.local:${port}` },
+      })
+      expect(await answer(byName, 'w', 'app.status', {})).toMatchObject({ ok: true })
+      byName.ws.close()
+      // A proxy's origin, as given, with its own port.
+      expect(
+        (await raw(named.url, { host: 'ops.example:8080', origin: 'http://ops.example:8080' }))
+          .status,
+      ).toBe(200)
+      expect((await raw(named.url, { host: `wall.local.evil.example:${port}` })).status).toBe(403)
+      expect((await raw(named.url, { host: `ops.example:${port}` })).status).toBe(403)
+    } finally {
+      await named.close()
+    }
+  })
+
   it('exchanges a wall screen’s token for the cookie once, then drops it from the URL', async () => {
     const url = tokenHost.url
     expect((await fetch(url)).status).toBe(401)
