@@ -39,6 +39,7 @@ import { startChangeListener, type ChangeListener } from './listener.ts'
 import { derivePostgresStatus, type PostgresSyncStatus } from './status.ts'
 import { Waker } from './waker.ts'
 import { PruneStreak } from './prune-streak.ts'
+import { PRUNED_PAST, chooseFeed, pendingDelay, snapshotReason } from './table-plan.ts'
 import { stepPoint } from '../step-points.ts'
 import type { RowHooks } from '../../store/row-hooks.ts'
 
@@ -110,8 +111,6 @@ interface TableRuntime {
   error: string | null
   syncing: boolean
 }
-
-const PRUNED_PAST = "the change log was pruned past this cache's position"
 
 /** Once-mode ended with tables that could not be synced. */
 class TablesFailed extends Error {}
@@ -248,17 +247,8 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     }
   }
 
-  const needsSnapshot = (t: TableRuntime, info: ChangeLogInfo): string | null => {
-    const st = t.state
-    if (st.phase === null) return 'first sync'
-    if (st.feed !== t.feed) return `feed changed to ${t.feed}`
-    if (st.filter !== filterKey) return 'row filter changed'
-    if (t.feed !== 'changelog') return null
-    if (st.epoch !== info.epoch) return 'the change log was reinstalled upstream'
-    const cursor = st.phase === 'snapshot' ? st.snapshotHorizon : st.watermark
-    if (cursor === null || cursor <= info.prunedThrough) return PRUNED_PAST
-    return null
-  }
+  const needsSnapshot = (t: TableRuntime, info: ChangeLogInfo): string | null =>
+    snapshotReason(t.state, t.feed ?? 'poll', filterKey, info)
 
   /** Records a new snapshot of `t` from a fresh horizon, and copies it. */
   const snapshot = async (t: TableRuntime, reason: string, epoch: string | null) => {
@@ -307,12 +297,9 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     const info = await changeLogInfo(pool, schema)
     for (const t of tables) {
       if (t.error) continue
-      const triggered = info.epoch !== null && info.triggered.has(t.table.upstream)
-      if (options.feed === 'changelog' && !triggered) {
-        t.error = `the change log is not installed on ${schema}.${t.table.upstream}; run watchfloor upstream install`
-        continue
-      }
-      t.feed = options.feed === 'poll' || !triggered ? 'poll' : 'changelog'
+      const chosen = chooseFeed(options.feed, info, schema, t.table.upstream)
+      if ('error' in chosen) t.error = chosen.error
+      else t.feed = chosen.feed
     }
     // Snapshots first, each from a horizon recorded before its copy.
     pruneStreak.startCycle()
@@ -403,7 +390,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
           pendingSince ??= now
           // Entries past the horizon belong to transactions still open (or
           // just committed): look again soon, backing off while one stays open.
-          delay = Math.min(intervalMs, 5 * 2 ** Math.min(quickRetry++, 10))
+          delay = pendingDelay(intervalMs, quickRetry++)
         } else {
           pendingSince = null
           caughtUpAt = now
