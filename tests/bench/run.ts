@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fillCache } from '../../main/demo/fill-cache.ts'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { openStore } from '../../main/store/index.ts'
+import { FLOOD_BURST, FLOOD_CALLS, FLOOD_LEADS, benchApiFlood, floodCache } from './api-flood.ts'
 import { coldStartSeconds } from './cold-start.ts'
 import { benchDemoGeneration } from './demo-generation.ts'
 import { benchMetricsDashboard } from './metrics-dashboard.ts'
@@ -32,6 +33,7 @@ const PARTS = [
   'stream',
   'metrics',
   'sync-rollups',
+  'api-flood',
 ] as const
 type Part = (typeof PARTS)[number]
 const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim())
@@ -42,6 +44,9 @@ for (const part of only ?? []) {
 }
 const runs = (part: Part) => !only || only.includes(part)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+/** The p-th percentile (0–100), nearest rank. */
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
@@ -213,6 +218,38 @@ async function main(): Promise<void> {
         baseline: `${fmt(syncRollups.offSeconds, 1)} s without`,
         ratio: `${fmt(syncRollups.ratio, 2)} (target < 1.3)`,
       })
+    }
+
+    if (runs('api-flood')) {
+      process.stderr.write('api latency under a flood, through the browser host…\n')
+      const dbPath = floodCache(dir)
+      // As shipped, then the same host with fewer calls admitted into the core at once: the
+      // core answers one call at a time, so a poller's call waits behind those already there.
+      for (const total of [undefined, 2, 1]) {
+        const flood = await benchApiFlood(dbPath, total === undefined ? undefined : { total })
+        const host =
+          total === undefined
+            ? '`watchfloor serve` as shipped (at most 8 calls in the core)'
+            : `the host in-process with at most ${total} call${total === 1 ? '' : 's'} in the core (\`limits.total\`)`
+        for (const method of Object.keys(flood.alone)) {
+          const alone = flood.alone[method] ?? []
+          const flooded = flood.flooded[method] ?? []
+          const p99 = percentile(flooded, 99) / percentile(alone, 99)
+          rows.push({
+            benchmark: `api latency under a flood, ${host}: \`${method}\` of a client polling the overview while another sends ${fmt(FLOOD_CALLS)} of its calls in bursts of ${fmt(FLOOD_BURST)} (${fmt(FLOOD_LEADS)} leads)`,
+            figure: `p50 ${fmt(percentile(flooded, 50), 1)} ms, p99 ${fmt(percentile(flooded, 99), 1)} ms (${fmt(flooded.length)} calls)`,
+            baseline: `the same client alone: p50 ${fmt(percentile(alone, 50), 1)} ms, p99 ${fmt(percentile(alone, 99), 1)} ms (${fmt(alone.length)} calls, before and after)`,
+            ratio: `p99 ${fmt(p99, 2)}× alone (target < 3×)`,
+          })
+        }
+        const failed = Object.entries(flood.flood.failed)
+        rows.push({
+          benchmark: `the flood itself, ${host}`,
+          figure: `${fmt(FLOOD_CALLS)} calls in ${fmt(flood.flood.seconds, 1)} s (${fmt(FLOOD_CALLS / flood.flood.seconds)} calls/s), ${fmt(flood.flood.ok)} answered ok${failed.length ? `, ${failed.map(([code, n]) => `${fmt(n)} ${code}`).join(', ')}` : ''}`,
+          baseline: '—',
+          ratio: '—',
+        })
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

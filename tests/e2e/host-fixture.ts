@@ -49,26 +49,29 @@ export function demoCache(dir: string, leads: number, seed = 7): string {
   return dbPath
 }
 
-/** Runs `watchfloor serve` on a free port and resolves with its address. */
+/**
+ * Runs `watchfloor serve` on a free port and resolves with its address (without the `?token=…`
+ * it prints when started with --token). `output()`: all it has written so far, stdout and stderr.
+ */
 export async function serveCache(
   dbPath: string,
   extra: string[] = [],
-): Promise<{ url: string; child: ChildProcess }> {
+): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--db', dbPath, ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
+  let out = ''
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString()
-      const m = /open (http:\/\/\S+)/.exec(out)
+      const m = /open (http:\/\/[^\s?]+)/.exec(out)
       if (m?.[1]) resolve(m[1])
     })
     child.once('exit', (code) => reject(new Error(`watchfloor serve exited (${code}): ${stderr}`)))
   })
-  return { url, child }
+  return { url, child, output: () => out + stderr }
 }
 
 export const test = base.extend<{ host: RunningHost; pageNow: string }>({
