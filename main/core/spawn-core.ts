@@ -172,6 +172,12 @@ export async function spawnCore(
         if (closing) return
         const next = start()
         const info = await next.ready
+        if (closing) {
+          // close() came while this one started: it must not outlive the client.
+          next.running.proc.kill('SIGKILL')
+          await next.running.exited
+          return
+        }
         if (info.ok) {
           restarts += 1
           current = next.running

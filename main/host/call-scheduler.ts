@@ -13,7 +13,11 @@ export type Invoke = (method: unknown, input: unknown) => Promise<ApiResult<unkn
 export interface SchedulerLimits {
   /** Calls of one connection in the core at once (default 8). */
   readonly perConnection?: number
-  /** Calls of all connections in the core at once (default 8). */
+  /**
+   * Calls of all connections in the core at once (default 2: one running and
+   * one waiting in the pipe, so the core never idles between calls, yet a
+   * call from another client waits behind at most two others).
+   */
   readonly total?: number
   /** Calls one connection may have waiting (default 1,000); beyond, refused at once. */
   readonly maxQueued?: number
@@ -86,7 +90,7 @@ export class CallScheduler {
     limits: SchedulerLimits = {},
   ) {
     this.perConnection = limits.perConnection ?? 8
-    this.total = limits.total ?? 8
+    this.total = limits.total ?? 2
     this.maxQueued = limits.maxQueued ?? 1_000
   }
 

@@ -201,7 +201,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
       clearInterval(pinger)
       for (const ws of wss.clients) ws.terminate()
       wss.close()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Idle keep-alive connections (a browser opens some ahead of need) would
+      // hold close() until their timeout.
+      server.closeAllConnections()
+      await closed
     },
   }
 }

@@ -7,9 +7,10 @@
 
 /**
  * The Content-Security-Policy. `socketUrls`: the exact WebSocket URLs of the
- * host's api ('self' covers a same-origin ws: in current browsers; naming
- * them keeps older ones working without allowing any other). `meta`: leaves
- * out what a <meta> cannot carry (frame-ancestors).
+ * host's api, named in its header ('self' already covers a same-origin ws:
+ * in current browsers, and the built page's <meta> policy, enforced beside
+ * the header, allows only 'self'; naming them documents exactly what the page
+ * may reach). `meta`: leaves out what a <meta> cannot carry (frame-ancestors).
  */
 export function contentSecurityPolicy(
   options: { readonly socketUrls?: readonly string[]; readonly meta?: boolean } = {},

@@ -14,10 +14,10 @@ export async function pageCookie(url: string, init: RequestInit = {}): Promise<s
 export interface ApiSocket {
   readonly ws: WebSocket
   /** The next frame from the host (a reply or an event). */
-  next(): Promise<Record<string, unknown>>
-  closed(): boolean
+  readonly next: () => Promise<Record<string, unknown>>
+  readonly closed: () => boolean
   /** Close code and reason once closed. */
-  closeInfo(): { code: number; reason: string } | null
+  readonly closeInfo: () => { code: number; reason: string } | null
 }
 
 export interface SocketOptions {
