@@ -122,11 +122,13 @@ test('the first dashboard shows exactly what SQL says, follows the date range an
   await page.reload()
   await dashboard.ready.waitFor()
   await expect(html).toHaveAttribute('data-theme', after ?? '')
-  if (after === 'light') await page.screenshot({ path: 'docs/screenshot.png' })
-  else {
+  if (after !== 'light') {
     await dashboard.themeToggle.click()
-    await page.screenshot({ path: 'docs/screenshot.png' })
+    await expect.poll(background).toBe(bgBefore)
   }
+  // The README's picture: taken once every colour transition has ended.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)))
+  await page.screenshot({ path: 'docs/screenshot.png' })
 
   expect(problems).toEqual([])
 })
