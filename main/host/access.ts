@@ -2,7 +2,8 @@
 // can make the browser send requests to 127.0.0.1, so every HTTP request and
 // WebSocket upgrade is checked before anything else happens:
 // - Host must name the host itself (its bound address, localhost, 127.0.0.1
-//   or [::1] with its port, or a name given with --allow-origin): a
+//   or [::1] with its port; bound to every interface, the machine's
+//   addresses and name; or a name given with --allow-origin): a
 //   DNS-rebinding page sends its own name.
 // - Origin, when sent, must be one of those origins; `null` never is. A
 //   browser always sends Origin on a WebSocket, so a page elsewhere cannot
@@ -14,6 +15,7 @@
 //   for the cookie and removed from the URL by a redirect.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { hostname, networkInterfaces } from 'node:os'
 
 /** The cookie that carries the per-run secret. */
 export const SESSION_COOKIE = 'wf_session'
@@ -103,6 +105,14 @@ export function createAccess(options: AccessOptions): Access {
     ? createHmac('sha256', options.token).update('watchfloor session').digest('base64url')
     : randomBytes(32).toString('base64url')
   const names = new Set<string>([...LOOPBACK_NAMES, hostName(options.bindHost)])
+  // Bound to every interface (a LAN wall screen): the machine's own addresses
+  // and name are its names too. A rebinding page's domain is none of them.
+  if (options.bindHost === '0.0.0.0' || options.bindHost === '::') {
+    for (const list of Object.values(networkInterfaces()))
+      for (const address of list ?? []) names.add(hostName(address.address.split('%')[0] ?? ''))
+    names.add(hostname().toLowerCase())
+    names.add(`${hostname().toLowerCase()}.local`)
+  }
   const origins = new Set<string>()
   const hosts = new Set<string>()
   for (const name of names) {

@@ -3,6 +3,7 @@
 // absurd input, greedy and slow clients.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { hostname, networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { methodNames } from '../../shared/api/index.ts'
@@ -224,6 +225,33 @@ describe('who may talk to the host', () => {
       expect((await raw(named.url, { host: `ops.example:${port}` })).status).toBe(403)
     } finally {
       await named.close()
+    }
+  })
+
+  it('bound to every interface, answers to the machine’s addresses and name, not to others', async () => {
+    const lan = await startHost({
+      core,
+      staticDir: join(dir, 'renderer'),
+      port: 0,
+      host: '0.0.0.0',
+      token: TOKEN,
+    })
+    try {
+      const port = new URL(lan.url).port
+      const url = `http://127.0.0.1:${port}/`
+      const own = Object.values(networkInterfaces())
+        .flatMap((list) => list ?? [])
+        .filter((a) => a.family === 'IPv4')
+        .map((a) => a.address)
+      for (const name of [...own, hostname()]) {
+        const res = await raw(`${url}?token=${TOKEN}`, { host: `${name}:${port}` })
+        expect(res.status, name).toBe(303)
+      }
+      expect((await raw(`${url}?token=${TOKEN}`, { host: `evil.example:${port}` })).status).toBe(
+        403,
+      )
+    } finally {
+      await lan.close()
     }
   })
 
