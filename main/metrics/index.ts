@@ -1,4 +1,4 @@
-export { dataAsOf } from './freshness.ts'
+export { dataAsOf, liveLeadCount } from './freshness.ts'
 export {
   DEFAULT_TARGETS,
   createRegistry,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnCore, type CoreClient } from '../../main/core/spawn-core.ts'
 import { startHost, type Host } from '../../main/host/server.ts'
 import { openStore } from '../../main/store/index.ts'
-import { insertLeads, lead } from '../support/leads.ts'
+import { insertLeadsSynced, lead } from '../support/leads.ts'
 import { callFrame, openApiSocket, pageCookie } from '../support/host-client.ts'
 import { tempDir } from '../support/temp.ts'
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   cleanup = temp.cleanup
   dbPath = join(temp.dir, 'cache.sqlite')
   const db = openStore(dbPath)
-  insertLeads(db, [
+  insertLeadsSynced(db, [
     lead({
       id: 1,
       created_at: Date.parse('2026-03-10T09:00:00Z'),
@@ -113,7 +113,7 @@ describe('browser host api', () => {
   it('pushes data.changed to pages when another connection writes the cache', async () => {
     const { ws, next } = await connect()
     const db = openStore(dbPath)
-    insertLeads(db, [lead({ id: 2, created_at: Date.parse('2026-03-10T10:00:00Z') })])
+    insertLeadsSynced(db, [lead({ id: 2, created_at: Date.parse('2026-03-10T10:00:00Z') })])
     db.close()
     expect(await next()).toMatchObject({
       t: 'q',

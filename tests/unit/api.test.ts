@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { composeHandlers, createApi, type Dispatch } from '../../main/api/index.ts'
+import { rebuildRollups } from '../../main/metrics/index.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import { insertLeads, lead } from '../support/leads.ts'
 
@@ -44,6 +45,8 @@ beforeAll(() => {
       updated_at: at('2026-03-12T04:00:00Z'),
     }),
   ])
+  // As a cache is after a sync or a demo fill: its rollups hold these leads.
+  rebuildRollups(db)
   api = createApi({
     db,
     clock: () => new Date('2026-03-13T00:00:00Z'),
