@@ -5,7 +5,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { SECURITY_HEADERS, contentSecurityPolicy } from '../../shared/api/content-security.ts'
 import type { CoreClient } from '../core/spawn-core.ts'
 import { checkTokenStrength, createAccess, type Refusal } from './access.ts'
-import { CallScheduler, type SchedulerLimits } from './call-scheduler.ts'
+import { CallScheduler, type ConnectionCalls, type SchedulerLimits } from './call-scheduler.ts'
+import { createStatusCache } from './status-cache.ts'
 import { bindPageSocket } from './socket-api.ts'
 import { createStaticHandler } from './static-files.ts'
 
@@ -128,10 +129,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   // Hard cap per frame: a frame above this closes that one socket (1009).
   // Frames between MAX_REQUEST_BYTES and this cap get a typed error instead.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
-  const scheduler = new CallScheduler(
-    (method, input) => options.core.invoke(method, input),
-    options.limits,
-  )
+  const statusCache = createStatusCache((method, input) => options.core.invoke(method, input))
+  const scheduler = new CallScheduler(statusCache.invoke, options.limits)
   const maxConnections = options.maxConnections ?? 64
   const pages = new Set<ReturnType<typeof bindPageSocket>>()
   const alive = new WeakMap<WebSocket, boolean>()
@@ -151,7 +150,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
         ws.close(1013, `too many connections (at most ${maxConnections}); try again later`)
         return
       }
-      const calls = scheduler.connection()
+      const queued = scheduler.connection()
+      // A recent status answer is given at once, without a place in the queue.
+      const calls: ConnectionCalls = {
+        call: (method, input) => {
+          const kept = statusCache.lookup(method, input)
+          return kept ? Promise.resolve(kept) : queued.call(method, input)
+        },
+        close: () => queued.close(),
+        get waiting() {
+          return queued.waiting
+        },
+        get inFlight() {
+          return queued.inFlight
+        },
+      }
       const page = bindPageSocket(ws, calls, log, options.maxBufferedBytes)
       pages.add(page)
       alive.set(ws, true)
@@ -175,6 +188,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }, options.pingIntervalMs ?? 30_000)
   pinger.unref()
   const stopEvents = options.core.onEvent((name, payload) => {
+    if (name === 'data.changed') statusCache.invalidate()
     for (const page of pages) page.sendEvent(name, payload)
   })
   await new Promise<void>((resolve, reject) => {
