@@ -56,6 +56,9 @@ export type Refusal = { readonly status: 400 | 401 | 403 | 429; readonly reason:
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
 
+/** Whether a bind address is loopback only (anything else needs a token). */
+export const isLoopback = (bindHost: string): boolean => LOOPBACK_NAMES.includes(hostName(bindHost))
+
 /** `[::1]` for an IPv6 literal, the name otherwise, lower-cased. */
 const hostName = (host: string) =>
   (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host).toLowerCase()

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { SECURITY_HEADERS, contentSecurityPolicy } from '../../shared/api/content-security.ts'
 import type { CoreClient } from '../core/spawn-core.ts'
-import { checkTokenStrength, createAccess, type Refusal } from './access.ts'
+import { checkTokenStrength, createAccess, isLoopback, type Refusal } from './access.ts'
 import { CallScheduler, type ConnectionCalls, type SchedulerLimits } from './call-scheduler.ts'
 import { createStatusCache } from './status-cache.ts'
 import { bindPageSocket } from './socket-api.ts'
@@ -36,8 +36,6 @@ export interface Host {
   close(): Promise<void>
 }
 
-const loopback = new Set(['127.0.0.1', '::1', 'localhost'])
-
 /**
  * Whether the host may listen on `host` with `token`: a sentence when not.
  * Checked before any data work (the CLI calls it before it fills a cache).
@@ -47,7 +45,7 @@ export function bindProblem(host: string, token: string | undefined): string | n
     const weak = checkTokenStrength(token)
     if (weak) return `Refusing the token: ${weak}.`
   }
-  if (!loopback.has(host) && !token)
+  if (!isLoopback(host) && !token)
     return `Refusing to listen on ${host} without a token: pass --token (or WATCHFLOOR_TOKEN) so only your wall screens can connect.`
   return null
 }
