@@ -9,6 +9,7 @@ import { UrlNotice } from './components/url-notice.tsx'
 import { ViewTabs } from './components/view-tabs.tsx'
 import { useAppStatus } from './hooks/use-app-status.ts'
 import { useChartReadiness } from './hooks/use-chart-readiness.ts'
+import { CrossFilterContext, type CrossFilterPick } from './hooks/use-cross-filter.ts'
 import { useDashboard } from './hooks/use-dashboard.ts'
 import { useElementWidth } from './hooks/use-element-width.ts'
 import { useFilterOptions } from './hooks/use-filter-options.ts'
@@ -50,6 +51,14 @@ export function App() {
     [update, zone],
   )
   const changeDimensions = useCallback((d: Dimensions) => update({ dimensions: d }), [update])
+  const crossFilter = useCallback(
+    ({ field, value }: CrossFilterPick) => {
+      const current = dimensions[field] ?? []
+      if (current.includes(value)) return
+      update({ dimensions: { ...dimensions, [field]: [...current, value] } })
+    },
+    [dimensions, update],
+  )
   const { clearError: clearChartError } = charts
   const retry = useCallback(() => {
     clearChartError()
@@ -100,9 +109,11 @@ export function App() {
           aria-labelledby={`tab-${view}`}
           data-testid={`view-${view}`}
         >
-          <ChartContext value={charts.host}>
-            <View data={dashboard.data} />
-          </ChartContext>
+          <CrossFilterContext value={crossFilter}>
+            <ChartContext value={charts.host}>
+              <View data={dashboard.data} />
+            </ChartContext>
+          </CrossFilterContext>
         </div>
       </main>
       <StatusFooter status={status.data} transport={client.transport} now={now} />
