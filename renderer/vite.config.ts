@@ -32,7 +32,8 @@ export default defineConfig({
   base: './',
   plugins: [react(), contentSecurityMeta(), allowRefreshPreambleInDev()],
   build: {
-    outDir: '../out/renderer',
+    // $WATCHFLOOR_RENDERER_OUT builds elsewhere (one build per test run when several run at once).
+    outDir: process.env.WATCHFLOOR_RENDERER_OUT ?? '../out/renderer',
     emptyOutDir: true,
     // The CSP-safe Plotly bundle is one ~5 MB minified file; it is split into its own chunk
     // (loaded on demand by the chart), but it cannot be made smaller than itself.

@@ -1,4 +1,5 @@
 import { activityHandlers } from './handlers/activity.ts'
+import { alertHandlers } from './handlers/alerts.ts'
 import { appHandlers } from './handlers/app.ts'
 import { filterHandlers } from './handlers/filters.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
@@ -17,7 +18,7 @@ export function createApi(
   onDamagedCache?: () => void,
 ): Dispatch {
   return createDispatcher(
-    composeHandlers(appHandlers, kpiHandlers, activityHandlers, filterHandlers),
+    composeHandlers(appHandlers, kpiHandlers, activityHandlers, filterHandlers, alertHandlers),
     ctx,
     log,
     onDamagedCache,

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url'
 /** The repository / package root, from this file's place in main/cli/. */
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
 
-export const rendererDir = join(packageRoot, 'out', 'renderer')
+/** The built page; $WATCHFLOOR_RENDERER_DIR serves another build (a test's own, beside others). */
+export const rendererDir =
+  process.env.WATCHFLOOR_RENDERER_DIR ?? join(packageRoot, 'out', 'renderer')
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {

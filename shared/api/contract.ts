@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { recentAlertsInputSchema, type UpstreamAlertPage } from './alerts.ts'
 import type { ApiResult } from './errors.ts'
 import { DASHBOARDS } from './dashboards.ts'
 import { filtersSchema, type FilterValues } from './filters.ts'
@@ -80,6 +81,8 @@ export const methods = defineMethods({
   'kpis.definitions': method<readonly KpiDefinition[]>()(z.object({}).strict()),
   'activity.page': method<ActivityPage>()(activityInputSchema),
   'filters.values': method<FilterValues>()(z.object({}).strict()),
+  /** Alerts raised upstream, newest first (the wall banner, toasts and the feed read them). */
+  'alerts.recent': method<UpstreamAlertPage>()(recentAlertsInputSchema),
 })
 
 export type MethodName = keyof typeof methods
