@@ -7,6 +7,7 @@ import streamState from './006-stream-state.ts'
 import dealIndex from './007-deal-index.ts'
 import paddedCursors from './008-padded-cursors.ts'
 import rollupDefinitions from './009-rollup-definitions.ts'
+import presetDefault from './010-preset-default.ts'
 
 export interface Migration {
   readonly version: number
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'deal-index', sql: dealIndex },
   { version: 8, name: 'padded-cursors', sql: paddedCursors },
   { version: 9, name: 'rollup-definitions', sql: rollupDefinitions },
+  { version: 10, name: 'preset-default', sql: presetDefault },
 ]
