@@ -3,6 +3,7 @@ import { alertHandlers } from './handlers/alerts.ts'
 import { appHandlers } from './handlers/app.ts'
 import { filterHandlers } from './handlers/filters.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
+import { presetHandlers } from './handlers/presets.ts'
 import { composeHandlers } from './compose.ts'
 import type { CoreContext } from './context.ts'
 import { createDispatcher, type Dispatch } from './dispatch.ts'
@@ -18,7 +19,14 @@ export function createApi(
   onDamagedCache?: () => void,
 ): Dispatch {
   return createDispatcher(
-    composeHandlers(appHandlers, kpiHandlers, activityHandlers, filterHandlers, alertHandlers),
+    composeHandlers(
+      appHandlers,
+      kpiHandlers,
+      activityHandlers,
+      filterHandlers,
+      alertHandlers,
+      presetHandlers,
+    ),
     ctx,
     log,
     onDamagedCache,

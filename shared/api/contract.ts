@@ -4,6 +4,14 @@ import type { ApiResult } from './errors.ts'
 import { DASHBOARDS } from './dashboards.ts'
 import { filtersSchema, type FilterValues } from './filters.ts'
 import type { ActivityPage, DashboardData, KpiDefinition } from './kpis.ts'
+import {
+  deletePresetInputSchema,
+  renamePresetInputSchema,
+  savePresetInputSchema,
+  setDefaultPresetInputSchema,
+  type PresetChange,
+  type PresetList,
+} from './presets.ts'
 import type { SourceStatus } from './sources.ts'
 
 export type { SourceState, SourceStatus } from './sources.ts'
@@ -83,6 +91,13 @@ export const methods = defineMethods({
   'filters.values': method<FilterValues>()(z.object({}).strict()),
   /** Alerts raised upstream, newest first (the wall banner, toasts and the feed read them). */
   'alerts.recent': method<UpstreamAlertPage>()(recentAlertsInputSchema),
+  /** Named filter presets (shared/api/presets.ts), by name; unreadable ones listed apart. */
+  'presets.list': method<PresetList>()(z.object({}).strict()),
+  'presets.save': method<PresetChange>()(savePresetInputSchema),
+  'presets.rename': method<PresetChange>()(renamePresetInputSchema),
+  'presets.delete': method<PresetChange>()(deletePresetInputSchema),
+  /** The preset a page opens on when its link names no filters; `id: null` leaves none. */
+  'presets.setDefault': method<PresetChange>()(setDefaultPresetInputSchema),
 })
 
 export type MethodName = keyof typeof methods
