@@ -96,10 +96,12 @@ export function startSources(
               },
           tenant,
           log: hooks.log,
-          onChange: (tables) => {
-            // The stream is a hint; the Postgres pull is the truth.
+          onChange: () => {
+            // The stream is a hint; the Postgres pull is the truth. The batch wrote only
+            // `events`: the mirror tables it names move (and say so) when the pull commits,
+            // so naming them here would refresh every lead dashboard twice per change.
             postgres?.wake()
-            changed(tables.includes('events') ? tables : [...tables, 'events'])
+            changed(['events'])
           },
           onAlert: () => changed(['upstream_alerts']),
           onGap: (gap) => repairStreamGap(postgres, db, gap),

@@ -24,6 +24,7 @@ import type Database from 'better-sqlite3'
 import { LEAD_STATUSES, TEMPERATURES } from '../../shared/api/index.ts'
 import { rebuildRollups } from '../metrics/rollups.ts'
 import { setSetting } from '../store/settings.ts'
+import { demoEventsFrom, demoLeadEvents, type EventRow } from './activity-events.ts'
 import type { DemoDataset } from './types.ts'
 import type { AppointmentRow, CustomerRow, LeadRow, ProjectRow } from '../store/mirror-rows.ts'
 
@@ -39,6 +40,8 @@ export interface FillCacheResult {
   customers: number
   projects: number
   appointments: number
+  /** Activity events of the demo's last days (activity-events.ts). */
+  events: number
 }
 
 const DEFAULT_BATCH_SIZE = 10_000
@@ -97,6 +100,14 @@ const APPOINTMENT_COLUMNS = [
   'updated_at',
   'deleted_at',
 ] as const satisfies readonly (keyof AppointmentRow)[]
+
+const EVENT_COLUMNS = [
+  'stream_id',
+  'tenant_id',
+  'type',
+  'at',
+  'payload',
+] as const satisfies readonly (keyof EventRow)[]
 
 function insertSql(table: string, columns: readonly string[], rows: number): string {
   const tuple = `(${columns.map(() => '?').join(', ')})`
@@ -207,6 +218,14 @@ function writeAppointment(a: AppointmentRow, v: unknown[], i: number): void {
   v[i + 7] = a.deleted_at
 }
 
+function writeEvent(e: EventRow, v: unknown[], i: number): void {
+  v[i] = e.stream_id
+  v[i + 1] = e.tenant_id
+  v[i + 2] = e.type
+  v[i + 3] = e.at
+  v[i + 4] = e.payload
+}
+
 // The value sets of the mirror's CHECK constraints (001-ops-mirror.ts).
 const TEMPERATURE_SET: ReadonlySet<unknown> = new Set(TEMPERATURES)
 const LEAD_STATUS_SET: ReadonlySet<unknown> = new Set(LEAD_STATUSES)
@@ -265,6 +284,9 @@ export function fillCache(
   const customers = new TableWriter(db, 'customers', CUSTOMER_COLUMNS, writeCustomer)
   const projects = new TableWriter(db, 'projects', PROJECT_COLUMNS, writeProject)
   const appointments = new TableWriter(db, 'appointments', APPOINTMENT_COLUMNS, writeAppointment)
+  const events = new TableWriter(db, 'events', EVENT_COLUMNS, writeEvent)
+  const addEvent = (e: EventRow): void => events.add(e)
+  const eventsFrom = demoEventsFrom(dataset.options.endAt)
 
   const insertStatic = db.transaction(() => {
     const tables = [
@@ -301,12 +323,14 @@ export function fillCache(
       if (item.customer) customers.add(item.customer)
       if (item.project) projects.add(item.project)
       for (const appointment of item.appointments) appointments.add(appointment)
+      demoLeadEvents(item, eventsFrom, addEvent)
       done++
     }
     leads.flush()
     customers.flush()
     projects.flush()
     appointments.flush()
+    events.flush()
   })
 
   db.pragma('synchronous = OFF')
@@ -347,6 +371,7 @@ export function fillCache(
     customers: customers.inserted,
     projects: projects.inserted,
     appointments: appointments.inserted,
+    events: events.inserted,
   }
 }
 

@@ -31,23 +31,13 @@ import {
   RESPONSE_TARGET_SECONDS,
   TEMPERATURES,
 } from './domain.ts'
+import { centsToDollars } from './money.ts'
 import { createRandom, weightedPick } from './random.ts'
+
+export { centsToDollars }
 
 // ---------------------------------------------------------------------------
 // Conversions from the generator's SQLite shapes to upstream types
-
-/**
- * Integer cents as an exact `numeric` literal ("-1234.05"). `cents / 100` as a
- * float is not exact (0.07 * 100 !== 7), so the string is built from integer
- * division instead.
- */
-export function centsToDollars(cents: number): string {
-  if (!Number.isSafeInteger(cents)) throw new RangeError(`Not an integer amount of cents: ${cents}`)
-  const abs = Math.abs(cents)
-  const whole = Math.trunc(abs / 100)
-  const rest = abs - whole * 100
-  return `${cents < 0 ? '-' : ''}${whole}.${String(rest).padStart(2, '0')}`
-}
 
 function centsOrNull(cents: number | null): string | null {
   return cents === null ? null : centsToDollars(cents)

@@ -7,22 +7,53 @@ import type { ActivityPage, SourceStatus, SystemHealth } from '../../shared/api/
 import type { Store } from '../store/index.ts'
 import { dataAsOf } from './freshness.ts'
 
-/** Newest events first, `limit` per page; `before` is the previous page's `next`. */
+/** One row of the feed before its payload is parsed: an event or an upstream alert. */
+interface FeedRow {
+  readonly key: string
+  readonly type: string
+  readonly at: number
+  readonly payload: string
+}
+
+/**
+ * Prefix of an upstream alert's feed key. Its stream copy (an `events` row of
+ * type 'alert') is left out and the `upstream_alerts` row shown instead: that
+ * table also holds the alerts only published (pub/sub, Socket.IO), once each.
+ */
+const ALERT_KEY = 'alert:'
+
+/**
+ * The feed, newest first, `limit` per page; `before` is the previous page's
+ * `next`: `<at>_<key>`, the last item's time and key. Events and upstream
+ * alerts are read each in order up to `limit + 1` past the cursor and merged
+ * by (time, key), so a page costs two bounded reads whatever the feed's size.
+ */
 export function activityPage(db: Store, limit: number, before?: string): ActivityPage {
   const cursor = before ? /^(\d+)_(.*)$/s.exec(before) : null
-  const rows = db
+  const at = cursor ? Number(cursor[1]) : 0
+  const key = cursor?.[2] ?? ''
+  const after = [cursor ? 1 : null, at, at, key, limit + 1]
+  const events = db
     .prepare(
-      `SELECT stream_id, type, at, payload FROM events
-        WHERE (? IS NULL OR at < ? OR (at = ? AND stream_id < ?))
+      `SELECT stream_id AS key, type, at, payload FROM events
+        WHERE type <> 'alert' AND (? IS NULL OR at < ? OR (at = ? AND stream_id < ?))
         ORDER BY at DESC, stream_id DESC LIMIT ?`,
     )
-    .all(
-      cursor ? 1 : null,
-      cursor ? Number(cursor[1]) : 0,
-      cursor ? Number(cursor[1]) : 0,
-      cursor?.[2] ?? '',
-      limit + 1,
-    ) as { stream_id: string; type: string; at: number; payload: string }[]
+    .all(...after) as FeedRow[]
+  const alerts = db
+    .prepare(
+      `SELECT '${ALERT_KEY}' || id AS key, 'alert' AS type, at,
+              json_object('id', id, 'kind', kind, 'severity', severity, 'message', message,
+                          'value', value, 'origin', origin) AS payload
+         FROM upstream_alerts
+        WHERE (? IS NULL OR at < ? OR (at = ? AND '${ALERT_KEY}' || id < ?))
+        ORDER BY at DESC, key DESC LIMIT ?`,
+    )
+    .all(...after) as FeedRow[]
+  // SQLite compares keys as bytes; these keys are ASCII, where JS's order is the same.
+  const rows = [...events, ...alerts].sort((a, b) =>
+    a.at !== b.at ? b.at - a.at : a.key < b.key ? 1 : a.key > b.key ? -1 : 0,
+  )
   const page = rows.slice(0, limit)
   const last = page[page.length - 1]
   return {
@@ -35,9 +66,9 @@ export function activityPage(db: Store, limit: number, before?: string): Activit
       } catch {
         // A payload that is not JSON is shown as its text.
       }
-      return { id: r.stream_id, type: r.type, at: new Date(r.at).toISOString(), payload }
+      return { id: r.key, type: r.type, at: new Date(r.at).toISOString(), payload }
     }),
-    next: rows.length > limit && last ? `${last.at}_${last.stream_id}` : null,
+    next: rows.length > limit && last ? `${last.at}_${last.key}` : null,
   }
 }
 

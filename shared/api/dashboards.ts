@@ -22,7 +22,8 @@ const READS: Readonly<Record<DashboardName, readonly string[]>> = {
   revenue: ['leads', 'revenue_targets'],
   funnel: ['leads'],
   trends: ['leads'],
-  activity: ['events'],
+  // The feed merges the stream's events with upstream alerts (main/metrics/operations.ts).
+  activity: ['events', 'upstream_alerts'],
   // Health shows every source's sync state and the data's age, so any
   // committed table moves it.
   health: ['*'],

@@ -15,6 +15,7 @@ import {
   detroitMidnightUtc,
   detroitOffsetMs,
 } from '../../main/demo/domain.ts'
+import { demoEventsFrom, demoLeadEvents } from '../../main/demo/activity-events.ts'
 import { fillCache, insertLeadsBare } from '../../main/demo/fill-cache.ts'
 import { expectedChannelConversion, generateDemo } from '../../main/demo/generator.ts'
 import { createRandom } from '../../main/demo/random.ts'
@@ -524,6 +525,7 @@ describe('fillCache', () => {
         'appointments',
         'marketing_channels',
         'revenue_targets',
+        'events',
       ].map((table) => [
         table,
         db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number,
@@ -532,12 +534,14 @@ describe('fillCache', () => {
 
   it('loads 20k leads into a file with the row counts of the generator, indexes and settings intact', () => {
     const dataset = generateDemo({ seed: SEED, leads: 20_000, endAt: END_AT })
-    const expected = { leads: 0, customers: 0, projects: 0, appointments: 0 }
+    const expected = { leads: 0, customers: 0, projects: 0, appointments: 0, events: 0 }
+    const eventsFrom = demoEventsFrom(END_AT)
     for (const item of dataset.leads()) {
       expected.leads++
       if (item.customer) expected.customers++
       if (item.project) expected.projects++
       expected.appointments += item.appointments.length
+      demoLeadEvents(item, eventsFrom, () => expected.events++)
     }
 
     const path = join(dir, 'cache.sqlite')

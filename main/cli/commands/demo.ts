@@ -35,7 +35,8 @@ export function demoFill(options: {
     const seconds = (Date.now() - started) / 1000
     process.stdout.write(
       `Filled ${dbPath}: ${counts.leads.toLocaleString('en-US')} leads, ${counts.customers.toLocaleString('en-US')} customers, ` +
-        `${counts.projects.toLocaleString('en-US')} projects, ${counts.appointments.toLocaleString('en-US')} appointments in ${seconds.toFixed(1)} s\n`,
+        `${counts.projects.toLocaleString('en-US')} projects, ${counts.appointments.toLocaleString('en-US')} appointments, ` +
+        `${counts.events.toLocaleString('en-US')} activity events in ${seconds.toFixed(1)} s\n`,
     )
   } finally {
     db.close()
