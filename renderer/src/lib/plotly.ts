@@ -3,11 +3,12 @@ import type { PlotlyStatic } from 'plotly.js-strict-dist-min'
 let plotlyLoading: Promise<PlotlyStatic> | null = null
 
 /**
- * Plotly is ~5 MB; loading it on first use lets the header and KPI cards paint before it has
+ * Plotly (only the trace types the dashboards draw, lib/plotly-bundle.ts) is still the page's
+ * largest script; loading it on first use lets the header and KPI cards paint before it has
  * been parsed. One load per page.
  */
 export function loadPlotly(): Promise<PlotlyStatic> {
-  plotlyLoading ??= import('plotly.js-strict-dist-min').then((module) => module.default)
+  plotlyLoading ??= import('./plotly-bundle.ts').then((module) => module.default)
   return plotlyLoading
 }
 
