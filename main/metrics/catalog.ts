@@ -14,10 +14,12 @@ import type {
   CardDelta,
   CardValues,
   ChannelRoi,
+  CohortMaturity,
   ConversionStats,
   DateRange,
   Filters,
   Funnel,
+  KpiTargets,
   LeadResponseStats,
   MarketingRoi,
   Opportunity,
@@ -43,16 +45,24 @@ import {
 } from './aggregate.ts'
 import { dataAsOf } from './freshness.ts'
 import { thin } from './lttb.ts'
-import { CARD_KPIS, registryOf, sharePercent, valueOf, type CardKpi } from './registry.ts'
+import {
+  CARD_KPIS,
+  MATURITY,
+  maturityRule,
+  registryOf,
+  sharePercent,
+  valueOf,
+  type CardKpi,
+} from './registry.ts'
 import { WEEK_HOURS, weekHour, zeroMeasures, type Measures } from './rollups.ts'
 import {
   DAY_MS,
   dayNumber,
   dayString,
   firstDayOfMonth,
+  comparisonFor,
   localDayStartUtc,
   monthOfDay,
-  previousRange,
   resolveRange,
 } from './time-range.ts'
 
@@ -108,6 +118,105 @@ export function leadResponseKpi(
   }
 }
 
+// ---- Cohort maturity -------------------------------------------------------------------------
+//
+// Decision (issue 11, "8.3 % conversion and deals won −61 %" on the default 30 days): a range
+// whose leads are young is MARKED maturing, with the share of its leads still open and how long
+// deals take, and the change of a KPI that matures is flagged not comparable (CardDelta
+// .comparable) instead of being drawn as a collapse. We do not compare with the previous range
+// "at the same age": the rollups hold what became of each lead as of now, not when, so that would
+// be a raw scan of the previous range's leads on every request (1M-lead caches), and lost leads
+// carry no loss date to age them by. Counting deals by close date (the Trends charts,
+// `dealsBooked`) is the view that needs no maturing.
+
+const DAY_SECONDS = 86_400
+
+/** Lag quantile of sorted lags (ms) in whole days, at least 1. */
+const lagDays = (sorted: readonly number[], q: number): number =>
+  Math.max(
+    1,
+    Math.ceil(
+      (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) /
+        1000 /
+        DAY_SECONDS,
+    ),
+  )
+
+/** How long deals take to close, from the newest won deals (org-wide): median and closeQuantile. */
+function closeTimes(
+  db: Store,
+): Pick<CohortMaturity, 'typicalCloseDays' | 'closeDays' | 'closeDaysFrom'> {
+  const lags = (
+    db
+      .prepare(
+        `SELECT converted_at - created_at FROM leads
+          WHERE converted_at IS NOT NULL AND status = 'won' AND deleted_at IS NULL
+          ORDER BY converted_at DESC LIMIT ?`,
+      )
+      .pluck()
+      .all(MATURITY.sampleDeals) as number[]
+  )
+    .filter((ms) => ms >= 0)
+    .sort((a, b) => a - b)
+  if (lags.length < MATURITY.minDeals) {
+    return {
+      typicalCloseDays: MATURITY.defaultTypicalCloseDays,
+      closeDays: MATURITY.defaultCloseDays,
+      closeDaysFrom: 'default',
+    }
+  }
+  return {
+    typicalCloseDays: lagDays(lags, 0.5),
+    closeDays: lagDays(lags, MATURITY.closeQuantile),
+    closeDaysFrom: 'recent deals',
+  }
+}
+
+const openShareOf = (s: Scope, range: DateRange): number | null => {
+  const byStatus = grouped(s, 'created', range, 'status')
+  let leads = 0
+  let closed = 0
+  for (const [status, m] of byStatus) {
+    leads += m.leads
+    if (status === 'won' || status === 'lost') closed += m.leads
+  }
+  return leads === 0 ? null : (leads - closed) / leads
+}
+
+/** How far the outcomes of the range's leads have played out, against the comparison range's. */
+export function cohortMaturity(
+  s: Scope,
+  range: DateRange,
+  previous: DateRange,
+  clock: Clock,
+): CohortMaturity {
+  const key = `maturity:${range.from}:${range.to}:${previous.from}:${previous.to}:${range.timeZone}`
+  const kept = s.memo.get(key) as CohortMaturity | undefined
+  if (kept) return kept
+  const close =
+    (s.memo.get('closeTimes') as ReturnType<typeof closeTimes> | undefined) ?? closeTimes(s.db)
+  s.memo.set('closeTimes', close)
+  const today = dayNumber(resolveRange({ preset: 'today', timeZone: range.timeZone }, clock()).from)
+  const youngFrom = Math.max(dayNumber(range.from), today - close.closeDays + 1)
+  const all = total(s, 'created', range).leads
+  const young =
+    youngFrom > dayNumber(range.to)
+      ? 0
+      : total(s, 'created', { from: dayString(youngFrom), to: range.to, timeZone: range.timeZone })
+          .leads
+  const youngShare = rate(young, all)
+  const out: CohortMaturity = {
+    maturing: youngShare !== null && youngShare >= MATURITY.youngShare,
+    openShare: openShareOf(s, range),
+    previousOpenShare: openShareOf(s, previous),
+    youngShare,
+    ...close,
+    rule: maturityRule(close.closeDays),
+  }
+  s.memo.set(key, out)
+  return out
+}
+
 // ---- Conversion ------------------------------------------------------------------------------
 
 interface ChannelConfig {
@@ -136,6 +245,99 @@ function sortedKeys(groups: Map<string, Measures>, extra: readonly string[]): st
 const allowed = (filters: Filters, field: 'source' | 'segment', value: string) =>
   !filters[field] || filters[field].length === 0 || filters[field].includes(value)
 
+// Rates are judged as they are shown (one decimal of a percent, as the tips and the cards write
+// them): a channel shown at "18.0 %" against an "18.0 %" target is neither under nor above it.
+const shown = (fraction: number): number => Math.round(fraction * 1000)
+const shownBelow = (a: number, b: number): boolean => shown(a) < shown(b)
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`
+
+export interface ConversionTipsInput {
+  readonly targets: KpiTargets
+  readonly overall: number | null
+  readonly won: number
+  readonly leads: number
+  readonly byTemperature: readonly RateRow[]
+  readonly bySource: readonly RateRow[]
+  readonly maturity: Pick<CohortMaturity, 'maturing' | 'openShare' | 'typicalCloseDays'>
+}
+
+/**
+ * The conversion tips: each states a fact it checked and advises only what that fact supports.
+ * A maturing range's overall rate is still rising, so it gives no spend advice; spend is
+ * advised toward channels only when some channel is shown above its target (issue 11: the tip
+ * said "shift spend toward the channels above their targets" when none was).
+ */
+export function conversionTips(input: ConversionTipsInput): Opportunity[] {
+  const { targets, overall, maturity, byTemperature, bySource } = input
+  const band = targets.conversionBand
+  const opportunities: Opportunity[] = []
+  const open =
+    maturity.maturing && maturity.openShare !== null
+      ? `${pct(maturity.openShare)} of these leads are still open and deals typically close in ${maturity.typicalCloseDays} ${maturity.typicalCloseDays === 1 ? 'day' : 'days'}`
+      : null
+  const soFar = open === null ? '' : ' so far'
+  const cold = byTemperature.find((r) => r.key === 'cold')
+  const cf = targets.coldConversionFloor
+  if (cold && cold.rate !== null && shownBelow(cold.rate, cf)) {
+    opportunities.push({
+      rule: `cold leads convert under ${sharePercent(cf)}`,
+      message: `Cold leads convert at ${pct(cold.rate)}${soFar} (${cold.conversions} of ${cold.leads}): nurture them with follow-up sequences instead of sales calls.`,
+      leads: cold.leads,
+      conversions: cold.conversions,
+      rate: cold.rate,
+      threshold: cf,
+    })
+  }
+  const hot = byTemperature.find((r) => r.key === 'hot')
+  const hf = targets.hotConversionFloor
+  if (hot && hot.rate !== null && shownBelow(hot.rate, hf)) {
+    opportunities.push({
+      rule: `hot leads convert under ${sharePercent(hf)}`,
+      message: `Hot leads convert at ${pct(hot.rate)}${soFar} (${hot.conversions} of ${hot.leads}): answer them first and book a visit on the first call.`,
+      leads: hot.leads,
+      conversions: hot.conversions,
+      rate: hot.rate,
+      threshold: hf,
+    })
+  }
+  const judged = bySource.filter(
+    (r): r is RateRow & { rate: number; target: number } =>
+      r.rate !== null && r.target !== null && r.target !== undefined,
+  )
+  for (const src of judged) {
+    if (shownBelow(src.rate, src.target)) {
+      opportunities.push({
+        rule: 'channel converts under its target',
+        message: `${src.key} converts at ${pct(src.rate)}${soFar} against its ${pct(src.target)} target (${src.conversions} of ${src.leads}): review its targeting and lead quality.`,
+        leads: src.leads,
+        conversions: src.conversions,
+        rate: src.rate,
+        threshold: src.target,
+      })
+    }
+  }
+  if (overall !== null && shownBelow(overall, band.low)) {
+    const above = judged.filter((r) => shownBelow(r.target, r.rate))
+    const advice =
+      open !== null
+        ? `${open}, so read it again once they have had time to close before moving spend`
+        : above.length > 0
+          ? `shift spend toward ${above.map((r) => r.key).join(', ')}, above ${above.length === 1 ? 'its target' : 'their targets'}`
+          : judged.length === 0
+            ? 'no channel has a conversion target to compare with: review lead quality and follow-up'
+            : 'no channel is above its target: review lead quality and follow-up before moving spend'
+    opportunities.push({
+      rule: `overall conversion under the ${sharePercent(band.low)}–${sharePercent(band.high)} band`,
+      message: `Overall conversion is ${pct(overall)}${soFar} (${input.won} of ${input.leads}), under the ${sharePercent(band.low)}–${sharePercent(band.high)} band: ${advice}.`,
+      leads: input.leads,
+      conversions: input.won,
+      rate: overall,
+      threshold: band.low,
+    })
+  }
+  return opportunities
+}
+
 export function conversionKpi(
   db: Store,
   filters: Filters,
@@ -145,7 +347,8 @@ export function conversionKpi(
   const s = scopeFor(db, filters, scope)
   const { targets } = registryOf(db)
   const band = targets.conversionBand
-  const rows = cube(s, 'created', rangeOf(filters, clock))
+  const range = rangeOf(filters, clock)
+  const rows = cube(s, 'created', range)
   const total = totalOf(rows)
   const byTemp = groupCube(rows, 'temperature')
   const bySrc = groupCube(rows, 'source')
@@ -163,62 +366,16 @@ export function conversionKpi(
     return { key, leads: m.leads, conversions: m.won, rate: rate(m.won, m.leads), target }
   })
   const overall = rate(total.won, total.leads)
-  const opportunities: Opportunity[] = []
-  const pct = (x: number) => `${(x * 100).toFixed(1)} %`
-  const cold = byTemperature.find((r) => r.key === 'cold')
-  const cf = targets.coldConversionFloor
-  if (cold && cold.rate !== null && cold.rate < cf) {
-    opportunities.push({
-      rule: `cold leads convert under ${sharePercent(cf)}`,
-      message: `Cold leads convert at ${pct(cold.rate)} (${cold.conversions} of ${cold.leads}): nurture them with follow-up sequences instead of sales calls.`,
-      leads: cold.leads,
-      conversions: cold.conversions,
-      rate: cold.rate,
-      threshold: cf,
-    })
-  }
-  const hot = byTemperature.find((r) => r.key === 'hot')
-  const hf = targets.hotConversionFloor
-  if (hot && hot.rate !== null && hot.rate < hf) {
-    opportunities.push({
-      rule: `hot leads convert under ${sharePercent(hf)}`,
-      message: `Hot leads convert at ${pct(hot.rate)} (${hot.conversions} of ${hot.leads}): answer them first and book a visit on the first call.`,
-      leads: hot.leads,
-      conversions: hot.conversions,
-      rate: hot.rate,
-      threshold: hf,
-    })
-  }
-  for (const src of bySource) {
-    if (src.rate === null || src.target === null || src.target === undefined) continue
-    if (src.rate < src.target) {
-      opportunities.push({
-        rule: 'channel converts under its target',
-        message: `${src.key} converts at ${pct(src.rate)} against its ${pct(src.target)} target (${src.conversions} of ${src.leads}): review its targeting and lead quality.`,
-        leads: src.leads,
-        conversions: src.conversions,
-        rate: src.rate,
-        threshold: src.target,
-      })
-    }
-  }
-  if (overall !== null && overall < band.low) {
-    const above = bySource.filter(
-      (r) => r.rate !== null && r.target !== null && r.target !== undefined && r.rate > r.target,
-    )
-    const advice =
-      above.length > 0
-        ? `shift spend toward ${above.map((r) => r.key).join(', ')}, above ${above.length === 1 ? 'its target' : 'their targets'}`
-        : 'no channel is above its target: review lead quality and follow-up before moving spend'
-    opportunities.push({
-      rule: `overall conversion under the ${sharePercent(band.low)}–${sharePercent(band.high)} band`,
-      message: `Overall conversion is ${pct(overall)} (${total.won} of ${total.leads}), under the ${sharePercent(band.low)}–${sharePercent(band.high)} band: ${advice}.`,
-      leads: total.leads,
-      conversions: total.won,
-      rate: overall,
-      threshold: band.low,
-    })
-  }
+  const maturity = cohortMaturity(s, range, comparisonFor(filters.range, range).range, clock)
+  const opportunities = conversionTips({
+    targets,
+    overall,
+    won: total.won,
+    leads: total.leads,
+    byTemperature,
+    bySource,
+    maturity,
+  })
   return {
     asOf: dataAsOf(db),
     noData: total.leads === 0,
@@ -229,11 +386,12 @@ export function conversionKpi(
     band:
       overall === null
         ? null
-        : overall < band.low
+        : shownBelow(overall, band.low)
           ? 'below'
-          : overall > band.high
+          : shownBelow(band.high, overall)
             ? 'above'
             : 'within',
+    maturity,
     byTemperature,
     bySource,
     opportunities,
@@ -489,13 +647,14 @@ function cards(s: Scope, range: DateRange): CardValues {
   ) as unknown as CardValues
 }
 
-function delta(current: number | null, previous: number | null): CardDelta {
+function delta(current: number | null, previous: number | null, comparable: boolean): CardDelta {
   const change = current === null || previous === null ? null : current - previous
   return {
     current,
     previous,
     change,
     relative: change === null || previous === null || previous === 0 ? null : change / previous,
+    comparable,
   }
 }
 
@@ -559,11 +718,17 @@ export function trendsKpi(
   const heatmap = Array.from({ length: 7 }, (_, d) =>
     Array.from(week.subarray(d * 24, d * 24 + 24)),
   )
-  const previous = previousRange(range)
+  const comparison = comparisonFor(filters.range, range)
+  const previous = comparison.range
+  const maturity = cohortMaturity(s, range, previous, clock)
+  const { kpis } = registryOf(db)
   const now = cards(s, range)
   const before = cards(s, previous)
   const deltas = Object.fromEntries(
-    (Object.keys(now) as (keyof CardValues)[]).map((k) => [k, delta(now[k], before[k])]),
+    (Object.keys(now) as (keyof CardValues)[]).map((k) => [
+      k,
+      delta(now[k], before[k], !(kpis[k].matures && maturity.maturing)),
+    ]),
   ) as Trends['deltas']
   return {
     asOf: dataAsOf(db),
@@ -580,6 +745,8 @@ export function trendsKpi(
     ),
     heatmap,
     previousRange: previous,
+    comparison,
+    maturity,
     deltas,
   }
 }

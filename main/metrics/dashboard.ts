@@ -13,6 +13,7 @@ import {
   type Clock,
 } from './catalog.ts'
 import { dataAsOf } from './freshness.ts'
+import { registryOf } from './registry.ts'
 import { activityPage, systemHealth } from './operations.ts'
 import { resolveRange } from './time-range.ts'
 
@@ -45,6 +46,7 @@ export function dashboard(
       const out: { -readonly [K in keyof DashboardData]: DashboardData[K] } = {
         range: resolveRange(filters.range, clock()),
         asOf: dataAsOf(db),
+        kpis: registryOf(db).kpis,
         computeMs: 0,
       }
       if (want.has('leadResponse')) out.leadResponse = leadResponseKpi(db, filters, clock, s)

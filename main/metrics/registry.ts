@@ -112,6 +112,9 @@ function kpiSpecs(t: KpiTargets): Record<KpiId, KpiSpec> {
     leads: {
       label: 'Leads',
       unit: 'count',
+      display: 'integer',
+      basis: 'lead date',
+      matures: false,
       good: 'up',
       rule: 'leads created in the range (soft-deleted leads excluded)',
       value: { sum: 'leads' },
@@ -119,6 +122,9 @@ function kpiSpecs(t: KpiTargets): Record<KpiId, KpiSpec> {
     averageResponseSeconds: {
       label: 'Average first response',
       unit: 'seconds',
+      display: 'seconds',
+      basis: 'lead date',
+      matures: false,
       good: 'down',
       target: t.responseSeconds,
       rule: `mean time from a lead's creation to its first response, over the leads answered; target ${t.responseSeconds} s`,
@@ -127,6 +133,9 @@ function kpiSpecs(t: KpiTargets): Record<KpiId, KpiSpec> {
     medianResponseSeconds: {
       label: 'Median first response',
       unit: 'seconds',
+      display: 'seconds',
+      basis: 'lead date',
+      matures: false,
       good: 'down',
       target: t.responseSeconds,
       rule: 'median time to first response over the leads answered, to the whole second',
@@ -134,6 +143,9 @@ function kpiSpecs(t: KpiTargets): Record<KpiId, KpiSpec> {
     shareUnderTarget: {
       label: 'Answered within target',
       unit: 'fraction',
+      display: 'percent',
+      basis: 'lead date',
+      matures: false,
       good: 'up',
       target: t.responseShareExcellent,
       band: { low: t.responseShareNeedsImprovement, high: t.responseShareExcellent },
@@ -143,12 +155,18 @@ function kpiSpecs(t: KpiTargets): Record<KpiId, KpiSpec> {
     estimatedConversionsLost: {
       label: 'Conversions lost to slow response',
       unit: 'count',
+      display: 'integer',
+      basis: 'lead date',
+      matures: true,
       good: 'down',
       rule: 'conversions lost = leads over target × (conversion rate of leads answered within target − conversion rate of leads over target), when the first rate is the higher; never-answered leads are over target',
     },
     conversions: {
       label: 'Deals won',
       unit: 'count',
+      display: 'integer',
+      basis: 'lead date',
+      matures: true,
       good: 'up',
       rule: 'leads created in the range that were won',
       value: { sum: 'won' },
@@ -156,6 +174,9 @@ function kpiSpecs(t: KpiTargets): Record<KpiId, KpiSpec> {
     conversionRate: {
       label: 'Conversion rate',
       unit: 'fraction',
+      display: 'percent',
+      basis: 'lead date',
+      matures: true,
       good: 'up',
       target: t.conversionBand.low,
       band: t.conversionBand,
@@ -165,13 +186,37 @@ function kpiSpecs(t: KpiTargets): Record<KpiId, KpiSpec> {
     revenueCents: {
       label: 'Revenue',
       unit: 'cents',
+      display: 'money',
+      basis: 'lead date',
+      matures: true,
       good: 'up',
       rule: 'deal value of the leads created in the range that were won',
       value: { sum: 'revenue_cents' },
     },
+    dealsBooked: {
+      label: 'Deals won',
+      unit: 'count',
+      display: 'integer',
+      basis: 'close date',
+      matures: false,
+      good: 'up',
+      rule: 'deals won (converted_at) in the range, whatever day their lead arrived',
+    },
+    revenueBooked: {
+      label: 'Revenue booked',
+      unit: 'cents',
+      display: 'money',
+      basis: 'close date',
+      matures: false,
+      good: 'up',
+      rule: 'deal value of the deals won (converted_at) in the range, whatever day their lead arrived',
+    },
     roiPercent: {
       label: 'Marketing ROI',
       unit: 'percent',
+      display: 'percent',
+      basis: 'lead date',
+      matures: true,
       good: 'up',
       target: 0,
       rule: 'cost = the channel’s monthly spend × days in range ÷ 30.4375 when its monthly spend is known and no filter other than source is set (spend is not known per city, segment, temperature, status or owner); otherwise leads × the channel’s target cost per lead; rounded to the cent once per channel. ROI % = (revenue − cost) ÷ cost × 100; revenue is the deal value of the range’s leads that were won',
@@ -179,12 +224,18 @@ function kpiSpecs(t: KpiTargets): Record<KpiId, KpiSpec> {
     penetration: {
       label: 'Penetration',
       unit: 'fraction',
+      display: 'percent',
+      basis: 'lead date',
+      matures: false,
       good: 'up',
       rule: 'penetration = the segment’s leads ÷ all leads in the filter',
     },
     monthProgress: {
       label: 'Month revenue vs target',
       unit: 'fraction',
+      display: 'percent',
+      basis: 'close date',
+      matures: false,
       good: 'up',
       target: 1,
       rule: 'revenue = deal values booked (converted_at) in the period, in the filter’s zone; projection = month revenue ÷ elapsed share of the month; annualised = year-to-date revenue ÷ elapsed share of the year; the next growth target is the first yearly target (sum of monthly targets) above the annualised revenue; targets are org-wide even when a dimension filter is set',
@@ -192,6 +243,9 @@ function kpiSpecs(t: KpiTargets): Record<KpiId, KpiSpec> {
     funnelReach: {
       label: 'Funnel stage reached',
       unit: 'count',
+      display: 'integer',
+      basis: 'lead date',
+      matures: true,
       good: 'up',
       rule: 'a lead reached a stage when its current status is that stage or a later one; lost leads count as reaching only "new", because the cache does not record how far they got',
     },
@@ -208,6 +262,30 @@ export const CARD_KPIS = [
   'revenueCents',
 ] as const satisfies readonly KpiId[]
 export type CardKpi = (typeof CARD_KPIS)[number]
+
+// ---- Cohort maturity ---------------------------------------------------------------------
+//
+// A KPI by lead date that `matures` (deals won, conversion, revenue of the range's leads) grows
+// for weeks after the range ends, as its leads close. How long deals take is read from the data
+// (the newest won deals), so the page can say "deals typically close in 16 days" truthfully.
+
+export const MATURITY = {
+  /** The newest won deals read to learn how long deals take (org-wide, whatever the filter). */
+  sampleDeals: 2000,
+  /** Below this many won deals the cache cannot tell, and the defaults below are used. */
+  minDeals: 50,
+  /** The share of deals closed by `closeDays`. */
+  closeQuantile: 0.8,
+  defaultCloseDays: 30,
+  defaultTypicalCloseDays: 14,
+  /** A range is maturing when at least this share of its leads is younger than `closeDays`. */
+  youngShare: 0.1,
+} as const
+
+/** The sentence that states the maturity rule, with the close days in force. */
+export function maturityRule(closeDays: number): string {
+  return `a range is maturing while at least ${sharePercent(MATURITY.youngShare)} of its leads are younger than ${closeDays} days, the time within which ${sharePercent(MATURITY.closeQuantile)} of the recent deals closed; its deals won, conversion and revenue by lead date are still rising, so their change against an older range is not compared`
+}
 
 // ---- The registry ----------------------------------------------------------------------------
 
@@ -278,6 +356,9 @@ export function createRegistry(targets: KpiTargets = DEFAULT_TARGETS): KpiRegist
         id,
         label: spec.label,
         unit: spec.unit,
+        display: spec.display,
+        basis: spec.basis,
+        matures: spec.matures,
         good: spec.good,
         ...(spec.target === undefined ? {} : { target: spec.target }),
         ...(spec.band === undefined ? {} : { band: spec.band }),

@@ -1,6 +1,7 @@
 import {
   daysBetween,
   resolveRange as resolveSharedRange,
+  type Comparison,
   type DateRange,
   type RangeFilter,
 } from '../../shared/api/index.ts'
@@ -176,4 +177,46 @@ export function previousRange(range: DateRange): DateRange {
   const from = dayNumber(range.from)
   const n = dayNumber(range.to) - from + 1
   return { from: dayString(from - n), to: dayString(from - 1), timeZone: range.timeZone }
+}
+
+/** Day number `day` moved `months` calendar months back, its date cut at that month's end. */
+function monthsBack(day: number, months: number): number {
+  const month = monthOfDay(day) - months
+  const date = day - firstDayOfMonth(monthOfDay(day))
+  return Math.min(firstDayOfMonth(month) + date, firstDayOfMonth(month + 1) - 1)
+}
+
+/**
+ * The same calendar days `months` months earlier: Jan 1 – Mar 13, 2026 year to date compares
+ * with Jan 1 – Mar 13, 2025; Mar 1–31 month to date with Feb 1–28; Feb 29 with Feb 28.
+ */
+function sameDaysEarlier(range: DateRange, months: number): DateRange {
+  return {
+    from: dayString(monthsBack(dayNumber(range.from), months)),
+    to: dayString(monthsBack(dayNumber(range.to), months)),
+    timeZone: range.timeZone,
+  }
+}
+
+/**
+ * What a range's numbers are compared with — the one home of that rule (issue 11: year to date
+ * was compared with "Feb 2 – Dec 31, 2025"). A period to date compares with the same days of
+ * the period before (month, quarter, year to date); a day with the day before; last N days and
+ * custom days with the N days just before. Read from the range filter's shape: the preset says
+ * which kind of period the viewer asked about.
+ */
+export function comparisonFor(spec: RangeFilter, range: DateRange): Comparison {
+  switch (spec.preset) {
+    case 'mtd':
+      return { range: sameDaysEarlier(range, 1), kind: 'same days last month' }
+    case 'qtd':
+      return { range: sameDaysEarlier(range, 3), kind: 'same days last quarter' }
+    case 'ytd':
+      return { range: sameDaysEarlier(range, 12), kind: 'same days last year' }
+    case 'today':
+    case 'yesterday':
+      return { range: previousRange(range), kind: 'previous day' }
+    default:
+      return { range: previousRange(range), kind: 'previous period' }
+  }
 }

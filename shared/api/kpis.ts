@@ -16,6 +16,8 @@ export type KpiId =
   | 'conversions'
   | 'conversionRate'
   | 'revenueCents'
+  | 'dealsBooked'
+  | 'revenueBooked'
   | 'roiPercent'
   | 'penetration'
   | 'monthProgress'
@@ -24,11 +26,35 @@ export type KpiId =
 /** count: a number of leads or deals; fraction: 0.25 = 25 %; cents: money; percent: 25 = 25 %. */
 export type KpiUnit = 'count' | 'seconds' | 'fraction' | 'cents' | 'percent'
 
+/**
+ * Which leads a KPI counts: those CREATED in the range ('lead date': the range's cohort with
+ * whatever became of it) or deals BOOKED in the range ('close date'). The same days give two
+ * different "deals won" (issue 11): the page names the basis beside every number.
+ */
+export type KpiBasis = 'lead date' | 'close date'
+
+/**
+ * The one way a KPI's value is written, on cards, chart axes and tooltips alike
+ * (renderer/src/lib/format.ts formatKpiValue / kpiAxis): integer "1,234"; seconds "480 s" (always
+ * seconds, the unit the response target is stated in); percent "54.3 %" of a fraction (or of a
+ * percent number for unit 'percent'); money "$12,340" of cents; ratio "1.8×".
+ */
+export type KpiDisplay = 'integer' | 'seconds' | 'percent' | 'money' | 'ratio'
+
 /** A KPI as the registry defines it: the page, alerts and exports read these, never constants. */
 export interface KpiDefinition {
   readonly id: KpiId
   readonly label: string
   readonly unit: KpiUnit
+  /** How its values are written wherever they are shown. */
+  readonly display: KpiDisplay
+  /** Which leads it counts: created in the range, or booked (won) in it. */
+  readonly basis: KpiBasis
+  /**
+   * Whether its value grows as the range's leads close (deals won, conversion, revenue of a
+   * lead-date cohort): a range of young leads reads low until they have had time to close.
+   */
+  readonly matures: boolean
   /** Which way is better. */
   readonly good: 'up' | 'down'
   readonly target?: number
@@ -99,6 +125,8 @@ export interface ConversionStats extends KpiBase {
   readonly rate: number | null
   readonly targetBand: { readonly low: number; readonly high: number }
   readonly band: 'below' | 'within' | 'above' | null
+  /** How far the range's leads have played out: a young cohort's rate is still rising. */
+  readonly maturity: CohortMaturity
   readonly byTemperature: readonly RateRow[]
   readonly bySource: readonly RateRow[]
   readonly opportunities: readonly Opportunity[]
@@ -204,6 +232,47 @@ export interface CardDelta {
   readonly change: number | null
   /** change / previous; null when previous is 0 or null. */
   readonly relative: number | null
+  /**
+   * False when the change says more about age than performance: a KPI that matures (deals won,
+   * conversion, revenue by lead date) over a maturing range, against a settled one.
+   */
+  readonly comparable: boolean
+}
+
+/** What a range is compared with; main/metrics/time-range.ts comparisonFor is the one rule. */
+export type ComparisonKind =
+  | 'previous period'
+  | 'previous day'
+  | 'same days last month'
+  | 'same days last quarter'
+  | 'same days last year'
+
+export interface Comparison {
+  readonly range: DateRange
+  readonly kind: ComparisonKind
+}
+
+/**
+ * How far the outcomes of a range's leads (by lead date) have played out. Deals close days or
+ * weeks after the lead arrives, so the newest leads of a range are mostly still open and its
+ * conversion reads low until they close (issue 11: "8.3 % conversion, deals won −61 %").
+ */
+export interface CohortMaturity {
+  /** The range's leads are too young for their outcomes to be read as final (see rule). */
+  readonly maturing: boolean
+  /** Share of the range's leads still open (neither won nor lost); null without leads. */
+  readonly openShare: number | null
+  /** The same share for the comparison range's leads; null without leads. */
+  readonly previousOpenShare: number | null
+  /** Share of the range's leads created less than `closeDays` days ago; null without leads. */
+  readonly youngShare: number | null
+  /** Median days from lead to won deal over the recent deals (or the registry's default). */
+  readonly typicalCloseDays: number
+  /** Days within which most (80 %) deals close. */
+  readonly closeDays: number
+  /** How the close days were found: 'recent deals' or the registry default when too few. */
+  readonly closeDaysFrom: 'recent deals' | 'default'
+  readonly rule: string
 }
 
 export interface Trends extends KpiBase {
@@ -217,7 +286,10 @@ export interface Trends extends KpiBase {
   readonly responseSeconds: Series
   /** Leads by local weekday (0 = Sunday) × hour: 7 rows of 24. */
   readonly heatmap: readonly (readonly number[])[]
+  /** The range the deltas compare with (same as comparison.range). */
   readonly previousRange: DateRange
+  readonly comparison: Comparison
+  readonly maturity: CohortMaturity
   readonly deltas: { readonly [K in keyof CardValues]: CardDelta }
 }
 
@@ -255,6 +327,8 @@ export interface SystemHealth {
 export interface DashboardData {
   readonly range: DateRange
   readonly asOf: string | null
+  /** The registry's KPI definitions the numbers were computed under (labels, basis, display). */
+  readonly kpis: Readonly<Record<KpiId, KpiDefinition>>
   readonly leadResponse?: LeadResponseStats
   readonly conversion?: ConversionStats
   readonly marketing?: MarketingRoi

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DashboardData, Filters } from '../../shared/api/index.ts'
 import { createApi, type Dispatch } from '../../main/api/index.ts'
+import { cohortMaturity, conversionTips } from '../../main/metrics/catalog.ts'
+import { MATURITY } from '../../main/metrics/registry.ts'
+import { comparisonFor } from '../../main/metrics/time-range.ts'
 import {
   conversionKpi,
+  createScope,
+  DEFAULT_TARGETS,
   funnelKpi,
   leadResponseKpi,
   marketingRoiKpi,
@@ -13,6 +18,9 @@ import {
 } from '../../main/metrics/index.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import { insertLeads, lead } from '../support/leads.ts'
+import { resolveRange, type RateRow } from '../../shared/api/index.ts'
+
+const resolveRangeAt = (spec: Filters['range']) => resolveRange(spec, clock())
 
 const at = (iso: string) => Date.parse(iso)
 const S = 1000
@@ -222,7 +230,17 @@ describe('trends and deltas', () => {
     expect(t.conversions.y).toEqual([0, 0, 1, 1])
     expect(t.revenueCents.y).toEqual([0, 0, 1_000_000, 0])
     expect(t.responseSeconds.y).toEqual([null, 160, null, 30])
-    expect(t.deltas.leads).toEqual({ current: 5, previous: 0, change: 5, relative: null })
+    expect(t.deltas.leads).toEqual({
+      current: 5,
+      previous: 0,
+      change: 5,
+      relative: null,
+      comparable: true,
+    })
+    expect(t.comparison).toEqual({
+      range: { from: '2026-03-05', to: '2026-03-08', timeZone: 'UTC' },
+      kind: 'previous period',
+    })
     expect(t.heatmap[2]?.[9]).toBe(1) // Tuesday 09:00 UTC
   })
   it('thins a long series to maxPoints', () => {
@@ -271,5 +289,253 @@ describe('kpis.dashboard', () => {
     })
     expect(result).toMatchObject({ ok: true, value: { leadResponse: { leads: 0, noData: true } } })
     expect(db.prepare('SELECT count(*) AS n FROM leads').pluck().get()).toBe(6)
+  })
+})
+
+describe('comparisons use the same span a period earlier (comparisonFor)', () => {
+  const cases: [string, Filters['range'], string, string, string][] = [
+    [
+      'year to date',
+      { preset: 'ytd', timeZone: 'UTC' },
+      '2025-01-01',
+      '2025-03-13',
+      'same days last year',
+    ],
+    [
+      'month to date',
+      { preset: 'mtd', timeZone: 'UTC' },
+      '2026-02-01',
+      '2026-02-13',
+      'same days last month',
+    ],
+    [
+      'quarter to date',
+      { preset: 'qtd', timeZone: 'UTC' },
+      '2025-10-01',
+      '2025-12-13',
+      'same days last quarter',
+    ],
+    [
+      'last 30 days',
+      { preset: 'last30', timeZone: 'UTC' },
+      '2026-01-13',
+      '2026-02-11',
+      'previous period',
+    ],
+    ['today', { preset: 'today', timeZone: 'UTC' }, '2026-03-12', '2026-03-12', 'previous day'],
+    [
+      'custom days',
+      { preset: 'custom', from: '2026-03-01', to: '2026-03-10', timeZone: 'UTC' },
+      '2026-02-19',
+      '2026-02-28',
+      'previous period',
+    ],
+  ]
+  it.each(cases)('%s', (_name, spec, from, to, kind) => {
+    // The clock reads 2026-03-13T00:00Z: today is March 13 in UTC.
+    const c = comparisonFor(spec, resolveRangeAt(spec))
+    expect(c).toEqual({ range: { from, to, timeZone: 'UTC' }, kind })
+  })
+  it('cuts the same days at the end of a shorter month, and Feb 29 at Feb 28', () => {
+    const mtd = { preset: 'mtd', timeZone: 'UTC' } as const
+    expect(
+      comparisonFor(mtd, { from: '2026-03-01', to: '2026-03-31', timeZone: 'UTC' }).range,
+    ).toEqual({
+      from: '2026-02-01',
+      to: '2026-02-28',
+      timeZone: 'UTC',
+    })
+    const ytd = { preset: 'ytd', timeZone: 'UTC' } as const
+    expect(
+      comparisonFor(ytd, { from: '2024-01-01', to: '2024-02-29', timeZone: 'UTC' }).range,
+    ).toEqual({
+      from: '2023-01-01',
+      to: '2023-02-28',
+      timeZone: 'UTC',
+    })
+    const qtd = { preset: 'qtd', timeZone: 'UTC' } as const
+    expect(
+      comparisonFor(qtd, { from: '2026-04-01', to: '2026-05-31', timeZone: 'UTC' }).range,
+    ).toEqual({
+      from: '2026-01-01',
+      to: '2026-02-28',
+      timeZone: 'UTC',
+    })
+  })
+  it('the trends answer compares year to date with the same days last year', () => {
+    const t = trendsKpi(db, { range: { preset: 'ytd', timeZone: 'UTC' } }, clock)
+    expect(t.comparison.kind).toBe('same days last year')
+    expect(t.previousRange).toEqual({ from: '2025-01-01', to: '2025-03-13', timeZone: 'UTC' })
+  })
+})
+
+describe('cohort maturity', () => {
+  it('a range of young leads is maturing: its outcome deltas are not comparable, leads still are', () => {
+    const t = trendsKpi(db, custom('2026-03-09', '2026-03-12'), clock)
+    // Too few won deals to learn from: the registry's defaults.
+    expect(t.maturity).toMatchObject({
+      maturing: true,
+      youngShare: 1,
+      closeDays: MATURITY.defaultCloseDays,
+      typicalCloseDays: MATURITY.defaultTypicalCloseDays,
+      closeDaysFrom: 'default',
+    })
+    // Leads 2 (lost), 1 and 3 (won) are closed; leads 4 and 6 are open.
+    expect(t.maturity.openShare).toBeCloseTo(2 / 5)
+    expect(t.deltas.leads.comparable).toBe(true)
+    expect(t.deltas.averageResponseSeconds.comparable).toBe(true)
+    expect(t.deltas.conversions.comparable).toBe(false)
+    expect(t.deltas.conversionRate.comparable).toBe(false)
+    expect(t.deltas.revenueCents.comparable).toBe(false)
+    expect(conversionKpi(db, custom('2026-03-09', '2026-03-12'), clock).maturity.maturing).toBe(
+      true,
+    )
+  })
+  it('a range long past the close time is settled', () => {
+    const t = trendsKpi(db, custom('2025-01-01', '2025-01-31'), clock)
+    expect(t.maturity).toMatchObject({ maturing: false, youngShare: null, openShare: null })
+    expect(t.deltas.conversions.comparable).toBe(true)
+  })
+  it('learns the close time from the recent won deals', () => {
+    const d = openStore(':memory:')
+    try {
+      const day = 86_400_000
+      const base = at('2025-06-01T00:00:00Z')
+      // 100 deals: closed after 1..100 days → median 51 days, 80 % within 81 days.
+      insertLeads(
+        d,
+        Array.from({ length: 100 }, (_, i) =>
+          lead({
+            id: i + 1,
+            created_at: base,
+            status: 'won',
+            converted_at: base + (i + 1) * day - 1000,
+            deal_value_cents: 100,
+          }),
+        ),
+      )
+      const m = cohortMaturity(
+        createScope(d, custom('2026-03-01', '2026-03-12')),
+        { from: '2026-03-01', to: '2026-03-12', timeZone: 'UTC' },
+        { from: '2026-02-17', to: '2026-02-28', timeZone: 'UTC' },
+        clock,
+      )
+      expect(m).toMatchObject({
+        typicalCloseDays: 51,
+        closeDays: 81,
+        closeDaysFrom: 'recent deals',
+      })
+      expect(m.rule).toContain('81 days')
+    } finally {
+      d.close()
+    }
+  })
+})
+
+describe('conversion tips tell the truth (conversionTips, every branch)', () => {
+  const settled = { maturing: false, openShare: 0.05, typicalCloseDays: 16 }
+  const row = (
+    key: string,
+    leads: number,
+    conversions: number,
+    target?: number | null,
+  ): RateRow => ({
+    key,
+    leads,
+    conversions,
+    rate: leads === 0 ? null : conversions / leads,
+    ...(target === undefined ? {} : { target }),
+  })
+  const temps = (cold: [number, number], hot: [number, number]) => [
+    row('hot', ...hot),
+    row('warm', 10, 3),
+    row('cold', ...cold),
+  ]
+  const base = {
+    targets: DEFAULT_TARGETS,
+    won: 30,
+    leads: 100,
+    overall: 0.3,
+    byTemperature: temps([10, 1], [10, 5]),
+    bySource: [row('Google LSA', 50, 15, 0.2), row('Nextdoor', 50, 15, 0.18)],
+    maturity: settled,
+  }
+  const rules = (tips: { rule: string }[]) => tips.map((t) => t.rule)
+
+  it('no tip when every rate is within its floor, target and band', () => {
+    expect(conversionTips(base)).toEqual([])
+  })
+  it('cold leads under their floor', () => {
+    const tips = conversionTips({ ...base, byTemperature: temps([100, 4], [10, 5]) })
+    expect(rules(tips)).toEqual(['cold leads convert under 5 %'])
+    expect(tips[0]?.message).toBe(
+      'Cold leads convert at 4.0 % (4 of 100): nurture them with follow-up sequences instead of sales calls.',
+    )
+  })
+  it('hot leads under their floor', () => {
+    const tips = conversionTips({ ...base, byTemperature: temps([10, 1], [10, 3]) })
+    expect(rules(tips)).toEqual(['hot leads convert under 40 %'])
+  })
+  it('a channel under its target; one shown equal to its target is not', () => {
+    const tips = conversionTips({
+      ...base,
+      bySource: [row('Google LSA', 100, 10, 0.2), row('Nextdoor', 10_000, 1_799, 0.18)],
+    })
+    // 17.99 % shows as "18.0 %" against an "18.0 %" target: not under it.
+    expect(rules(tips)).toEqual(['channel converts under its target'])
+    expect(tips[0]?.message).toContain('Google LSA converts at 10.0 % against its 20.0 % target')
+  })
+  it('overall under the band with a channel above its target: advises spend toward it', () => {
+    const tips = conversionTips({
+      ...base,
+      overall: 0.2,
+      bySource: [row('Google LSA', 50, 15, 0.2), row('Nextdoor', 50, 5, 0.18)],
+    })
+    const overall = tips.find((t) => t.rule.startsWith('overall'))
+    expect(overall?.message).toContain('shift spend toward Google LSA, above its target')
+  })
+  it('overall under the band with several channels above: names them all', () => {
+    const tips = conversionTips({
+      ...base,
+      overall: 0.2,
+      bySource: [row('Google LSA', 50, 15, 0.2), row('Nextdoor', 50, 15, 0.18)],
+    })
+    expect(tips.at(-1)?.message).toContain(
+      'shift spend toward Google LSA, Nextdoor, above their targets',
+    )
+  })
+  it('overall under the band and no channel above its target: never advises shifting spend', () => {
+    const tips = conversionTips({
+      ...base,
+      overall: 0.1,
+      bySource: [row('Google LSA', 50, 5, 0.2), row('Nextdoor', 10_000, 1_800, 0.18)],
+    })
+    const message = tips.at(-1)?.message ?? ''
+    expect(message).toContain('no channel is above its target')
+    expect(message).not.toContain('shift spend')
+  })
+  it('overall under the band and no channel has a target: says so', () => {
+    const tips = conversionTips({
+      ...base,
+      overall: 0.1,
+      bySource: [row('Google LSA', 50, 5, null), row('Referral', 50, 5)],
+    })
+    expect(tips.at(-1)?.message).toContain('no channel has a conversion target to compare with')
+    expect(tips.at(-1)?.message).not.toContain('shift spend')
+  })
+  it('overall shown at the band floor ("25.0 %") is not under it', () => {
+    expect(rules(conversionTips({ ...base, overall: 0.2496 }))).toEqual([])
+  })
+  it('a maturing range: rates read "so far" and no spend advice, even with a channel above target', () => {
+    const tips = conversionTips({
+      ...base,
+      overall: 0.083,
+      byTemperature: temps([100, 2], [10, 5]),
+      maturity: { maturing: true, openShare: 0.45, typicalCloseDays: 16 },
+    })
+    expect(tips.map((t) => t.message)).toEqual([
+      'Cold leads convert at 2.0 % so far (2 of 100): nurture them with follow-up sequences instead of sales calls.',
+      'Overall conversion is 8.3 % so far (30 of 100), under the 25 %–35 % band: 45.0 % of these leads are still open and deals typically close in 16 days, so read it again once they have had time to close before moving spend.',
+    ])
   })
 })
