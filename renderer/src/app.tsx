@@ -1,6 +1,9 @@
 import { useCallback, useState } from 'react'
+import type { Filters } from '../../shared/api/index.ts'
 import { useApiClient, useApiRefresh } from './api/client.ts'
+import { AlertToasts } from './components/alert-toasts.tsx'
 import { ErrorBanner } from './components/error-banner.tsx'
+import { ErrorBoundary, FailedPart } from './components/error-boundary.tsx'
 import { FilterBar } from './components/filter-bar.tsx'
 import { Header } from './components/header.tsx'
 import { ChartContext } from './components/plotly-chart.tsx'
@@ -9,16 +12,19 @@ import { UrlNotice } from './components/url-notice.tsx'
 import { ViewTabs } from './components/view-tabs.tsx'
 import { useAppStatus } from './hooks/use-app-status.ts'
 import { useChartReadiness } from './hooks/use-chart-readiness.ts'
-import { CrossFilterContext, type CrossFilterPick } from './hooks/use-cross-filter.ts'
+import { CrossFilterContext, withPick, type CrossFilterPick } from './hooks/use-cross-filter.ts'
 import { useDashboard } from './hooks/use-dashboard.ts'
 import { useElementWidth } from './hooks/use-element-width.ts'
 import { useFilterOptions } from './hooks/use-filter-options.ts'
 import { useNow } from './hooks/use-now.ts'
+import { useOpeningPreset } from './hooks/use-opening-preset.ts'
+import { usePresets } from './hooks/use-presets.ts'
 import { useUrlState } from './hooks/use-url-state.ts'
+import { ChartExportContext, describeFilters } from './lib/chart-export.ts'
 import { localTimeZone, rangeAt, withZone, type RangeChoice } from './lib/dates.ts'
 import { failure, readinessOf, type PageError } from './lib/page-state.ts'
 import { useTheme } from './lib/theme.ts'
-import type { Dimensions } from './lib/url-state.ts'
+import { activeDimensions, toFilters, type Dimensions } from './lib/url-state.ts'
 import { viewOf, type ViewId } from './lib/views.ts'
 import { VIEW_COMPONENTS } from './views/index.ts'
 
@@ -29,7 +35,7 @@ export function App() {
   const [theme, toggleTheme] = useTheme()
   const now = useNow()
   const [localZone] = useState(localTimeZone)
-  const { state, problems, update, dismissProblems } = useUrlState(localZone)
+  const { state, problems, update, dismissProblems, openedWithFilters } = useUrlState(localZone)
   const { view, range: rangeFilter, dimensions } = state
   const definition = viewOf(view)
 
@@ -40,7 +46,15 @@ export function App() {
   const [contentRef, width] = useElementWidth<HTMLElement>()
 
   const status = useAppStatus()
-  const dashboard = useDashboard(definition, range, dimensions, width)
+  // A link naming no filters opens on the default named preset: the dashboard waits for it.
+  const presets = usePresets()
+  const applyPreset = useCallback(
+    ({ range: presetRange, ...presetDimensions }: Filters) =>
+      update({ range: presetRange, dimensions: activeDimensions(presetDimensions) }),
+    [update],
+  )
+  const opening = useOpeningPreset(openedWithFilters, presets.list, applyPreset)
+  const dashboard = useDashboard(definition, opening ? null : range, dimensions, width)
   const filters = useFilterOptions()
   const charts = useChartReadiness(theme, dashboard.data)
 
@@ -52,10 +66,9 @@ export function App() {
   )
   const changeDimensions = useCallback((d: Dimensions) => update({ dimensions: d }), [update])
   const crossFilter = useCallback(
-    ({ field, value }: CrossFilterPick) => {
-      const current = dimensions[field] ?? []
-      if (current.includes(value)) return
-      update({ dimensions: { ...dimensions, [field]: [...current, value] } })
+    (pick: CrossFilterPick) => {
+      const next = withPick(dimensions, pick)
+      if (next !== null) update({ dimensions: next })
     },
     [dimensions, update],
   )
@@ -86,20 +99,25 @@ export function App() {
       data-view={view}
       data-transport={client.transport}
     >
-      <Header status={status.data} theme={theme} onToggleTheme={toggleTheme} now={now} />
+      <Header status={status.data} themeControl={themeControl} now={now} />
       <ViewTabs active={view} onSelect={selectView} />
       <main className="content" aria-busy={readiness === 'loading'} ref={contentRef}>
-        <FilterBar
-          range={range}
-          activePreset={rangeFilter.preset}
-          onSelectRange={selectRange}
-          dimensions={dimensions}
-          onChangeDimensions={changeDimensions}
-          options={filters.options}
-          busy={readiness === 'loading' && dashboard.data !== null}
-          dataAsOf={status.data === null ? undefined : status.data.dataAsOf}
-          now={now}
-        />
+        {definition.filtered && (
+          <FilterBar
+            range={range}
+            activePreset={rangeFilter.preset}
+            onSelectRange={selectRange}
+            dimensions={dimensions}
+            onChangeDimensions={changeDimensions}
+            options={filters.options}
+            busy={readiness === 'loading' && dashboard.data !== null}
+            dataAsOf={status.data === null ? undefined : status.data.dataAsOf}
+            now={now}
+            presets={presets}
+            current={toFilters(rangeFilter, dimensions)}
+            onApplyPreset={applyPreset}
+          />
+        )}
         {problems.length > 0 && <UrlNotice problems={problems} onDismiss={dismissProblems} />}
         {errors.length > 0 && <ErrorBanner errors={errors} onRetry={retry} />}
         <div
@@ -111,11 +129,28 @@ export function App() {
         >
           <CrossFilterContext value={crossFilter}>
             <ChartContext value={charts.host}>
-              <View data={dashboard.data} />
+              <ChartExportContext
+                value={{
+                  filters: describeFilters(range, dimensions),
+                  dataAsOf: status.data?.dataAsOf ?? null,
+                }}
+              >
+                {/* A view that throws outside its panels keeps the tabs, filters and status. */}
+                <ErrorBoundary
+                  key={view}
+                  onRetry={refresh}
+                  fallback={(error, again) => (
+                    <FailedPart what="This view" error={error} retry={again} testId="view-failed" />
+                  )}
+                >
+                  <View data={dashboard.data} />
+                </ErrorBoundary>
+              </ChartExportContext>
             </ChartContext>
           </CrossFilterContext>
         </div>
       </main>
+      <AlertToasts />
       <StatusFooter status={status.data} transport={client.transport} now={now} />
     </div>
   )

@@ -1,5 +1,13 @@
 import type { DateRange, RangePreset } from '../../../shared/api/index.ts'
-import { PRESET_BUTTONS, presetLabel, withEnd, type Day, type RangeChoice } from '../lib/dates.ts'
+import {
+  PRESET_BUTTONS,
+  PRESET_MENU,
+  asRangePreset,
+  presetLabel,
+  withEnd,
+  type Day,
+  type RangeChoice,
+} from '../lib/dates.ts'
 
 interface DateRangeFilterProps {
   /** The days shown; null while they cannot be (a range the page could not resolve). */
@@ -40,6 +48,7 @@ export function DateRangeFilter({ range, active, onSelect, busy }: DateRangeFilt
             </button>
           )
         })}
+        <MorePresets active={active} disabled={disabled} onSelect={onSelect} />
       </div>
       <div className="range-inputs">
         <DayInput
@@ -91,5 +100,38 @@ function DayInput({ label, testId, value, min, max, onChange }: DayInputProps) {
         onChange={(event) => onChange(event.currentTarget.value)}
       />
     </label>
+  )
+}
+
+interface MorePresetsProps {
+  readonly active: RangePreset | 'custom'
+  readonly disabled: boolean
+  readonly onSelect: (choice: RangeChoice) => void
+}
+
+/** The less used presets in one native list: compact, and keyboard-operable as it is. */
+function MorePresets({ active, disabled, onSelect }: MorePresetsProps) {
+  const chosen = PRESET_MENU.includes(active as RangePreset)
+  return (
+    <select
+      className={chosen ? 'preset preset-more preset-active' : 'preset preset-more'}
+      data-testid="preset-more"
+      aria-label="More ranges"
+      value={chosen ? active : ''}
+      disabled={disabled}
+      onChange={(event) => {
+        const preset = asRangePreset(event.currentTarget.value)
+        if (preset !== null) onSelect({ preset })
+      }}
+    >
+      <option value="" disabled>
+        More…
+      </option>
+      {PRESET_MENU.map((preset) => (
+        <option key={preset} value={preset}>
+          {presetLabel(preset)}
+        </option>
+      ))}
+    </select>
   )
 }

@@ -1,23 +1,21 @@
-import type {
-  DateRange,
-  FilterField,
-  FilterValues,
-  RangePreset,
+import { useRef } from 'react'
+import {
+  FILTER_FIELDS,
+  type DateRange,
+  type Filters,
+  type FilterValues,
+  type RangePreset,
 } from '../../../shared/api/index.ts'
+import type { Presets } from '../hooks/use-presets.ts'
 import type { RangeChoice } from '../lib/dates.ts'
-import type { Dimensions } from '../lib/url-state.ts'
+import { FILTER_FIELD_LABELS } from '../lib/filter-labels.ts'
+import { withoutValue, type Dimensions } from '../lib/url-state.ts'
 import { DataAge } from './data-age.tsx'
 import { DateRangeFilter } from './date-range-filter.tsx'
+import { FilterChips } from './filter-chips.tsx'
 import { MultiSelect } from './multi-select.tsx'
-
-const FIELDS: readonly { field: FilterField; label: string }[] = [
-  { field: 'source', label: 'Source' },
-  { field: 'segment', label: 'Segment' },
-  { field: 'city', label: 'City' },
-  { field: 'temperature', label: 'Temperature' },
-  { field: 'status', label: 'Status' },
-  { field: 'owner', label: 'Owner' },
-]
+import { PresetMenu } from './preset-menu.tsx'
+import '../styles/filters.css'
 
 interface FilterBarProps {
   readonly range: DateRange | null
@@ -30,6 +28,10 @@ interface FilterBarProps {
   /** The newest data's time (`undefined` while unknown, null for an empty cache). */
   readonly dataAsOf: string | null | undefined
   readonly now: number
+  readonly presets: Presets
+  /** The filters shown, as a named preset would keep them. */
+  readonly current: Filters
+  readonly onApplyPreset: (filters: Filters) => void
 }
 
 export function FilterBar({
@@ -42,19 +44,27 @@ export function FilterBar({
   busy,
   dataAsOf,
   now,
+  presets,
+  current,
+  onApplyPreset,
 }: FilterBarProps) {
-  const active = FIELDS.some(({ field }) => (dimensions[field]?.length ?? 0) > 0)
+  const section = useRef<HTMLElement>(null)
   return (
-    <div className="filter-bar">
+    <div className="filter-bar" data-testid="filter-bar">
       <DateRangeFilter range={range} active={activePreset} onSelect={onSelectRange} busy={busy} />
       <DataAge dataAsOf={dataAsOf} now={now} />
-      <section className="filters filters-dimensions" aria-label="Filters">
+      <section
+        className="filters filters-dimensions"
+        aria-label="Filters"
+        ref={section}
+        tabIndex={-1}
+      >
         <div className="multi-row">
-          {FIELDS.map(({ field, label }) => (
+          {FILTER_FIELDS.map((field) => (
             <MultiSelect
               key={field}
               field={field}
-              label={label}
+              label={FILTER_FIELD_LABELS[field]}
               options={options[field]}
               selected={dimensions[field] ?? []}
               disabled={range === null}
@@ -62,16 +72,18 @@ export function FilterBar({
             />
           ))}
         </div>
-        {active && (
-          <button
-            type="button"
-            className="button button-small"
-            data-testid="filters-clear"
-            onClick={() => onChangeDimensions({})}
-          >
-            Clear filters
-          </button>
-        )}
+        <PresetMenu
+          presets={presets}
+          current={current}
+          onApply={onApplyPreset}
+          disabled={range === null}
+        />
+        <FilterChips
+          dimensions={dimensions}
+          onRemove={(field, value) => onChangeDimensions(withoutValue(dimensions, field, value))}
+          onClearAll={() => onChangeDimensions({})}
+          onEmptied={() => section.current?.focus()}
+        />
       </section>
     </div>
   )

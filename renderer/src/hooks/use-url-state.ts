@@ -9,6 +9,8 @@ export interface UrlState {
   /** Changes part of the state; `push` adds a history entry (a tab) instead of rewriting one. */
   readonly update: (change: Partial<PageState>, push?: boolean) => void
   readonly dismissProblems: () => void
+  /** Whether the link the page was opened with named filters (see useOpeningPreset). */
+  readonly openedWithFilters: boolean
 }
 
 function follow(search: string, state: PageState, push: boolean): void {
@@ -23,6 +25,8 @@ function follow(search: string, state: PageState, push: boolean): void {
  */
 export function useUrlState(localZone: string): UrlState {
   const [reading, setReading] = useState(() => readUrl(window.location.search, localZone))
+  // Read once: the effect below writes the defaulted filters into the address bar at once.
+  const [openedWithFilters] = useState(reading.namesFilters)
 
   useEffect(() => {
     // Write the (possibly defaulted) state back once, so the address bar always names what is
@@ -37,10 +41,16 @@ export function useUrlState(localZone: string): UrlState {
     setReading((r) => {
       const state = { ...r.state, ...change }
       follow(window.location.search, state, push)
-      return { state, problems: [] }
+      return { state, problems: [], namesFilters: true }
     })
   }, [])
   const dismissProblems = useCallback(() => setReading((r) => ({ ...r, problems: [] })), [])
 
-  return { state: reading.state, problems: reading.problems, update, dismissProblems }
+  return {
+    state: reading.state,
+    problems: reading.problems,
+    update,
+    dismissProblems,
+    openedWithFilters,
+  }
 }

@@ -2,8 +2,10 @@ import {
   FIRST_ASKED_DAY,
   LAST_ASKED_DAY,
   MAX_RANGE_YEARS,
+  RANGE_PRESETS,
   RANGE_PRESET_LABELS,
   addDays,
+  asRangePreset,
   dayOfNumber,
   isDay,
   lastDayFrom,
@@ -25,8 +27,16 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone
 }
 
-/** The presets with a button of their own; the others are reachable from a link. */
-export const PRESET_BUTTONS: readonly RangePreset[] = ['last7', 'last30', 'last90', 'ytd']
+/** The presets most used, each with a button of its own in the filter bar. */
+export const PRESET_BUTTONS: readonly RangePreset[] = ['today', 'last7', 'last30', 'last90']
+
+/**
+ * Every other preset, in one compact list beside the buttons (so the bar fits 1280 px): between
+ * them, the buttons and this list offer every preset of RANGE_PRESETS.
+ */
+export const PRESET_MENU: readonly RangePreset[] = RANGE_PRESETS.filter(
+  (preset) => !PRESET_BUTTONS.includes(preset),
+)
 
 export function presetLabel(preset: RangePreset): string {
   return RANGE_PRESET_LABELS[preset]
@@ -104,4 +114,4 @@ export function daysOld(dataAsOf: string | null, now: number): number | null {
   return Number.isNaN(ms) ? null : Math.max(0, Math.floor(ms / DAY_MS))
 }
 
-export { addDays }
+export { addDays, asRangePreset }

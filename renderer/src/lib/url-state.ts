@@ -24,6 +24,8 @@ export interface UrlReading {
   readonly state: PageState
   /** Why part of the link was ignored, in words for the viewer; empty when it was all read. */
   readonly problems: readonly string[]
+  /** Whether the link names filters at all; one that does not opens on the default preset. */
+  readonly namesFilters: boolean
 }
 
 const VIEW_PARAM = 'view'
@@ -45,6 +47,16 @@ export function activeDimensions(dimensions: Dimensions): Dimensions {
     if (list !== undefined && list.length > 0) Object.assign(out, { [field]: list })
   }
   return out
+}
+
+/** The dimensions without one value of one field (a chip removed). */
+export function withoutValue(
+  dimensions: Dimensions,
+  field: FilterField,
+  value: string,
+): Dimensions {
+  const list = (dimensions[field] ?? []) as readonly string[]
+  return activeDimensions({ ...dimensions, [field]: list.filter((v) => v !== value) })
 }
 
 export function toFilters(range: RangeFilter, dimensions: Dimensions): Filters {
@@ -78,7 +90,7 @@ export function readUrl(search: string, localZone: string): UrlReading {
       )
     }
   }
-  return { state, problems }
+  return { state, problems, namesFilters: text !== null }
 }
 
 /** The page's query string for a state, keeping any other parameter (the LAN `token`). */

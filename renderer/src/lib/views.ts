@@ -8,6 +8,11 @@ export interface ViewDefinition {
   readonly dashboards: readonly DashboardName[]
   /** Charts side by side: a series is thinned to the pixels of one chart, not of the page. */
   readonly chartColumns: 1 | 2
+  /**
+   * Whether the global filters (range and dimensions) change what this tab shows. The filter
+   * bar is shown only where they do: a control that does nothing reads as broken.
+   */
+  readonly filtered: boolean
 }
 
 export const VIEW_IDS = [
@@ -30,51 +35,72 @@ export const VIEWS: readonly ViewDefinition[] = [
     label: 'Overview',
     dashboards: ['leadResponse', 'trends', 'conversion'],
     chartColumns: 1,
+    filtered: true,
   },
   {
     id: 'lead-response',
     label: 'Lead response',
     dashboards: ['leadResponse', 'trends'],
     chartColumns: 1,
+    filtered: true,
   },
   {
     id: 'conversion',
     label: 'Conversion',
     dashboards: ['conversion'],
     chartColumns: 2,
+    filtered: true,
   },
   {
     id: 'marketing',
     label: 'Marketing ROI',
     dashboards: ['marketing'],
     chartColumns: 1,
+    filtered: true,
   },
   {
     id: 'markets',
     label: 'Premium markets',
     dashboards: ['markets'],
     chartColumns: 1,
+    filtered: true,
   },
   {
     id: 'revenue',
     label: 'Revenue growth',
     dashboards: ['revenue', 'trends'],
     chartColumns: 1,
+    filtered: true,
   },
   {
     id: 'funnel',
     label: 'Funnel',
     dashboards: ['funnel'],
     chartColumns: 1,
+    filtered: true,
   },
   {
     id: 'trends',
     label: 'Trends',
     dashboards: ['trends'],
     chartColumns: 2,
+    filtered: true,
   },
-  { id: 'activity', label: 'Activity', dashboards: ['activity'], chartColumns: 1 },
-  { id: 'health', label: 'System health', dashboards: ['health'], chartColumns: 1 },
+  // The feed is the newest events and health is the machine now: neither reads the filters.
+  {
+    id: 'activity',
+    label: 'Activity',
+    dashboards: ['activity'],
+    chartColumns: 1,
+    filtered: false,
+  },
+  {
+    id: 'health',
+    label: 'System health',
+    dashboards: ['health'],
+    chartColumns: 1,
+    filtered: false,
+  },
 ]
 
 export const DEFAULT_VIEW: ViewId = 'overview'

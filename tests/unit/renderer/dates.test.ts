@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { RANGE_PRESETS, rangeProblem } from '../../../shared/api/index.ts'
 import {
   PRESET_BUTTONS,
+  PRESET_MENU,
   daysOld,
   firstDayTo,
   presetLabel,
@@ -19,12 +20,18 @@ const dayArb = fc
   .map((n) => new Date(n * DAY).toISOString().slice(0, 10))
 
 describe('presets on the page', () => {
-  it('offers buttons from the shared vocabulary, with its labels', () => {
-    for (const preset of PRESET_BUTTONS) expect(RANGE_PRESETS).toContain(preset)
+  it('offers every preset of the shared vocabulary once, as a button or in the list', () => {
+    expect([...PRESET_BUTTONS, ...PRESET_MENU].sort()).toEqual([...RANGE_PRESETS].sort())
     expect(PRESET_BUTTONS.map(presetLabel)).toEqual([
+      'Today',
       'Last 7 days',
       'Last 30 days',
       'Last 90 days',
+    ])
+    expect(PRESET_MENU.map(presetLabel)).toEqual([
+      'Yesterday',
+      'Month to date',
+      'Quarter to date',
       'Year to date',
     ])
   })

@@ -56,7 +56,13 @@ describe('readUrl', () => {
         dimensions: {},
       },
       problems: [],
+      // So the page may open on the default preset instead.
+      namesFilters: false,
     })
+    expect(readUrl('?view=trends', 'UTC').namesFilters).toBe(false)
+    expect(readUrl('?f=r-last7.z-UTC', 'UTC').namesFilters).toBe(true)
+    // A link with unreadable filters still named some: the notice says so, no preset hides it.
+    expect(readUrl('?f=r-never', 'UTC').namesFilters).toBe(true)
   })
 
   it('reads the tab, the range with its zone, and the ticked values', () => {
