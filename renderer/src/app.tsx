@@ -99,7 +99,7 @@ export function App() {
       data-view={view}
       data-transport={client.transport}
     >
-      <Header status={status.data} themeControl={themeControl} now={now} />
+      <Header status={status.data} theme={theme} onToggleTheme={toggleTheme} now={now} />
       <ViewTabs active={view} onSelect={selectView} />
       <main className="content" aria-busy={readiness === 'loading'} ref={contentRef}>
         {definition.filtered && (
