@@ -5,6 +5,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useReducer,
   useState,
   type ReactNode,
 } from 'react'
@@ -68,15 +69,73 @@ const noChanges: Changes = {
   by: Object.fromEntries(DASHBOARDS.map((d) => [d, 0])) as Record<DashboardName, number>,
 }
 
+/** Live updates: whether `data.changed` refetches now, and what waits while it does not. */
+export interface LiveUpdates {
+  readonly paused: boolean
+  /** `data.changed` events held while paused (applied on resume). */
+  readonly waiting: number
+  readonly setPaused: (paused: boolean) => void
+}
+
 interface ApiContextValue {
   readonly client: ApiClient
   /** Bumped on `refresh()`; every `useApi` refetches when it moves. */
   readonly generation: number
   readonly changes: Changes
   readonly refresh: () => void
+  readonly live: LiveUpdates
 }
 
 const ApiContext = createContext<ApiContextValue | null>(null)
+
+interface LiveState {
+  readonly generation: number
+  /** Applied: what `useApi` keys on. */
+  readonly changes: Changes
+  readonly paused: boolean
+  /** Held while paused. */
+  readonly held: Changes
+}
+
+type LiveAction =
+  | { readonly kind: 'changed'; readonly touched: readonly DashboardName[] }
+  | { readonly kind: 'pause' | 'resume' | 'refresh' }
+
+const count = (c: Changes, touched: readonly DashboardName[]): Changes => {
+  const by = { ...c.by }
+  for (const d of touched) by[d] += 1
+  return { any: c.any + 1, by }
+}
+
+/** A pure step, so "paused holds, resume applies" does not depend on when listeners read state. */
+function liveStep(state: LiveState, action: LiveAction): LiveState {
+  switch (action.kind) {
+    case 'changed':
+      if (action.touched.length === 0) return state
+      return state.paused
+        ? { ...state, held: count(state.held, action.touched) }
+        : { ...state, changes: count(state.changes, action.touched) }
+    case 'pause':
+      return state.paused ? state : { ...state, paused: true }
+    case 'resume': {
+      if (!state.paused) return state
+      const { held, changes } = state
+      const by = { ...changes.by }
+      for (const d of DASHBOARDS) by[d] += held.by[d]
+      return {
+        ...state,
+        paused: false,
+        held: noChanges,
+        changes: held.any === 0 ? changes : { any: changes.any + held.any, by },
+      }
+    }
+    case 'refresh':
+      // Everything is asked again, so nothing held is still waiting.
+      return { ...state, generation: state.generation + 1, held: noChanges }
+  }
+}
+
+const initialLive: LiveState = { generation: 0, changes: noChanges, paused: false, held: noChanges }
 
 export function ApiProvider({
   client,
@@ -85,26 +144,27 @@ export function ApiProvider({
   client: ApiClient
   children?: ReactNode
 }): ReactNode {
-  const [generation, setGeneration] = useState(0)
-  const [changes, setChanges] = useState<Changes>(noChanges)
-  const refresh = useCallback(() => setGeneration((n) => n + 1), [])
+  const [state, dispatch] = useReducer(liveStep, initialLive)
+  const refresh = useCallback(() => dispatch({ kind: 'refresh' }), [])
+  const setPaused = useCallback(
+    (paused: boolean) => dispatch({ kind: paused ? 'pause' : 'resume' }),
+    [],
+  )
   // A sync commit names the dashboards it may have moved; an event without that list (an older
-  // core) moves them all. Counting per dashboard lets a view refetch only for its own.
+  // core, a restarted one) moves them all. Counting per dashboard lets a view refetch only for
+  // its own; while paused the counts are held and applied together on resume.
   useEffect(
     () =>
-      client.on('data.changed', (payload) => {
-        const touched = payload.dashboards ?? DASHBOARDS
-        setChanges((c) => {
-          const by = { ...c.by }
-          for (const d of touched) by[d] += 1
-          return { any: c.any + 1, by }
-        })
-      }),
+      client.on('data.changed', (payload) =>
+        dispatch({ kind: 'changed', touched: payload.dashboards ?? DASHBOARDS }),
+      ),
     [client],
   )
+  const { generation, changes, paused, held } = state
+  const live = useMemo(() => ({ paused, waiting: held.any, setPaused }), [paused, held, setPaused])
   const value = useMemo(
-    () => ({ client, generation, changes, refresh }),
-    [client, generation, changes, refresh],
+    () => ({ client, generation, changes, refresh, live }),
+    [client, generation, changes, refresh, live],
   )
   return createElement(ApiContext, { value }, children)
 }
@@ -122,6 +182,11 @@ export function useApiClient(): ApiClient {
 /** Refetches every `useApi` now (the retry button). */
 export function useApiRefresh(): () => void {
   return useApiContext().refresh
+}
+
+/** The pause switch of live updates and how many wait behind it. */
+export function useLiveUpdates(): LiveUpdates {
+  return useApiContext().live
 }
 
 export interface ApiState<T> {

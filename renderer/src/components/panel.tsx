@@ -1,4 +1,6 @@
-import type { ReactNode } from 'react'
+import { useContext, type ReactNode } from 'react'
+import { useApiRefresh } from '../api/client.ts'
+import { ErrorBoundary, FailedPart, PartFailureContext } from './error-boundary.tsx'
 
 interface PanelProps {
   readonly title: string
@@ -9,6 +11,8 @@ interface PanelProps {
 }
 
 export function Panel({ title, subtitle, testId, className, children }: PanelProps) {
+  const refresh = useApiRefresh()
+  const failed = useContext(PartFailureContext)
   const id = `panel-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
   return (
     <section
@@ -20,7 +24,17 @@ export function Panel({ title, subtitle, testId, className, children }: PanelPro
         <h2 id={id}>{title}</h2>
         {subtitle !== undefined && <span className="panel-subtitle">{subtitle}</span>}
       </header>
-      {children}
+      {/* One panel that throws (a chart, a table) says so and offers a retry; the rest of the
+          page goes on working. Retry asks for the data again too. */}
+      <ErrorBoundary
+        onRetry={refresh}
+        {...(failed === null ? {} : { onError: failed })}
+        fallback={(error, retry) => (
+          <FailedPart what="This panel" error={error} retry={retry} testId="panel-failed" />
+        )}
+      >
+        {children}
+      </ErrorBoundary>
     </section>
   )
 }

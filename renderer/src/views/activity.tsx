@@ -2,30 +2,41 @@ import { useState } from 'react'
 import type { ActivityEvent, ActivityPage } from '../../../shared/api/index.ts'
 import { toApiError, useApiClient } from '../api/client.ts'
 import { NoData, Panel } from '../components/panel.tsx'
-import { formatDateTime } from '../lib/format.ts'
+import { useNow } from '../hooks/use-now.ts'
+import { describeEvent, type ActivityTone } from '../lib/activity-sentence.ts'
+import { formatAge, formatDateTime } from '../lib/format.ts'
+import '../styles/live.css'
 import type { ViewProps } from './view-props.ts'
 
 const PAGE = 50
 
-function payloadText(payload: unknown): string {
-  if (payload === null || payload === undefined) return ''
-  if (typeof payload === 'string') return payload
-  try {
-    return JSON.stringify(payload)
-  } catch {
-    return '(payload cannot be shown)'
-  }
+const PILL: Readonly<Record<ActivityTone, string>> = {
+  neutral: 'pill-neutral',
+  good: 'pill-good',
+  bad: 'pill-bad',
+  info: 'pill-neutral',
+  warning: 'pill-warn',
+  critical: 'pill-bad',
 }
 
-function EventRow({ event }: { event: ActivityEvent }) {
-  const text = payloadText(event.payload)
+/** One event as one sentence, with when it happened both ways: "3 h ago" and the date. */
+function EventRow({ event, now }: { event: ActivityEvent; now: number }) {
+  const { label, text, tone } = describeEvent(event)
   return (
-    <li className="event" data-testid="activity-event" data-event-id={event.id}>
-      <time dateTime={event.at}>{formatDateTime(event.at)}</time>
-      <span className="pill pill-neutral">{event.type.replaceAll('_', ' ')}</span>
-      <span className="event-payload" title={text}>
+    <li
+      className={`activity-event activity-${tone}`}
+      data-testid="activity-event"
+      data-event-id={event.id}
+      data-event-type={event.type}
+    >
+      <span className={`pill ${PILL[tone]}`}>{label}</span>
+      <span className="activity-text" data-testid="activity-text">
         {text}
       </span>
+      <time dateTime={event.at} className="activity-time">
+        <span className="activity-age">{formatAge(event.at, now)}</span>
+        <span className="activity-at">{formatDateTime(event.at)}</span>
+      </time>
     </li>
   )
 }
@@ -39,6 +50,7 @@ interface Older {
 
 export function ActivityView({ data }: ViewProps) {
   const client = useApiClient()
+  const now = useNow()
   const first = data?.activity ?? null
   const [older, setOlder] = useState<Older | null>(null)
   const [loading, setLoading] = useState(false)
@@ -70,7 +82,7 @@ export function ActivityView({ data }: ViewProps) {
   return (
     <Panel
       title="Live activity"
-      subtitle="newest first · not filtered by the dimension filters"
+      subtitle="newest first · leads, appointments, projects and upstream alerts · not filtered"
       testId="activity-panel"
     >
       {first === null ? null : first.noData ? (
@@ -79,9 +91,9 @@ export function ActivityView({ data }: ViewProps) {
           connected.
         </NoData>
       ) : (
-        <ul className="list" data-testid="activity-list">
+        <ul className="list activity-list" data-testid="activity-list">
           {events.map((e) => (
-            <EventRow key={e.id} event={e} />
+            <EventRow key={e.id} event={e} now={now} />
           ))}
         </ul>
       )}
