@@ -1,4 +1,9 @@
-import type { SourceStatus } from '../../shared/api/index.ts'
+import type {
+  MaintenanceJob,
+  MaintenanceStart,
+  MaintenanceStatus,
+  SourceStatus,
+} from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 
 /** What every handler may use: the cache and the platform, injected. */
@@ -9,4 +14,13 @@ export interface CoreContext {
   /** True while the cache holds generated demo data and no upstream is configured. */
   readonly isDemo: () => boolean
   readonly sources: () => readonly SourceStatus[]
+  /**
+   * Admin jobs on the cache (main/core/maintenance.ts); absent where only a
+   * read of the cache is served. `start` answers at once, or throws an
+   * ApiError (conflict, bad_request) saying why not.
+   */
+  readonly maintenance?: {
+    start(input: MaintenanceStart): MaintenanceJob
+    status(): MaintenanceStatus
+  }
 }

@@ -1,4 +1,10 @@
-import { type ApiResult, type MethodName, methodNames, methods } from '../../shared/api/index.ts'
+import {
+  ApiError,
+  type ApiResult,
+  type MethodName,
+  methodNames,
+  methods,
+} from '../../shared/api/index.ts'
 import type { CoreContext } from './context.ts'
 import type { Handler, HandlerMap } from './handlers/types.ts'
 
@@ -47,6 +53,9 @@ export function createDispatcher(
       const handler = handlers[method] as Handler<MethodName>
       return { ok: true, value: await handler(parsed.data, ctx) }
     } catch (error) {
+      // A handler's refusal with a code of the contract (a conflict, a bad table name).
+      if (error instanceof ApiError)
+        return { ok: false, error: { code: error.code, message: error.message } }
       log(`api ${method} failed: ${(error as Error).stack ?? String(error)}`)
       const code = (error as { code?: unknown }).code
       if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {

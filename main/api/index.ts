@@ -3,6 +3,7 @@ import { alertHandlers } from './handlers/alerts.ts'
 import { appHandlers } from './handlers/app.ts'
 import { filterHandlers } from './handlers/filters.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
+import { maintenanceHandlers } from './handlers/maintenance.ts'
 import { presetHandlers } from './handlers/presets.ts'
 import { composeHandlers } from './compose.ts'
 import type { CoreContext } from './context.ts'
@@ -26,6 +27,7 @@ export function createApi(
       filterHandlers,
       alertHandlers,
       presetHandlers,
+      maintenanceHandlers,
     ),
     ctx,
     log,

@@ -8,10 +8,11 @@ import {
   type Store,
 } from '../store/index.ts'
 import { redactProfile, type ConnectionProfile } from '../config/connection-profile.ts'
-import { ensureRollups, registryFor } from '../metrics/index.ts'
+import { dataAsOf, ensureRollups, registryFor } from '../metrics/index.ts'
 import { setSetting } from '../store/index.ts'
 import { createApi, type Dispatch } from '../api/index.ts'
 import { changedDashboards } from '../../shared/api/index.ts'
+import { createMaintenance } from './maintenance.ts'
 import { startSources } from './start-sources.ts'
 
 export interface CoreConfig {
@@ -40,11 +41,22 @@ export interface CoreService {
   close(): Promise<void>
 }
 
-const demoSource: SourceStatus = {
-  name: 'Demo data',
-  state: 'live',
-  since: null,
-  message: 'Generated locally; no upstream configured',
+/**
+ * The demo data as a source: generated here, never synced, as of the time it
+ * was generated up to (not "live" with a last sync of "never").
+ */
+export function demoSourceStatus(db: Store): SourceStatus {
+  const demo = getSetting(db, 'demo') as { endAt?: unknown } | undefined
+  const endAt = typeof demo?.endAt === 'number' ? new Date(demo.endAt).toISOString() : null
+  return {
+    name: 'Demo data',
+    state: 'live',
+    since: null,
+    message: 'Generated demo data; no upstream configured',
+    generated: true,
+    lastGoodSyncAt: endAt ?? dataAsOf(db),
+    lastError: null,
+  }
 }
 
 /**
@@ -87,13 +99,29 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     : undefined
   const isDemo = () =>
     getSetting(db, 'demo') !== undefined && getSetting(db, 'upstream') === undefined
+  const maintenance = createMaintenance({
+    db,
+    dbPath: config.dbPath,
+    ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
+    log: hooks.log,
+    progress: (job) => hooks.emit('maintenance.progress', job),
+    changed: (tables) =>
+      hooks.emit('data.changed', {
+        tables: [...tables],
+        at: new Date().toISOString(),
+        dashboards: changedDashboards(tables),
+      }),
+    postgres: () => upstream?.postgres,
+    tables: () => upstream?.tables ?? [],
+  })
   const dispatch = createApi(
     {
       db,
       clock: () => new Date(),
       version: config.version,
       isDemo,
-      sources: () => [...(isDemo() ? [demoSource] : []), ...(upstream?.sources() ?? [])],
+      sources: () => [...(isDemo() ? [demoSourceStatus(db)] : []), ...(upstream?.sources() ?? [])],
+      maintenance,
     },
     hooks.log,
     () => requestIntegrityCheck(config.dbPath),

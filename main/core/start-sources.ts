@@ -3,7 +3,7 @@ import type { ConnectionProfile } from '../config/connection-profile.ts'
 import { rollupSyncHooks } from '../metrics/sync-hooks.ts'
 import type { Store } from '../store/index.ts'
 import { startPostgresSync, type PostgresSync } from '../sync/postgres/engine.ts'
-import type { SyncManifest } from '../sync/manifest.ts'
+import { opsManifest, type SyncManifest } from '../sync/manifest.ts'
 import { startRedisSync, type RedisSync } from '../sync/redis/index.ts'
 import { repairStreamGap } from '../sync/stream-gap-repair.ts'
 import { startSocketIoClient, type SocketIoClient } from '../sync/socketio/index.ts'
@@ -31,6 +31,8 @@ export interface SourceOptions {
 export interface Sources {
   /** The Postgres sync, when the profile names one. */
   readonly postgres: PostgresSync | undefined
+  /** The upstream tables the Postgres sync mirrors (its manifest's). */
+  readonly tables: readonly string[]
   /** Settles when the Postgres sync ends (caught up with `once`, or stopped), after the rollup catch-up. */
   readonly done: Promise<void>
   sources(): SourceStatus[]
@@ -157,6 +159,7 @@ export function startSources(
   done.catch(() => {})
   return {
     postgres,
+    tables: (options.manifest ?? opsManifest).tables.map((t) => t.upstream),
     done,
     sources: () =>
       [

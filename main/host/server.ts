@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { SECURITY_HEADERS, contentSecurityPolicy } from '../../shared/api/content-security.ts'
 import type { CoreClient } from '../core/spawn-core.ts'
 import { checkTokenStrength, createAccess, isLoopback, type Refusal } from './access.ts'
+import { adminRefusal } from './admin-calls.ts'
 import { CallScheduler, type ConnectionCalls, type SchedulerLimits } from './call-scheduler.ts'
 import { createStatusCache } from './status-cache.ts'
 import { bindPageSocket } from './socket-api.ts'
@@ -149,9 +150,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return
       }
       const queued = scheduler.connection()
+      const peer = req.socket.remoteAddress
       // A recent status answer is given at once, without a place in the queue.
       const calls: ConnectionCalls = {
         call: (method, input) => {
+          // Maintenance only from this machine, never from a LAN screen.
+          const refused = adminRefusal(method, peer)
+          if (refused) return Promise.resolve(refused)
           const kept = statusCache.lookup(method, input)
           return kept ? Promise.resolve(kept) : queued.call(method, input)
         },

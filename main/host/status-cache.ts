@@ -5,7 +5,8 @@
 // keeps the last answer and gives it to anyone who asks while it is younger
 // than `maxAgeMs`; an older one is still given (up to `maxStaleMs`) while one
 // fresh call goes through the core for everyone. A `data.changed` from the
-// core drops it: after a change, status is asked of the core again.
+// core drops it: after a change, status is asked of the core again. So does
+// an `unavailable` answer: pages must say "offline" while the core is down.
 import type { ApiResult } from '../../shared/api/index.ts'
 
 export interface StatusCacheOptions {
@@ -48,6 +49,9 @@ export function createStatusCache(core: Invoke, options: StatusCacheOptions = {}
     const call = core('app.status', input).then((result) => {
       // An answer begun before a change does not describe the cache after it.
       if (result.ok && asked === generation) kept = { at: now(), result, generation: asked }
+      // A core that cannot answer (crashed, restarting) is not covered up by
+      // a kept answer: the next page to ask hears that it is unreachable.
+      if (!result.ok && result.error.code === 'unavailable') kept = null
       return result
     })
     refreshing = call.finally(() => (refreshing = null))

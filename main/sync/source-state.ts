@@ -39,18 +39,32 @@ export function toSourceStatus(name: string, c: SourceCondition): SourceStatus {
   }
 }
 
-/** Keeps the current condition and reports each change once through `onChange`. */
+/**
+ * Keeps the current condition and reports each change once through
+ * `onChange`. The status also carries the last good sync: now while live,
+ * the last moment it was live otherwise (null if it never was).
+ */
 export function createSourceStateReporter(
   name: string,
   onChange?: (status: SourceStatus) => void,
+  now: () => number = Date.now,
 ): SourceStateReporter {
   let condition: SourceCondition = { state: 'syncing' }
   let last = JSON.stringify(toSourceStatus(name, condition))
+  let lastLive: number | null = null
   return {
     name,
     current: () => condition,
-    status: () => toSourceStatus(name, condition),
+    status: () => {
+      if (condition.state === 'live') lastLive = now()
+      return {
+        ...toSourceStatus(name, condition),
+        lastGoodSyncAt: lastLive === null ? null : new Date(lastLive).toISOString(),
+      }
+    },
     set(next) {
+      // Leaving live: the last good moment is now.
+      if (condition.state === 'live' || next.state === 'live') lastLive = now()
       condition = next
       const status = toSourceStatus(name, next)
       const text = JSON.stringify(status)

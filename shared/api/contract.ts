@@ -3,6 +3,12 @@ import { recentAlertsInputSchema, type UpstreamAlertPage } from './alerts.ts'
 import type { ApiResult } from './errors.ts'
 import { DASHBOARDS } from './dashboards.ts'
 import { filtersSchema, type FilterValues } from './filters.ts'
+import {
+  maintenanceJobSchema,
+  maintenanceStartSchema,
+  type MaintenanceJob,
+  type MaintenanceStatus,
+} from './maintenance.ts'
 import type { ActivityPage, DashboardData, KpiDefinition } from './kpis.ts'
 import {
   deletePresetInputSchema,
@@ -91,6 +97,9 @@ export const methods = defineMethods({
   'filters.values': method<FilterValues>()(z.object({}).strict()),
   /** Alerts raised upstream, newest first (the wall banner, toasts and the feed read them). */
   'alerts.recent': method<UpstreamAlertPage>()(recentAlertsInputSchema),
+  /** Starts an admin job (shared/api/maintenance.ts) and answers at once; one job at a time. */
+  'maintenance.start': method<MaintenanceJob>()(maintenanceStartSchema),
+  'maintenance.status': method<MaintenanceStatus>()(z.object({}).strict()),
   /** Named filter presets (shared/api/presets.ts), by name; unreadable ones listed apart. */
   'presets.list': method<PresetList>()(z.object({}).strict()),
   'presets.save': method<PresetChange>()(savePresetInputSchema),
@@ -115,6 +124,8 @@ export const eventSchemas = {
     /** Dashboards whose numbers may have moved (changedDashboards(tables)). */
     dashboards: z.array(z.enum(DASHBOARDS)).optional(),
   }),
+  /** A maintenance job moved on (phase, rows done) or ended. */
+  'maintenance.progress': maintenanceJobSchema,
 } as const
 export type EventName = keyof typeof eventSchemas
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>

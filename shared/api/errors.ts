@@ -6,6 +6,10 @@ export const apiErrorCodes = [
   'payload_too_large',
   'unavailable',
   'internal',
+  /** Not allowed from where it was asked (maintenance over the network). */
+  'forbidden',
+  /** Refused by what is already under way (a second maintenance job). */
+  'conflict',
 ] as const
 export type ApiErrorCode = (typeof apiErrorCodes)[number]
 

@@ -16,4 +16,11 @@ export interface SourceStatus {
   readonly approximate?: boolean
   /** The last failure, kept after the source recovers so a person can see what happened. */
   readonly lastError?: string | null
+  /** ISO time the source last synced successfully (now while live); null if never. */
+  readonly lastGoodSyncAt?: string | null
+  /**
+   * Not synced from anywhere: demo data generated on this machine. Its
+   * `lastGoodSyncAt` is the time the data was generated up to.
+   */
+  readonly generated?: boolean
 }

@@ -61,7 +61,9 @@ beforeAll(async () => {
     },
     {
       log: () => {},
-      emit: (_event, payload) => events.push(payload),
+      emit: (event, payload) => {
+        if (event === 'data.changed') events.push(payload as (typeof events)[number])
+      },
     },
   )
 })

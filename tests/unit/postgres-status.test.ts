@@ -146,6 +146,7 @@ describe('the Postgres source status', () => {
       rate: { value: 0, unit: 'rows/s' },
       lagMs: 2_000,
       approximate: false,
+      lastGoodSyncAt: iso(NOW - 1_000),
     })
     // The same condition model and map serve the Redis stream and Socket.IO.
     expect(toSourceStatus('Redis stream', { state: 'error', message: 'login refused' })).toEqual({

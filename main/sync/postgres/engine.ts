@@ -18,6 +18,9 @@ import {
 import {
   filterFingerprint,
   opsManifest,
+  parameterBinder,
+  qualified,
+  rowCondition,
   validateManifest,
   type ManifestTable,
   type RowFilter,
@@ -97,6 +100,14 @@ export interface PostgresSync {
   requestReconcile(): void
   /** Resolves after the next full cycle that started after this call succeeds. */
   synced(): Promise<void>
+  /**
+   * Copies one table again from a fresh snapshot at the next cycle (an
+   * admin's re-sync): rows the cache lost come back, rows upstream no longer
+   * has go. `onRows` hears the rows upstream holds (`total`, once) and the
+   * rows copied so far. Resolves with the rows copied; rejects with a
+   * sentence when the table cannot be synced or Postgres cannot be reached.
+   */
+  resync(table: string, onRows?: (done: number, total: number | null) => void): Promise<number>
   /** Settles when the engine stops: at `stop()`, or in `once` mode when caught up (or failed). */
   readonly done: Promise<void>
   stop(): Promise<void>
@@ -179,6 +190,25 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   let pendingSince: number | null = null
   const recent: { at: number; rows: number }[] = []
 
+  /** Re-syncs asked for, by upstream table, until their copy ends. */
+  const resyncs = new Map<
+    string,
+    {
+      readonly resolve: (rows: number) => void
+      readonly reject: (error: Error) => void
+      readonly onRows: (done: number, total: number | null) => void
+      copied: number
+      total: number | null
+    }
+  >()
+  const failResyncs = (message: string, table?: string) => {
+    for (const [name, r] of resyncs) {
+      if (table !== undefined && name !== table) continue
+      resyncs.delete(name)
+      r.reject(new Error(message))
+    }
+  }
+
   const writers = new Map<string, MirrorWriter>()
   const ctx: FeedContext = {
     db,
@@ -209,6 +239,11 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     },
     progress(table, phase, rows) {
       options.onProgress?.(table, phase, rows)
+      const asked = phase === 'snapshot' ? resyncs.get(table) : undefined
+      if (asked) {
+        asked.copied = rows
+        asked.onRows(rows, asked.total)
+      }
     },
   }
 
@@ -304,13 +339,32 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     // Snapshots first, each from a horizon recorded before its copy.
     pruneStreak.startCycle()
     for (const t of tables) {
-      if (t.error) continue
+      const asked = resyncs.get(t.table.upstream)
+      if (t.error) {
+        if (asked) failResyncs(t.error, t.table.upstream)
+        continue
+      }
       await guarded(t, async () => {
-        const reason = needsSnapshot(t, info)
+        const reason = asked ? 'an admin asked for a re-sync' : needsSnapshot(t, info)
         if (reason === PRUNED_PAST) pruneStreak.copied(t.table.upstream, info.prunedThrough)
+        if (asked) {
+          const params: unknown[] = []
+          const where = rowCondition(t.table, filter, parameterBinder(params))
+          const counted = await pool.query<{ n: string }>(
+            `select count(*)::text as n from ${qualified(schema, t.table.upstream)} where ${where}`,
+            params,
+          )
+          asked.total = Number(counted.rows[0]?.n ?? 0)
+          asked.onRows(0, asked.total)
+        }
         if (reason) await snapshot(t, reason, info.epoch)
         else if (t.state.phase === 'snapshot') await copy(t)
+        if (asked && resyncs.get(t.table.upstream) === asked) {
+          resyncs.delete(t.table.upstream)
+          asked.resolve(asked.copied)
+        }
       })
+      if (asked && t.error) failResyncs(t.error, t.table.upstream)
     }
     // Then every table follows to one horizon.
     const horizon = await currentHorizon(pool)
@@ -414,6 +468,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
             ? { kind: 'error' as const, message: error.message }
             : describePostgresFailure(error, endpoint)
         for (const w of waiters) w.reject(new Error(described.message))
+        failResyncs(described.message)
         if (options.once) throw new Error(described.message, { cause: error })
         delay = backoffDelay(attempt++, options.backoff)
         const nextRetryAt = new Date(Date.now() + delay)
@@ -437,6 +492,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     await l?.stop()
     await pool.end().catch(() => undefined)
     for (const w of cycleWaiters) w.reject(new Error('sync stopped'))
+    failResyncs('the sync stopped before the re-sync ended')
   })
   // `done` is awaited by stop() and by once-mode callers; a rejection
   // nobody awaits must not take the process down.
@@ -452,6 +508,28 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     synced: () =>
       new Promise<void>((resolve, reject) => {
         cycleWaiters.push({ resolve, reject })
+        wake()
+      }),
+    resync: (table, onRows = () => undefined) =>
+      new Promise<number>((resolve, reject) => {
+        const t = tables.find((x) => x.table.upstream === table)
+        if (!t) {
+          reject(new Error(`the manifest has no table "${table}"`))
+          return
+        }
+        if (t.localProblem) {
+          reject(new Error(t.localProblem))
+          return
+        }
+        if (controller.signal.aborted) {
+          reject(new Error('the sync has stopped'))
+          return
+        }
+        if (resyncs.has(table)) {
+          reject(new Error(`a re-sync of ${table} is already under way`))
+          return
+        }
+        resyncs.set(table, { resolve, reject, onRows, copied: 0, total: null })
         wake()
       }),
     done,

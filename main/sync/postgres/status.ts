@@ -133,5 +133,6 @@ export function postgresSourceStatus(status: PostgresSyncStatus): SourceStatus {
     rate: { value: status.rowsPerSecond, unit: 'rows/s' },
     lagMs: status.lagMs,
     approximate: status.approximate,
+    lastGoodSyncAt: status.lastSuccessAt,
   }
 }

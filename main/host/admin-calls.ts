@@ -1,0 +1,22 @@
+// Which api calls only an admin may make, and who is one (issue 11,
+// maintenance). The browser host serves wall screens over the LAN with a
+// token; such a screen reads dashboards but must not rewrite the cache. A
+// call from the machine itself (a loopback client, or the Electron app,
+// which does not come through the host) is the admin's.
+import { ADMIN_ONLY_MESSAGE, type ApiResult, type MethodName } from '../../shared/api/index.ts'
+
+/** Methods that change the cache on an admin's word. */
+export const ADMIN_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(['maintenance.start'])
+
+/** Whether a socket's peer address is this machine (127.0.0.0/8, ::1, or v4-mapped loopback). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4)
+}
+
+/** The refusal for an admin call from another machine; null when the call may go on. */
+export function adminRefusal(method: unknown, peer: string | undefined): ApiResult<never> | null {
+  if (!ADMIN_METHODS.has(method as MethodName) || isLoopbackAddress(peer)) return null
+  return { ok: false, error: { code: 'forbidden', message: ADMIN_ONLY_MESSAGE } }
+}
