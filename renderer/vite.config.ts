@@ -63,6 +63,9 @@ export default defineConfig({
   // Relative asset URLs: the same build is loaded from file:// in Electron and from the
   // browser host over HTTP.
   base: './',
+  // plotly.js's modules are written for Browserify, which supplied Node's `global`
+  // (has-hover reads `global.matchMedia`); plotly.js's own build defines it the same way.
+  define: { global: 'globalThis' },
   plugins: [
     react(),
     contentSecurityMeta(),
