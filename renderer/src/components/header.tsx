@@ -3,7 +3,7 @@ import { formatAge, formatDateTime } from '../lib/format.ts'
 import type { Theme } from '../lib/theme.ts'
 
 /** Data older than this is called out: on a wall it usually means sync has stopped. */
-const OLD_DATA_MS = 60 * 60_000
+export const OLD_DATA_MS = 60 * 60_000
 
 interface HeaderProps {
   readonly status: AppStatus | null

@@ -1,0 +1,113 @@
+import { useEffect, useMemo, useState } from 'react'
+import { useApi, useApiClient } from '../api/client.ts'
+import { ChartContext } from '../components/plotly-chart.tsx'
+import { useChartReadiness } from '../hooks/use-chart-readiness.ts'
+import { useDashboard } from '../hooks/use-dashboard.ts'
+import { useElementWidth } from '../hooks/use-element-width.ts'
+import { useNow } from '../hooks/use-now.ts'
+import { localTimeZone, rangeAt } from '../lib/dates.ts'
+import { failure, readinessOf } from '../lib/page-state.ts'
+import { useTheme } from '../lib/theme.ts'
+import { viewOf } from '../lib/views.ts'
+import { VIEW_COMPONENTS } from '../views/index.ts'
+import { AlertBanner, useActiveAlerts } from './alert-banner.tsx'
+import { ProgressRing } from './progress-ring.tsx'
+import { useFitToScreen } from './use-fit-to-screen.ts'
+import { useRemountOnError } from './use-remount-on-error.ts'
+import { useRotation } from './use-rotation.ts'
+import { useSelfHealing } from './use-self-healing.ts'
+import { WallClock } from './wall-clock.tsx'
+import { WallErrorBoundary } from './wall-error-boundary.tsx'
+import { WallStatus } from './wall-status.tsx'
+import { readWallUrl } from './wall-url.ts'
+import './wall.css'
+
+/** A wall checks the host more often than a desk: "Offline" must show within seconds. */
+const WALL_STATUS_REFRESH_MS = 10_000
+
+/**
+ * Wall mode (`?mode=wall`): the dashboards in rotation, sized to the screen, with nothing to
+ * click. The address is read once; a reload (the wall's own, or a person's) reads it again.
+ */
+export function WallApp() {
+  const client = useApiClient()
+  const [theme] = useTheme()
+  const now = useNow()
+  const [settings] = useState(() => readWallUrl(window.location.search, localTimeZone()))
+  useEffect(() => {
+    for (const notice of settings.notices) console.info(`watchfloor wall: ${notice}`)
+  }, [settings])
+  const { playlist, intervalMs, range: rangeFilter, dimensions } = settings
+
+  const { slot, shownAt } = useRotation(intervalMs, playlist.length)
+  const view = playlist[slot.index] ?? playlist[0] ?? 'overview'
+  const next = playlist.length > 1 ? playlist[(slot.index + 1) % playlist.length] : undefined
+  const definition = viewOf(view)
+
+  const shown = rangeAt(rangeFilter, now)
+  const range = shown.ok ? shown.range : null
+  const [viewRef, width] = useElementWidth<HTMLElement>()
+  const dashboard = useDashboard(definition, range, dimensions, width)
+  const charts = useChartReadiness(theme, dashboard.data)
+  const status = useApi('app.status', {}, [], { refreshIntervalMs: WALL_STATUS_REFRESH_MS })
+  const alerts = useActiveAlerts(now)
+
+  const remount = useRemountOnError()
+  const { offline } = useSelfHealing(status, remount.exhausted, now)
+
+  const errors = [
+    ...(shown.ok ? [] : [{ context: 'Reading the date range', message: shown.problem }]),
+    ...failure(`Loading ${definition.label}`, dashboard),
+    ...(charts.error === null
+      ? []
+      : [{ context: 'Drawing a chart', message: charts.error.message }]),
+  ]
+  const readiness = readinessOf(errors, [dashboard], charts.drawn)
+  useFitToScreen(viewRef, `${view}:${remount.mount}`, `${readiness}:${width ?? 0}`)
+
+  const View = VIEW_COMPONENTS[view]
+  const position = useMemo(
+    () => (playlist.length > 1 ? `${slot.index + 1} / ${playlist.length}` : null),
+    [playlist.length, slot.index],
+  )
+  return (
+    <div
+      className="wall"
+      data-testid="wall"
+      data-state={readiness}
+      data-view={view}
+      data-slot={slot.slot}
+      data-playlist={playlist.join(',')}
+      data-transport={client.transport}
+    >
+      <header className="wall-bar">
+        <div className="wall-title">
+          <span className="brand-mark" aria-hidden="true" />
+          <h1 data-testid="wall-view-name">{definition.label}</h1>
+          {position !== null && <span className="wall-position">{position}</span>}
+        </div>
+        <WallStatus status={status.data} offline={offline} now={now} />
+        <WallClock />
+        <ProgressRing
+          slot={slot}
+          shownAt={shownAt}
+          nextLabel={next === undefined ? null : viewOf(next).label}
+        />
+      </header>
+      <AlertBanner alerts={alerts} now={now} />
+      <main
+        className="wall-view view"
+        data-testid={`view-${view}`}
+        aria-busy={readiness === 'loading'}
+        ref={viewRef}
+        inert
+      >
+        <WallErrorBoundary key={`${view}:${remount.mount}`} onError={remount.failed}>
+          <ChartContext value={charts.host}>
+            <View data={dashboard.data} />
+          </ChartContext>
+        </WallErrorBoundary>
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,263 @@
+// Wall mode through the real host (`watchfloor serve`) in Chromium: every view fits the
+// screen, the playlist rotates in order, and the wall heals itself (a reload, a dropped
+// socket, a restarted host) and keeps rotating through a simulated week, all without a person.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
+import type { Page } from '@playwright/test'
+import { demoCache, expect, serveCache, test } from './host-fixture.ts'
+import { WallPage } from './wall-page.ts'
+
+const ALL_VIEWS = [
+  'overview',
+  'lead-response',
+  'conversion',
+  'marketing',
+  'markets',
+  'revenue',
+  'funnel',
+  'trends',
+  'activity',
+  'health',
+]
+const docsDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+
+let dir = ''
+let dbPath = ''
+test.beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'watchfloor-e2e-wall-'))
+  dbPath = demoCache(dir, 20_000)
+})
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+interface Host {
+  readonly url: string
+  readonly child: ChildProcess
+}
+
+async function serve(port?: number): Promise<Host> {
+  const extra = ['--no-demo', ...(port === undefined ? [] : ['--port', String(port)])]
+  const { url, child } = await serveCache(dbPath, extra)
+  return { url, child }
+}
+
+async function stop(host: Host): Promise<void> {
+  if (host.child.exitCode !== null) return
+  host.child.kill('SIGTERM')
+  await new Promise((resolve) => host.child.once('exit', resolve))
+}
+
+/** The wall never asks anything of a person: any dialog fails the test. */
+function failOnDialog(page: Page): string[] {
+  const dialogs: string[] = []
+  page.on('dialog', (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`)
+    void dialog.dismiss()
+  })
+  return dialogs
+}
+
+/** Moves the page's clock on by one slot and waits for the next view of the playlist. */
+async function nextSlot(wall: WallPage, intervalMs: number): Promise<string> {
+  const before = await wall.slot()
+  const expected =
+    before.playlist[(before.playlist.indexOf(before.view) + 1) % before.playlist.length]
+  await wall.page.clock.fastForward(intervalMs)
+  await expect(wall.root).toHaveAttribute('data-slot', String(before.slot + 1))
+  await wall.ready(expected).waitFor({ timeout: 30_000 })
+  return expected ?? ''
+}
+
+test('every view fits 1920×1080 and 3840×2160 without scrolling or cutting anything', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(240_000)
+  const host = await serve()
+  try {
+    const dialogs = failOnDialog(page)
+    const wall = new WallPage(page)
+    for (const [width, height] of [
+      [1920, 1080],
+      [3840, 2160],
+    ] as const) {
+      await page.setViewportSize({ width, height })
+      await wall.open(host.url, `playlist=${ALL_VIEWS.join(',')}&interval=10s`)
+      for (let i = 0; i < ALL_VIEWS.length; i += 1) {
+        const { view } = await wall.slot()
+        await wall.ready(view).waitFor()
+        const { scroll, clipped } = await wall.overflow()
+        expect(scroll, `${view} at ${width}×${height} scrolls`).toEqual({
+          what: 'document',
+          height: expect.any(Number) as number,
+          width: expect.any(Number) as number,
+        })
+        expect(
+          scroll.height,
+          `${view} at ${width}×${height}: page taller than the screen`,
+        ).toBeLessThanOrEqual(0)
+        expect(
+          scroll.width,
+          `${view} at ${width}×${height}: page wider than the screen`,
+        ).toBeLessThanOrEqual(0)
+        expect(clipped, `${view} at ${width}×${height}: boxes cut off`).toEqual([])
+        // No controls on a wall.
+        await expect(
+          page.locator('.wall button:visible, .wall input:visible, .wall select:visible'),
+        ).toHaveCount(0)
+        await page.screenshot({ path: testInfo.outputPath(`wall-${view}-${width}x${height}.png`) })
+        if (width === 1920 && view === 'overview') {
+          mkdirSync(docsDir, { recursive: true })
+          await page.screenshot({ path: join(docsDir, 'wall.png') })
+        }
+        await nextSlot(wall, 10_000)
+      }
+    }
+    expect(dialogs).toEqual([])
+  } finally {
+    await stop(host)
+  }
+})
+
+test('rotates through the playlist in order, with the ring counting to the next view', async ({
+  page,
+}) => {
+  const host = await serve()
+  try {
+    const wall = new WallPage(page)
+    await wall.open(host.url, 'playlist=overview,revenue,funnel&interval=30s')
+    const first = await wall.slot()
+    expect(first.playlist).toEqual(['overview', 'revenue', 'funnel'])
+    const start = first.playlist.indexOf(first.view)
+    const seen = [first.view]
+    for (let i = 0; i < 6; i += 1) {
+      const nextAt = Date.parse((await wall.ring.getAttribute('data-next-at')) ?? '')
+      const upcoming = await wall.next.textContent()
+      const view = await nextSlot(wall, 30_000)
+      seen.push(view)
+      expect(upcoming).toContain((await wall.viewName.textContent()) ?? '?')
+      expect(Date.parse((await wall.ring.getAttribute('data-next-at')) ?? '')).toBe(nextAt + 30_000)
+    }
+    expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => first.playlist[(start + i) % 3]))
+  } finally {
+    await stop(host)
+  }
+})
+
+test('a forced reload stays in wall mode with the same playlist', async ({ page }) => {
+  const host = await serve()
+  try {
+    const wall = new WallPage(page)
+    await wall.open(host.url, 'playlist=revenue,overview&interval=45s')
+    const before = await wall.slot()
+    await page.reload()
+    await wall.ready().waitFor()
+    const after = await wall.slot()
+    expect(after.playlist).toEqual(['revenue', 'overview'])
+    expect(after.slot).toBeGreaterThanOrEqual(before.slot)
+    expect(new URL(page.url()).searchParams.get('mode')).toBe('wall')
+    expect(new URL(page.url()).searchParams.get('interval')).toBe('45s')
+  } finally {
+    await stop(host)
+  }
+})
+
+test('a dropped WebSocket reconnects and refetches without a person', async ({ page }) => {
+  const host = await serve()
+  try {
+    const dialogs = failOnDialog(page)
+    // Keep the page's sockets where the test can close them, as a network drop would.
+    await page.addInitScript(() => {
+      const Native = window.WebSocket
+      const open: WebSocket[] = []
+      Object.assign(window, { wallTestSockets: open })
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols)
+          open.push(this)
+        }
+      }
+    })
+    const wall = new WallPage(page)
+    await wall.open(host.url, 'playlist=overview&interval=1h')
+    await page.evaluate(() => Object.assign(window, { wallLoad: 'first' }))
+
+    const reopened = page.waitForEvent('websocket')
+    await page.evaluate(() => {
+      for (const socket of (window as unknown as { wallTestSockets: WebSocket[] }).wallTestSockets)
+        socket.close()
+    })
+    const socket = await reopened
+    // The bridge announces the reconnect as a change of everything: the view asks again.
+    await socket.waitForEvent('framesent', {
+      predicate: (frame) => String(frame.payload).includes('kpis.dashboard'),
+    })
+    await wall.ready('overview').waitFor()
+    await expect(page.getByTestId('kpi-leads')).not.toHaveAttribute('data-value', '')
+    expect(await page.evaluate(() => (window as unknown as { wallLoad?: string }).wallLoad)).toBe(
+      'first',
+    )
+    expect(dialogs).toEqual([])
+  } finally {
+    await stop(host)
+  }
+})
+
+test('a restarted host: "Offline" while it is down, numbers kept, live again without a reload', async ({
+  page,
+}) => {
+  test.setTimeout(180_000)
+  let host = await serve()
+  try {
+    const dialogs = failOnDialog(page)
+    const wall = new WallPage(page)
+    await wall.open(host.url, 'playlist=overview&interval=1h')
+    const leads = await page.getByTestId('kpi-leads').getAttribute('data-value')
+    expect(leads).not.toBe('')
+    await page.evaluate(() => Object.assign(window, { wallLoad: 'first' }))
+
+    const port = Number(new URL(host.url).port)
+    await stop(host)
+    await expect(wall.dataAsOf).toHaveAttribute('data-state', 'offline', { timeout: 30_000 })
+    await expect(wall.dataAsOf).toContainText('Offline')
+    await expect(page.getByTestId('kpi-leads')).toHaveAttribute('data-value', leads ?? '')
+
+    host = await serve(port)
+    await expect(wall.dataAsOf).not.toHaveAttribute('data-state', 'offline', { timeout: 60_000 })
+    await wall.ready('overview').waitFor()
+    await expect(page.getByTestId('kpi-leads')).toHaveAttribute('data-value', leads ?? '')
+    expect(await page.evaluate(() => (window as unknown as { wallLoad?: string }).wallLoad)).toBe(
+      'first',
+    )
+    expect(dialogs).toEqual([])
+  } finally {
+    await stop(host)
+  }
+})
+
+test('under a compressed clock it rotates through a simulated week without stalling', async ({
+  page,
+}) => {
+  test.setTimeout(600_000)
+  const host = await serve()
+  try {
+    const dialogs = failOnDialog(page)
+    const wall = new WallPage(page)
+    // An hour a view, a week of hours: 168 rotations, each one a jump of the page's clock.
+    await wall.open(host.url, 'interval=1h')
+    const { playlist } = await wall.slot()
+    const visits = new Map<string, number>()
+    for (let hour = 0; hour < 7 * 24; hour += 1) {
+      const view = await nextSlot(wall, 60 * 60_000)
+      visits.set(view, (visits.get(view) ?? 0) + 1)
+      expect(new URL(page.url()).searchParams.get('mode')).toBe('wall')
+    }
+    expect([...visits.keys()].sort()).toEqual([...playlist].sort())
+    // A week on, the numbers are a week old: the wall says so.
+    await expect(wall.dataAsOf).toHaveAttribute('data-state', 'old')
+    expect(dialogs).toEqual([])
+  } finally {
+    await stop(host)
+  }
+})
