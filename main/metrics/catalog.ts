@@ -72,6 +72,11 @@ const rate = (n: number, d: number): number | null => (d === 0 ? null : n / d)
 const scopeFor = (db: Store, filters: Filters, scope?: Scope) => scope ?? createScope(db, filters)
 const rangeOf = (filters: Filters, clock: Clock) => resolveRange(filters.range, clock())
 
+// Rates are judged as they are shown (one decimal of a percent, as the tips and the cards write
+// them): a channel shown at "18.0 %" against an "18.0 %" target is neither under nor above it.
+const shown = (fraction: number): number => Math.round(fraction * 1000)
+const shownBelow = (a: number, b: number): boolean => shown(a) < shown(b)
+
 // ---- Lead response ---------------------------------------------------------------------------
 
 export function leadResponseKpi(
@@ -109,9 +114,9 @@ export function leadResponseKpi(
     status:
       share === null
         ? null
-        : share >= targets.responseShareExcellent
+        : !shownBelow(share, targets.responseShareExcellent)
           ? 'excellent'
-          : share >= targets.responseShareNeedsImprovement
+          : !shownBelow(share, targets.responseShareNeedsImprovement)
             ? 'needs improvement'
             : 'poor',
     statusRule: kpis.shareUnderTarget.rule,
@@ -245,10 +250,6 @@ function sortedKeys(groups: Map<string, Measures>, extra: readonly string[]): st
 const allowed = (filters: Filters, field: 'source' | 'segment', value: string) =>
   !filters[field] || filters[field].length === 0 || filters[field].includes(value)
 
-// Rates are judged as they are shown (one decimal of a percent, as the tips and the cards write
-// them): a channel shown at "18.0 %" against an "18.0 %" target is neither under nor above it.
-const shown = (fraction: number): number => Math.round(fraction * 1000)
-const shownBelow = (a: number, b: number): boolean => shown(a) < shown(b)
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`
 
 export interface ConversionTipsInput {

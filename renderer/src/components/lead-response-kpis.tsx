@@ -1,11 +1,18 @@
-import type { LeadResponseStats } from '../../../shared/api/index.ts'
-import { formatDuration, formatInteger, formatPercent } from '../lib/format.ts'
+import type { DashboardData, LeadResponseStats } from '../../../shared/api/index.ts'
+import { basisLabel, formatInteger, formatKpiValue } from '../lib/format.ts'
 import { KpiCard } from './kpi-card.tsx'
 
 const NO_LEADS = 'No leads in this range'
 
-/** The three lead-response cards; `kpi` is null until the first answer arrives. */
-export function LeadResponseKpis({ kpi }: { kpi: LeadResponseStats | null }) {
+interface LeadResponseKpisProps {
+  /** null until the first answer arrives. */
+  readonly kpi: LeadResponseStats | null
+  /** The registry's definitions that came with the answer (labels, basis, display). */
+  readonly defs: DashboardData['kpis'] | undefined
+}
+
+/** The three lead-response cards. */
+export function LeadResponseKpis({ kpi, defs }: LeadResponseKpisProps) {
   const empty = kpi !== null && (kpi.noData || kpi.leads === 0)
   const leads =
     kpi === null ? '' : `${formatInteger(kpi.leads)} ${kpi.leads === 1 ? 'lead' : 'leads'}`
@@ -13,8 +20,10 @@ export function LeadResponseKpis({ kpi }: { kpi: LeadResponseStats | null }) {
   const average = kpi?.averageSeconds ?? null
   const share = kpi?.shareUnderTarget ?? null
   const over = kpi === null || empty ? null : kpi.overTarget
+  const averageDef = defs?.averageResponseSeconds
+  const shareDef = defs?.shareUnderTarget
 
-  // The registry's bands judge the share (kpi.status); the page only colours it.
+  // The registry's bands judge the share (kpi.status, on the shown rounding); the page colours it.
   const shareTone =
     kpi?.status === 'excellent'
       ? 'good'
@@ -28,8 +37,9 @@ export function LeadResponseKpis({ kpi }: { kpi: LeadResponseStats | null }) {
     <section className="kpi-grid" aria-label="Lead response">
       <KpiCard
         testId="kpi-average-response"
-        label="Average first response"
-        display={average === null ? null : formatDuration(average)}
+        label={averageDef?.label ?? '\u00a0'}
+        {...(averageDef ? { basis: basisLabel(averageDef) } : {})}
+        display={average === null || !averageDef ? null : formatKpiValue(averageDef, average)}
         raw={average}
         emptyText={kpi === null ? null : empty ? NO_LEADS : 'No lead answered yet'}
         context={
@@ -43,7 +53,8 @@ export function LeadResponseKpis({ kpi }: { kpi: LeadResponseStats | null }) {
       <KpiCard
         testId="kpi-share-under-target"
         label={kpi === null ? 'Answered within target' : `Answered within ${kpi.targetSeconds} s`}
-        display={share === null ? null : formatPercent(share)}
+        {...(shareDef ? { basis: basisLabel(shareDef) } : {})}
+        display={share === null || !shareDef ? null : formatKpiValue(shareDef, share)}
         raw={share}
         emptyText={kpi === null ? null : NO_LEADS}
         tone={shareTone}

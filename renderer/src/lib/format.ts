@@ -1,3 +1,5 @@
+import type { CohortMaturity, Comparison, KpiDefinition } from '../../../shared/api/index.ts'
+
 /**
  * The UI copy is English, so numbers and dates use one English locale too: a screen never mixes
  * "1,234" with "1.234".
@@ -106,16 +108,28 @@ export function formatMoneyShort(cents: number): string {
   return Math.abs(cents) < 1_000_000 ? money.format(cents / 100) : compactMoney.format(cents / 100)
 }
 
+/** A fraction as its shown percent with one decimal: 0.12345 → 12.3 (what "+12.3 %" displays). */
+const shownTenths = (fraction: number): number => Math.round(Math.abs(fraction) * 1000) / 10
+
+/** The sign a change is SHOWN with: 0 when it rounds to "0.0", so "−0.0 %" never appears. */
+export function shownSign(fraction: number): -1 | 0 | 1 {
+  return shownTenths(fraction) === 0 ? 0 : fraction > 0 ? 1 : -1
+}
+
+function signed(fraction: number, unit: string): string {
+  const text = `${oneDecimal.format(shownTenths(fraction))} ${unit}`
+  const sign = shownSign(fraction)
+  return sign > 0 ? `+${text}` : sign < 0 ? `\u2212${text}` : text
+}
+
 /** A signed change in percent of the previous value: "+12.3 %", "−4.0 %". */
 export function formatChange(fraction: number): string {
-  const text = `${oneDecimal.format(Math.abs(fraction) * 100)} %`
-  return fraction > 0 ? `+${text}` : fraction < 0 ? `\u2212${text}` : text
+  return signed(fraction, '%')
 }
 
 /** A signed difference in percentage points: "+2.1 pt". */
 export function formatPoints(fraction: number): string {
-  const text = `${oneDecimal.format(Math.abs(fraction) * 100)} pt`
-  return fraction > 0 ? `+${text}` : fraction < 0 ? `\u2212${text}` : text
+  return signed(fraction, 'pt')
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const
@@ -134,4 +148,159 @@ export function formatBytes(bytes: number): string {
 /** A ratio as "1.8×" (deal size against target). */
 export function formatRatio(ratio: number): string {
   return `${oneDecimal.format(ratio)}\u00d7`
+}
+
+// ---- KPI values: one unit per measure ---------------------------------------------------------
+//
+// The registry says how each KPI is written (KpiDefinition.display, main/metrics/registry.ts);
+// cards, chart axes and tooltips all go through the functions below, so a measure never reads
+// "8 min" on a card beside an axis in seconds (issue 11). Colours are judged on the value as
+// SHOWN: "1.0×" against a 1.0× target is neutral, whether it is 0.98 or 1.02 underneath.
+
+/** What formatting a KPI needs from its definition. */
+export type KpiFormat = Pick<KpiDefinition, 'unit' | 'display'>
+
+/** A KPI's value in its one display unit: "1,234", "480 s", "54.3 %", "$12,340", "1.8×". */
+export function formatKpiValue(
+  kpi: KpiFormat,
+  value: number,
+  options: { short?: boolean } = {},
+): string {
+  switch (kpi.display) {
+    case 'integer':
+      return formatInteger(value)
+    case 'seconds':
+      return `${formatInteger(value)} s`
+    case 'percent':
+      return formatPercent(kpi.unit === 'percent' ? value / 100 : value)
+    case 'money':
+      return options.short ? formatMoneyShort(value) : formatMoney(value)
+    case 'ratio':
+      return formatRatio(value)
+  }
+}
+
+/** The value as its display shows it, in the KPI's own unit (0.9849 as a percent → 0.985). */
+export function shownValue(kpi: KpiFormat, value: number): number {
+  switch (kpi.display) {
+    case 'integer':
+    case 'seconds':
+      return Math.round(value)
+    case 'percent':
+      return kpi.unit === 'percent' ? Math.round(value * 10) / 10 : Math.round(value * 1000) / 1000
+    case 'money':
+      return Math.round(value / 100) * 100
+    case 'ratio':
+      return Math.round(value * 10) / 10
+  }
+}
+
+/**
+ * Good, bad or neutral against a target, in the registry's good direction, on the SHOWN values:
+ * a value that displays as its target is neutral.
+ */
+export function toneAgainst(
+  kpi: KpiFormat & Pick<KpiDefinition, 'good'>,
+  value: number,
+  target: number,
+): 'good' | 'bad' | 'neutral' {
+  const a = shownValue(kpi, value)
+  const b = shownValue(kpi, target)
+  if (a === b) return 'neutral'
+  return a > b === (kpi.good === 'up') ? 'good' : 'bad'
+}
+
+/**
+ * Against a band (low ≤ value ≤ high is acceptable), on the shown values: under it is bad, within
+ * or beyond it in the good direction is good.
+ */
+export function toneInBand(
+  kpi: KpiFormat & Pick<KpiDefinition, 'good'>,
+  value: number,
+  band: { readonly low: number; readonly high: number },
+): 'good' | 'bad' {
+  const v = shownValue(kpi, value)
+  const worse = kpi.good === 'up' ? v < shownValue(kpi, band.low) : v > shownValue(kpi, band.high)
+  return worse ? 'bad' : 'good'
+}
+
+/** A chart's value axis and hover for a KPI, in the same unit as its card (seriesFigure options). */
+export interface KpiAxis {
+  /** Multiply each stored value by this before drawing (cents → dollars, fraction → percent). */
+  readonly scale: number
+  readonly yTickPrefix: string
+  readonly yTickSuffix: string
+  readonly yTickFormat: string
+  /** The hovered value as a Plotly template fragment, e.g. '$%{y:,.0f}', '%{y:,.1f} %'. */
+  readonly hoverValue: string
+}
+
+export function kpiAxis(kpi: KpiFormat): KpiAxis {
+  switch (kpi.display) {
+    case 'integer':
+      return {
+        scale: 1,
+        yTickPrefix: '',
+        yTickSuffix: '',
+        yTickFormat: ',.0f',
+        hoverValue: '%{y:,.0f}',
+      }
+    case 'seconds':
+      return {
+        scale: 1,
+        yTickPrefix: '',
+        yTickSuffix: ' s',
+        yTickFormat: ',.0f',
+        hoverValue: '%{y:,.0f} s',
+      }
+    case 'percent':
+      return {
+        scale: kpi.unit === 'percent' ? 1 : 100,
+        yTickPrefix: '',
+        yTickSuffix: ' %',
+        yTickFormat: ',.0f',
+        hoverValue: '%{y:,.1f} %',
+      }
+    case 'money':
+      return {
+        scale: 0.01,
+        yTickPrefix: '$',
+        yTickSuffix: '',
+        yTickFormat: ',.0f',
+        hoverValue: '$%{y:,.0f}',
+      }
+    case 'ratio':
+      return {
+        scale: 1,
+        yTickPrefix: '',
+        yTickSuffix: '×',
+        yTickFormat: ',.1f',
+        hoverValue: '%{y:,.1f}×',
+      }
+  }
+}
+
+/** "by lead date" / "by close date": what a KPI counts, as its card and chart say it. */
+export function basisLabel(kpi: Pick<KpiDefinition, 'basis'>): string {
+  return `by ${kpi.basis}`
+}
+
+/** Inclusive local days as "Mar 5, 2025" or "Feb 1, 2026 – Mar 13, 2026". */
+export function formatDayRange(range: { readonly from: string; readonly to: string }): string {
+  return range.from === range.to
+    ? formatDay(range.from)
+    : `${formatDay(range.from)} – ${formatDay(range.to)}`
+}
+
+/** What a change is against: "Jan 1, 2025 – Mar 13, 2025, same days last year". */
+export function formatComparison(c: Comparison): string {
+  return `${formatDayRange(c.range)}, ${c.kind}`
+}
+
+/** Why a range's outcomes still rise: "45.0 % of these leads still open; deals typically close in 16 days". */
+export function formatMaturity(m: Pick<CohortMaturity, 'openShare' | 'typicalCloseDays'>): string {
+  const days = `${formatInteger(m.typicalCloseDays)} ${m.typicalCloseDays === 1 ? 'day' : 'days'}`
+  return m.openShare === null
+    ? `deals typically close in ${days}`
+    : `${formatPercent(m.openShare)} of these leads still open; deals typically close in ${days}`
 }

@@ -2,7 +2,13 @@ import type { ConversionStats, RateRow } from '../../../shared/api/index.ts'
 import { KpiCard } from '../components/kpi-card.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
 import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
-import { formatInteger, formatPercent } from '../lib/format.ts'
+import {
+  basisLabel,
+  formatInteger,
+  formatKpiValue,
+  formatMaturity,
+  formatPercent,
+} from '../lib/format.ts'
 import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
 import type { ViewProps } from './view-props.ts'
 
@@ -66,32 +72,38 @@ function rateFigure(
 export function ConversionView({ data }: ViewProps) {
   const conv = data?.conversion ?? null
   const empty = conv !== null && conv.noData
-  const tone =
-    conv?.band === 'below'
-      ? 'bad'
-      : conv?.band === 'above' || conv?.band === 'within'
-        ? 'good'
-        : 'neutral'
+  const rateDef = data?.kpis.conversionRate
+  const wonDef = data?.kpis.conversions
+  // A maturing range's rate is still rising: not judged red against the band until it settles.
+  const maturing = conv !== null && !empty && conv.maturity.maturing
+  const note = maturing ? formatMaturity(conv.maturity) : undefined
+  const tone = conv?.band == null || maturing ? 'neutral' : conv.band === 'below' ? 'bad' : 'good'
   return (
     <>
       <section className="kpi-grid" aria-label="Conversion">
         <KpiCard
           testId="kpi-conversion-overall"
-          label="Conversion rate"
-          display={conv?.rate == null ? null : formatPercent(conv.rate)}
+          label={rateDef?.label ?? '\u00a0'}
+          {...(rateDef ? { basis: basisLabel(rateDef) } : {})}
+          {...(note === undefined ? {} : { maturing: note })}
+          display={conv?.rate == null || !rateDef ? null : formatKpiValue(rateDef, conv.rate)}
           raw={conv?.rate ?? null}
           emptyText={conv === null ? null : 'No leads in this range'}
           tone={tone}
           context={
-            conv === null
+            conv === null || !rateDef
               ? '\u00a0'
-              : `target band ${formatPercent(conv.targetBand.low)}–${formatPercent(conv.targetBand.high)}${conv.band === null ? '' : ` · ${conv.band}`}`
+              : `target band ${formatKpiValue(rateDef, conv.targetBand.low)}–${formatKpiValue(rateDef, conv.targetBand.high)}${conv.band === null ? '' : ` · ${maturing ? 'so far ' : ''}${conv.band}`}`
           }
         />
         <KpiCard
           testId="kpi-conversion-won"
-          label="Deals won"
-          display={conv === null || empty ? null : formatInteger(conv.conversions)}
+          label={wonDef?.label ?? '\u00a0'}
+          {...(wonDef ? { basis: basisLabel(wonDef) } : {})}
+          {...(note === undefined ? {} : { maturing: note })}
+          display={
+            conv === null || empty || !wonDef ? null : formatKpiValue(wonDef, conv.conversions)
+          }
           raw={conv === null || empty ? null : conv.conversions}
           emptyText={empty ? 'No leads in this range' : null}
           context={conv === null || empty ? '\u00a0' : `of ${formatInteger(conv.leads)} leads`}

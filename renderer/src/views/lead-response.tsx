@@ -2,7 +2,7 @@ import { KpiCard } from '../components/kpi-card.tsx'
 import { LeadResponseKpis } from '../components/lead-response-kpis.tsx'
 import { Panel } from '../components/panel.tsx'
 import { PlotlyChart } from '../components/plotly-chart.tsx'
-import { formatDuration, formatInteger, formatPercent } from '../lib/format.ts'
+import { basisLabel, formatInteger, formatKpiValue, formatPercent } from '../lib/format.ts'
 import { seriesFigure } from '../lib/series-figure.ts'
 import { rangeLabel } from './overview.tsx'
 import type { ViewProps } from './view-props.ts'
@@ -24,12 +24,17 @@ export function LeadResponseView({ data }: ViewProps) {
           : 'neutral'
   return (
     <>
-      <LeadResponseKpis kpi={kpi} />
+      <LeadResponseKpis kpi={kpi} defs={data?.kpis} />
       <section className="kpi-grid" aria-label="Lead response details">
         <KpiCard
           testId="kpi-median-response"
-          label="Median first response"
-          display={kpi?.medianSeconds == null ? null : formatDuration(kpi.medianSeconds)}
+          label={data?.kpis.medianResponseSeconds.label ?? '\u00a0'}
+          {...(data ? { basis: basisLabel(data.kpis.medianResponseSeconds) } : {})}
+          display={
+            kpi?.medianSeconds == null || !data
+              ? null
+              : formatKpiValue(data.kpis.medianResponseSeconds, kpi.medianSeconds)
+          }
           raw={kpi?.medianSeconds ?? null}
           emptyText={pending ? null : empty ? NO_LEADS : 'No lead answered yet'}
           context={pending || empty ? '\u00a0' : 'half the answered leads were faster'}

@@ -2,7 +2,13 @@ import type { PremiumMarkets, SegmentStats } from '../../../shared/api/index.ts'
 import { DataTable, type Column } from '../components/data-table.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
 import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
-import { formatInteger, formatMoney, formatPercent, formatRatio } from '../lib/format.ts'
+import {
+  formatInteger,
+  formatMoney,
+  formatPercent,
+  formatRatio,
+  toneAgainst,
+} from '../lib/format.ts'
 import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
 import type { ViewProps } from './view-props.ts'
 
@@ -47,6 +53,9 @@ function dealFigure(c: ChartColors, m: PremiumMarkets): Figure {
 }
 
 const dash = <span className="muted">—</span>
+
+// Judged on the shown ratio: "1.0×" against the 1.0× target is neutral, not red at 0.98.
+const DEAL_RATIO = { unit: 'count', display: 'ratio', good: 'up' } as const
 
 const SEGMENT_COLUMNS: readonly Column<SegmentStats>[] = [
   { id: 'segment', header: 'Segment', cell: (s) => s.segment, sortValue: (s) => s.segment },
@@ -100,7 +109,7 @@ const SEGMENT_COLUMNS: readonly Column<SegmentStats>[] = [
       s.dealSizeVsTarget === null ? (
         dash
       ) : (
-        <span className={s.dealSizeVsTarget >= 1 ? 'cell-good' : 'cell-bad'}>
+        <span className={`cell-${toneAgainst(DEAL_RATIO, s.dealSizeVsTarget, 1)}`}>
           {formatRatio(s.dealSizeVsTarget)}
         </span>
       ),

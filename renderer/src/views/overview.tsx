@@ -4,80 +4,108 @@ import { KpiCard } from '../components/kpi-card.tsx'
 import { LeadResponseKpis } from '../components/lead-response-kpis.tsx'
 import { Panel } from '../components/panel.tsx'
 import { PlotlyChart } from '../components/plotly-chart.tsx'
-import { formatDay, formatInteger, formatMoneyShort, formatPercent } from '../lib/format.ts'
+import {
+  basisLabel,
+  formatDayRange,
+  formatKpiValue,
+  formatMaturity,
+  toneInBand,
+} from '../lib/format.ts'
 import { bucketNoun, seriesFigure } from '../lib/series-figure.ts'
 import type { ViewProps } from './view-props.ts'
 
 export function rangeLabel(range: { from: string; to: string }): string {
-  return range.from === range.to
-    ? formatDay(range.from)
-    : `${formatDay(range.from)} – ${formatDay(range.to)}`
+  return formatDayRange(range)
 }
 
-/** The headline numbers with their change against the period just before. */
+/**
+ * The headline numbers with their change against the comparison range (Trends.comparison). Each
+ * card's label, basis ("by lead date") and number come from the registry's definition that came
+ * with the answer; a maturing range says so on the KPIs that still rise as its leads close.
+ */
 export function HeadlineCards({ data }: { data: DashboardData | null }) {
   const trends = data?.trends
-  const conversion = data?.conversion
-  const previous = trends === undefined ? '' : rangeLabel(trends.previousRange)
+  const defs = data?.kpis
+  const comparison = trends?.comparison
   const d = trends?.deltas
+  const maturity = trends?.maturity
   const noLeads = trends !== undefined && d?.leads.current === 0
   const waiting = trends === undefined ? null : 'No leads in this range'
-  const band = conversion?.targetBand
+  const band = defs?.conversionRate.band
   const rate = d?.conversionRate.current ?? null
+  const value = (id: 'leads' | 'conversions' | 'revenueCents', short = false) => {
+    const v = d?.[id].current
+    const def = defs?.[id]
+    return v === undefined || def === undefined
+      ? null
+      : formatKpiValue(def, v ?? 0, short ? { short } : {})
+  }
+  const card = (id: 'leads' | 'conversionRate' | 'conversions' | 'revenueCents') => {
+    const def = defs?.[id]
+    return def === undefined
+      ? { label: '\u00a0' } // the first answer brings the registry's labels
+      : {
+          label: def.label,
+          basis: basisLabel(def),
+          ...(def.matures && maturity?.maturing && !noLeads
+            ? { maturing: formatMaturity(maturity) }
+            : {}),
+        }
+  }
+  const delta = (
+    id: 'leads' | 'conversionRate' | 'conversions' | 'revenueCents',
+    unit: 'relative' | 'points',
+  ) => <Delta delta={d?.[id]} unit={unit} good={defs?.[id].good ?? 'up'} comparison={comparison} />
+  const rateDef = defs?.conversionRate
   const rateTone =
-    rate === null || band === undefined ? 'neutral' : rate < band.low ? 'bad' : 'good'
+    rate === null || band === undefined || rateDef === undefined
+      ? 'neutral'
+      : maturity?.maturing
+        ? 'neutral'
+        : toneInBand(rateDef, rate, band)
   return (
     <section className="kpi-grid" aria-label="Headline numbers">
       <KpiCard
         testId="kpi-leads"
-        label="Leads"
-        display={d === undefined ? null : formatInteger(d.leads.current ?? 0)}
+        {...card('leads')}
+        display={value('leads')}
         raw={d?.leads.current ?? null}
         emptyText={null}
-        context={<Delta delta={d?.leads} unit="relative" higherIsBetter previousLabel={previous} />}
+        context={delta('leads', 'relative')}
       />
       <KpiCard
         testId="kpi-conversion-rate"
-        label="Conversion rate"
-        display={rate === null ? null : formatPercent(rate)}
+        {...card('conversionRate')}
+        display={rate === null || rateDef === undefined ? null : formatKpiValue(rateDef, rate)}
         raw={rate}
         emptyText={noLeads ? waiting : null}
         tone={rateTone}
         context={
           <>
-            {band !== undefined && (
+            {band !== undefined && rateDef !== undefined && (
               <span className="kpi-target">
-                target {formatPercent(band.low)}–{formatPercent(band.high)}
+                target {formatKpiValue(rateDef, band.low)}–{formatKpiValue(rateDef, band.high)}
               </span>
             )}
-            <Delta
-              delta={d?.conversionRate}
-              unit="points"
-              higherIsBetter
-              previousLabel={previous}
-            />
+            {delta('conversionRate', 'points')}
           </>
         }
       />
       <KpiCard
         testId="kpi-conversions"
-        label="Deals won"
-        display={d === undefined ? null : formatInteger(d.conversions.current ?? 0)}
+        {...card('conversions')}
+        display={value('conversions')}
         raw={d?.conversions.current ?? null}
         emptyText={null}
-        context={
-          <Delta delta={d?.conversions} unit="relative" higherIsBetter previousLabel={previous} />
-        }
+        context={delta('conversions', 'relative')}
       />
       <KpiCard
         testId="kpi-revenue"
-        label="Revenue from these leads"
-        display={d === undefined ? null : formatMoneyShort(d.revenueCents.current ?? 0)}
+        {...card('revenueCents')}
+        display={value('revenueCents', true)}
         raw={d?.revenueCents.current ?? null}
         emptyText={null}
-        context={
-          <Delta delta={d?.revenueCents} unit="relative" higherIsBetter previousLabel={previous} />
-        }
+        context={delta('revenueCents', 'relative')}
       />
     </section>
   )
@@ -88,7 +116,7 @@ export function OverviewView({ data }: ViewProps) {
   const noun = trends === undefined ? 'day' : bucketNoun[trends.bucket]
   return (
     <>
-      <LeadResponseKpis kpi={data?.leadResponse ?? null} />
+      <LeadResponseKpis kpi={data?.leadResponse ?? null} defs={data?.kpis} />
       <HeadlineCards data={data} />
       <Panel
         title={`Leads per ${noun}`}

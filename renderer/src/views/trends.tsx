@@ -3,6 +3,7 @@ import { Panel } from '../components/panel.tsx'
 import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
 import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
 import { bucketNoun, seriesFigure, type SeriesFigureOptions } from '../lib/series-figure.ts'
+import { basisLabel } from '../lib/format.ts'
 import type { ViewProps } from './view-props.ts'
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
@@ -43,7 +44,8 @@ const SERIES_CHARTS: readonly {
   readonly title: string
   /** Whether the title names the bucket ("per day"): sums do, an average does not. */
   readonly perBucket: boolean
-  readonly subtitle?: string
+  /** The registry KPI whose basis the subtitle names ("by close date"): Overview counts by lead date. */
+  readonly basisOf?: 'dealsBooked' | 'revenueBooked'
   readonly label: string
   readonly series: (t: Trends) => Series
   readonly options: (c: ChartColors) => SeriesFigureOptions
@@ -65,7 +67,7 @@ const SERIES_CHARTS: readonly {
     testId: 'chart-trend-conversions',
     title: 'Deals won',
     perBucket: true,
-    subtitle: 'by conversion date',
+    basisOf: 'dealsBooked',
     label: 'Deals won over time',
     series: (t) => t.conversions,
     options: (c) => ({
@@ -79,7 +81,7 @@ const SERIES_CHARTS: readonly {
     testId: 'chart-trend-revenue',
     title: 'Revenue',
     perBucket: true,
-    subtitle: 'by conversion date',
+    basisOf: 'revenueBooked',
     label: 'Revenue over time',
     series: (t) => t.revenueCents,
     options: (c) => ({
@@ -119,7 +121,7 @@ export function TrendsView({ data }: ViewProps) {
           <Panel
             key={chart.testId}
             title={`${chart.title}${chart.perBucket ? per : ''}`}
-            {...(chart.subtitle ? { subtitle: chart.subtitle } : {})}
+            {...(chart.basisOf && data ? { subtitle: basisLabel(data.kpis[chart.basisOf]) } : {})}
             className="chart-panel"
           >
             <PlotlyChart

@@ -15,7 +15,18 @@ import {
   formatPercent,
   formatPoints,
   formatRatio,
+  formatComparison,
+  formatKpiValue,
+  formatMaturity,
+  kpiAxis,
+  shownSign,
+  shownValue,
+  toneAgainst,
+  toneInBand,
 } from '../../../renderer/src/lib/format.ts'
+import { createRegistry } from '../../../main/metrics/registry.ts'
+
+const { kpis } = createRegistry()
 
 const MINUS = '\u2212'
 
@@ -86,5 +97,66 @@ describe('format', () => {
     expect(formatBytes(1024)).toBe('1.0 KB')
     expect(formatBytes(38.4 * 1024 ** 2)).toBe('38.4 MB')
     expect(formatBytes(3 * 1024 ** 5)).toBe('3,072.0 TB')
+  })
+
+  it('a change that rounds to zero is shown and judged as none', () => {
+    expect(formatChange(-0.0004)).toBe('0.0 %')
+    expect(formatPoints(0.00049)).toBe('0.0 pt')
+    expect(shownSign(-0.0004)).toBe(0)
+    expect(shownSign(0.0005)).toBe(1)
+    expect(shownSign(-0.0006)).toBe(-1)
+  })
+
+  it('every KPI in its one display unit, from the registry', () => {
+    expect(formatKpiValue(kpis.averageResponseSeconds, 480.4)).toBe('480 s')
+    expect(formatKpiValue(kpis.medianResponseSeconds, 1234)).toBe('1,234 s')
+    expect(formatKpiValue(kpis.conversionRate, 0.0833)).toBe('8.3 %')
+    expect(formatKpiValue(kpis.roiPercent, 25.04)).toBe('25.0 %')
+    expect(formatKpiValue(kpis.conversions, 399)).toBe('399')
+    expect(formatKpiValue(kpis.revenueCents, 120_000_000)).toBe('$1,200,000')
+    expect(formatKpiValue(kpis.revenueCents, 120_000_000, { short: true })).toBe('$1.2M')
+    expect(formatKpiValue({ unit: 'count', display: 'ratio' }, 0.98)).toBe('1.0\u00d7')
+  })
+
+  it('axes and hovers in the same unit as the cards', () => {
+    expect(kpiAxis(kpis.averageResponseSeconds)).toMatchObject({
+      scale: 1,
+      yTickSuffix: ' s',
+      hoverValue: '%{y:,.0f} s',
+    })
+    expect(kpiAxis(kpis.revenueCents)).toMatchObject({ scale: 0.01, yTickPrefix: '$' })
+    expect(kpiAxis(kpis.conversionRate)).toMatchObject({ scale: 100, yTickSuffix: ' %' })
+    expect(kpiAxis(kpis.roiPercent)).toMatchObject({ scale: 1, yTickSuffix: ' %' })
+  })
+
+  it('colours follow the good direction on the SHOWN values', () => {
+    const ratio = { unit: 'count', display: 'ratio', good: 'up' } as const
+    expect(toneAgainst(ratio, 0.98, 1)).toBe('neutral') // "1.0×" against 1.0×
+    expect(toneAgainst(ratio, 1.02, 1)).toBe('neutral')
+    expect(toneAgainst(ratio, 0.94, 1)).toBe('bad')
+    expect(toneAgainst(ratio, 1.06, 1)).toBe('good')
+    expect(toneAgainst(kpis.averageResponseSeconds, 119.6, 120)).toBe('neutral')
+    expect(toneAgainst(kpis.averageResponseSeconds, 130, 120)).toBe('bad')
+    expect(toneAgainst(kpis.averageResponseSeconds, 90, 120)).toBe('good')
+    expect(shownValue(kpis.conversionRate, 0.24996)).toBe(0.25)
+    const band = { low: 0.25, high: 0.35 }
+    expect(toneInBand(kpis.conversionRate, 0.24996, band)).toBe('good') // shows "25.0 %"
+    expect(toneInBand(kpis.conversionRate, 0.2494, band)).toBe('bad') // shows "24.9 %"
+    expect(toneInBand(kpis.conversionRate, 0.5, band)).toBe('good')
+  })
+
+  it('says what a change is against and why a range is maturing', () => {
+    expect(
+      formatComparison({
+        range: { from: '2025-01-01', to: '2025-03-13', timeZone: 'UTC' },
+        kind: 'same days last year',
+      }),
+    ).toBe('Jan 1, 2025 – Mar 13, 2025, same days last year')
+    expect(formatMaturity({ openShare: 0.45, typicalCloseDays: 16 })).toBe(
+      '45.0 % of these leads still open; deals typically close in 16 days',
+    )
+    expect(formatMaturity({ openShare: null, typicalCloseDays: 1 })).toBe(
+      'deals typically close in 1 day',
+    )
   })
 })
