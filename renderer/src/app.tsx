@@ -32,7 +32,7 @@ import { VIEW_COMPONENTS } from './views/index.ts'
 export function App() {
   const client = useApiClient()
   const refresh = useApiRefresh()
-  const [theme, toggleTheme] = useTheme()
+  const [theme, themeControl] = useTheme()
   const now = useNow()
   const [localZone] = useState(localTimeZone)
   const { state, problems, update, dismissProblems, openedWithFilters } = useUrlState(localZone)
@@ -99,7 +99,7 @@ export function App() {
       data-view={view}
       data-transport={client.transport}
     >
-      <Header status={status.data} theme={theme} onToggleTheme={toggleTheme} now={now} />
+      <Header status={status.data} themeControl={themeControl} now={now} />
       <ViewTabs active={view} onSelect={selectView} />
       <main className="content" aria-busy={readiness === 'loading'} ref={contentRef}>
         {definition.filtered && (
@@ -138,6 +138,7 @@ export function App() {
                 {/* A view that throws outside its panels keeps the tabs, filters and status. */}
                 <ErrorBoundary
                   key={view}
+                  resetKey={dashboard.data}
                   onRetry={refresh}
                   fallback={(error, again) => (
                     <FailedPart what="This view" error={error} retry={again} testId="view-failed" />

@@ -10,7 +10,7 @@ export class DashboardPage {
   readonly shareUnderTarget: Locator
   readonly overTarget: Locator
   readonly chart: Locator
-  readonly themeToggle: Locator
+  readonly themePicker: Locator
   readonly demoBadge: Locator
   readonly errorBanner: Locator
 
@@ -23,7 +23,7 @@ export class DashboardPage {
     this.shareUnderTarget = page.getByTestId('kpi-share-under-target')
     this.overTarget = page.getByTestId('kpi-over-target')
     this.chart = page.getByTestId('chart-leads-per-day')
-    this.themeToggle = page.getByTestId('theme-toggle')
+    this.themePicker = page.getByLabel('Theme')
     this.demoBadge = page.getByText('Demo', { exact: true })
     this.errorBanner = page.getByTestId('error-banner')
   }

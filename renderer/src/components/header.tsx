@@ -1,19 +1,21 @@
 import type { AppStatus } from '../../../shared/api/index.ts'
+import { useReachability } from '../api/client.ts'
 import { formatAge, formatDateTime } from '../lib/format.ts'
-import type { Theme } from '../lib/theme.ts'
+import { offlineSentence } from '../lib/offline.ts'
+import type { ThemeControl } from '../lib/theme.ts'
+import { LiveControls } from './live-controls.tsx'
+import { ThemePicker } from './theme-picker.tsx'
 
 /** Data older than this is called out: on a wall it usually means sync has stopped. */
 export const OLD_DATA_MS = 60 * 60_000
 
 interface HeaderProps {
   readonly status: AppStatus | null
-  readonly theme: Theme
-  readonly onToggleTheme: () => void
+  readonly themeControl: ThemeControl
   readonly now: number
 }
 
-export function Header({ status, theme, onToggleTheme, now }: HeaderProps) {
-  const next: Theme = theme === 'dark' ? 'light' : 'dark'
+export function Header({ status, themeControl, now }: HeaderProps) {
   return (
     <header className="topbar">
       <div className="brand">
@@ -26,23 +28,29 @@ export function Header({ status, theme, onToggleTheme, now }: HeaderProps) {
         )}
       </div>
       <DataAsOf dataAsOf={status === null ? undefined : status.dataAsOf} now={now} />
-      <button
-        type="button"
-        className="theme-toggle"
-        data-testid="theme-toggle"
-        onClick={onToggleTheme}
-        aria-label={`Switch to ${next} theme`}
-        title={`Switch to ${next} theme`}
-      >
-        <span className={`theme-icon theme-icon-${next}`} aria-hidden="true" />
-        <span className="theme-toggle-label">{next === 'dark' ? 'Dark' : 'Light'}</span>
-      </button>
+      <LiveControls />
+      <ThemePicker control={themeControl} />
     </header>
   )
 }
 
 /** `undefined` while status is unknown; `null` when the cache holds no data yet. */
 function DataAsOf({ dataAsOf, now }: { dataAsOf: string | null | undefined; now: number }) {
+  const { reachable } = useReachability()
+  if (!reachable) {
+    // The numbers on screen stay; this says how old they are and that nothing newer comes.
+    return (
+      <p
+        className="freshness freshness-offline"
+        data-testid="data-as-of"
+        data-value={dataAsOf ?? ''}
+        data-connection="offline"
+        role="status"
+      >
+        {offlineSentence(dataAsOf)}
+      </p>
+    )
+  }
   if (dataAsOf === undefined) {
     return (
       <p className="freshness" data-testid="data-as-of" data-value="">
