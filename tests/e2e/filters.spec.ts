@@ -341,4 +341,10 @@ test('the filter bar fits 1280 px with every preset and the saved-filters menu i
     await expect(page.getByTestId(id)).toBeInViewport()
   await expect(ops.presetsButton).toBeInViewport()
   await expect(ops.clearAll).toBeInViewport()
+  // The menu at the bar's right end opens leftwards, inside the window.
+  await ops.openPresets()
+  const panel = await ops.presetsPanel.boundingBox()
+  expect(panel?.x ?? -1).toBeGreaterThanOrEqual(0)
+  expect((panel?.x ?? 0) + (panel?.width ?? 0)).toBeLessThanOrEqual(1280)
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280)
 })
