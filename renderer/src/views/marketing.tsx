@@ -3,7 +3,14 @@ import { DataTable, type Column } from '../components/data-table.tsx'
 import { KpiCard } from '../components/kpi-card.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
 import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
-import { formatInteger, formatMoney, formatMoneyShort, formatPercent } from '../lib/format.ts'
+import {
+  basisLabel,
+  formatInteger,
+  formatKpiValue,
+  formatMoney,
+  formatMoneyShort,
+  formatPercent,
+} from '../lib/format.ts'
 import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
 import type { ViewProps } from './view-props.ts'
 
@@ -149,6 +156,7 @@ export function MarketingView({ data }: ViewProps) {
         <KpiCard
           testId="kpi-marketing-leads"
           label="Leads from channels"
+          {...(data ? { basis: basisLabel(data.kpis.leads) } : {})}
           display={t === undefined || empty ? null : formatInteger(t.leads)}
           raw={t === undefined || empty ? null : t.leads}
           emptyText={empty ? NO_LEADS : null}
@@ -157,7 +165,12 @@ export function MarketingView({ data }: ViewProps) {
         <KpiCard
           testId="kpi-marketing-revenue"
           label="Revenue"
-          display={t === undefined || empty ? null : formatMoneyShort(t.revenueCents)}
+          {...(data ? { basis: basisLabel(data.kpis.revenueCents) } : {})}
+          display={
+            t === undefined || empty || !data
+              ? null
+              : formatKpiValue(data.kpis.revenueCents, t.revenueCents, { short: true })
+          }
           raw={t === undefined || empty ? null : t.revenueCents}
           emptyText={empty ? NO_LEADS : null}
           context={t === undefined || empty ? '\u00a0' : `cost ${formatMoneyShort(t.costCents)}`}
@@ -165,7 +178,12 @@ export function MarketingView({ data }: ViewProps) {
         <KpiCard
           testId="kpi-marketing-roi"
           label="Return on spend"
-          display={t?.roiPercent == null ? null : formatPercent(t.roiPercent / 100)}
+          {...(data ? { basis: basisLabel(data.kpis.roiPercent) } : {})}
+          display={
+            t?.roiPercent == null || !data
+              ? null
+              : formatKpiValue(data.kpis.roiPercent, t.roiPercent)
+          }
           raw={t?.roiPercent ?? null}
           emptyText={roi === null ? null : empty ? NO_LEADS : 'No cost data'}
           tone={t?.profitable == null ? 'neutral' : t.profitable ? 'good' : 'bad'}
