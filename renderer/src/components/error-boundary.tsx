@@ -1,9 +1,6 @@
 import { Component, createContext, type ReactNode } from 'react'
 import '../styles/live.css'
 
-/** Marks "no retry under way" (children can be any node, `undefined` included). */
-const IDLE: unique symbol = Symbol('idle')
-
 /**
  * Told of every part of the page that failed and shows its retry (a panel). A screen nobody
  * clicks (wall mode) provides it to heal by itself, e.g. by remounting the view.
@@ -13,8 +10,14 @@ export const PartFailureContext = createContext<((error: Error) => void) | null>
 interface BoundaryProps {
   readonly children?: ReactNode
   /** What is shown instead of the children once they threw. */
-  readonly fallback: (error: Error, retry: () => void) => ReactNode
-  /** Called by `retry` before the children render again (ask for fresh data). */
+  readonly fallback: (error: Error, retry: (() => void) | null) => ReactNode
+  /**
+   * The data the children draw (compared by identity), such as the page's current answer. A new
+   * one is tried again by itself, so a part broken by one bad answer heals with the next (a wall
+   * screen nobody clicks). Without it, a retry renders the children again at once.
+   */
+  readonly resetKey?: unknown
+  /** Called by `retry` (ask for fresh data); the children render again when it arrives. */
   readonly onRetry?: () => void
   /** Told once per failure, after it is on screen. */
   readonly onError?: (error: Error) => void
@@ -22,12 +25,10 @@ interface BoundaryProps {
 
 interface BoundaryState {
   readonly error: Error | null
-  /**
-   * After a retry: the children it rendered again. If they throw once more (the data that broke
-   * them is still on screen), the next children the parent passes — a fresh answer — are tried
-   * again by themselves; a render that commits ends the retry.
-   */
-  readonly retrying: ReactNode | typeof IDLE
+  /** The `resetKey` of the last render: while failed, the data that broke it. */
+  readonly key: unknown
+  /** A retry is waiting for data other than `key`. */
+  readonly retrying: boolean
 }
 
 const asError = (thrown: unknown): Error =>
@@ -36,9 +37,13 @@ const asError = (thrown: unknown): Error =>
 /**
  * React's error boundary (a class: there is no hook for it): a render or effect that throws
  * below shows `fallback` instead of unmounting the whole page.
+ *
+ * A retry does not render the same data again: a failing part re-renders its page (a chart
+ * leaves the readiness count), and re-trying on every render would loop on the data that broke
+ * it. It waits for the answer `onRetry` asked for instead.
  */
 export class ErrorBoundary extends Component<BoundaryProps, BoundaryState> {
-  override state: BoundaryState = { error: null, retrying: IDLE }
+  override state: BoundaryState = { error: null, key: this.props.resetKey, retrying: false }
 
   static getDerivedStateFromError(thrown: unknown): Partial<BoundaryState> {
     return { error: asError(thrown) }
@@ -48,28 +53,27 @@ export class ErrorBoundary extends Component<BoundaryProps, BoundaryState> {
     props: BoundaryProps,
     state: BoundaryState,
   ): Partial<BoundaryState> | null {
-    if (state.error !== null && state.retrying !== IDLE && props.children !== state.retrying) {
-      return { error: null, retrying: props.children }
-    }
-    return null
+    if (props.resetKey === state.key) return null
+    return state.error === null
+      ? { key: props.resetKey }
+      : { key: props.resetKey, error: null, retrying: false }
   }
 
   override componentDidCatch(error: unknown): void {
     this.props.onError?.(asError(error))
   }
 
-  override componentDidUpdate(): void {
-    if (this.state.error === null && this.state.retrying !== IDLE) this.setState({ retrying: IDLE })
-  }
-
   readonly retry = (): void => {
     this.props.onRetry?.()
-    this.setState({ error: null, retrying: this.props.children })
+    if (this.props.resetKey === undefined) this.setState({ error: null })
+    else this.setState({ retrying: true })
   }
 
   override render(): ReactNode {
-    const { error } = this.state
-    return error === null ? this.props.children : this.props.fallback(error, this.retry)
+    const { error, retrying } = this.state
+    return error === null
+      ? this.props.children
+      : this.props.fallback(error, retrying ? null : this.retry)
   }
 }
 
@@ -82,7 +86,7 @@ export function FailedPart({
 }: {
   what: string
   error: Error
-  retry: () => void
+  retry: (() => void) | null
   testId: string
 }) {
   return (
@@ -91,8 +95,13 @@ export function FailedPart({
         {what} failed:{' '}
         <span className="part-failed-message">{error.message || 'unknown error'}</span>
       </p>
-      <button type="button" className="button button-small" onClick={retry}>
-        Retry
+      <button
+        type="button"
+        className="button button-small"
+        disabled={retry === null}
+        onClick={retry ?? undefined}
+      >
+        {retry === null ? 'Retrying…' : 'Retry'}
       </button>
     </div>
   )

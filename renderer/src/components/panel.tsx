@@ -1,6 +1,7 @@
 import { useContext, type ReactNode } from 'react'
 import { useApiRefresh } from '../api/client.ts'
 import { ErrorBoundary, FailedPart, PartFailureContext } from './error-boundary.tsx'
+import { ChartContext } from './plotly-chart.tsx'
 
 interface PanelProps {
   readonly title: string
@@ -13,6 +14,8 @@ interface PanelProps {
 export function Panel({ title, subtitle, testId, className, children }: PanelProps) {
   const refresh = useApiRefresh()
   const failed = useContext(PartFailureContext)
+  // The page's current answer: a panel broken by one answer tries the next by itself.
+  const answer = useContext(ChartContext)?.token
   const id = `panel-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
   return (
     <section
@@ -25,8 +28,9 @@ export function Panel({ title, subtitle, testId, className, children }: PanelPro
         {subtitle !== undefined && <span className="panel-subtitle">{subtitle}</span>}
       </header>
       {/* One panel that throws (a chart, a table) says so and offers a retry; the rest of the
-          page goes on working. Retry asks for the data again too. */}
+          page goes on working. Retry asks for the data again and draws it once it is here. */}
       <ErrorBoundary
+        resetKey={answer}
         onRetry={refresh}
         {...(failed === null ? {} : { onError: failed })}
         fallback={(error, retry) => (
