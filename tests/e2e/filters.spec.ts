@@ -3,6 +3,7 @@
 // reloaded, renamed, deleted, the default opening a bare link), and no filter bar where the
 // filters do nothing. Every figure is checked against the api's answer for the same filters,
 // asked over the host's own socket as another client of `watchfloor serve`.
+import AxeBuilder from '@axe-core/playwright'
 import {
   FILTER_FIELDS,
   RANGE_PRESETS,
@@ -347,4 +348,13 @@ test('the filter bar fits 1280 px with every preset and the saved-filters menu i
   expect(panel?.x ?? -1).toBeGreaterThanOrEqual(0)
   expect((panel?.x ?? 0) + (panel?.width ?? 0)).toBeLessThanOrEqual(1280)
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280)
+
+  // With chips and the menu open, axe-core finds nothing serious in the bar.
+  await ops.savePreset('Hot leads')
+  await expect(ops.presetItem('Hot leads')).toBeVisible()
+  const { violations } = await new AxeBuilder({ page })
+    .include('[data-testid="filter-bar"]')
+    .analyze()
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([])
 })
