@@ -11,6 +11,7 @@ import { openStore } from '../../main/store/index.ts'
 import { FLOOD_BURST, FLOOD_CALLS, FLOOD_LEADS, benchApiFlood, floodCache } from './api-flood.ts'
 import { coldStartSeconds } from './cold-start.ts'
 import { benchDemoGeneration } from './demo-generation.ts'
+import { benchFilterChanges, benchFirstPaint } from './first-paint.ts'
 import { benchMetricsDashboard } from './metrics-dashboard.ts'
 import { benchStreamIngest } from './stream-ingest.ts'
 import { benchStartup } from './startup.ts'
@@ -28,6 +29,8 @@ const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000)
 const PARTS = [
   'demo',
   'cold-start',
+  'first-paint',
+  'filter-change',
   'startup',
   'sync',
   'stream',
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
     const endAt = Date.now()
     const big = join(dir, 'big.sqlite')
     const small = join(dir, 'small.sqlite')
-    if (runs('cold-start') || runs('startup')) {
+    if (runs('cold-start') || runs('startup') || runs('first-paint') || runs('filter-change')) {
       for (const [file, leads] of [
         [big, LEADS],
         [small, 1000],
@@ -89,6 +92,35 @@ async function main(): Promise<void> {
         figure: `${fmt(median(bigTimes), 2)} s (runs: ${bigTimes.map((t) => fmt(t, 2)).join(', ')})`,
         baseline: `same on a 1,000-lead cache: ${fmt(median(smallTimes), 2)} s`,
         ratio: fmt(median(bigTimes) / median(smallTimes), 2),
+      })
+    }
+
+    if (runs('first-paint')) {
+      process.stderr.write('first paint in a fresh browser profile…\n')
+      const paint = await benchFirstPaint(big, 5)
+      const painted = paint.map((r) => r.paintedMs)
+      const empty = paint.map((r) => r.emptyPageMs)
+      const first = paint[0]
+      rows.push({
+        benchmark: `first paint: a fresh browser profile (empty cache) to every Overview chart drawn, \`watchfloor serve\` on a ${fmt(LEADS)}-lead cache, 1920×1080 (median of ${paint.length})`,
+        figure: `${fmt(median(painted))} ms (runs: ${painted.map((t) => fmt(t)).join(', ')}; data-state ready at ${fmt(median(paint.map((r) => r.readyMs)))} ms; Plotly received at ${fmt(median(paint.map((r) => r.plotlyMs ?? NaN)))} ms, ${fmt((first?.plotlyTransferBytes ?? NaN) / 1024)} KiB as ${first?.plotlyEncoding ?? '?'})`,
+        baseline: `an empty page from the same host in the same fresh profile: ${fmt(median(empty))} ms`,
+        ratio: `+${fmt(median(painted) - median(empty))} ms over the empty page (target < 1,500 ms)`,
+      })
+    }
+
+    if (runs('filter-change')) {
+      process.stderr.write('filter changes to every chart redrawn…\n')
+      const changes = await benchFilterChanges(big)
+      const ms = changes.map((c) => c.ms)
+      const london = changes.filter((c) => c.change.includes('Europe/London')).map((c) => c.ms)
+      const utc = changes.filter((c) => !c.change.includes('Europe/London')).map((c) => c.ms)
+      const slowest = [...changes].sort((a, b) => b.ms - a.ms).slice(0, 3)
+      rows.push({
+        benchmark: `filter change on Overview to every chart redrawn and painted, ${fmt(LEADS)} leads (${changes.length} changes: presets, a source, a segment, custom and empty custom ranges; year and month to date with the viewer in Europe/London)`,
+        figure: `p50 ${fmt(percentile(ms, 50))} ms, p95 ${fmt(percentile(ms, 95))} ms`,
+        baseline: `viewer in UTC: p50 ${fmt(percentile(utc, 50))} ms, p95 ${fmt(percentile(utc, 95))} ms; in Europe/London: p50 ${fmt(percentile(london, 50))} ms, p95 ${fmt(percentile(london, 95))} ms`,
+        ratio: `slowest: ${slowest.map((c) => `${c.change} ${fmt(c.ms)} ms`).join('; ')} (target p95 < 150 ms)`,
       })
     }
 
