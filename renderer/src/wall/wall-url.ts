@@ -54,17 +54,18 @@ export type IntervalReading =
   | { readonly ok: true; readonly ms: number; readonly notice?: string }
   | { readonly ok: false; readonly notice: string }
 
-/** "30s", "2m", "45" (seconds); bounded to [MIN_INTERVAL_MS, MAX_INTERVAL_MS]. */
+const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000 }
+
+/** "30s", "2m", "1h", "45" (seconds); bounded to [MIN_INTERVAL_MS, MAX_INTERVAL_MS]. */
 export function parseInterval(text: string): IntervalReading {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m)?\s*$/i.exec(text)
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smh])?\s*$/i.exec(text)
   if (match === null) {
     return {
       ok: false,
-      notice: `interval "${text}" is not a number of seconds (30s) or minutes (2m)`,
+      notice: `interval "${text}" is not a number of seconds (30s), minutes (2m) or hours (1h)`,
     }
   }
-  const unit = (match[2] ?? 's').toLowerCase()
-  const ms = Math.round(Number(match[1]) * (unit === 'm' ? 60_000 : 1000))
+  const ms = Math.round(Number(match[1]) * (UNIT_MS[(match[2] ?? 's').toLowerCase()] ?? 1000))
   const bounded = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, ms))
   if (bounded === ms) return { ok: true, ms }
   return {
