@@ -7,6 +7,7 @@ import {
   useMemo,
   useReducer,
   useState,
+  useSyncExternalStore,
   type ReactNode,
 } from 'react'
 import {
@@ -23,12 +24,30 @@ import {
   type WatchfloorBridge,
 } from '../../../shared/api/index.ts'
 
+/** Whether the host and its core answer, as the page last saw it. */
+export interface Reachability {
+  readonly reachable: boolean
+  /** When the page lost them (ms since the epoch); null while reachable. */
+  readonly lostAt: number | null
+}
+
 /** The page's typed view of the api: results unwrapped, failures thrown as `ApiError`. */
 export interface ApiClient {
   readonly transport: WatchfloorBridge['transport']
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+  /** The current reachability (the same object until it changes). */
+  reachability(): Reachability
+  onReachability(listener: () => void): () => void
 }
+
+/** A bridge that can say when its connection opens and drops (the WebSocket one). */
+interface ConnectionSource {
+  onConnection(listener: (open: boolean) => void): () => void
+}
+
+const hasConnection = (bridge: object): bridge is ConnectionSource =>
+  'onConnection' in bridge && typeof bridge.onConnection === 'function'
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error
@@ -36,9 +55,28 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError({ code: 'internal', message })
 }
 
-export function createApiClient(bridge: WatchfloorBridge): ApiClient {
+/**
+ * Reachability is read from what every call meets, on any transport: an
+ * `unavailable` answer (the host's socket is gone, or the core behind it is
+ * down or restarting) means unreachable; any answer from the core means
+ * reachable again. A WebSocket bridge also says the moment its socket drops.
+ */
+export function createApiClient(bridge: WatchfloorBridge, now: () => number = Date.now): ApiClient {
+  let reachability: Reachability = { reachable: true, lostAt: null }
+  const listeners = new Set<() => void>()
+  const set = (reachable: boolean) => {
+    if (reachable === reachability.reachable) return
+    reachability = { reachable, lostAt: reachable ? null : now() }
+    for (const listener of listeners) listener()
+  }
+  if (hasConnection(bridge)) bridge.onConnection((open) => (open ? undefined : set(false)))
   return {
     transport: bridge.transport,
+    reachability: () => reachability,
+    onReachability(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
     async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
       // TypeScript cannot correlate `methods[M]` with `M` for a generic M; the contract's
       // ApiMethods type guarantees this is the right signature.
@@ -52,6 +90,7 @@ export function createApiClient(bridge: WatchfloorBridge): ApiClient {
         // Transports return failures as values; a throw means the transport itself broke.
         throw toApiError(error)
       }
+      set(result.ok || result.error.code !== 'unavailable')
       return unwrap(result)
     },
     on: (event, listener) => bridge.on(event, listener),
@@ -88,7 +127,7 @@ interface ApiContextValue {
 
 const ApiContext = createContext<ApiContextValue | null>(null)
 
-interface LiveState {
+export interface LiveState {
   readonly generation: number
   /** Applied: what `useApi` keys on. */
   readonly changes: Changes
@@ -108,7 +147,7 @@ const count = (c: Changes, touched: readonly DashboardName[]): Changes => {
 }
 
 /** A pure step, so "paused holds, resume applies" does not depend on when listeners read state. */
-function liveStep(state: LiveState, action: LiveAction): LiveState {
+export function liveStep(state: LiveState, action: LiveAction): LiveState {
   switch (action.kind) {
     case 'changed':
       if (action.touched.length === 0) return state
@@ -135,7 +174,12 @@ function liveStep(state: LiveState, action: LiveAction): LiveState {
   }
 }
 
-const initialLive: LiveState = { generation: 0, changes: noChanges, paused: false, held: noChanges }
+export const initialLive: LiveState = {
+  generation: 0,
+  changes: noChanges,
+  paused: false,
+  held: noChanges,
+}
 
 export function ApiProvider({
   client,
@@ -177,6 +221,15 @@ function useApiContext(): ApiContextValue {
 
 export function useApiClient(): ApiClient {
   return useApiContext().client
+}
+
+/** Whether the host and core answer; re-renders when that changes. */
+export function useReachability(): Reachability {
+  const client = useApiContext().client
+  return useSyncExternalStore(
+    (listener) => client.onReachability(listener),
+    () => client.reachability(),
+  )
 }
 
 /** Refetches every `useApi` now (the retry button). */

@@ -24,7 +24,13 @@ export interface PageFunctions {
   event(name: string, payload: unknown): void
 }
 
-export interface WebSocketBridge extends WatchfloorBridge {
+/** Whether the bridge's socket is open: `false` from its loss until a new one opens. */
+export interface ConnectionSource {
+  /** Calls `listener` with each change (not with the current state); returns how to stop. */
+  onConnection(listener: (open: boolean) => void): () => void
+}
+
+export interface WebSocketBridge extends WatchfloorBridge, ConnectionSource {
   readonly transport: 'websocket'
   /** Stops reconnecting and settles every outstanding call as `unavailable`. */
   close(): void
@@ -139,6 +145,10 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
   const renewSession = options.renewSession ?? renewSessionCookie
 
   const listeners = new Map<EventName, Set<Listener>>(eventNames.map((name) => [name, new Set()]))
+  const connectionListeners = new Set<(open: boolean) => void>()
+  const tellConnection = (open: boolean) => {
+    for (const listener of connectionListeners) listener(open)
+  }
   /** The rpc of the socket that is open right now; null while connecting or waiting to retry. */
   let openRpc: BirpcReturn<HostFunctions, PageFunctions> | null = null
   /** Calls waiting for the current connection attempt to open. */
@@ -208,6 +218,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
       const waiting = queue
       queue = []
       for (const call of waiting) dispatch(rpc, call)
+      tellConnection(true)
       if (hasConnected) emit('data.changed', { tables: [], at: new Date().toISOString() })
       hasConnected = true
     })
@@ -216,6 +227,8 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
     ws.addEventListener('close', () => {
       if (socket !== ws) return
       socket = null
+      // Only the loss of an open socket is news; each failed retry is not.
+      if (openRpc === rpc) tellConnection(false)
       openRpc = null
       rpc.$close(new Error('connection closed'))
       const waiting = queue
@@ -268,6 +281,10 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
       const entry = listener as Listener
       set.add(entry)
       return () => set.delete(entry)
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener)
+      return () => connectionListeners.delete(listener)
     },
     close(): void {
       if (closed) return

@@ -1,8 +1,11 @@
 import type { SystemHealth } from '../../../shared/api/index.ts'
 import { DataTable, type Column } from '../components/data-table.tsx'
 import { KpiCard } from '../components/kpi-card.tsx'
+import { MaintenancePanel } from '../components/maintenance-panel.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
+import { currentErrors } from '../lib/current-errors.ts'
 import { formatBytes, formatDateTime, formatDuration } from '../lib/format.ts'
+import '../styles/health.css'
 import type { ViewProps } from './view-props.ts'
 
 const stateTone: Record<string, string> = {
@@ -15,24 +18,40 @@ const stateTone: Record<string, string> = {
 
 type Source = SystemHealth['sources'][number]
 
+/** The source's own last good sync where it says one; the cache's record of it otherwise. */
+const lastGood = (s: Source): string | null => s.lastGoodSyncAt ?? s.lastSuccessAt
+
+/** Long text kept inside its cell: one line with an ellipsis, the whole of it on hover. */
+function Clipped({ text }: { text: string }) {
+  return (
+    <span className="cell-clip" title={text}>
+      {text}
+    </span>
+  )
+}
+
 const SOURCE_COLUMNS: readonly Column<Source>[] = [
   { id: 'source', header: 'Source', cell: (s) => s.name, sortValue: (s) => s.name },
   {
     id: 'state',
     header: 'State',
-    cell: (s) => <span className={`pill ${stateTone[s.state] ?? 'pill-neutral'}`}>{s.state}</span>,
+    cell: (s) =>
+      s.generated === true ? (
+        <span className="pill pill-neutral">generated</span>
+      ) : (
+        <span className={`pill ${stateTone[s.state] ?? 'pill-neutral'}`}>{s.state}</span>
+      ),
     sortValue: (s) => s.state,
   },
   {
     id: 'last-success',
     header: 'Last good sync',
-    cell: (s) =>
-      s.lastSuccessAt === null ? (
-        <span className="muted">never</span>
-      ) : (
-        formatDateTime(s.lastSuccessAt)
-      ),
-    sortValue: (s) => s.lastSuccessAt,
+    cell: (s) => {
+      const at = lastGood(s)
+      if (at === null) return <span className="muted">never</span>
+      return s.generated === true ? `data as of ${formatDateTime(at)}` : formatDateTime(at)
+    },
+    sortValue: (s) => lastGood(s),
   },
   {
     id: 'lag',
@@ -57,13 +76,18 @@ const SOURCE_COLUMNS: readonly Column<Source>[] = [
   {
     id: 'detail',
     header: 'Detail',
-    cell: (s) => (
-      <>
-        {s.approximate ? 'approximate feed (no change log) · ' : ''}
-        {s.message ?? (s.since === null ? '' : `since ${formatDateTime(s.since)}`)}
-        {s.state !== 'error' && s.lastError ? ` · last error: ${s.lastError}` : ''}
-      </>
-    ),
+    cell: (s) => {
+      // Each fact once: an offline source's message is its last error too.
+      const lastError = s.lastError && s.lastError !== s.message ? s.lastError : null
+      const text = [
+        s.approximate ? 'approximate feed (no change log)' : null,
+        s.message ?? (s.since === null ? null : `since ${formatDateTime(s.since)}`),
+        lastError === null ? null : `last error: ${lastError}`,
+      ]
+        .filter((t): t is string => t !== null && t !== '')
+        .join(' · ')
+      return <Clipped text={text} />
+    },
   },
 ]
 
@@ -127,22 +151,29 @@ export function HealthView({ data }: ViewProps) {
           />
         )}
       </Panel>
-      <Panel title="Recent errors">
-        {h === null ? null : h.recentErrors.length === 0 ? (
-          <NoData testId="health-no-errors">No sync errors recorded</NoData>
-        ) : (
-          <ul className="list" data-testid="health-errors">
-            {h.recentErrors.map((e, i) => (
-              <li key={i}>
-                <strong>
-                  {e.source} · {e.table}
-                </strong>{' '}
-                <span className="cell-bad">{e.message}</span>
-              </li>
-            ))}
-          </ul>
-        )}
+      <Panel title="Current errors">
+        <CurrentErrors health={h} />
+      </Panel>
+      <Panel title="Maintenance" testId="health-maintenance">
+        <MaintenancePanel />
       </Panel>
     </>
+  )
+}
+
+function CurrentErrors({ health }: { health: SystemHealth | null }) {
+  if (health === null) return null
+  const errors = currentErrors(health)
+  if (errors.length === 0)
+    return <NoData testId="health-no-errors">No source is failing now</NoData>
+  return (
+    <ul className="list health-errors" data-testid="health-errors">
+      {errors.map((e) => (
+        <li key={e.message} data-testid="health-error">
+          <strong>{e.table === null ? e.source : `${e.source} · ${e.table}`}</strong>{' '}
+          <span className="cell-bad">{e.message}</span>
+        </li>
+      ))}
+    </ul>
   )
 }
