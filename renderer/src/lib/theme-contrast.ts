@@ -64,6 +64,9 @@ export const CONTRAST_PAIRS: readonly ContrastPair[] = [
   { fg: '--text', on: ['--warn-soft', '--bg'], min: TEXT, where: 'notice text' },
   { fg: '--bad', on: ['--bad-soft', '--bg'], min: TEXT, where: 'error banner title' },
   { fg: '--text', on: ['--bad-soft', '--bg'], min: TEXT, where: 'error banner text' },
+  { fg: '--text', on: ['--bad-soft', '--surface'], min: TEXT, where: 'error toast, offline line' },
+  { fg: '--text', on: ['--warn-soft', '--surface'], min: TEXT, where: 'warning toast' },
+  { fg: '--text', on: ['--accent-soft', '--bg'], min: TEXT, where: 'wall info alert banner' },
   ...CHART_TOKENS.map((fg) => ({ fg, on: ['--surface'], min: GRAPHIC, where: 'chart mark' })),
   // A heat map's two ends must tell apart from each other, not only from the panel.
   { fg: '--heat-0', on: ['--heat-1'], min: GRAPHIC, where: 'heat scale ends' },
