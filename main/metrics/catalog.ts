@@ -15,6 +15,7 @@ import type {
   CardValues,
   ChannelRoi,
   CohortMaturity,
+  ComparisonKind,
   ConversionStats,
   DateRange,
   Filters,
@@ -29,7 +30,7 @@ import type {
   Series,
   Trends,
 } from '../../shared/api/index.ts'
-import { TEMPERATURES } from '../../shared/api/index.ts'
+import { TEMPERATURES, comparisonKindFor } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import {
   createScope,
@@ -344,6 +345,7 @@ export function conversionKpi(
   filters: Filters,
   clock: Clock,
   scope?: Scope,
+  compareWith?: ComparisonKind,
 ): ConversionStats {
   const s = scopeFor(db, filters, scope)
   const { targets } = registryOf(db)
@@ -367,7 +369,12 @@ export function conversionKpi(
     return { key, leads: m.leads, conversions: m.won, rate: rate(m.won, m.leads), target }
   })
   const overall = rate(total.won, total.leads)
-  const maturity = cohortMaturity(s, range, comparisonFor(filters.range, range).range, clock)
+  const maturity = cohortMaturity(
+    s,
+    range,
+    comparisonFor(compareWith ?? comparisonKindFor(filters.range.preset), range).range,
+    clock,
+  )
   const opportunities = conversionTips({
     targets,
     overall,
@@ -665,6 +672,8 @@ export function trendsKpi(
   clock: Clock,
   scope?: Scope,
   maxPoints = 500,
+  /** What the deltas compare with; by default the kind the range's preset names. */
+  compareWith?: ComparisonKind,
 ): Trends {
   const s = scopeFor(db, filters, scope)
   const range = rangeOf(filters, clock)
@@ -719,7 +728,7 @@ export function trendsKpi(
   const heatmap = Array.from({ length: 7 }, (_, d) =>
     Array.from(week.subarray(d * 24, d * 24 + 24)),
   )
-  const comparison = comparisonFor(filters.range, range)
+  const comparison = comparisonFor(compareWith ?? comparisonKindFor(filters.range.preset), range)
   const previous = comparison.range
   const maturity = cohortMaturity(s, range, previous, clock)
   const { kpis } = registryOf(db)

@@ -1,4 +1,10 @@
-import type { DashboardData, DashboardName, Filters, SourceStatus } from '../../shared/api/index.ts'
+import type {
+  ComparisonKind,
+  DashboardData,
+  DashboardName,
+  Filters,
+  SourceStatus,
+} from '../../shared/api/index.ts'
 import { DASHBOARDS } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import { createScope } from './aggregate.ts'
@@ -22,6 +28,8 @@ export interface DashboardRequest {
   readonly dashboards: 'all' | readonly DashboardName[]
   readonly maxPoints: number
   readonly activityLimit: number
+  /** What the deltas compare with; by default the kind the range's preset names. */
+  readonly compareWith?: ComparisonKind | undefined
 }
 
 /**
@@ -50,12 +58,14 @@ export function dashboard(
         computeMs: 0,
       }
       if (want.has('leadResponse')) out.leadResponse = leadResponseKpi(db, filters, clock, s)
-      if (want.has('conversion')) out.conversion = conversionKpi(db, filters, clock, s)
+      if (want.has('conversion'))
+        out.conversion = conversionKpi(db, filters, clock, s, request.compareWith)
       if (want.has('marketing')) out.marketing = marketingRoiKpi(db, filters, clock, s)
       if (want.has('markets')) out.markets = premiumMarketsKpi(db, filters, clock, s)
       if (want.has('revenue')) out.revenue = revenueGrowthKpi(db, filters, clock, s)
       if (want.has('funnel')) out.funnel = funnelKpi(db, filters, clock, s)
-      if (want.has('trends')) out.trends = trendsKpi(db, filters, clock, s, request.maxPoints)
+      if (want.has('trends'))
+        out.trends = trendsKpi(db, filters, clock, s, request.maxPoints, request.compareWith)
       if (want.has('activity')) out.activity = activityPage(db, request.activityLimit)
       if (want.has('health')) out.health = systemHealth(db, clock, sources)
       out.computeMs = performance.now() - started

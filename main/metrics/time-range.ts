@@ -2,6 +2,7 @@ import {
   daysBetween,
   resolveRange as resolveSharedRange,
   type Comparison,
+  type ComparisonKind,
   type DateRange,
   type RangeFilter,
 } from '../../shared/api/index.ts'
@@ -199,24 +200,20 @@ function sameDaysEarlier(range: DateRange, months: number): DateRange {
 }
 
 /**
- * What a range's numbers are compared with — the one home of that rule (issue 11: year to date
- * was compared with "Feb 2 – Dec 31, 2025"). A period to date compares with the same days of
- * the period before (month, quarter, year to date); a day with the day before; last N days and
- * custom days with the N days just before. Read from the range filter's shape: the preset says
- * which kind of period the viewer asked about.
+ * The days a range is compared with, for a kind of comparison (shared/api/kpis.ts
+ * comparisonKindFor names the kind for each preset): the same calendar days a month, quarter or
+ * year earlier, or as many days just before.
  */
-export function comparisonFor(spec: RangeFilter, range: DateRange): Comparison {
-  switch (spec.preset) {
-    case 'mtd':
-      return { range: sameDaysEarlier(range, 1), kind: 'same days last month' }
-    case 'qtd':
-      return { range: sameDaysEarlier(range, 3), kind: 'same days last quarter' }
-    case 'ytd':
-      return { range: sameDaysEarlier(range, 12), kind: 'same days last year' }
-    case 'today':
-    case 'yesterday':
-      return { range: previousRange(range), kind: 'previous day' }
-    default:
-      return { range: previousRange(range), kind: 'previous period' }
+export function comparisonFor(kind: ComparisonKind, range: DateRange): Comparison {
+  switch (kind) {
+    case 'same days last month':
+      return { range: sameDaysEarlier(range, 1), kind }
+    case 'same days last quarter':
+      return { range: sameDaysEarlier(range, 3), kind }
+    case 'same days last year':
+      return { range: sameDaysEarlier(range, 12), kind }
+    case 'previous day':
+    case 'previous period':
+      return { range: previousRange(range), kind }
   }
 }

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react'
-import type { Filters } from '../../shared/api/index.ts'
+import { comparisonKindFor, type Filters } from '../../shared/api/index.ts'
 import { useApiClient, useApiRefresh } from './api/client.ts'
 import { AlertToasts } from './components/alert-toasts.tsx'
 import { ErrorBanner } from './components/error-banner.tsx'
@@ -54,7 +54,13 @@ export function App() {
     [update],
   )
   const opening = useOpeningPreset(openedWithFilters, presets.list, applyPreset)
-  const dashboard = useDashboard(definition, opening ? null : range, dimensions, width)
+  const dashboard = useDashboard(
+    definition,
+    opening ? null : range,
+    dimensions,
+    width,
+    comparisonKindFor(rangeFilter.preset),
+  )
   const filters = useFilterOptions()
   const charts = useChartReadiness(theme, dashboard.data)
 

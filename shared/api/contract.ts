@@ -9,6 +9,7 @@ import {
   type MaintenanceJob,
   type MaintenanceStatus,
 } from './maintenance.ts'
+import { COMPARISON_KINDS } from './kpis.ts'
 import type { ActivityPage, DashboardData, KpiDefinition } from './kpis.ts'
 import {
   deletePresetInputSchema,
@@ -43,6 +44,11 @@ export const dashboardInputSchema = z
     maxPoints: z.int().min(3).max(10_000).default(500),
     /** Events on the activity page. */
     activityLimit: z.int().min(1).max(500).default(50),
+    /**
+     * What the deltas compare with (kpis.ts comparisonKindFor): the page reads a preset to days
+     * before asking, so it names the comparison the preset means; by default the filter's own.
+     */
+    compareWith: z.enum(COMPARISON_KINDS).optional(),
   })
   .strict()
 

@@ -5,6 +5,7 @@
 import type { SourceStatus } from './sources.ts'
 import type { DashboardName } from './dashboards.ts'
 import type { DateRange } from './filters.ts'
+import type { RangePreset } from './date-range.ts'
 
 /** Every KPI of the registry (main/metrics/registry.ts), by id. */
 export type KpiId =
@@ -239,13 +240,40 @@ export interface CardDelta {
   readonly comparable: boolean
 }
 
-/** What a range is compared with; main/metrics/time-range.ts comparisonFor is the one rule. */
-export type ComparisonKind =
-  | 'previous period'
-  | 'previous day'
-  | 'same days last month'
-  | 'same days last quarter'
-  | 'same days last year'
+/**
+ * What a range is compared with. The kind follows the range the viewer picked
+ * (comparisonKindFor); main/metrics/time-range.ts comparisonFor turns it into days.
+ */
+export const COMPARISON_KINDS = [
+  'previous period',
+  'previous day',
+  'same days last month',
+  'same days last quarter',
+  'same days last year',
+] as const
+export type ComparisonKind = (typeof COMPARISON_KINDS)[number]
+
+/**
+ * The one rule for which days a range is compared with (issue 11: year to date was compared
+ * with "Feb 2 – Dec 31, 2025"): a period to date with the same days of the period before; a
+ * single day with the day before; last N days and custom days with the N days just before. The
+ * page reads its presets to days before asking, so it sends this kind along (`compareWith`).
+ */
+export function comparisonKindFor(preset: RangePreset | 'custom'): ComparisonKind {
+  switch (preset) {
+    case 'mtd':
+      return 'same days last month'
+    case 'qtd':
+      return 'same days last quarter'
+    case 'ytd':
+      return 'same days last year'
+    case 'today':
+    case 'yesterday':
+      return 'previous day'
+    default:
+      return 'previous period'
+  }
+}
 
 export interface Comparison {
   readonly range: DateRange

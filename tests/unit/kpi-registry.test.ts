@@ -122,6 +122,38 @@ describe('the KPI registry', () => {
     }
   })
 
+  it('says what each KPI counts, how it is written and whether it matures (issue 11)', () => {
+    const { kpis } = createRegistry()
+    // Overview's deals won count the range's leads; Trends' count the deals booked in it.
+    expect(kpis.conversions).toMatchObject({
+      label: 'Deals won',
+      basis: 'lead date',
+      matures: true,
+    })
+    expect(kpis.dealsBooked).toMatchObject({
+      label: 'Deals won',
+      basis: 'close date',
+      matures: false,
+    })
+    expect(kpis.revenueBooked.basis).toBe('close date')
+    expect(kpis.monthProgress.basis).toBe('close date')
+    for (const id of ['conversionRate', 'revenueCents'] as const)
+      expect(kpis[id].matures).toBe(true)
+    for (const id of ['leads', 'averageResponseSeconds', 'shareUnderTarget'] as const)
+      expect(kpis[id].matures, id).toBe(false)
+    // One unit per measure: response times are always written in seconds, as the target is.
+    expect(kpis.averageResponseSeconds.display).toBe('seconds')
+    expect(kpis.medianResponseSeconds.display).toBe('seconds')
+    const displays = {
+      count: 'integer',
+      seconds: 'seconds',
+      fraction: 'percent',
+      cents: 'money',
+      percent: 'percent',
+    }
+    for (const k of Object.values(kpis)) expect(k.display, k.id).toBe(displays[k.unit])
+  })
+
   it('gives a changed target’s answer on the rollup path and the raw path alike, on an old cache reopened', () => {
     const path = oldCache('reopened')
     const db = openStore(path)

@@ -18,7 +18,7 @@ import {
 } from '../../main/metrics/index.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import { insertLeads, lead } from '../support/leads.ts'
-import { resolveRange, type RateRow } from '../../shared/api/index.ts'
+import { comparisonKindFor, resolveRange, type RateRow } from '../../shared/api/index.ts'
 
 const resolveRangeAt = (spec: Filters['range']) => resolveRange(spec, clock())
 
@@ -333,11 +333,11 @@ describe('comparisons use the same span a period earlier (comparisonFor)', () =>
   ]
   it.each(cases)('%s', (_name, spec, from, to, kind) => {
     // The clock reads 2026-03-13T00:00Z: today is March 13 in UTC.
-    const c = comparisonFor(spec, resolveRangeAt(spec))
+    const c = comparisonFor(comparisonKindFor(spec.preset), resolveRangeAt(spec))
     expect(c).toEqual({ range: { from, to, timeZone: 'UTC' }, kind })
   })
   it('cuts the same days at the end of a shorter month, and Feb 29 at Feb 28', () => {
-    const mtd = { preset: 'mtd', timeZone: 'UTC' } as const
+    const mtd = 'same days last month' as const
     expect(
       comparisonFor(mtd, { from: '2026-03-01', to: '2026-03-31', timeZone: 'UTC' }).range,
     ).toEqual({
@@ -345,7 +345,7 @@ describe('comparisons use the same span a period earlier (comparisonFor)', () =>
       to: '2026-02-28',
       timeZone: 'UTC',
     })
-    const ytd = { preset: 'ytd', timeZone: 'UTC' } as const
+    const ytd = 'same days last year' as const
     expect(
       comparisonFor(ytd, { from: '2024-01-01', to: '2024-02-29', timeZone: 'UTC' }).range,
     ).toEqual({
@@ -353,13 +353,21 @@ describe('comparisons use the same span a period earlier (comparisonFor)', () =>
       to: '2023-02-28',
       timeZone: 'UTC',
     })
-    const qtd = { preset: 'qtd', timeZone: 'UTC' } as const
+    const qtd = 'same days last quarter' as const
     expect(
       comparisonFor(qtd, { from: '2026-04-01', to: '2026-05-31', timeZone: 'UTC' }).range,
     ).toEqual({
       from: '2026-01-01',
       to: '2026-02-28',
       timeZone: 'UTC',
+    })
+  })
+  it('the page names the comparison of the preset it read to custom days (compareWith)', () => {
+    const days = custom('2026-01-01', '2026-03-13')
+    expect(trendsKpi(db, days, clock).comparison.kind).toBe('previous period')
+    expect(trendsKpi(db, days, clock, undefined, 500, 'same days last year').comparison).toEqual({
+      range: { from: '2025-01-01', to: '2025-03-13', timeZone: 'UTC' },
+      kind: 'same days last year',
     })
   })
   it('the trends answer compares year to date with the same days last year', () => {

@@ -1,4 +1,9 @@
-import type { DashboardData, DateRange, MethodInput } from '../../../shared/api/index.ts'
+import type {
+  ComparisonKind,
+  DashboardData,
+  DateRange,
+  MethodInput,
+} from '../../../shared/api/index.ts'
 import { useApi, type ApiState } from '../api/client.ts'
 import { maxPointsFor } from '../lib/page-state.ts'
 import { toFilters, type Dimensions } from '../lib/url-state.ts'
@@ -16,6 +21,11 @@ export function useDashboard(
   range: DateRange | null,
   dimensions: Dimensions,
   width: number | null,
+  /**
+   * What the deltas compare with: the days are sent as custom days, so the preset they were read
+   * from names its comparison here (shared/api/kpis.ts comparisonKindFor).
+   */
+  compareWith?: ComparisonKind,
 ): ApiState<DashboardData> {
   const request: MethodInput<'kpis.dashboard'> | null =
     range === null || width === null
@@ -25,6 +35,7 @@ export function useDashboard(
           dashboards: [...view.dashboards],
           maxPoints: maxPointsFor(width, view.chartColumns),
           activityLimit: ACTIVITY_PAGE,
+          ...(compareWith === undefined ? {} : { compareWith }),
         }
   return useApi('kpis.dashboard', request, [], { dashboards: view.dashboards })
 }

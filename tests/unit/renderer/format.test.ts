@@ -24,9 +24,18 @@ import {
   toneAgainst,
   toneInBand,
 } from '../../../renderer/src/lib/format.ts'
-import { createRegistry } from '../../../main/metrics/registry.ts'
+import type { KpiDefinition } from '../../../shared/api/index.ts'
 
-const { kpis } = createRegistry()
+type Def = Pick<KpiDefinition, 'unit' | 'display' | 'good'>
+// As the registry (main/metrics/registry.ts) defines them; the core's tests pin the registry.
+const kpis = {
+  averageResponseSeconds: { unit: 'seconds', display: 'seconds', good: 'down' },
+  medianResponseSeconds: { unit: 'seconds', display: 'seconds', good: 'down' },
+  conversionRate: { unit: 'fraction', display: 'percent', good: 'up' },
+  roiPercent: { unit: 'percent', display: 'percent', good: 'up' },
+  conversions: { unit: 'count', display: 'integer', good: 'up' },
+  revenueCents: { unit: 'cents', display: 'money', good: 'up' },
+} satisfies Record<string, Def>
 
 const MINUS = '\u2212'
 
