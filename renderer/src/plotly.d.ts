@@ -11,8 +11,32 @@ declare module 'plotly.js-strict-dist-min' {
     readonly displaylogo?: boolean
     readonly displayModeBar?: boolean | 'hover'
     readonly modeBarButtonsToRemove?: readonly string[]
+    readonly showSendToCloud?: boolean
+    readonly showEditInChartStudio?: boolean
+    readonly showLink?: boolean
     readonly scrollZoom?: boolean
     readonly locale?: string
+  }
+
+  /** One point of a `plotly_click` / `plotly_hover` event (a bar, a slice, a funnel stage, a node). */
+  export interface PlotPoint {
+    readonly x?: unknown
+    readonly y?: unknown
+    readonly label?: unknown
+    readonly customdata?: unknown
+    readonly curveNumber: number
+    readonly pointNumber?: number
+  }
+
+  export interface PlotEvent {
+    readonly points: readonly PlotPoint[]
+  }
+
+  export interface ImageOptions {
+    readonly format: 'png' | 'svg'
+    readonly width: number
+    readonly height: number
+    readonly scale?: number
   }
 
   export interface PlotlyStatic {
@@ -21,9 +45,21 @@ declare module 'plotly.js-strict-dist-min' {
       data: readonly PlotData[],
       layout?: PlotLayout,
       config?: PlotConfig,
-    ): Promise<HTMLElement>
+    ): Promise<PlotElement>
     purge(root: HTMLElement): void
+    /** Draws a figure off screen and resolves with it as a data URL (PNG base64, SVG url-encoded). */
+    toImage(
+      figure: { data: readonly PlotData[]; layout: PlotLayout },
+      options: ImageOptions,
+    ): Promise<string>
     readonly Plots: { resize(root: HTMLElement): Promise<void> }
+  }
+
+  /** The element Plotly drew into: it gains an event emitter. */
+  export interface PlotElement extends HTMLElement {
+    on(event: 'plotly_click' | 'plotly_hover', handler: (event: PlotEvent) => void): void
+    on(event: 'plotly_unhover', handler: () => void): void
+    removeAllListeners?(event: string): void
   }
 
   const Plotly: PlotlyStatic

@@ -1,4 +1,5 @@
-import { useState, type ReactNode } from 'react'
+import { useState, type MouseEvent, type ReactNode } from 'react'
+import { useCrossFilter, type CrossFilterPick } from '../hooks/use-cross-filter.ts'
 import { nextSort, sortRows, type SortValue, type TableSort } from '../lib/table-sort.ts'
 
 /** Attributes a row or cell carries for tests and tooltips. */
@@ -28,6 +29,11 @@ interface DataTableProps<Row> {
   /** The column whose cells name their row (`<th scope="row">`): the first unless said. */
   readonly rowHeader?: string
   readonly rowAttributes?: (row: Row) => CellAttributes
+  /**
+   * The filter value a row stands for (a channel, a segment, a stage): clicking the row, or
+   * Enter on its header's button, adds it as a filter chip (cross-filtering).
+   */
+  readonly rowPick?: (row: Row) => CrossFilterPick | null
   readonly testId?: string
 }
 
@@ -44,8 +50,10 @@ export function DataTable<Row>({
   rowKey,
   rowHeader,
   rowAttributes,
+  rowPick,
   testId,
 }: DataTableProps<Row>) {
+  const crossFilter = useCrossFilter()
   const [sort, setSort] = useState<TableSort | null>(null)
   const sortColumn = sort === null ? undefined : columns.find((c) => c.id === sort.column)
   const shown =
@@ -93,27 +101,58 @@ export function DataTable<Row>({
           </tr>
         </thead>
         <tbody>
-          {shown.map((row) => (
-            <tr key={rowKey(row)} {...rowAttributes?.(row)}>
-              {columns.map((column) => {
-                const props = {
-                  className: column.numeric ? 'num' : undefined,
-                  ...column.cellAttributes?.(row),
-                }
-                return column.id === headerId ? (
-                  <th key={column.id} scope="row" {...props}>
-                    {column.cell(row)}
-                  </th>
-                ) : (
-                  <td key={column.id} {...props}>
-                    {column.cell(row)}
-                  </td>
-                )
-              })}
-            </tr>
-          ))}
+          {shown.map((row) => {
+            const pick = rowPick?.(row) ?? null
+            return (
+              <tr
+                key={rowKey(row)}
+                {...rowAttributes?.(row)}
+                className={pick === null ? undefined : 'row-pickable'}
+                onClick={pick === null ? undefined : (event) => pickRow(event, pick, crossFilter)}
+              >
+                {columns.map((column) => {
+                  const props = {
+                    className: column.numeric ? 'num' : undefined,
+                    ...column.cellAttributes?.(row),
+                  }
+                  return column.id === headerId ? (
+                    <th key={column.id} scope="row" {...props}>
+                      {pick === null ? (
+                        column.cell(row)
+                      ) : (
+                        // The row's keyboard way in: a button, so Enter and Space work as on any
+                        // button; its click reaches the row's handler (one pick, not two).
+                        <button
+                          type="button"
+                          className="row-pick"
+                          aria-label={`Filter by ${pick.field}: ${pick.value}`}
+                        >
+                          {column.cell(row)}
+                        </button>
+                      )}
+                    </th>
+                  ) : (
+                    <td key={column.id} {...props}>
+                      {column.cell(row)}
+                    </td>
+                  )
+                })}
+              </tr>
+            )
+          })}
         </tbody>
       </table>
     </div>
   )
+}
+
+/** A click on a pickable row adds its value, unless it was on another control in the row. */
+function pickRow(
+  event: MouseEvent<HTMLTableRowElement>,
+  pick: CrossFilterPick,
+  crossFilter: (pick: CrossFilterPick) => void,
+): void {
+  const control = (event.target as Element).closest('a, input, select, textarea, button')
+  if (control !== null && !control.classList.contains('row-pick')) return
+  crossFilter(pick)
 }

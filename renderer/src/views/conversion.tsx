@@ -23,6 +23,7 @@ function rateFigure(
     data: [
       {
         type: 'bar',
+        name: 'Conversion rate',
         x: shown.map((r) => r.key),
         y: shown.map((r) => r.rate),
         marker: {
@@ -37,6 +38,7 @@ function rateFigure(
         : [
             {
               type: 'scatter',
+              name: 'Channel target',
               mode: 'markers',
               x: targets.map((r) => r.key),
               y: targets.map((r) => r.target),
@@ -119,6 +121,9 @@ export function ConversionView({ data }: ViewProps) {
             testId="chart-conversion-by-source"
             label="Conversion by source"
             className="chart-half"
+            pickField="source"
+            tableCategory="Source"
+            tableFormat={formatPercent}
             version={conv}
             figure={(c, v) => rateFigure(c, v.bySource, v.targetBand)}
           />
@@ -128,6 +133,9 @@ export function ConversionView({ data }: ViewProps) {
             testId="chart-conversion-by-temperature"
             label="Conversion by temperature"
             className="chart-half"
+            pickField="temperature"
+            tableCategory="Temperature"
+            tableFormat={formatPercent}
             version={conv}
             figure={(c, v) => rateFigure(c, v.byTemperature, v.targetBand)}
           />

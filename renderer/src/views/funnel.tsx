@@ -69,6 +69,8 @@ export function FunnelView({ data }: ViewProps) {
         <PlotlyChart
           testId="chart-funnel"
           label="Sales funnel"
+          pickField="status"
+          tableCategory="Stage"
           version={funnel}
           figure={funnelFigure}
         />
@@ -83,6 +85,7 @@ export function FunnelView({ data }: ViewProps) {
             columns={STAGE_COLUMNS}
             rows={funnel?.stages ?? []}
             rowKey={(s) => s.stage}
+            rowPick={(s) => ({ field: 'status', value: s.stage })}
             rowAttributes={(s) => ({ 'data-testid': 'funnel-row', 'data-stage': s.stage })}
             testId="funnel-table"
           />

@@ -210,6 +210,7 @@ export function MarketingView({ data }: ViewProps) {
             columns={CHANNEL_COLUMNS}
             rows={roi?.channels ?? []}
             rowKey={(ch) => ch.channel}
+            rowPick={(ch) => ({ field: 'source', value: ch.channel })}
             rowAttributes={(ch) => ({
               'data-testid': 'roi-row',
               'data-channel': ch.channel,
@@ -224,6 +225,8 @@ export function MarketingView({ data }: ViewProps) {
         <PlotlyChart
           testId="chart-marketing-roi"
           label="ROI by channel"
+          pickField="source"
+          tableCategory="Channel"
           version={roi}
           figure={roiFigure}
         />

@@ -145,6 +145,7 @@ export function MarketsView({ data }: ViewProps) {
             columns={SEGMENT_COLUMNS}
             rows={markets?.segments ?? []}
             rowKey={(s) => s.segment}
+            rowPick={(s) => ({ field: 'segment', value: s.segment })}
             rowAttributes={(s) => ({
               'data-testid': 'market-row',
               'data-segment': s.segment,
@@ -158,6 +159,8 @@ export function MarketsView({ data }: ViewProps) {
         <PlotlyChart
           testId="chart-markets-deal-size"
           label="Average deal size by segment"
+          pickField="segment"
+          tableCategory="Segment"
           version={markets}
           figure={dealFigure}
         />
