@@ -127,7 +127,13 @@ export function PresetMenu({ presets, current, onApply, disabled = false }: Pres
         aria-expanded={open}
         aria-controls={panelId}
         disabled={disabled}
-        onClick={() => (open ? close() : setOpen(true))}
+        onClick={() => {
+          if (open) close()
+          else {
+            presets.reload()
+            setOpen(true)
+          }
+        }}
       >
         <span className="multi-summary">
           {inUse === undefined ? 'Saved filters' : `Saved: ${inUse.name}`}

@@ -12,6 +12,8 @@ export interface Presets {
   readonly rename: (id: number, name: string) => Promise<PresetOutcome>
   readonly remove: (id: number) => Promise<PresetOutcome>
   readonly setDefault: (id: number | null) => Promise<PresetOutcome>
+  /** Asks for the list again (another page may have changed it). */
+  readonly reload: () => void
 }
 
 /**
@@ -21,7 +23,10 @@ export interface Presets {
 export function usePresets(): Presets {
   const client = useApiClient()
   const [version, setVersion] = useState(0)
-  const list = useApi('presets.list', {}, [version])
+  // Presets are not synced data: a `data.changed` never asks again (no dashboard shows them);
+  // opening the menu does (`reload`), so another page's change shows up there.
+  const list = useApi('presets.list', {}, [version], { dashboards: [] })
+  const reload = useCallback(() => setVersion((v) => v + 1), [])
 
   const change = useCallback(async (ask: () => Promise<PresetChange>): Promise<PresetOutcome> => {
     try {
@@ -49,5 +54,5 @@ export function usePresets(): Presets {
     (id: number | null) => change(() => client.call('presets.setDefault', { id })),
     [change, client],
   )
-  return { list, save, rename, remove, setDefault }
+  return { list, save, rename, remove, setDefault, reload }
 }
