@@ -117,10 +117,8 @@ export function startSources(
           tenant,
           db,
           log: hooks.log,
-          onChange: (tables) => {
-            postgres?.wake()
-            changed(tables)
-          },
+          // A metrics push is a hint too: it writes nothing, the pull it wakes says what moved.
+          onChange: () => postgres?.wake(),
           onAlert: () => changed(['upstream_alerts']),
         })
       : undefined

@@ -2,6 +2,7 @@
 // the page works. The render error is provoked from outside the app, without
 // a test hook in what users get: Playwright routes the page's api WebSocket
 // and hands the page one malformed dashboard answer.
+import AxeBuilder from '@axe-core/playwright'
 import { DashboardsPage } from './dashboards-page.ts'
 import { expect, test } from './host-fixture.ts'
 import { LivePage } from './live-page.ts'
@@ -54,6 +55,15 @@ test('the Activity feed reads as sentences, newest first, with age and date, and
       /^Deal won: (\$[\d,]+|value not recorded) with L-\d+/.test(t),
     ),
   ).toBe(true)
+  // The controls paused, their marker showing: axe-core finds nothing serious in them or the feed.
+  await live.liveSwitch.click()
+  await expect(live.waiting).toHaveText('Paused — 0 updates waiting')
+  const { violations } = await new AxeBuilder({ page })
+    .include('[data-testid="live-controls"]')
+    .include('[data-testid="activity-panel"]')
+    .analyze()
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([])
 })
 
 test('a panel that throws says so with a retry while the rest of the page works', async ({

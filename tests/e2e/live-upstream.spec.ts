@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
 import { Redis } from 'ioredis'
 import pg from 'pg'
@@ -246,6 +247,14 @@ test('a live upstream change reaches the open dashboard; paused, it waits until 
     const toast = live.toast.filter({ hasText: message })
     await expect(toast).toBeVisible({ timeout: 30_000 })
     await expect(toast).toHaveAttribute('data-severity', 'critical')
+    const { violations } = await new AxeBuilder({ page })
+      .include('[data-testid="toasts"]')
+      .analyze()
+    expect(
+      violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.help}`),
+    ).toEqual([])
     await page.getByTestId('tab-activity').click()
     await expect(live.feedAlert(id)).toContainText(message, { timeout: 30_000 })
     await expect(live.feedAlert(id)).toContainText('Alert · critical')
