@@ -157,6 +157,14 @@ test('the page follows the OS until a theme is picked, remembers the pick, and f
   // Forced colours (a Windows contrast theme) ask for high contrast too.
   await page.emulateMedia({ forcedColors: 'active' })
   await expect(html(page)).toHaveAttribute('data-theme', 'contrast')
+  // The system repaints the HTML but not a chart's SVG: a chart keeps its own high-contrast ground.
+  await ops.ready.waitFor()
+  const chartGround = () =>
+    page
+      .locator('.js-plotly-plot')
+      .first()
+      .evaluate((el) => getComputedStyle(el).backgroundColor)
+  await expect.poll(chartGround).toBe('rgb(0, 0, 0)')
 
   expect(problems).toEqual([])
 })
