@@ -32,17 +32,33 @@ export function isTheme(value: unknown): value is Theme {
   return (THEMES as readonly unknown[]).includes(value)
 }
 
+/** What the OS says, one flag per media query of QUERIES. */
+export type SystemSettings = Readonly<Record<keyof typeof QUERIES, boolean>>
+
+/** The theme OS settings ask for: contrast first, then the colour scheme. */
+export function themeForSystem(settings: SystemSettings): Theme {
+  if (settings.contrast || settings.forced) return 'contrast'
+  return settings.dark ? 'dark' : 'light'
+}
+
 /** The theme the OS asks for now. */
 export function systemTheme(): Theme {
   const matches = (query: string): boolean => window.matchMedia(query).matches
-  if (matches(QUERIES.contrast) || matches(QUERIES.forced)) return 'contrast'
-  return matches(QUERIES.dark) ? 'dark' : 'light'
+  return themeForSystem({
+    contrast: matches(QUERIES.contrast),
+    forced: matches(QUERIES.forced),
+    dark: matches(QUERIES.dark),
+  })
+}
+
+/** A stored value read back: a theme it names, anything else (an old or edited value) "system". */
+export function choiceOf(stored: string | null): ThemeChoice {
+  return isTheme(stored) ? stored : 'system'
 }
 
 export function storedChoice(): ThemeChoice {
   try {
-    const value = window.localStorage.getItem(STORAGE_KEY)
-    return isTheme(value) ? value : 'system'
+    return choiceOf(window.localStorage.getItem(STORAGE_KEY))
   } catch {
     // Storage can be disabled (privacy settings, some kiosk profiles); follow the system.
     return 'system'
