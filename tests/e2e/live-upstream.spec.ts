@@ -110,6 +110,8 @@ test('the status bar shows live sources and their throughput, and the Demo badge
 async function liveUpstream(rate: number): Promise<{
   url: string
   tenant: string
+  /** Ends the writer only: the stream goes quiet, the host stays. */
+  stopWriter: () => Promise<void>
   stop: () => Promise<void>
 }> {
   const schema = `wf_e2e_${process.pid}_${Date.now()}`
@@ -137,6 +139,12 @@ async function liveUpstream(rate: number): Promise<{
     { stdio: ['ignore', 'ignore', 'pipe'] },
   )
   let host: Awaited<ReturnType<typeof serveCache>> | undefined
+  const stopWriter = async () => {
+    if (writer.exitCode !== null) return
+    const exited = new Promise((resolve) => writer.once('exit', resolve))
+    writer.kill('SIGTERM')
+    await exited
+  }
   const stop = async () => {
     host?.child.kill('SIGTERM')
     writer.kill('SIGTERM')
@@ -173,7 +181,7 @@ async function liveUpstream(rate: number): Promise<{
       '--tenant',
       tenant,
     ])
-    return { url: host.url, tenant, stop }
+    return { url: host.url, tenant, stopWriter, stop }
   } catch (error) {
     await stop()
     throw error
@@ -223,7 +231,9 @@ test('a live upstream change reaches the open dashboard; paused, it waits until 
     await live.refreshNow.click()
     await dashboard.ready.waitFor()
 
-    // An upstream alert published on Redis: a toast (polite, dismissable) and a feed entry.
+    // An upstream alert published on Redis: a toast (polite, dismissable) and a feed entry. The
+    // writer stops first, so newer lead events cannot push the alert off the feed's first page.
+    await upstream.stopWriter()
     const id = `e2e-${Date.now()}`
     const message = `Dispatch queue stalled (${id})`
     const redis = new Redis(REDIS_URL)
