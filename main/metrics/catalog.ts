@@ -62,6 +62,7 @@ import {
   dayString,
   firstDayOfMonth,
   comparisonFor,
+  localDayOf,
   localDayStartUtc,
   monthOfDay,
   resolveRange,
@@ -202,7 +203,11 @@ export function cohortMaturity(
   const close =
     (s.memo.get('closeTimes') as ReturnType<typeof closeTimes> | undefined) ?? closeTimes(s.db)
   s.memo.set('closeTimes', close)
-  const today = dayNumber(resolveRange({ preset: 'today', timeZone: range.timeZone }, clock()).from)
+  // Outcomes are known as of the cache's newest change: a cache last synced a month ago holds
+  // a month-old picture of its leads, so their age is counted to then, not to the clock.
+  const asOf = dataAsOf(s.db)
+  const seen = Math.min(clock().getTime(), asOf === null ? Infinity : Date.parse(asOf))
+  const today = dayNumber(localDayOf(seen, range.timeZone))
   const youngFrom = Math.max(dayNumber(range.from), today - close.closeDays + 1)
   const all = total(s, 'created', range).leads
   const young =

@@ -284,7 +284,7 @@ export const MATURITY = {
 
 /** The sentence that states the maturity rule, with the close days in force. */
 export function maturityRule(closeDays: number): string {
-  return `a range is maturing while at least ${sharePercent(MATURITY.youngShare)} of its leads are younger than ${closeDays} days, the time within which ${sharePercent(MATURITY.closeQuantile)} of the recent deals closed; its deals won, conversion and revenue by lead date are still rising, so their change against an older range is not compared`
+  return `a range is maturing while at least ${sharePercent(MATURITY.youngShare)} of its leads were younger than ${closeDays} days at the data’s last change, the time within which ${sharePercent(MATURITY.closeQuantile)} of the recent deals closed; its deals won, conversion and revenue by lead date are still rising, so their change against an older range is not compared`
 }
 
 // ---- The registry ----------------------------------------------------------------------------

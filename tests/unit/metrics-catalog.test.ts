@@ -399,6 +399,10 @@ describe('cohort maturity', () => {
       true,
     )
   })
+  it('counts the leads’ age to the cache’s last change: a stale cache’s young leads stay young', () => {
+    const months = () => new Date('2026-06-01T00:00:00Z')
+    expect(trendsKpi(db, custom('2026-03-09', '2026-03-12'), months).maturity.maturing).toBe(true)
+  })
   it('a range long past the close time is settled', () => {
     const t = trendsKpi(db, custom('2025-01-01', '2025-01-31'), clock)
     expect(t.maturity).toMatchObject({ maturing: false, youngShare: null, openShare: null })
