@@ -1,6 +1,9 @@
 /**
- * The CSP-safe Plotly bundle ships no types. This declares only what the renderer uses; widen it
- * here (and only here) when a chart needs more.
+ * The types of the page's Plotly (lib/plotly-bundle.ts, plotly.js's core with the trace types
+ * drawn). The module keeps the name of the strict bundle the page once loaded, so the files that
+ * import these types need not change; no package of that name is installed, nothing imports it
+ * at run time. This declares only what the renderer uses; widen it here (and only here) when a
+ * chart needs more.
  */
 declare module 'plotly.js-strict-dist-min' {
   export type PlotData = Readonly<Record<string, unknown>>
