@@ -5,7 +5,11 @@
 // local time bucket (the series). It reads rollups when they give the same
 // answer — the rollups are valid, the range's zone is the rollups' zone, and
 // no filter names a dimension a rollup lacks (owner) — and the raw leads
-// otherwise. Both paths are pinned equal by the property tests. Medians and
+// otherwise. Both paths are pinned equal by the property tests. A range in
+// another zone (a viewer in London, rollups by Detroit days) has its sums by
+// dimension (the cube) from the rollups' whole days inside it and raw rows at
+// its edges only (zoneCut); its series by local day are still raw, as no
+// rollup bucket is finer than the rollups' zone's day. Medians and
 // the hour-of-week heat map come from count blobs (count-blob.ts) on the same
 // terms, with the source as their only dimension.
 
@@ -33,7 +37,15 @@ import {
   type RollupDim,
   type RollupState,
 } from './rollups.ts'
-import { dayNumber, firstDayOfMonth, localTime, monthOfDay, rangeBounds } from './time-range.ts'
+import {
+  dayNumber,
+  dayString,
+  firstDayOfMonth,
+  localDayStartUtc,
+  localTime,
+  monthOfDay,
+  rangeBounds,
+} from './time-range.ts'
 
 export interface CubeRow {
   readonly source: string
@@ -81,6 +93,45 @@ function rollupUsable(scope: Scope, range: DateRange): boolean {
     range.timeZone === scope.state.timeZone &&
     usedDims(scope.dims).every((d) => (ROLLUP_DIMS as readonly string[]).includes(d))
   )
+}
+
+/**
+ * A range in another zone than the rollups' (a viewer in London, rollups by Detroit days), cut
+ * into the rollups' whole local days that lie inside it and the instants left at its two edges
+ * (under a day each), so the sums read rollups for nearly all of it and raw rows for the edges
+ * only. null where the rollups cannot answer for its filters at all, or the range is in their
+ * zone (then they answer it whole).
+ */
+export interface ZoneCut {
+  /** The rollups' whole days inside the range, in their zone; null when none fits. */
+  readonly inner: DateRange | null
+  /** Half-open UTC instants [start, end) outside `inner`. */
+  readonly edges: readonly { readonly start: number; readonly end: number }[]
+}
+
+export function zoneCut(scope: Scope, range: DateRange): ZoneCut | null {
+  if (
+    scope.raw ||
+    !scope.state.valid ||
+    range.timeZone === scope.state.timeZone ||
+    !usedDims(scope.dims).every((d) => (ROLLUP_DIMS as readonly string[]).includes(d))
+  ) {
+    return null
+  }
+  const zone = scope.state.timeZone
+  const { start, end } = rangeBounds(range)
+  const dayStart = (day: number) => localDayStartUtc(dayString(day), zone)
+  const local = localTime(zone)
+  let first = local.day(start)
+  if (dayStart(first) < start) first += 1
+  let last = local.day(end - 1)
+  if (dayStart(last + 1) > end) last -= 1
+  if (first > last) return { inner: null, edges: [{ start, end }] }
+  const edges = [
+    { start, end: dayStart(first) },
+    { start: dayStart(last + 1), end },
+  ].filter((edge) => edge.end > edge.start)
+  return { inner: { from: dayString(first), to: dayString(last), timeZone: zone }, edges }
 }
 
 /** The dims filter on a rollup: on its source column, or on the values of its dims ids. */
@@ -159,40 +210,63 @@ function monthSpans(range: DateRange): Span[] {
 export function cube(scope: Scope, basis: Basis, range: DateRange): CubeRow[] {
   return memo(scope, `cube:${basis}:${range.from}:${range.to}:${range.timeZone}`, () => {
     const out = new Map<string, CubeRow>()
-    const f = dimsSql(scope.dims)
-    const groupCols = ROLLUP_DIMS.join(', ')
-    if (!rollupUsable(scope, range)) {
-      const { start, end } = rangeBounds(range)
-      const b = BASIS[basis]
-      const rows = scope.db
-        .prepare(
-          `SELECT ${groupCols}, ${rawSums(scope)} FROM leads
-            WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql}
-            GROUP BY ${groupCols}`,
-        )
-        .all(start, end, ...f.params) as Row[]
-      addCube(out, rows)
+    if (rollupUsable(scope, range)) {
+      rollupCube(scope, basis, range, out)
       return [...out.values()]
     }
-    for (const span of monthSpans(range)) {
-      const table = pickTable(basis, span.grain, ROLLUP_DIMS)
-      if (!table) throw new Error(`no ${basis} rollup by ${span.grain}`)
-      // Grouped by the integer dims id first, then joined to their values:
-      // sorting a month's ids is much cheaper than sorting five strings.
-      addCube(
-        out,
-        scope.db
-          .prepare(
-            `SELECT ${ROLLUP_DIMS.map((d) => `d.${d}`).join(', ')}, r.* FROM (
-               SELECT dims, ${SUMS} FROM ${table.table}
-                WHERE ${span.grain} BETWEEN ? AND ?${rollupFilter(table, f)} GROUP BY dims
-             ) r JOIN rollup_dims d ON d.id = r.dims`,
-          )
-          .all(span.lo, span.hi, ...f.params) as Row[],
-      )
+    const cut = zoneCut(scope, range)
+    if (cut === null) {
+      const { start, end } = rangeBounds(range)
+      rawCube(scope, basis, start, end, out)
+      return [...out.values()]
     }
+    if (cut.inner) rollupCube(scope, basis, cut.inner, out)
+    for (const edge of cut.edges) rawCube(scope, basis, edge.start, edge.end, out)
     return [...out.values()]
   })
+}
+
+/** Adds the raw rows' sums per dims over the instants [start, end). */
+function rawCube(
+  scope: Scope,
+  basis: Basis,
+  start: number,
+  end: number,
+  out: Map<string, CubeRow>,
+): void {
+  const f = dimsSql(scope.dims)
+  const groupCols = ROLLUP_DIMS.join(', ')
+  const b = BASIS[basis]
+  const rows = scope.db
+    .prepare(
+      `SELECT ${groupCols}, ${rawSums(scope)} FROM leads
+        WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql}
+        GROUP BY ${groupCols}`,
+    )
+    .all(start, end, ...f.params) as Row[]
+  addCube(out, rows)
+}
+
+/** Adds the rollups' sums per dims over a range of their own zone's days. */
+function rollupCube(scope: Scope, basis: Basis, range: DateRange, out: Map<string, CubeRow>): void {
+  const f = dimsSql(scope.dims)
+  for (const span of monthSpans(range)) {
+    const table = pickTable(basis, span.grain, ROLLUP_DIMS)
+    if (!table) throw new Error(`no ${basis} rollup by ${span.grain}`)
+    // Grouped by the integer dims id first, then joined to their values:
+    // sorting a month's ids is much cheaper than sorting five strings.
+    addCube(
+      out,
+      scope.db
+        .prepare(
+          `SELECT ${ROLLUP_DIMS.map((d) => `d.${d}`).join(', ')}, r.* FROM (
+             SELECT dims, ${SUMS} FROM ${table.table}
+              WHERE ${span.grain} BETWEEN ? AND ?${rollupFilter(table, f)} GROUP BY dims
+           ) r JOIN rollup_dims d ON d.id = r.dims`,
+        )
+        .all(span.lo, span.hi, ...f.params) as Row[],
+    )
+  }
 }
 
 /**
