@@ -40,7 +40,8 @@ export interface FirstPaintRun {
   readonly paintedMs: number
   /** Navigation start → the app's data-state="ready", ms. */
   readonly readyMs: number
-  /** Navigation start → the Plotly chunk fully received, ms (null: not loaded). */
+  /** Navigation start → the page asking for the Plotly chunk, and having all of it, ms. */
+  readonly plotlyRequestedMs: number | null
   readonly plotlyMs: number | null
   /** Bytes of the Plotly chunk on the wire, and how it came. */
   readonly plotlyTransferBytes: number | null
@@ -77,7 +78,7 @@ export async function benchFirstPaint(dbPath: string, runs: number): Promise<Fir
         await page.addInitScript(markFirstReady)
         let plotlyEncoding: string | null = null
         page.on('response', (response) => {
-          if (/\/assets\/plotly-bundle-[^/]+\.js$/.test(response.url())) {
+          if (/\/assets\/plotly[^/]*\.js$/.test(response.url())) {
             plotlyEncoding = response.headers()['content-encoding'] ?? 'identity'
           }
         })
@@ -90,11 +91,12 @@ export async function benchFirstPaint(dbPath: string, runs: number): Promise<Fir
         const timing = await page.evaluate(() => {
           const plotly = performance
             .getEntriesByType('resource')
-            .find((entry) => /\/assets\/plotly-bundle-[^/]+\.js$/.test(entry.name)) as
+            .find((entry) => /\/assets\/plotly[^/]*\.js$/.test(entry.name)) as
             PerformanceResourceTiming | undefined
           return {
             readyMs: performance.getEntriesByName('watchfloor:ready')[0]?.startTime ?? NaN,
             paintedMs: performance.getEntriesByName('watchfloor:painted')[0]?.startTime ?? NaN,
+            plotlyRequestedMs: plotly ? plotly.startTime : null,
             plotlyMs: plotly ? plotly.responseEnd : null,
             plotlyTransferBytes: plotly ? plotly.encodedBodySize : null,
           }
@@ -188,7 +190,9 @@ export async function benchFilterChanges(dbPath: string): Promise<FilterChange[]
   const browser = await chromium.launch({ executablePath, args: chromiumArgs })
   const results: FilterChange[] = []
   const record = (result: FilterChange | null) => {
-    if (result) results.push(result)
+    if (!result) return
+    results.push(result)
+    process.stderr.write(`  ${result.change}: ${Math.round(result.ms)} ms\n`)
   }
   try {
     for (const timezoneId of ['UTC', 'Europe/London']) {
