@@ -43,7 +43,7 @@ export function LiveControls() {
         <span className="live-refresh-icon" aria-hidden="true">
           ↻
         </span>
-        Refresh
+        <span className="live-refresh-label">Refresh</span>
       </button>
     </div>
   )
