@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useApi, useApiClient } from '../api/client.ts'
+import { PartFailureContext } from '../components/error-boundary.tsx'
 import { ChartContext } from '../components/plotly-chart.tsx'
 import { useChartReadiness } from '../hooks/use-chart-readiness.ts'
 import { useDashboard } from '../hooks/use-dashboard.ts'
@@ -103,9 +104,12 @@ export function WallApp() {
         inert
       >
         <WallErrorBoundary key={`${view}:${remount.mount}`} onError={remount.failed}>
-          <ChartContext value={charts.host}>
-            <View data={dashboard.data} />
-          </ChartContext>
+          {/* A panel's own boundary reports here too: nobody will press its retry. */}
+          <PartFailureContext value={remount.failed}>
+            <ChartContext value={charts.host}>
+              <View data={dashboard.data} />
+            </ChartContext>
+          </PartFailureContext>
         </WallErrorBoundary>
       </main>
     </div>
