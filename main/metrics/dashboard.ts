@@ -58,8 +58,7 @@ export function dashboard(
         computeMs: 0,
       }
       if (want.has('leadResponse')) out.leadResponse = leadResponseKpi(db, filters, clock, s)
-      if (want.has('conversion'))
-        out.conversion = conversionKpi(db, filters, clock, s, request.compareWith)
+      if (want.has('conversion')) out.conversion = conversionKpi(db, filters, clock, s)
       if (want.has('marketing')) out.marketing = marketingRoiKpi(db, filters, clock, s)
       if (want.has('markets')) out.markets = premiumMarketsKpi(db, filters, clock, s)
       if (want.has('revenue')) out.revenue = revenueGrowthKpi(db, filters, clock, s)

@@ -288,10 +288,11 @@ export interface Comparison {
 export interface CohortMaturity {
   /** The range's leads are too young for their outcomes to be read as final (see rule). */
   readonly maturing: boolean
-  /** Share of the range's leads still open (neither won nor lost); null without leads. */
+  /**
+   * Share of the range's leads still open (neither won nor lost); null without leads, and in the
+   * trends answer, which does not compute it (read the conversion answer's).
+   */
   readonly openShare: number | null
-  /** The same share for the comparison range's leads; null without leads. */
-  readonly previousOpenShare: number | null
   /** Share of the range's leads created less than `closeDays` days ago; null without leads. */
   readonly youngShare: number | null
   /** Median days from lead to won deal over the recent deals (or the registry's default). */

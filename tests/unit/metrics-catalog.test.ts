@@ -389,7 +389,9 @@ describe('cohort maturity', () => {
       closeDaysFrom: 'default',
     })
     // Leads 2 (lost), 1 and 3 (won) are closed; leads 4 and 6 are open.
-    expect(t.maturity.openShare).toBeCloseTo(2 / 5)
+    expect(t.maturity.openShare).toBeNull() // not computed for the trends answer
+    const c = conversionKpi(db, custom('2026-03-09', '2026-03-12'), clock)
+    expect(c.maturity.openShare).toBeCloseTo(2 / 5)
     expect(t.deltas.leads.comparable).toBe(true)
     expect(t.deltas.averageResponseSeconds.comparable).toBe(true)
     expect(t.deltas.conversions.comparable).toBe(false)
@@ -429,8 +431,8 @@ describe('cohort maturity', () => {
       const m = cohortMaturity(
         createScope(d, custom('2026-03-01', '2026-03-12')),
         { from: '2026-03-01', to: '2026-03-12', timeZone: 'UTC' },
-        { from: '2026-02-17', to: '2026-02-28', timeZone: 'UTC' },
         clock,
+        { openShare: true },
       )
       expect(m).toMatchObject({
         typicalCloseDays: 51,

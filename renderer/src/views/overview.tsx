@@ -11,6 +11,7 @@ import {
   formatMaturity,
   toneInBand,
 } from '../lib/format.ts'
+import { donutFigure } from '../lib/chart-figures.ts'
 import { bucketNoun, seriesFigure } from '../lib/series-figure.ts'
 import type { ViewProps } from './view-props.ts'
 
@@ -28,7 +29,9 @@ export function HeadlineCards({ data }: { data: DashboardData | null }) {
   const defs = data?.kpis
   const comparison = trends?.comparison
   const d = trends?.deltas
-  const maturity = trends?.maturity
+  // The conversion answer carries the open share (the trends answer leaves it out: see
+  // main/metrics/catalog.ts cohortMaturity); both say `maturing` by the same rule.
+  const maturity = data?.conversion?.maturity ?? trends?.maturity
   const noLeads = trends !== undefined && d?.leads.current === 0
   const waiting = trends === undefined ? null : 'No leads in this range'
   const band = defs?.conversionRate.band
@@ -117,25 +120,45 @@ export function OverviewView({ data }: ViewProps) {
   return (
     <>
       <LeadResponseKpis kpi={data?.leadResponse ?? null} defs={data?.kpis} />
+      {/* The charts before the outcome cards: on a 1280×800 laptop the leads chart starts on the
+          first screen (issue 11), and the outcomes follow it. */}
+      <div className="grid-main-side">
+        <Panel
+          title={`Leads per ${noun}`}
+          className="chart-panel"
+          subtitle={data === null ? undefined : rangeLabel(data.range)}
+        >
+          <PlotlyChart
+            testId="chart-leads-per-day"
+            label={`Leads per ${noun}`}
+            version={trends ?? null}
+            figure={(c, t) =>
+              seriesFigure(c, t.leads, t.bucket, {
+                kind: 'bar',
+                hover: '<b>%{y:,}</b> leads',
+                emptyText: 'No leads in this range',
+              })
+            }
+          />
+        </Panel>
+        <Panel title="Leads by source" className="chart-panel" subtitle="click a slice to filter">
+          <PlotlyChart
+            testId="chart-leads-by-source"
+            label="Leads by source"
+            pickField="source"
+            tableCategory="Source"
+            version={data?.conversion ?? null}
+            figure={(c, conv) =>
+              donutFigure(
+                c,
+                conv.bySource.map((r) => ({ label: r.key, value: r.leads })),
+                { noun: 'leads', emptyText: 'No leads in this range' },
+              )
+            }
+          />
+        </Panel>
+      </div>
       <HeadlineCards data={data} />
-      <Panel
-        title={`Leads per ${noun}`}
-        className="chart-panel"
-        subtitle={data === null ? undefined : rangeLabel(data.range)}
-      >
-        <PlotlyChart
-          testId="chart-leads-per-day"
-          label={`Leads per ${noun}`}
-          version={trends ?? null}
-          figure={(c, t) =>
-            seriesFigure(c, t.leads, t.bucket, {
-              kind: 'bar',
-              hover: '<b>%{y:,}</b> leads',
-              emptyText: 'No leads in this range',
-            })
-          }
-        />
-      </Panel>
     </>
   )
 }
