@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
+import { DEFAULT_ORG_TIME_ZONE } from '../../main/metrics/rollups.ts'
 import { serveCache } from '../e2e/host-fixture.ts'
 
 const chromiumArgs = [
@@ -181,9 +182,9 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
 /**
  * About 30 filter changes on Overview (its three dashboards: the most charts of any view) on a
- * host serving `dbPath`, whose data ends now: every preset, a source picked and dropped, a
- * segment, custom days, a custom range with no leads; then, with the viewer in Europe/London,
- * year and month to date (the ranges whose local days do not fall on UTC days).
+ * host serving `dbPath`, whose data ends now, with the viewer in the organisation's zone: every
+ * preset, a source picked and dropped, a segment, custom days, a custom range with no leads;
+ * then, with the viewer in Europe/London, year and month to date and the last 90 days.
  */
 export async function benchFilterChanges(dbPath: string): Promise<FilterChange[]> {
   const { url, child } = await serveCache(dbPath, ['--no-demo'])
@@ -195,7 +196,9 @@ export async function benchFilterChanges(dbPath: string): Promise<FilterChange[]
     process.stderr.write(`  ${result.change}: ${Math.round(result.ms)} ms\n`)
   }
   try {
-    for (const timezoneId of ['UTC', 'Europe/London']) {
+    // First a viewer in the organisation's zone (the rollups' days), then one in London, whose
+    // local days are not the rollups' days.
+    for (const timezoneId of [DEFAULT_ORG_TIME_ZONE, 'Europe/London']) {
       const context = await browser.newContext({
         timezoneId,
         viewport: { width: 1920, height: 1080 },
@@ -203,7 +206,7 @@ export async function benchFilterChanges(dbPath: string): Promise<FilterChange[]
       const page = await context.newPage()
       await page.goto(url)
       await page.locator(READY).waitFor({ timeout: 120_000 })
-      const zone = timezoneId === 'UTC' ? '' : `, viewer in ${timezoneId}`
+      const zone = timezoneId === DEFAULT_ORG_TIME_ZONE ? '' : `, viewer in ${timezoneId}`
       const preset = (name: string) =>
         measure(page, `preset ${name}${zone}`, () => page.getByTestId(`preset-${name}`).click())
       const menu = (name: string) =>
@@ -222,7 +225,7 @@ export async function benchFilterChanges(dbPath: string): Promise<FilterChange[]
         await page.keyboard.press('Escape')
         await page.locator(READY).waitFor({ timeout: 120_000 })
       }
-      if (timezoneId === 'UTC') {
+      if (timezoneId === DEFAULT_ORG_TIME_ZONE) {
         for (const name of ['last7', 'today', 'last90', 'last30']) record(await preset(name))
         for (const name of ['yesterday', 'mtd', 'qtd', 'ytd']) record(await menu(name))
         record(await preset('last30'))
