@@ -278,6 +278,9 @@ test('the default range is maturing and says so; Trends counts deals by close da
   await expect(won.getByTestId('kpi-maturing')).toContainText('of these leads still open')
   await expect(won.getByTestId('delta')).toHaveAttribute('data-comparable', 'false')
   await expect(won.locator('.delta-bad')).toHaveCount(0)
+  await page
+    .getByRole('region', { name: 'Headline numbers' })
+    .screenshot({ path: test.info().outputPath('headline-cards-maturing.png') })
   await page.getByTestId('tab-trends').click()
   await page.locator('[data-state="ready"][data-view="trends"]').waitFor()
   await expect(page.getByText('by close date').first()).toBeVisible()
