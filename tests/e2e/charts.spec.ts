@@ -231,3 +231,19 @@ test('no element on any dashboard links outside the page origin, and Plotly show
     await expect(page.locator('.modebar-btn'), view).toHaveCount(0)
   }
 })
+
+test('an empty range draws a note on the heat map and the gauges, not a block of zeros', async ({
+  page,
+  host,
+}) => {
+  const dashboards = new DashboardsPage(page)
+  await dashboards.open(`${host.url}?view=trends&f=r-20100104_20100105.z-UTC`)
+  await dashboards.readyOn('trends').waitFor()
+  const heatmap = page.getByTestId('chart-heatmap')
+  await expect(heatmap.getByText('No leads in this range')).toBeVisible()
+  await expect(heatmap.locator('.colorbar, .hm image')).toHaveCount(0)
+  await dashboards.openTab('lead-response')
+  await expect(
+    page.getByTestId('chart-response-gauge').getByText('No leads in this range'),
+  ).toBeVisible()
+})

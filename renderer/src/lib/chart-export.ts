@@ -175,14 +175,19 @@ const cellText = (value: unknown, format: ValueFormat = plain): string =>
 
 const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : [])
 
-/** The trace's category and value arrays, by how its type lays them out. */
-function categoriesAndValues(trace: PlotData): {
+/** Whether the figure's categories run along y: its first series says (a target's markers follow). */
+const isHorizontal = (trace: PlotData): boolean =>
+  trace.orientation === 'h' || (trace.type === 'funnel' && trace.orientation !== 'v')
+
+/** The trace's category and value arrays, by how the figure lays them out. */
+function categoriesAndValues(
+  trace: PlotData,
+  horizontal: boolean,
+): {
   keys: readonly unknown[]
   values: readonly unknown[]
 } {
   if (trace.type === 'pie') return { keys: list(trace.labels), values: list(trace.values) }
-  const horizontal =
-    trace.orientation === 'h' || (trace.type === 'funnel' && trace.orientation !== 'v')
   return horizontal
     ? { keys: list(trace.y), values: list(trace.x) }
     : { keys: list(trace.x), values: list(trace.y) }
@@ -239,7 +244,7 @@ export function figureTable(
   const keys: string[] = []
   const byKey = new Map<string, Map<number, unknown>>()
   traces.forEach((trace, column) => {
-    const { keys: k, values } = categoriesAndValues(trace)
+    const { keys: k, values } = categoriesAndValues(trace, isHorizontal(first))
     k.forEach((key, i) => {
       const text = cellText(key)
       if (!byKey.has(text)) {

@@ -9,6 +9,7 @@ import {
   formatMaturity,
   formatPercent,
 } from '../lib/format.ts'
+import { donutFigure, legendAbove } from '../lib/chart-figures.ts'
 import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
 import type { ViewProps } from './view-props.ts'
 
@@ -19,19 +20,22 @@ function rateFigure(
 ): Figure {
   const shown = rows.filter((r) => r.rate !== null)
   const targets = shown.filter((r) => r.target != null)
+  // Horizontal bars, first row on top: a long name ("Google Local Services") reads whole on
+  // the category axis instead of being cut under a vertical bar.
   return {
     data: [
       {
         type: 'bar',
         name: 'Conversion rate',
-        x: shown.map((r) => r.key),
-        y: shown.map((r) => r.rate),
+        orientation: 'h',
+        y: shown.map((r) => r.key),
+        x: shown.map((r) => r.rate),
         marker: {
           color: shown.map((r) => ((r.rate ?? 0) >= (r.target ?? band.low) ? c.series[0] : c.bad)),
         },
         customdata: shown.map((r) => [r.conversions, r.leads]),
         hovertemplate:
-          '<b>%{x}</b><br>%{y:.1%} (%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>',
+          '<b>%{y}</b><br>%{x:.1%} (%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>',
       },
       ...(targets.length === 0
         ? []
@@ -40,26 +44,28 @@ function rateFigure(
               type: 'scatter',
               name: 'Channel target',
               mode: 'markers',
-              x: targets.map((r) => r.key),
-              y: targets.map((r) => r.target),
-              marker: { symbol: 'line-ew-open', size: 34, line: { width: 3, color: c.warn } },
-              hovertemplate: 'target %{y:.0%}<extra></extra>',
+              y: targets.map((r) => r.key),
+              x: targets.map((r) => r.target),
+              marker: { symbol: 'line-ns-open', size: 22, line: { width: 3, color: c.warn } },
+              hovertemplate: 'target %{x:.0%}<extra></extra>',
             },
           ]),
     ],
     layout: {
       ...baseLayout(c),
-      bargap: 0.35,
-      xaxis: axis(c, { fixedrange: true }),
-      yaxis: axis(c, { tickformat: '.0%', rangemode: 'tozero', fixedrange: true }),
+      ...(targets.length === 0 ? {} : legendAbove(c)),
+      margin: { l: 16, r: 16, t: targets.length === 0 ? 8 : 30, b: 36 },
+      bargap: 0.3,
+      yaxis: axis(c, { fixedrange: true, automargin: true, autorange: 'reversed' }),
+      xaxis: axis(c, { tickformat: '.0%', rangemode: 'tozero', fixedrange: true }),
       shapes: [
         {
           type: 'rect',
-          xref: 'paper',
-          x0: 0,
-          x1: 1,
-          y0: band.low,
-          y1: band.high,
+          yref: 'paper',
+          y0: 0,
+          y1: 1,
+          x0: band.low,
+          x1: band.high,
           fillcolor: c.good,
           opacity: 0.08,
           line: { width: 0 },
@@ -141,25 +147,43 @@ export function ConversionView({ data }: ViewProps) {
           />
         </Panel>
       </div>
-      <Panel title="Improvement opportunities">
-        {conv === null ? null : conv.opportunities.length === 0 ? (
-          <NoData>
-            {empty ? 'No leads in this range' : 'Nothing stands out: every group is on target'}
-          </NoData>
-        ) : (
-          <ul className="list" data-testid="opportunities">
-            {conv.opportunities.map((o, i) => (
-              <li key={i} title={o.rule}>
-                <strong>{o.message}</strong>{' '}
-                <span className="muted">
-                  ({formatInteger(o.conversions)} of {formatInteger(o.leads)},{' '}
-                  {formatPercent(o.rate)} against {formatPercent(o.threshold)})
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </Panel>
+      <div className="grid-main-side grid-side-first">
+        <Panel title="Leads by temperature" className="chart-panel">
+          <PlotlyChart
+            testId="chart-leads-by-temperature"
+            label="Leads by temperature"
+            pickField="temperature"
+            tableCategory="Temperature"
+            version={conv}
+            figure={(c, v) =>
+              donutFigure(
+                c,
+                v.byTemperature.map((r) => ({ label: r.key, value: r.leads })),
+                { noun: 'leads', emptyText: 'No leads in this range' },
+              )
+            }
+          />
+        </Panel>
+        <Panel title="Improvement opportunities" className="list-panel">
+          {conv === null ? null : conv.opportunities.length === 0 ? (
+            <NoData>
+              {empty ? 'No leads in this range' : 'Nothing stands out: every group is on target'}
+            </NoData>
+          ) : (
+            <ul className="list" data-testid="opportunities">
+              {conv.opportunities.map((o, i) => (
+                <li key={i} title={o.rule}>
+                  <strong>{o.message}</strong>{' '}
+                  <span className="muted">
+                    ({formatInteger(o.conversions)} of {formatInteger(o.leads)},{' '}
+                    {formatPercent(o.rate)} against {formatPercent(o.threshold)})
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Panel>
+      </div>
     </>
   )
 }

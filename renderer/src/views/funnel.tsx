@@ -2,6 +2,7 @@ import type { Funnel, FunnelStage } from '../../../shared/api/index.ts'
 import { DataTable, type Column } from '../components/data-table.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
 import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
+import { sankeyFigure } from '../lib/chart-figures.ts'
 import { formatInteger, formatPercent } from '../lib/format.ts'
 import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
 import type { ViewProps } from './view-props.ts'
@@ -60,7 +61,7 @@ const STAGE_COLUMNS: readonly Column<FunnelStage>[] = [
 export function FunnelView({ data }: ViewProps) {
   const funnel = data?.funnel ?? null
   return (
-    <div className="grid-2">
+    <div className="grid-2 grid-funnel">
       <Panel
         title="Leads by stage"
         subtitle={funnel === null ? undefined : `${formatInteger(funnel.lost)} lost`}
@@ -75,7 +76,20 @@ export function FunnelView({ data }: ViewProps) {
           figure={funnelFigure}
         />
       </Panel>
-      <Panel title="Stage to stage" className="table-panel">
+      <Panel
+        title="Leads through the stages"
+        subtitle="lost leads leave from new: the cache keeps no stage they were lost at"
+        className="chart-panel"
+      >
+        <PlotlyChart
+          testId="chart-funnel-sankey"
+          label="Leads through the stages"
+          pickField="status"
+          version={funnel}
+          figure={sankeyFigure}
+        />
+      </Panel>
+      <Panel title="Stage to stage" className="table-panel grid-span-all">
         {funnel?.noData ? (
           <NoData>No leads in this range</NoData>
         ) : (

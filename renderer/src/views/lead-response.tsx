@@ -3,6 +3,7 @@ import { LeadResponseKpis } from '../components/lead-response-kpis.tsx'
 import { Panel } from '../components/panel.tsx'
 import { PlotlyChart } from '../components/plotly-chart.tsx'
 import { basisLabel, formatInteger, formatKpiValue, formatPercent } from '../lib/format.ts'
+import { gaugeFigure } from '../lib/chart-figures.ts'
 import { seriesFigure } from '../lib/series-figure.ts'
 import { rangeLabel } from './overview.tsx'
 import type { ViewProps } from './view-props.ts'
@@ -14,6 +15,8 @@ export function LeadResponseView({ data }: ViewProps) {
   const trends = data?.trends ?? null
   const empty = kpi !== null && kpi.noData
   const pending = kpi === null
+  // The registry's bands judge the share (poor < low ≤ needs improvement < high ≤ excellent).
+  const band = data?.kpis.shareUnderTarget.band
   const statusTone =
     kpi?.status === 'excellent'
       ? 'good'
@@ -82,51 +85,85 @@ export function LeadResponseView({ data }: ViewProps) {
           context={kpi === null ? '\u00a0' : <span className="kpi-target">{kpi.statusRule}</span>}
         />
       </section>
-      <Panel
-        title="Average first response over time"
-        subtitle={
-          data === null
-            ? undefined
-            : `${rangeLabel(data.range)}${kpi ? ` · target ${kpi.targetSeconds} s` : ''}`
-        }
-        className="chart-panel"
-      >
-        <PlotlyChart
-          testId="chart-response-time"
-          label="Average first response over time"
-          version={trends}
-          figure={(c, t) => {
-            const figure = seriesFigure(c, t.responseSeconds, t.bucket, {
-              kind: 'line',
-              color: c.series[0],
-              hover: '<b>%{y:,.0f} s</b> average',
-              yTickFormat: ',.0f',
-              yTickSuffix: ' s',
-              emptyText: 'No answered leads in this range',
-            })
-            return {
-              data: figure.data,
-              layout: {
-                ...figure.layout,
-                shapes:
-                  kpi === null
+      <div className="grid-main-side">
+        <Panel
+          title="Average first response over time"
+          subtitle={
+            data === null
+              ? undefined
+              : `${rangeLabel(data.range)}${kpi ? ` · target ${kpi.targetSeconds} s` : ''}`
+          }
+          className="chart-panel"
+        >
+          <PlotlyChart
+            testId="chart-response-time"
+            label="Average first response over time"
+            version={trends}
+            figure={(c, t) => {
+              const figure = seriesFigure(c, t.responseSeconds, t.bucket, {
+                kind: 'line',
+                color: c.series[0],
+                hover: '<b>%{y:,.0f} s</b> average',
+                yTickFormat: ',.0f',
+                yTickSuffix: ' s',
+                emptyText: 'No answered leads in this range',
+              })
+              return {
+                data: figure.data,
+                layout: {
+                  ...figure.layout,
+                  shapes:
+                    kpi === null
+                      ? []
+                      : [
+                          {
+                            type: 'line',
+                            xref: 'paper',
+                            x0: 0,
+                            x1: 1,
+                            y0: kpi.targetSeconds,
+                            y1: kpi.targetSeconds,
+                            line: { color: c.warn, width: 1.5, dash: 'dash' },
+                          },
+                        ],
+                },
+              }
+            }}
+          />
+        </Panel>
+        <Panel
+          title={kpi === null ? 'Answered within target' : `Answered within ${kpi.targetSeconds} s`}
+          subtitle={band === undefined ? undefined : `target ${formatPercent(band.high)}`}
+          className="chart-panel"
+        >
+          <PlotlyChart
+            testId="chart-response-gauge"
+            label="Share of leads answered within target"
+            tableCategory="Measure"
+            tableFormat={(v) => `${v.toFixed(1)} %`}
+            version={kpi}
+            figure={(c, k) =>
+              gaugeFigure(c, {
+                title: 'Answered within target',
+                value: k.shareUnderTarget === null ? null : k.shareUnderTarget * 100,
+                max: 100,
+                target: band === undefined ? null : band.high * 100,
+                bands:
+                  band === undefined
                     ? []
                     : [
-                        {
-                          type: 'line',
-                          xref: 'paper',
-                          x0: 0,
-                          x1: 1,
-                          y0: kpi.targetSeconds,
-                          y1: kpi.targetSeconds,
-                          line: { color: c.warn, width: 1.5, dash: 'dash' },
-                        },
+                        [0, band.low * 100, 'bad'],
+                        [band.low * 100, band.high * 100, 'warn'],
+                        [band.high * 100, 100, 'good'],
                       ],
-              },
+                suffix: ' %',
+                format: '.1f',
+                emptyText: NO_LEADS,
+              })
             }
-          }}
-        />
-      </Panel>
+          />
+        </Panel>
+      </div>
     </>
   )
 }

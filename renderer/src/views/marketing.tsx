@@ -196,41 +196,43 @@ export function MarketingView({ data }: ViewProps) {
           }
         />
       </section>
-      <Panel
-        title="Channels"
-        subtitle="rate and cost per lead against the channel's target"
-        className="table-panel"
-      >
-        {roi !== null && roi.channels.length === 0 ? (
-          <NoData>No marketing channels and no leads in this range</NoData>
-        ) : (
-          <DataTable
-            caption="Marketing channels: leads, conversion, revenue, cost and return on spend"
-            captionHidden
-            columns={CHANNEL_COLUMNS}
-            rows={roi?.channels ?? []}
-            rowKey={(ch) => ch.channel}
-            rowPick={(ch) => ({ field: 'source', value: ch.channel })}
-            rowAttributes={(ch) => ({
-              'data-testid': 'roi-row',
-              'data-channel': ch.channel,
-              'data-leads': ch.leads,
-            })}
-            testId="roi-table"
+      <div className="grid-main-side grid-table-chart">
+        <Panel
+          title="Channels"
+          subtitle="rate and cost per lead against the channel's target"
+          className="table-panel"
+        >
+          {roi !== null && roi.channels.length === 0 ? (
+            <NoData>No marketing channels and no leads in this range</NoData>
+          ) : (
+            <DataTable
+              caption="Marketing channels: leads, conversion, revenue, cost and return on spend"
+              captionHidden
+              columns={CHANNEL_COLUMNS}
+              rows={roi?.channels ?? []}
+              rowKey={(ch) => ch.channel}
+              rowPick={(ch) => ({ field: 'source', value: ch.channel })}
+              rowAttributes={(ch) => ({
+                'data-testid': 'roi-row',
+                'data-channel': ch.channel,
+                'data-leads': ch.leads,
+              })}
+              testId="roi-table"
+            />
+          )}
+        </Panel>
+        <Panel title="Return on spend by channel" className="chart-panel">
+          <PlotlyChart
+            testId="chart-marketing-roi"
+            label="ROI by channel"
+            pickField="source"
+            tableCategory="Channel"
+            version={roi}
+            figure={roiFigure}
           />
-        )}
-      </Panel>
+        </Panel>
+      </div>
       {roi !== null && <p className="rule">{roi.costRule}</p>}
-      <Panel title="Return on spend by channel" className="chart-panel">
-        <PlotlyChart
-          testId="chart-marketing-roi"
-          label="ROI by channel"
-          pickField="source"
-          tableCategory="Channel"
-          version={roi}
-          figure={roiFigure}
-        />
-      </Panel>
     </>
   )
 }

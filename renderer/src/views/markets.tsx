@@ -134,7 +134,7 @@ const SEGMENT_COLUMNS: readonly Column<SegmentStats>[] = [
 export function MarketsView({ data }: ViewProps) {
   const markets = data?.markets ?? null
   return (
-    <>
+    <div className="grid-main-side grid-table-chart">
       <Panel title="Segments" subtitle={markets?.penetrationRule} className="table-panel">
         {markets !== null && markets.segments.length === 0 ? (
           <NoData>No segments and no leads in this range</NoData>
@@ -165,6 +165,6 @@ export function MarketsView({ data }: ViewProps) {
           figure={dealFigure}
         />
       </Panel>
-    </>
+    </div>
   )
 }

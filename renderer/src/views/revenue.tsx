@@ -1,7 +1,8 @@
 import { KpiCard } from '../components/kpi-card.tsx'
 import { Panel } from '../components/panel.tsx'
 import { PlotlyChart } from '../components/plotly-chart.tsx'
-import { formatMoneyShort, formatPercent } from '../lib/format.ts'
+import { formatMoneyShort, formatPercent, shownValue } from '../lib/format.ts'
+import { gaugeFigure } from '../lib/chart-figures.ts'
 import { bucketNoun, seriesFigure } from '../lib/series-figure.ts'
 import { rangeLabel } from './overview.tsx'
 import type { ViewProps } from './view-props.ts'
@@ -31,8 +32,13 @@ export function RevenueView({ data }: ViewProps) {
   const trends = data?.trends ?? null
   const money = (cents: number | null | undefined) =>
     cents == null ? null : formatMoneyShort(cents)
-  const progressTone = (p: number | null) =>
-    p === null ? 'neutral' : p >= 1 ? 'good' : p >= 0.8 ? 'warn' : 'bad'
+  // Judged on the progress as the card shows it ("100.0 %" is on target, whatever is underneath).
+  const progressDef = data?.kpis.monthProgress
+  const progressTone = (p: number | null) => {
+    if (p === null || progressDef === undefined) return 'neutral'
+    const shown = shownValue(progressDef, p)
+    return shown >= 1 ? 'good' : shown >= 0.8 ? 'warn' : 'bad'
+  }
   const noTarget = r === null ? null : 'No target set'
   return (
     <>
@@ -123,28 +129,58 @@ export function RevenueView({ data }: ViewProps) {
           because data is missing.
         </p>
       )}
-      <Panel
-        title={`Revenue booked per ${trends === null ? 'day' : bucketNoun[trends.bucket]}`}
-        subtitle={data === null ? undefined : rangeLabel(data.range)}
-        className="chart-panel"
-      >
-        <PlotlyChart
-          testId="chart-revenue"
-          label="Revenue booked over time"
-          version={trends}
-          figure={(c, t) =>
-            seriesFigure(c, t.revenueCents, t.bucket, {
-              kind: 'bar',
-              color: c.series[1],
-              scale: 0.01,
-              hover: '<b>$%{y:,.0f}</b> booked',
-              yTickPrefix: '$',
-              yTickFormat: ',.0f',
-              emptyText: 'No revenue booked in this range',
-            })
-          }
-        />
-      </Panel>
+      <div className="grid-main-side">
+        <Panel
+          title={`Revenue booked per ${trends === null ? 'day' : bucketNoun[trends.bucket]}`}
+          subtitle={data === null ? undefined : rangeLabel(data.range)}
+          className="chart-panel"
+        >
+          <PlotlyChart
+            testId="chart-revenue"
+            label="Revenue booked over time"
+            version={trends}
+            figure={(c, t) =>
+              seriesFigure(c, t.revenueCents, t.bucket, {
+                kind: 'bar',
+                color: c.series[1],
+                scale: 0.01,
+                hover: '<b>$%{y:,.0f}</b> booked',
+                yTickPrefix: '$',
+                yTickFormat: ',.0f',
+                emptyText: 'No revenue booked in this range',
+              })
+            }
+          />
+        </Panel>
+        <Panel
+          title={r === null ? 'This month against target' : `${monthName(r.month)} against target`}
+          subtitle="line: month target"
+          className="chart-panel"
+        >
+          <PlotlyChart
+            testId="chart-month-gauge"
+            label="Month revenue against target"
+            tableCategory="Measure"
+            tableFormat={(v) => `$${Math.round(v).toLocaleString('en-US')}`}
+            version={r}
+            figure={(c, rev) => {
+              const target = rev.monthTargetCents === null ? null : rev.monthTargetCents / 100
+              const value = rev.monthRevenueCents / 100
+              const projected = rev.projectedMonthCents === null ? 0 : rev.projectedMonthCents / 100
+              return gaugeFigure(c, {
+                title: 'Month revenue',
+                value,
+                max: Math.max(target ?? 0, projected, value, 1) * 1.1,
+                target,
+                tone: progressTone(rev.monthProgress),
+                prefix: '$',
+                format: ',.0f',
+                emptyText: 'No revenue this month',
+              })
+            }}
+          />
+        </Panel>
+      </div>
       {r !== null && <p className="rule">{r.rules}</p>}
     </>
   )

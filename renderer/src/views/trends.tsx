@@ -13,26 +13,41 @@ function heatmapFigure(c: ChartColors, t: Trends): Figure {
   // Monday first, as an ops week reads; the contract's rows start on Sunday.
   const order = [1, 2, 3, 4, 5, 6, 0]
   const empty = t.heatmap.every((row) => row.every((n) => n === 0))
+  // An empty range draws no grid at all: a block of zeros on a −0.4…0.4 scale reads as data.
   return {
-    data: [
-      {
-        type: 'heatmap',
-        x: HOURS,
-        y: order.map((d) => WEEKDAYS[d]),
-        z: order.map((d) => t.heatmap[d] ?? []),
-        colorscale: c.scale,
-        showscale: true,
-        colorbar: { thickness: 10, outlinewidth: 0, tickfont: { color: c.muted } },
-        xgap: 2,
-        ygap: 2,
-        hovertemplate: '<b>%{y} %{x}</b><br>%{z:,} leads<extra></extra>',
-      },
-    ],
+    data: empty
+      ? []
+      : [
+          {
+            type: 'heatmap',
+            x: HOURS,
+            y: order.map((d) => WEEKDAYS[d]),
+            z: order.map((d) => t.heatmap[d] ?? []),
+            colorscale: c.scale,
+            showscale: true,
+            colorbar: { thickness: 10, outlinewidth: 0, tickfont: { color: c.muted } },
+            xgap: 2,
+            ygap: 2,
+            hovertemplate: '<b>%{y} %{x}</b><br>%{z:,} leads<extra></extra>',
+            zmin: 0,
+          },
+        ],
     layout: {
       ...baseLayout(c),
       margin: { l: 48, r: 16, t: 12, b: 44 },
-      xaxis: axis(c, { showgrid: false, fixedrange: true, tickangle: 0, dtick: 3 }),
-      yaxis: axis(c, { showgrid: false, fixedrange: true, autorange: 'reversed' }),
+      xaxis: axis(c, {
+        showgrid: false,
+        fixedrange: true,
+        tickangle: 0,
+        dtick: 3,
+        visible: !empty,
+      }),
+      yaxis: axis(c, {
+        showgrid: false,
+        fixedrange: true,
+        autorange: 'reversed',
+        visible: !empty,
+      }),
       annotations: empty ? emptyNote(c, 'No leads in this range') : [],
     },
   }
@@ -115,29 +130,27 @@ export function TrendsView({ data }: ViewProps) {
   const t = data?.trends ?? null
   const per = t === null ? '' : ` per ${bucketNoun[t.bucket]}`
   return (
-    <>
-      <div className="grid-2">
-        {SERIES_CHARTS.map((chart) => (
-          <Panel
-            key={chart.testId}
-            title={`${chart.title}${chart.perBucket ? per : ''}`}
-            {...(chart.basisOf && data ? { subtitle: basisLabel(data.kpis[chart.basisOf]) } : {})}
-            className="chart-panel"
-          >
-            <PlotlyChart
-              testId={chart.testId}
-              label={chart.label}
-              className="chart-half"
-              version={t}
-              figure={(c, v) => seriesFigure(c, chart.series(v), v.bucket, chart.options(c))}
-            />
-          </Panel>
-        ))}
-      </div>
+    <div className="grid-trends">
+      {SERIES_CHARTS.map((chart) => (
+        <Panel
+          key={chart.testId}
+          title={`${chart.title}${chart.perBucket ? per : ''}`}
+          {...(chart.basisOf && data ? { subtitle: basisLabel(data.kpis[chart.basisOf]) } : {})}
+          className="chart-panel"
+        >
+          <PlotlyChart
+            testId={chart.testId}
+            label={chart.label}
+            className="chart-half"
+            version={t}
+            figure={(c, v) => seriesFigure(c, chart.series(v), v.bucket, chart.options(c))}
+          />
+        </Panel>
+      ))}
       <Panel
         title="When leads arrive"
         subtitle="leads by weekday and hour, in the range's time zone"
-        className="chart-panel"
+        className="chart-panel grid-span-2"
       >
         <PlotlyChart
           testId="chart-heatmap"
@@ -147,6 +160,6 @@ export function TrendsView({ data }: ViewProps) {
           figure={heatmapFigure}
         />
       </Panel>
-    </>
+    </div>
   )
 }
