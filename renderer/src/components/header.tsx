@@ -6,6 +6,7 @@ import '../styles/status.css'
 import type { ThemeControl } from '../lib/theme.ts'
 import { LiveControls } from './live-controls.tsx'
 import { ThemePicker } from './theme-picker.tsx'
+import { wallHref } from '../wall/wall-url.ts'
 
 /** Data older than this is called out: on a wall it usually means sync has stopped. */
 export const OLD_DATA_MS = 60 * 60_000
@@ -31,6 +32,16 @@ export function Header({ status, themeControl, now }: HeaderProps) {
       <DataAsOf dataAsOf={status === null ? undefined : status.dataAsOf} now={now} />
       <LiveControls />
       <ThemePicker control={themeControl} />
+      {/* Wall mode in a tab of its own, on the filters shown here (wall/wall-url.ts). */}
+      <a
+        className="button"
+        data-testid="wall-mode-link"
+        href={wallHref(window.location.search)}
+        target="_blank"
+        rel="noopener"
+      >
+        Wall mode
+      </a>
     </header>
   )
 }
