@@ -65,7 +65,9 @@ export async function benchFirstPaint(dbPath: string, runs: number): Promise<Fir
       const context = await chromium.launchPersistentContext(profile, {
         executablePath,
         args: chromiumArgs,
-        timezoneId: 'UTC',
+        // The organisation's zone: its days are the rollups' (another zone's ranges are
+        // measured in benchFilterChanges).
+        timezoneId: DEFAULT_ORG_TIME_ZONE,
         viewport: { width: 1920, height: 1080 },
       })
       try {
