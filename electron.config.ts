@@ -1,5 +1,5 @@
-import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import { pageBuild } from './renderer/vite.config.ts'
 
 // Builds the Electron app: the shell and the core's utilityProcess entry
 // (main), the sandboxed preload, and the renderer (the same page the browser
@@ -26,11 +26,11 @@ export default defineConfig({
     },
   },
   renderer: {
+    ...pageBuild,
     root: 'renderer',
-    plugins: [react()],
     build: {
       outDir: 'out/renderer',
-      chunkSizeWarningLimit: 6000,
+      chunkSizeWarningLimit: 1500,
       rollupOptions: { input: 'renderer/index.html' },
     },
   },

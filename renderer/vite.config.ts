@@ -58,21 +58,25 @@ const precompress = compression({
   logLevel: 'silent',
 })
 
-export default defineConfig({
-  root: import.meta.dirname,
+/**
+ * What every build of the page shares, the browser host's (below) and Electron's
+ * (electron.config.ts): the CSP in index.html, Plotly's needs, relative asset URLs.
+ */
+export const pageBuild = {
   // Relative asset URLs: the same build is loaded from file:// in Electron and from the
   // browser host over HTTP.
   base: './',
   // plotly.js's modules are written for Browserify, which supplied Node's `global`
   // (has-hover reads `global.matchMedia`); plotly.js's own build defines it the same way.
   define: { global: 'globalThis' },
-  plugins: [
-    react(),
-    contentSecurityMeta(),
-    allowRefreshPreambleInDev(),
-    dropUnusedMapStyles(),
-    precompress,
-  ],
+  plugins: [react(), contentSecurityMeta(), allowRefreshPreambleInDev(), dropUnusedMapStyles()],
+}
+
+export default defineConfig({
+  ...pageBuild,
+  root: import.meta.dirname,
+  // Precompressed forms only for the browser host; Electron reads the files from disk.
+  plugins: [...pageBuild.plugins, precompress],
   build: {
     // $WATCHFLOOR_RENDERER_OUT builds elsewhere (one build per test run when several run at once).
     outDir: process.env.WATCHFLOOR_RENDERER_OUT ?? '../out/renderer',
