@@ -28,6 +28,7 @@ export {
 } from './catalog.ts'
 export { activityPage, systemHealth } from './operations.ts'
 export { dashboard } from './dashboard.ts'
+export { cachedDashboard } from './dashboard-cache.ts'
 export { filterValues } from './filter-values.ts'
 export { createScope } from './aggregate.ts'
 export { resolveRange, previousRange } from './time-range.ts'

@@ -8,4 +8,4 @@ export {
 export { StoreError, type StoreErrorCode } from './errors.ts'
 export { migrate, latestVersion } from './migrate.ts'
 export { setSetting, getSetting } from './settings.ts'
-export { memoUntilChanged } from './memo.ts'
+export { changeVersion, memoUntilChanged } from './memo.ts'

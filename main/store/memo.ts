@@ -16,7 +16,7 @@ const memos = new WeakMap<Store, Map<string, Entry>>()
  * (total_changes) and with every commit by another (data_version, e.g. a sync
  * CLI on the same file). Both are O(1).
  */
-function changeVersion(db: Store): string {
+export function changeVersion(db: Store): string {
   const changes = db.prepare('SELECT total_changes()').pluck().get() as number
   return `${String(changes)}/${String(db.pragma('data_version', { simple: true }))}`
 }
