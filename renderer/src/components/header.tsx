@@ -37,6 +37,8 @@ export function Header({ status, themeControl, now }: HeaderProps) {
         className="button"
         data-testid="wall-mode-link"
         href={wallHref(window.location.search)}
+        // The address bar may have moved since this render (a filter written back): read it now.
+        onClick={(event) => (event.currentTarget.href = wallHref(window.location.search))}
         target="_blank"
         rel="noopener"
       >

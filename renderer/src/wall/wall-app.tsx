@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import { useApi, useApiClient } from '../api/client.ts'
+import { useApi, useApiClient, useReachability } from '../api/client.ts'
 import { PartFailureContext } from '../components/error-boundary.tsx'
 import { ChartContext } from '../components/plotly-chart.tsx'
 import { useChartReadiness } from '../hooks/use-chart-readiness.ts'
@@ -54,7 +54,10 @@ export function WallApp() {
   const alerts = useActiveAlerts(now)
 
   const remount = useRemountOnError()
-  const { offline } = useSelfHealing(status, remount.exhausted, now)
+  const { offline: failingChecks } = useSelfHealing(status, remount.exhausted, now)
+  // The bridge knows first when the socket drops; the status checks catch a core that hangs.
+  const { reachable } = useReachability()
+  const offline = failingChecks || !reachable
 
   const errors = [
     ...(shown.ok ? [] : [{ context: 'Reading the date range', message: shown.problem }]),

@@ -1,6 +1,7 @@
 import type { AppStatus } from '../../../shared/api/index.ts'
 import { OLD_DATA_MS } from '../components/header.tsx'
 import { formatAge, formatDateTime } from '../lib/format.ts'
+import { offlineSentence } from '../lib/offline.ts'
 
 /**
  * How old the numbers on the wall are, and a warning, readable across the room, when they are
@@ -26,13 +27,14 @@ export function WallStatus({
       data-value={dataAsOf ?? ''}
       role="status"
     >
-      {offline && <strong className="wall-status-flag">Offline</strong>}
-      {dataAsOf === null ? (
+      {offline ? (
+        // The page's one wording for it (lib/offline.ts), in the wall's large type.
+        <span className="wall-status-flag">{offlineSentence(dataAsOf)}</span>
+      ) : dataAsOf === null ? (
         <span>{status === null ? 'Connecting…' : 'No data synced yet'}</span>
       ) : (
         <span>
-          {offline ? 'showing data as of ' : 'Data as of '}
-          <time dateTime={dataAsOf}>{formatDateTime(dataAsOf)}</time>
+          Data as of <time dateTime={dataAsOf}>{formatDateTime(dataAsOf)}</time>
           <span className="wall-status-age"> · {formatAge(dataAsOf, now)}</span>
         </span>
       )}
