@@ -27,6 +27,7 @@ import {
   RESPONSE_BUCKETS,
   WEEK_HOURS,
   addMeasures,
+  responseBucket,
   responseBucketBounds,
   rollupState,
   zeroMeasures,
@@ -302,14 +303,21 @@ export function series(
     }
     // Raw: per UTC quarter hour (every zone offset is a multiple of 15
     // minutes), then each quarter is read as local time in JS.
+    // The day and hour series of one range (a day's trend and its heat map off the rollups'
+    // path) share the one scan.
     const { start, end } = rangeBounds(range)
     const b = BASIS[basis]
-    const rows = scope.db
-      .prepare(
-        `SELECT ${b.time} / 900000 AS q, ${rawSums(scope)} FROM leads
-          WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql} GROUP BY q`,
-      )
-      .all(start, end, ...f.params) as Row[]
+    const rows = memo(
+      scope,
+      `quarters:${basis}:${start}:${end}`,
+      () =>
+        scope.db
+          .prepare(
+            `SELECT ${b.time} / 900000 AS q, ${rawSums(scope)} FROM leads
+            WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql} GROUP BY q`,
+          )
+          .all(start, end, ...f.params) as Row[],
+    )
     const zone = localTime(range.timeZone)
     for (const row of rows) {
       const ms = Number(row.q) * 900_000
@@ -440,6 +448,38 @@ function rawRanked(scope: Scope, range: DateRange, offset: number, limit: number
     .all(start, end, ...f.params, limit, offset) as number[]
 }
 
+/**
+ * Answered leads per response bucket over the range: from the histograms, or for a range in
+ * another zone (zoneCut) from the histograms of the rollups' whole days inside it and the raw
+ * rows of its two edges; null where neither can answer (a dimension the histograms lack).
+ */
+export function responseHistogram(scope: Scope, range: DateRange): Float64Array | null {
+  const hist = new Float64Array(RESPONSE_BUCKETS)
+  if (countsUsable(scope, range)) {
+    for (const span of monthSpans(range)) addBlobs(scope, 'response', span, hist)
+    return hist
+  }
+  if (!usedDims(scope.dims).every((d) => d === 'source')) return null
+  const cut = zoneCut(scope, range)
+  if (cut === null) return null
+  if (cut.inner) for (const span of monthSpans(cut.inner)) addBlobs(scope, 'response', span, hist)
+  const f = dimsSql(scope.dims)
+  const edge = scope.db
+    .prepare(
+      `SELECT first_response_at - created_at FROM leads
+        WHERE deleted_at IS NULL AND first_response_at IS NOT NULL
+          AND created_at >= ? AND created_at < ?${f.sql}`,
+    )
+    .pluck()
+  for (const { start, end } of cut.edges) {
+    for (const ms of edge.all(start, end, ...f.params) as number[]) {
+      const bucket = responseBucket(ms)
+      hist[bucket] = (hist[bucket] as number) + 1
+    }
+  }
+  return hist
+}
+
 /** The response times (ms) at the given ranks, through the histograms; null off their path. */
 function histogramMedian(
   scope: Scope,
@@ -447,9 +487,8 @@ function histogramMedian(
   responded: number,
   ranks: number[],
 ): number[] | null {
-  if (!countsUsable(scope, range)) return null
-  const hist = new Float64Array(RESPONSE_BUCKETS)
-  for (const span of monthSpans(range)) addBlobs(scope, 'response', span, hist)
+  const hist = responseHistogram(scope, range)
+  if (hist === null) return null
   let total = 0
   for (const n of hist) total += n
   // Histograms and sums are maintained together; if they ever disagree, the
