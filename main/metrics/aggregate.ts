@@ -8,8 +8,8 @@
 // otherwise. Both paths are pinned equal by the property tests. A range in
 // another zone (a viewer in London, rollups by Detroit days) has its sums by
 // dimension (the cube) from the rollups' whole days inside it and raw rows at
-// its edges only (zoneCut); its series by local day are still raw, as no
-// rollup bucket is finer than the rollups' zone's day. Medians and
+// its edges only (zoneCut); its series by local day or hour are sums of the
+// UTC hour rollup (hourSeries) where its offset is whole hours. Medians and
 // the hour-of-week heat map come from count blobs (count-blob.ts) on the same
 // terms, with the source as their only dimension.
 
@@ -21,6 +21,7 @@ import { registryOf } from './registry.ts'
 import {
   BASIS,
   COUNT_ROLLUPS,
+  HOUR_MS,
   MEASURES,
   ROLLUP_DIMS,
   ROLLUPS,
@@ -301,6 +302,8 @@ export function series(
       for (const row of rows) out.set(Number(row.t), measuresOf(row))
       return out
     }
+    const hours = hourSeries(scope, basis, grain, range)
+    if (hours) return hours
     // Raw: per UTC quarter hour (every zone offset is a multiple of 15
     // minutes), then each quarter is read as local time in JS.
     // The day and hour series of one range (a day's trend and its heat map off the rollups'
@@ -328,6 +331,51 @@ export function series(
     }
     return out
   })
+}
+
+/**
+ * A series from the UTC hour rollup: each local day or hour of the range's zone is a sum of whole
+ * UTC hours wherever the zone's offset is whole hours (a viewer in London or UTC). null where it
+ * cannot answer: the rollups are being rebuilt, a filter names another dimension than the
+ * source, or an hour of the range straddles two local hours (Asia/Kolkata's +05:30).
+ */
+function hourSeries(
+  scope: Scope,
+  basis: Basis,
+  grain: 'day' | 'hour',
+  range: DateRange,
+): Map<number, Measures> | null {
+  const table = ROLLUPS.find((r) => r.basis === basis && r.grain === 'hour')
+  const { start, end } = rangeBounds(range)
+  if (
+    !table ||
+    scope.raw ||
+    !scope.state.valid ||
+    !usedDims(scope.dims).every((d) => d === 'source') ||
+    start % HOUR_MS !== 0 ||
+    end % HOUR_MS !== 0
+  ) {
+    return null
+  }
+  const f = dimsSql(scope.dims)
+  const rows = scope.db
+    .prepare(
+      `SELECT hour AS t, ${SUMS} FROM ${table.table}
+        WHERE hour >= ? AND hour < ?${rollupFilter(table, f)} GROUP BY hour`,
+    )
+    .all(start / HOUR_MS, end / HOUR_MS, ...f.params) as Row[]
+  const zone = localTime(range.timeZone)
+  const out = new Map<number, Measures>()
+  for (const row of rows) {
+    const first = Number(row.t) * HOUR_MS
+    const last = first + HOUR_MS - 1
+    if (zone.hour(first) !== zone.hour(last) || zone.day(first) !== zone.day(last)) return null
+    const t = grain === 'day' ? zone.day(first) : zone.hour(first)
+    const found = out.get(t)
+    if (found) addMeasures(found, measuresOf(row))
+    else out.set(t, measuresOf(row))
+  }
+  return out
 }
 
 /**

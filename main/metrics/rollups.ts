@@ -22,11 +22,12 @@ import { MEASURES, registryOf, type KpiRegistry, type Measures } from './registr
 import { DAY_MS, firstDayOfMonth, localTime, monthOfDay, type LocalTime } from './time-range.ts'
 
 export const DEFAULT_ORG_TIME_ZONE = 'America/Detroit'
-const HOUR_MS = 3_600_000
+export const HOUR_MS = 3_600_000
 
 export const ROLLUP_DIMS = ['source', 'city', 'segment', 'temperature', 'status'] as const
 export type RollupDim = (typeof ROLLUP_DIMS)[number]
-export type Grain = 'day' | 'month'
+/** 'day' and 'month' are the org zone's; 'hour' is the UTC hour (ms / 3,600,000). */
+export type Grain = 'day' | 'month' | 'hour'
 export type Basis = 'created' | 'converted'
 
 export interface RollupDef {
@@ -72,6 +73,21 @@ export const ROLLUPS: readonly RollupDef[] = [
     table: 'rollup_deals_day_source',
     basis: 'converted',
     grain: 'day',
+    dims: ['source'],
+    column: 'source',
+  },
+  // Any zone's local days and hours as sums of UTC hours (011-hour-rollups.ts).
+  {
+    table: 'rollup_leads_hour_source',
+    basis: 'created',
+    grain: 'hour',
+    dims: ['source'],
+    column: 'source',
+  },
+  {
+    table: 'rollup_deals_hour_source',
+    basis: 'converted',
+    grain: 'hour',
     dims: ['source'],
     column: 'source',
   },
@@ -364,8 +380,10 @@ const FULL = ROLLUPS.map((r) => r.column === 'dims')
 // Rows are recorded into the day × five-dims table of their basis (and the
 // day table of each count) only; the month and source tables' deltas are
 // derived from those at flush, from a few thousand entries instead of each
-// row (a third of the per-row work).
-const SUM_BASE = ROLLUPS.map((r) => {
+// row (a third of the per-row work). The UTC hour tables cannot be derived
+// from local days: rows are recorded into them too.
+const SUM_BASE = ROLLUPS.map((r, i) => {
+  if (r.grain === 'hour') return i
   const base = ROLLUPS.findIndex(
     (b) => b.basis === r.basis && b.grain === 'day' && b.column === 'dims',
   )
@@ -480,7 +498,11 @@ class Batch implements RollupBatch {
     const cDay = booked ? zone.day(convertedAt) : 0
     for (let i = 0; i < ROLLUPS.length; i++) {
       if (SUM_BASE[i] !== i) continue
-      if ((ROLLUPS[i] as RollupDef).basis === 'created') this.addSum(i, day, full, sign)
+      const r = ROLLUPS[i] as RollupDef
+      if (r.grain === 'hour') {
+        if (r.basis === 'created') this.addSum(i, Math.floor(createdAt / HOUR_MS), sourceId, sign)
+        else if (booked) this.addSum(i, Math.floor(convertedAt / HOUR_MS), sourceId, sign)
+      } else if (r.basis === 'created') this.addSum(i, day, full, sign)
       else if (booked) this.addSum(i, cDay, full, sign)
     }
     for (let i = 0; i < COUNT_ROLLUPS.length; i++) {

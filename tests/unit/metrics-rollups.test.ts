@@ -112,10 +112,13 @@ function recompute(db: Store): Expected {
     for (const l of leads) {
       const won = l.status === 'won'
       if (r.basis === 'converted' && !(won && l.converted_at !== null)) continue
-      const t = local(r.basis === 'created' ? l.created_at : (l.converted_at as number), zone)
+      const at = r.basis === 'created' ? l.created_at : (l.converted_at as number)
+      const t = local(at, zone)
       const dims =
         r.column === 'dims' ? [l.source, l.city, l.segment, l.temperature, l.status] : [l.source]
-      const time = r.grain === 'day' ? t.day : t.month
+      // 'hour': the UTC hour, whatever the zone.
+      const time =
+        r.grain === 'day' ? t.day : r.grain === 'hour' ? Math.floor(at / 3_600_000) : t.month
       const key = JSON.stringify([time, dims])
       const row = rows.get(key) ?? {
         [r.grain]: time,

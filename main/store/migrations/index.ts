@@ -8,6 +8,7 @@ import dealIndex from './007-deal-index.ts'
 import paddedCursors from './008-padded-cursors.ts'
 import rollupDefinitions from './009-rollup-definitions.ts'
 import presetDefault from './010-preset-default.ts'
+import hourRollups from './011-hour-rollups.ts'
 
 export interface Migration {
   readonly version: number
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'padded-cursors', sql: paddedCursors },
   { version: 9, name: 'rollup-definitions', sql: rollupDefinitions },
   { version: 10, name: 'preset-default', sql: presetDefault },
+  { version: 11, name: 'hour-rollups', sql: hourRollups },
 ]
