@@ -90,7 +90,7 @@ test('the first dashboard shows exactly what SQL says, follows the date range an
       return (traces?.[0]?.y ?? []).reduce((a, b) => a + b, 0)
     })
   expect(await chartTotal()).toBe(sqlLeadsPerDay(host.dbPath, from, to))
-  await page.screenshot({ path: 'docs/screenshot-dark.png' })
+  await page.screenshot({ path: test.info().outputPath('screenshot-dark.png') })
 
   // A different range gives the new SQL values, cards and chart alike.
   await dashboard.setRange('2026-06-01', '2026-06-14')
@@ -128,7 +128,7 @@ test('the first dashboard shows exactly what SQL says, follows the date range an
   }
   // The README's picture: taken once every colour transition has ended.
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)))
-  await page.screenshot({ path: 'docs/screenshot.png' })
+  await page.screenshot({ path: test.info().outputPath('screenshot.png') })
 
   expect(problems).toEqual([])
 })

@@ -76,7 +76,7 @@ test('Marketing ROI lists every channel with the lead count SQL gives for the sh
   // A configured channel without leads in the range is listed with 0, never invented.
   for (const [channel, leads] of Object.entries(shown))
     if (!expected.some((e) => e.source === channel)) expect(leads, channel).toBe(0)
-  await page.screenshot({ path: 'docs/dashboard-marketing.png', fullPage: true })
+  await page.screenshot({ path: test.info().outputPath('dashboard-marketing.png'), fullPage: true })
 
   // A column header sorts the table and says so; the rows stay those SQL gives.
   const leadsHeader = page.locator('[data-testid="roi-table"] th', { hasText: 'Leads' })
@@ -233,12 +233,15 @@ test('every tab reaches ready without a console error or warning', async ({ page
   const ops = new DashboardsPage(page)
   await ops.open(host.url)
   await expect(ops.errorBanner).toHaveCount(0)
-  await page.screenshot({ path: 'docs/dashboard-overview.png', fullPage: true })
+  await page.screenshot({ path: test.info().outputPath('dashboard-overview.png'), fullPage: true })
   for (const view of VIEWS) {
     await ops.openTab(view)
     await expect(ops.errorBanner).toHaveCount(0)
     if (view === 'trends')
-      await page.screenshot({ path: 'docs/dashboard-trends.png', fullPage: true })
+      await page.screenshot({
+        path: test.info().outputPath('dashboard-trends.png'),
+        fullPage: true,
+      })
   }
   // Back to the first tab with the browser's history.
   await page.goBack()
