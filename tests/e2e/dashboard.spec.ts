@@ -126,7 +126,7 @@ test('the first dashboard shows exactly what SQL says, follows the date range an
     await dashboard.themePicker.selectOption('light')
     await expect.poll(background).toBe(bgBefore)
   }
-  // The README's picture: taken once every colour transition has ended.
+  // A picture for the report: taken once every colour transition has ended.
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)))
   await page.screenshot({ path: test.info().outputPath('screenshot.png') })
 
