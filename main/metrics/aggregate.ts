@@ -358,12 +358,18 @@ function hourSeries(
     return null
   }
   const f = dimsSql(scope.dims)
-  const rows = scope.db
-    .prepare(
-      `SELECT hour AS t, ${SUMS} FROM ${table.table}
-        WHERE hour >= ? AND hour < ?${rollupFilter(table, f)} GROUP BY hour`,
-    )
-    .all(start / HOUR_MS, end / HOUR_MS, ...f.params) as Row[]
+  // The day series and the heat map's hours of one range share the one read.
+  const rows = memo(
+    scope,
+    `hours:${basis}:${start}:${end}`,
+    () =>
+      scope.db
+        .prepare(
+          `SELECT hour AS t, ${SUMS} FROM ${table.table}
+          WHERE hour >= ? AND hour < ?${rollupFilter(table, f)} GROUP BY hour`,
+        )
+        .all(start / HOUR_MS, end / HOUR_MS, ...f.params) as Row[],
+  )
   const zone = localTime(range.timeZone)
   const out = new Map<number, Measures>()
   for (const row of rows) {
