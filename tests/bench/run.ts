@@ -17,7 +17,7 @@ import { benchStreamIngest } from './stream-ingest.ts'
 import { benchStartup } from './startup.ts'
 import { benchPostgresSync } from './sync-postgres.ts'
 import { benchSyncRollups } from './sync-rollups.ts'
-import { benchWallSoak } from './wall-soak.ts'
+import { benchWallSoak, wallSoakRows } from './wall-soak.ts'
 
 interface Row {
   benchmark: string
@@ -291,13 +291,7 @@ async function main(): Promise<void> {
     if (runs('wall-soak')) {
       process.stderr.write('wall soak: live updates while the wall rotates in Chromium…\n')
       const soak = await benchWallSoak(dir)
-      const growth = (end: number, start: number) => `${fmt(((end - start) / start) * 100, 1)} %`
-      rows.push({
-        benchmark: `wall soak: ${fmt(soak.updates)} live upstream changes in ${fmt(soak.seconds)} s (${fmt(soak.events)} data.changed at the page), ${fmt(soak.rotations)} rotations in a compressed clock; after a forced GC on "${soak.view}"`,
-        figure: `JS heap ${fmt(soak.end.heapBytes / 1e6, 2)} MB, ${fmt(soak.end.nodes)} DOM nodes, ${fmt(soak.end.listeners)} listeners`,
-        baseline: `same wall before the soak: ${fmt(soak.start.heapBytes / 1e6, 2)} MB, ${fmt(soak.start.nodes)} nodes, ${fmt(soak.start.listeners)} listeners`,
-        ratio: `heap ${growth(soak.end.heapBytes, soak.start.heapBytes)}, nodes ${growth(soak.end.nodes, soak.start.nodes)} (target < 5 %)`,
-      })
+      for (const row of wallSoakRows(soak)) rows.push(row)
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -1,8 +1,11 @@
 // Wall soak: a wall screen in Chromium through `watchfloor serve`, syncing a live Postgres and
 // Redis upstream (the demo writer: lead changes committed and announced on the stream, an
 // alert every 200), while the page's clock is jumped on so the playlist rotates many times.
-// JS heap and DOM counters are read after a forced GC on the same view before and after:
-// a wall runs for months, so anything that grows per update or per rotation shows here.
+// JS heap and DOM counters are read after a forced GC on the same view at checkpoints (after 1,
+// 2, 5 and 10 full rounds of the playlist, and at the end). The baseline is taken after a
+// warm-up in which every view was drawn at least twice under live updates (its code, Plotly and
+// the caches a view fills once are loaded by then): a wall runs for months, so what counts is
+// what grows per update or per rotation after that, not what the first rounds load.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +17,7 @@ import { dropUpstream, runUpstreamWriter, seedUpstream } from '../../main/demo/u
 import { installChangeLog } from '../../main/sync/postgres/change-log.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
 import { serveCache } from '../e2e/host-fixture.ts'
+import { censusGrowth, heapCensus, type HeapCensus } from './heap-snapshot.ts'
 
 const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
 const REDIS_URL = process.env.WATCHFLOOR_TEST_REDIS ?? 'redis://127.0.0.1:6379'
@@ -30,48 +34,106 @@ const chromiumArgs = [
 
 /** The wall's rotation in the soak: the shortest interval a wall accepts. */
 const INTERVAL_MS = 10_000
+/** Every view drawn this many times before the baseline is read. */
+const WARM_UP_DRAWS = 2
+/**
+ * Full rounds of the playlist after the baseline at which the counters are read
+ * (WALL_SOAK_ROUNDS=1,2,5,10,20,40 for a longer soak).
+ */
+const CHECKPOINT_ROUNDS: readonly number[] = (process.env.WALL_SOAK_ROUNDS ?? '1,2,5,10')
+  .split(',')
+  .map(Number)
+/** Live changes a second: the writer's pace during the warm-up and the soak. */
+const RATE_PER_SECOND = 250
 
 export interface WallSoak {
   readonly updates: number
   readonly seconds: number
-  /** `data.changed` events the page received over its WebSocket. */
+  /** `data.changed` events the page received over its WebSocket after the baseline. */
   readonly events: number
   readonly rotations: number
   readonly view: string
+  readonly playlist: readonly string[]
+  /** The warm-up before the baseline: rotations, and live changes written meanwhile. */
+  readonly warmUp: { readonly rotations: number; readonly updates: number }
+  /** After the warm-up: the baseline growth is measured from. */
   readonly start: WallMemory
+  readonly checkpoints: readonly WallCheckpoint[]
   readonly end: WallMemory
+  /** Constructors whose object count grew most from the baseline to the end (heap snapshots). */
+  readonly grew: readonly { name: string; before: number; after: number; bytes: number }[]
+}
+
+export interface WallCheckpoint {
+  /** Full rounds of the playlist since the baseline. */
+  readonly rounds: number
+  /** Live changes written since the baseline. */
+  readonly updates: number
+  readonly memory: WallMemory
 }
 
 export interface WallMemory {
   readonly heapBytes: number
+  /**
+   * Of the heap, V8's compiled code (bytecode and optimised machine code, from a heap snapshot):
+   * it grows as more functions get hot enough to optimise, which is V8 warming up, not the page
+   * keeping anything. Reported beside the heap so the two can be told apart.
+   */
+  readonly codeBytes: number
   readonly nodes: number
   readonly listeners: number
 }
 
-async function measure(cdp: CDPSession): Promise<WallMemory> {
+/** Growth from `start` to `end` as a percentage of `start`. */
+export function growthPercent(start: number, end: number): number {
+  return ((end - start) / start) * 100
+}
+
+interface Measured {
+  readonly memory: WallMemory
+  readonly census: HeapCensus
+}
+
+async function measure(cdp: CDPSession, name: string): Promise<Measured> {
   // Twice: a first collection can leave garbage its finalisers made.
   await cdp.send('HeapProfiler.collectGarbage')
   await cdp.send('HeapProfiler.collectGarbage')
   const heap = await cdp.send('Runtime.getHeapUsage')
   const dom = await cdp.send('Memory.getDOMCounters')
-  return { heapBytes: heap.usedSize, nodes: dom.nodes, listeners: dom.jsEventListeners }
+  const census = await heapCensus(cdp, snapshotFile(name))
+  return {
+    memory: {
+      heapBytes: heap.usedSize,
+      codeBytes: census.get('(code)')?.bytes ?? 0,
+      nodes: dom.nodes,
+      listeners: dom.jsEventListeners,
+    },
+    census,
+  }
+}
+
+interface Shown {
+  readonly slot: number
+  readonly view: string
 }
 
 /** Jumps the page's clock one interval and waits for the next view to be drawn. */
-async function rotate(page: Page): Promise<string> {
+async function rotate(page: Page): Promise<Shown> {
   const wall = page.getByTestId('wall')
   const slot = Number(await wall.getAttribute('data-slot'))
   await page.clock.fastForward(INTERVAL_MS)
   // The page's clock also runs on its own between jumps, so the slot may be further on.
-  await page.waitForFunction(
+  const shown = await page.waitForFunction(
     (before) => {
-      const shown = document.querySelector<HTMLElement>('[data-testid="wall"]')
-      return Number(shown?.dataset.slot) > before && shown?.dataset.state === 'ready'
+      const wall = document.querySelector<HTMLElement>('[data-testid="wall"]')
+      return Number(wall?.dataset.slot) > before && wall?.dataset.state === 'ready'
+        ? { slot: Number(wall?.dataset.slot), view: wall?.dataset.view ?? '' }
+        : null
     },
     slot,
     { timeout: 60_000 },
   )
-  return (await wall.getAttribute('data-view')) ?? ''
+  return (await shown.jsonValue()) as Shown
 }
 
 /** Rotates until `view` is on screen and drawn. */
@@ -82,6 +144,11 @@ async function rotateTo(page: Page, view: string): Promise<number> {
     rotations += 1
   }
   return rotations
+}
+
+/** The page's slot now. */
+async function slotOf(page: Page): Promise<number> {
+  return Number(await page.getByTestId('wall').getAttribute('data-slot'))
 }
 
 export async function benchWallSoak(dir: string, updates = 10_000): Promise<WallSoak> {
@@ -142,36 +209,81 @@ export async function benchWallSoak(dir: string, updates = 10_000): Promise<Wall
     const playlist = ((await page.getByTestId('wall').getAttribute('data-playlist')) ?? '').split(
       ',',
     )
-    for (let i = 0; i < playlist.length; i += 1) await rotate(page)
+
+    // Warm-up: live changes while the wall rotates until every view was drawn twice.
+    const warmUpStop = new AbortController()
+    let warmUpUpdates = 0
+    const warmUpWriter = runUpstreamWriter({
+      pg: pool,
+      redis,
+      schema,
+      tenantId: tenant,
+      ratePerSecond: RATE_PER_SECOND,
+      seed: 7,
+      signal: warmUpStop.signal,
+      onEvent: () => void (warmUpUpdates += 1),
+    })
+    const draws = new Map<string, number>()
+    let warmUpRotations = 0
+    while (playlist.some((v) => (draws.get(v) ?? 0) < WARM_UP_DRAWS)) {
+      const shown = await rotate(page)
+      draws.set(shown.view, (draws.get(shown.view) ?? 0) + 1)
+      warmUpRotations += 1
+    }
+    warmUpStop.abort()
+    await warmUpWriter
+    // Let the last warm-up changes reach the page before the baseline.
+    await page.waitForTimeout(3_000)
     const view = (await page.getByTestId('wall').getAttribute('data-view')) ?? ''
-    const start = await measure(cdp)
+    const baseSlot = await slotOf(page)
+    const { memory: start, census: startCensus } = await measure(cdp, 'start')
+    progress(
+      `  baseline on "${view}" after ${warmUpRotations} warm-up rotations, ${warmUpUpdates} changes: ${describe(start)}`,
+    )
     const eventsAtStart = events
 
-    // 10,000 upstream changes at 250/s, the wall rotating all the while.
+    // 10,000 upstream changes at 250/s, the wall rotating all the while, and at least as many
+    // rotations as the last checkpoint needs.
     const started = performance.now()
     let writing = true
+    let updatesSoFar = 0
     const writer = runUpstreamWriter({
       pg: pool,
       redis,
       schema,
       tenantId: tenant,
-      ratePerSecond: 250,
+      ratePerSecond: RATE_PER_SECOND,
       seed: 11,
       maxEvents: updates,
+      onEvent: () => void (updatesSoFar += 1),
     }).finally(() => {
       writing = false
     })
     let rotations = 0
-    while (writing) {
-      await rotate(page)
+    const checkpoints: WallCheckpoint[] = []
+    while (writing || checkpoints.length < CHECKPOINT_ROUNDS.length) {
+      const shown = await rotate(page)
       rotations += 1
+      const rounds = Math.floor((shown.slot - baseSlot) / playlist.length)
+      const due = CHECKPOINT_ROUNDS[checkpoints.length]
+      if (due !== undefined && rounds >= due) {
+        // On the baseline's view, so the counters compare like with like.
+        rotations += await rotateTo(page, view)
+        const { memory } = await measure(cdp, `round-${due}`)
+        checkpoints.push({
+          rounds: Math.floor(((await slotOf(page)) - baseSlot) / playlist.length),
+          updates: updatesSoFar,
+          memory,
+        })
+        progress(`  after ${checkpoints.at(-1)?.rounds} rounds: ${describe(memory)}`)
+      }
     }
     const written = await writer
     const seconds = (performance.now() - started) / 1000
     // Let the last changes reach the page, then come back to the view measured at the start.
     await page.waitForTimeout(3_000)
     rotations += await rotateTo(page, view)
-    const end = await measure(cdp)
+    const { memory: end, census: endCensus } = await measure(cdp, 'end')
     await context.close()
     if (dialogs.length > 0) throw new Error(`the wall opened a dialog: ${dialogs.join('; ')}`)
     return {
@@ -180,8 +292,12 @@ export async function benchWallSoak(dir: string, updates = 10_000): Promise<Wall
       events: events - eventsAtStart,
       rotations,
       view,
+      playlist,
+      warmUp: { rotations: warmUpRotations, updates: warmUpUpdates },
       start,
+      checkpoints,
       end,
+      grew: censusGrowth(startCensus, endCensus),
     }
   } finally {
     await browser.close()
@@ -196,13 +312,77 @@ export async function benchWallSoak(dir: string, updates = 10_000): Promise<Wall
   }
 }
 
+/** Issue 11's target: the wall's memory grows by less than this over the soak. */
+export const WALL_SOAK_TARGET_PERCENT = 5
+
+/** A row of the bench's table. */
+export interface WallSoakRow {
+  readonly benchmark: string
+  readonly figure: string
+  readonly baseline: string
+  readonly ratio: string
+}
+
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`
+const pct = (start: number, end: number): string => {
+  const g = growthPercent(start, end)
+  return `${g >= 0 ? '+' : ''}${g.toFixed(1)} %`
+}
+const verdict = (start: number, end: number): string =>
+  growthPercent(start, end) < WALL_SOAK_TARGET_PERCENT ? 'pass' : 'FAIL'
+/** The heap without V8's compiled code: what the page's own objects hold. */
+const objects = (m: WallMemory): number => m.heapBytes - m.codeBytes
+
+/**
+ * The soak as the bench's rows: one per checkpoint, then the end against the baseline taken
+ * after the warm-up, with the target's verdict for the heap, the heap without compiled code
+ * and the DOM nodes.
+ */
+export function wallSoakRows(soak: WallSoak): WallSoakRow[] {
+  const { start, end } = soak
+  const baseline = `after warm-up (every view drawn ≥ ${WARM_UP_DRAWS}× in ${soak.warmUp.rotations} rotations under ${soak.warmUp.updates} live changes), on "${soak.view}": ${describe(start)}`
+  const rows: WallSoakRow[] = soak.checkpoints.map((c) => ({
+    benchmark: `wall soak checkpoint: ${c.rounds} full rounds of ${soak.playlist.length} views, ${c.updates} live changes since the baseline; forced GC`,
+    figure: describe(c.memory),
+    baseline: 'the baseline below',
+    ratio: `heap ${pct(start.heapBytes, c.memory.heapBytes)}, without compiled code ${pct(objects(start), objects(c.memory))}, nodes ${pct(start.nodes, c.memory.nodes)}`,
+  }))
+  rows.push({
+    benchmark: `wall soak: ${soak.updates} live upstream changes in ${soak.seconds.toFixed(0)} s (${soak.events} data.changed at the page), ${soak.rotations} rotations in a compressed clock; at the end, forced GC on "${soak.view}"`,
+    figure: describe(end),
+    baseline,
+    ratio: [
+      `heap ${pct(start.heapBytes, end.heapBytes)} (${verdict(start.heapBytes, end.heapBytes)})`,
+      `heap without compiled code ${pct(objects(start), objects(end))} (${verdict(objects(start), objects(end))})`,
+      `nodes ${pct(start.nodes, end.nodes)} (${verdict(start.nodes, end.nodes)})`,
+      `listeners ${pct(start.listeners, end.listeners)}; target < ${WALL_SOAK_TARGET_PERCENT} %`,
+    ].join(', '),
+  })
+  return rows
+}
+
+/** Where the raw snapshots go, when WALL_SOAK_SNAPSHOTS names a directory. */
+function snapshotFile(name: string): string | undefined {
+  const dir = process.env.WALL_SOAK_SNAPSHOTS
+  return dir === undefined || dir === '' ? undefined : join(dir, `wall-${name}.heapsnapshot`)
+}
+
+function describe(memory: WallMemory): string {
+  return `JS heap ${mb(memory.heapBytes)} (compiled code ${mb(memory.codeBytes)}), ${memory.nodes} DOM nodes, ${memory.listeners} listeners`
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`)
+}
+
 // `npx tsx tests/bench/wall-soak.ts`: this part alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const dir = mkdtempSync(join(tmpdir(), 'watchfloor-bench-wall-'))
   try {
-    console.log(
-      JSON.stringify(await benchWallSoak(dir, Number(process.env.WALL_UPDATES ?? 10_000)), null, 2),
-    )
+    const soak = await benchWallSoak(dir, Number(process.env.WALL_UPDATES ?? 10_000))
+    console.log(JSON.stringify(soak, null, 2))
+    for (const row of wallSoakRows(soak))
+      progress(`${row.benchmark}\n  ${row.figure}\n  ${row.ratio}`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -69,6 +69,15 @@ export function WallApp() {
   const readiness = readinessOf(errors, [dashboard], charts.drawn)
   useFitToScreen(viewRef, `${view}:${remount.mount}`, `${readiness}:${width ?? 0}`)
 
+  // Plotly's measured text boxes are of the views shown before: dropped at each rotation, or a
+  // wall that runs for months holds thousands (lib/plotly-text-sizes.ts).
+  useEffect(() => {
+    import('../lib/plotly-text-sizes.ts').then(
+      (sizes) => sizes.forgetTextSizes(),
+      () => undefined, // Plotly's chunk failed to load: its charts report that themselves.
+    )
+  }, [view])
+
   const View = VIEW_COMPONENTS[view]
   const position = useMemo(
     () => (playlist.length > 1 ? `${slot.index + 1} / ${playlist.length}` : null),
