@@ -75,13 +75,28 @@ async function nextSlot(wall: WallPage, intervalMs: number): Promise<string> {
   return expected ?? ''
 }
 
-test('every view fits 1920×1080 and 3840×2160 without scrolling or cutting anything', async ({
+/**
+ * Chart text read from 5 m: a tick label at least this share of the screen's height (a desk's
+ * 13 px would be 1.2 % at 1080p and 0.6 % at 4K).
+ */
+const MIN_TICK_SHARE = 0.014
+
+/** The computed font size (px) of the first axis tick label of the view's charts, if any. */
+async function tickFontPx(page: Page): Promise<number | null> {
+  return page.evaluate(() => {
+    const tick = document.querySelector('.wall-view .xtick text, .wall-view .ytick text')
+    return tick === null ? null : parseFloat(getComputedStyle(tick).fontSize)
+  })
+}
+
+test('every view fits 1920×1080 and 3840×2160 without scrolling or cutting anything, its chart text sized to the screen', async ({
   page,
 }, testInfo) => {
   test.setTimeout(240_000)
   const host = await serve()
   try {
     const dialogs = failOnDialog(page)
+    const ticks: { view: string; height: number; px: number }[] = []
     const wall = new WallPage(page)
     for (const [width, height] of [
       [1920, 1080],
@@ -103,6 +118,8 @@ test('every view fits 1920×1080 and 3840×2160 without scrolling or cutting any
             { message: `${view} at ${width}×${height}: scrolls or cuts something off` },
           )
           .toEqual([])
+        const px = await tickFontPx(page)
+        if (px !== null) ticks.push({ view, height, px })
         // No controls on a wall: none shown (a sort header or a row's pick reads as its words),
         // and the view is inert, so nothing in it takes a click or the focus.
         await expect(
@@ -120,6 +137,24 @@ test('every view fits 1920×1080 and 3840×2160 without scrolling or cutting any
       }
     }
     expect(dialogs).toEqual([])
+    // Tick labels grow with the screen: as large a share of it at 4K as at 1080p, and readable.
+    expect(ticks.map((t) => t.view)).toContain('overview')
+    for (const t of ticks) {
+      expect(t.px / t.height, `${t.view} at height ${t.height}: ${t.px} px`).toBeGreaterThanOrEqual(
+        MIN_TICK_SHARE,
+      )
+    }
+    for (const view of new Set(ticks.map((t) => t.view))) {
+      const at = (height: number) => ticks.find((t) => t.view === view && t.height === height)?.px
+      expect(at(2160), `${view}: tick labels at 3840×2160 against 1920×1080`).toBeCloseTo(
+        2 * (at(1080) ?? 0),
+        0,
+      )
+    }
+    testInfo.annotations.push({
+      type: 'tick label font sizes',
+      description: ticks.map((t) => `${t.view}@${t.height}: ${t.px}px`).join(', '),
+    })
   } finally {
     await stop(host)
   }

@@ -18,7 +18,8 @@ import {
   type ValueFormat,
 } from '../lib/chart-export.ts'
 import type { ChartReadiness } from '../lib/chart-readiness.ts'
-import { loadPlotly, themeColors, type ChartColors } from '../lib/plotly.ts'
+import { CHART_FONT_PX, loadPlotly, themeColors, type ChartColors } from '../lib/plotly.ts'
+import { scaleChartText } from '../lib/chart-text-scale.ts'
 import type { Theme } from '../lib/theme.ts'
 import '../styles/charts.css'
 import { ChartMenu } from './chart-menu.tsx'
@@ -36,6 +37,12 @@ export interface ChartHost {
   readonly token: unknown
   readonly readiness: Pick<ChartReadiness, 'register' | 'unregister' | 'drawn'>
   readonly failed: (error: unknown) => void
+  /**
+   * Chart text (ticks, titles, legends, annotations, hover) this many times its desk size, with
+   * the margins that hold it: a wall sizes it to its screen (wall/use-chart-text-scale.ts).
+   * 1 when absent.
+   */
+  readonly textScale?: number
 }
 
 export const ChartContext = createContext<ChartHost | null>(null)
@@ -126,6 +133,7 @@ export function PlotlyChart<T>({
   const exportInfo = useContext(ChartExportContext)
   const crossFilter = useCrossFilter()
   const { theme, token, readiness } = host
+  const textScale = host.textScale ?? 1
   const root = useRef<HTMLDivElement>(null)
   const [plotly, setPlotly] = useState<PlotlyStatic | null>(null)
   const [key] = useState(() => Symbol(testId))
@@ -140,7 +148,7 @@ export function PlotlyChart<T>({
     latest.current = { figure, host, pickField, crossFilter, exportInfo, label }
   })
   /** What is on screen now, so an answer that moves nothing this chart shows is not redrawn. */
-  const onScreen = useRef<{ version: T; theme: Theme } | null>(null)
+  const onScreen = useRef<{ version: T; theme: Theme; textScale: number } | null>(null)
 
   // On screen, the chart counts for the page's readiness until it leaves. A layout effect, so
   // the page knows of it before the browser paints the render that mounted it.
@@ -166,12 +174,19 @@ export function PlotlyChart<T>({
     const element = root.current
     if (plotly === null || element === null || version === null) return
     const shown = onScreen.current
-    if (shown !== null && shown.version === version && shown.theme === theme) {
+    if (
+      shown !== null &&
+      shown.version === version &&
+      shown.theme === theme &&
+      shown.textScale === textScale
+    ) {
       readiness.drawn(key, token)
       return
     }
     let current = true
-    const built = latest.current.figure(themeColors(), version)
+    const built = scaleChartText(latest.current.figure(themeColors(), version), textScale, {
+      fontPx: CHART_FONT_PX,
+    })
     // A pickable chart is clicked, not dragged: no zoom box under the pointer.
     const figure: Figure =
       latest.current.pickField === undefined
@@ -179,7 +194,7 @@ export function PlotlyChart<T>({
         : { data: built.data, layout: { ...built.layout, dragmode: false } }
     plotly.react(element, figure.data, figure.layout, PLOT_CONFIG).then(
       (drawnInto) => {
-        onScreen.current = { version, theme }
+        onScreen.current = { version, theme, textScale }
         listenForPicks(drawnInto, latest)
         if (current) {
           setDrawn({ version, figure })
@@ -191,7 +206,7 @@ export function PlotlyChart<T>({
     return () => {
       current = false
     }
-  }, [plotly, version, theme, token, readiness, key])
+  }, [plotly, version, theme, textScale, token, readiness, key])
 
   // A ResizeObserver rather than Plotly's `responsive` flag: the grid can resize the panel
   // without the window resizing (tabs, kiosk rotation). One resize per frame at most.

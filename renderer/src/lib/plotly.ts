@@ -99,6 +99,9 @@ export function themeTemplate(c: ChartColors): Record<string, unknown> {
   }
 }
 
+/** The charts' text size on a desk, in px (a wall scales it, lib/chart-text-scale.ts). */
+export const CHART_FONT_PX = 13
+
 /** Layout shared by every chart: transparent on the panel, the theme's template and font. */
 export function baseLayout(c: ChartColors): Record<string, unknown> {
   return {
@@ -107,7 +110,7 @@ export function baseLayout(c: ChartColors): Record<string, unknown> {
     margin: { l: 56, r: 16, t: 12, b: 44 },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
-    font: { family: c.font, color: c.text, size: 13 },
+    font: { family: c.font, color: c.text, size: CHART_FONT_PX },
     showlegend: false,
     hoverlabel: {
       bgcolor: c.surface,

@@ -13,6 +13,7 @@ import { viewOf } from '../lib/views.ts'
 import { VIEW_COMPONENTS } from '../views/index.ts'
 import { AlertBanner, useActiveAlerts } from './alert-banner.tsx'
 import { ProgressRing } from './progress-ring.tsx'
+import { useChartTextScale } from './use-chart-text-scale.ts'
 import { useFitToScreen } from './use-fit-to-screen.ts'
 import { useRemountOnError } from './use-remount-on-error.ts'
 import { useRotation } from './use-rotation.ts'
@@ -50,6 +51,9 @@ export function WallApp() {
   const [viewRef, width] = useElementWidth<HTMLElement>()
   const dashboard = useDashboard(definition, range, dimensions, width)
   const charts = useChartReadiness(theme, dashboard.data)
+  // Chart text sized to the screen like the wall's own type (the charts' fonts are in pixels).
+  const textScale = useChartTextScale()
+  const chartHost = useMemo(() => ({ ...charts.host, textScale }), [charts.host, textScale])
   const status = useApi('app.status', {}, [], { refreshIntervalMs: WALL_STATUS_REFRESH_MS })
   const alerts = useActiveAlerts(now)
 
@@ -118,7 +122,7 @@ export function WallApp() {
         <WallErrorBoundary key={`${view}:${remount.mount}`} onError={remount.failed}>
           {/* A panel's own boundary reports here too: nobody will press its retry. */}
           <PartFailureContext value={remount.failed}>
-            <ChartContext value={charts.host}>
+            <ChartContext value={chartHost}>
               <View data={dashboard.data} />
             </ChartContext>
           </PartFailureContext>
