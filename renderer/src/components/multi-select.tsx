@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState } from 'react'
+import { useId, useRef, useState } from 'react'
+import { useDismiss } from '../hooks/use-dismiss.ts'
 
 interface MultiSelectProps {
   readonly field: string
@@ -38,25 +39,7 @@ export function MultiSelect({
     setSearch('')
   }
 
-  useEffect(() => {
-    if (!open) return
-    const closeOn = (event: Event): void => {
-      if (
-        event instanceof KeyboardEvent
-          ? event.key === 'Escape'
-          : !root.current?.contains(event.target as Node)
-      ) {
-        setOpen(false)
-        setSearch('')
-      }
-    }
-    document.addEventListener('pointerdown', closeOn)
-    document.addEventListener('keydown', closeOn)
-    return () => {
-      document.removeEventListener('pointerdown', closeOn)
-      document.removeEventListener('keydown', closeOn)
-    }
-  }, [open])
+  useDismiss(open, root, close)
 
   // A selected value stays listed even when the current data no longer has it, so it can be
   // unticked.

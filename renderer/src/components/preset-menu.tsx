@@ -5,6 +5,7 @@ import {
   type FilterPreset,
   type Filters,
 } from '../../../shared/api/index.ts'
+import { useDismiss } from '../hooks/use-dismiss.ts'
 import type { PresetOutcome, Presets } from '../hooks/use-presets.ts'
 
 interface PresetMenuProps {
@@ -58,25 +59,13 @@ export function PresetMenu({ presets, current, onApply, disabled = false }: Pres
     setNote(null)
   }
 
-  useEffect(() => {
-    if (!open) return
-    const closeOn = (event: Event): void => {
-      const escape = event instanceof KeyboardEvent && event.key === 'Escape'
-      const outside = event instanceof PointerEvent && !root.current?.contains(event.target as Node)
-      if (!escape && !outside) return
-      setOpen(false)
-      setRenaming(null)
-      setDeleting(null)
-      setNote(null)
-      if (escape) button.current?.focus()
-    }
-    document.addEventListener('pointerdown', closeOn)
-    document.addEventListener('keydown', closeOn)
-    return () => {
-      document.removeEventListener('pointerdown', closeOn)
-      document.removeEventListener('keydown', closeOn)
-    }
-  }, [open])
+  useDismiss(open, root, (escape) => {
+    setOpen(false)
+    setRenaming(null)
+    setDeleting(null)
+    setNote(null)
+    if (escape) button.current?.focus()
+  })
 
   const save = async (event: FormEvent, replace = false): Promise<void> => {
     event.preventDefault()
