@@ -94,7 +94,16 @@ interface Measured {
   readonly census: HeapCensus
 }
 
-async function measure(cdp: CDPSession, name: string): Promise<Measured> {
+/**
+ * Real time for the page to render a few more times after a view came up before a reading: the
+ * view just unmounted can stay reachable for a while (detached DOM that a forced GC cannot yet
+ * collect, most likely through React's fibers until later commits, which the wall's clock makes
+ * every second). A reading taken at once once showed 1,000 more nodes than the same view later.
+ */
+const SETTLE_MS = 3_000
+
+async function measure(page: Page, cdp: CDPSession, name: string): Promise<Measured> {
+  await page.waitForTimeout(SETTLE_MS)
   // Twice: a first collection can leave garbage its finalisers made.
   await cdp.send('HeapProfiler.collectGarbage')
   await cdp.send('HeapProfiler.collectGarbage')
@@ -236,7 +245,7 @@ export async function benchWallSoak(dir: string, updates = 10_000): Promise<Wall
     await page.waitForTimeout(3_000)
     const view = (await page.getByTestId('wall').getAttribute('data-view')) ?? ''
     const baseSlot = await slotOf(page)
-    const { memory: start, census: startCensus } = await measure(cdp, 'start')
+    const { memory: start, census: startCensus } = await measure(page, cdp, 'start')
     progress(
       `  baseline on "${view}" after ${warmUpRotations} warm-up rotations, ${warmUpUpdates} changes: ${describe(start)}`,
     )
@@ -269,7 +278,7 @@ export async function benchWallSoak(dir: string, updates = 10_000): Promise<Wall
       if (due !== undefined && rounds >= due) {
         // On the baseline's view, so the counters compare like with like.
         rotations += await rotateTo(page, view)
-        const { memory } = await measure(cdp, `round-${due}`)
+        const { memory } = await measure(page, cdp, `round-${due}`)
         checkpoints.push({
           rounds: Math.floor(((await slotOf(page)) - baseSlot) / playlist.length),
           updates: updatesSoFar,
@@ -283,7 +292,7 @@ export async function benchWallSoak(dir: string, updates = 10_000): Promise<Wall
     // Let the last changes reach the page, then come back to the view measured at the start.
     await page.waitForTimeout(3_000)
     rotations += await rotateTo(page, view)
-    const { memory: end, census: endCensus } = await measure(cdp, 'end')
+    const { memory: end, census: endCensus } = await measure(page, cdp, 'end')
     await context.close()
     if (dialogs.length > 0) throw new Error(`the wall opened a dialog: ${dialogs.join('; ')}`)
     return {
