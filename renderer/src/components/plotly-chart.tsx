@@ -1,11 +1,4 @@
-import type {
-  PlotConfig,
-  PlotData,
-  PlotElement,
-  PlotEvent,
-  PlotLayout,
-  PlotlyStatic,
-} from 'plotly.js-strict-dist-min'
+import type { PlotConfig, PlotElement, PlotEvent, PlotlyStatic } from 'plotly.js-strict-dist-min'
 import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { FilterField } from '../../../shared/api/index.ts'
 import { useCrossFilter } from '../hooks/use-cross-filter.ts'
@@ -18,17 +11,18 @@ import {
   type ValueFormat,
 } from '../lib/chart-export.ts'
 import type { ChartReadiness } from '../lib/chart-readiness.ts'
-import { CHART_FONT_PX, loadPlotly, themeColors, type ChartColors } from '../lib/plotly.ts'
+import {
+  CHART_FONT_PX,
+  loadPlotly,
+  themeColors,
+  type ChartColors,
+  type Figure,
+} from '../lib/plotly.ts'
 import { scaleChartText } from '../lib/chart-text-scale.ts'
 import type { Theme } from '../lib/theme.ts'
 import '../styles/charts.css'
 import { ChartMenu } from './chart-menu.tsx'
 import { DataTable, type Column } from './data-table.tsx'
-
-export interface Figure {
-  readonly data: readonly PlotData[]
-  readonly layout: PlotLayout
-}
 
 /** What a chart needs from the page: the theme, and where to say it is on screen and drawn. */
 export interface ChartHost {

@@ -5,7 +5,7 @@
 import type { PlotData, PlotlyStatic } from 'plotly.js-strict-dist-min'
 import { createContext } from 'react'
 import { FILTER_FIELDS, type DateRange } from '../../../shared/api/index.ts'
-import type { Figure } from '../components/plotly-chart.tsx'
+import type { Figure } from './plotly.ts'
 import { formatDateTime, formatDay } from './format.ts'
 import type { ChartColors } from './plotly.ts'
 import type { Dimensions } from './url-state.ts'

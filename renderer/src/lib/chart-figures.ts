@@ -3,7 +3,7 @@
 // (plotly.ts) and only name one where it means something (good, bad, the target).
 
 import type { Funnel } from '../../../shared/api/index.ts'
-import type { Figure } from '../components/plotly-chart.tsx'
+import type { Figure } from './plotly.ts'
 import { baseLayout, emptyNote, type ChartColors } from './plotly.ts'
 
 /** A theme colour made see-through (Plotly reads hex and rgba, not CSS color-mix()). */

@@ -1,4 +1,10 @@
-import type { PlotlyStatic } from 'plotly.js-strict-dist-min'
+import type { PlotData, PlotLayout, PlotlyStatic } from 'plotly.js-strict-dist-min'
+
+/** What a chart draws: Plotly's traces and layout. */
+export interface Figure {
+  readonly data: readonly PlotData[]
+  readonly layout: PlotLayout
+}
 
 let plotlyLoading: Promise<PlotlyStatic> | null = null
 

@@ -1,5 +1,5 @@
 import type { Series, Trends } from '../../../shared/api/index.ts'
-import type { Figure } from '../components/plotly-chart.tsx'
+import type { Figure } from './plotly.ts'
 import { axis, baseLayout, emptyNote, type ChartColors } from './plotly.ts'
 
 type Bucket = Trends['bucket']

@@ -1,7 +1,8 @@
 import type { ConversionStats, RateRow } from '../../../shared/api/index.ts'
 import { KpiCard } from '../components/kpi-card.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
-import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
+import { PlotlyChart } from '../components/plotly-chart.tsx'
+import type { Figure } from '../lib/plotly.ts'
 import {
   basisLabel,
   formatInteger,

@@ -2,7 +2,8 @@ import type { ChannelRoi, MarketingRoi } from '../../../shared/api/index.ts'
 import { DataTable, type Column } from '../components/data-table.tsx'
 import { KpiCard } from '../components/kpi-card.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
-import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
+import { PlotlyChart } from '../components/plotly-chart.tsx'
+import type { Figure } from '../lib/plotly.ts'
 import {
   basisLabel,
   formatInteger,

@@ -1,7 +1,8 @@
 import type { PremiumMarkets, SegmentStats } from '../../../shared/api/index.ts'
 import { DataTable, type Column } from '../components/data-table.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
-import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
+import { PlotlyChart } from '../components/plotly-chart.tsx'
+import type { Figure } from '../lib/plotly.ts'
 import {
   formatInteger,
   formatMoney,

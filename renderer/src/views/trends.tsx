@@ -1,6 +1,7 @@
 import type { Series, Trends } from '../../../shared/api/index.ts'
 import { Panel } from '../components/panel.tsx'
-import { PlotlyChart, type Figure } from '../components/plotly-chart.tsx'
+import { PlotlyChart } from '../components/plotly-chart.tsx'
+import type { Figure } from '../lib/plotly.ts'
 import { axis, baseLayout, emptyNote, type ChartColors } from '../lib/plotly.ts'
 import { bucketNoun, seriesFigure, type SeriesFigureOptions } from '../lib/series-figure.ts'
 import { basisLabel } from '../lib/format.ts'
