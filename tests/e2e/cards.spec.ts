@@ -10,7 +10,6 @@ import {
   comparisonKindFor,
   presetDays,
   serializeFilters,
-  type ApiResult,
   type DashboardData,
   type Filters,
   type RangePreset,
@@ -22,36 +21,11 @@ import {
   formatKpiValue,
 } from '../../renderer/src/lib/format.ts'
 import { viewOf } from '../../renderer/src/lib/views.ts'
-import { callFrame, openApiSocket, pageCookie, type ApiSocket } from '../support/host-client.ts'
+import { HostApi } from '../support/host-client.ts'
 import { PAGE_NOW, expect, test } from './host-fixture.ts'
 
 /** The page runs in UTC (playwright.config.ts), so "today" is PAGE_NOW's UTC day. */
 const TODAY = PAGE_NOW.slice(0, 10)
-
-class HostApi {
-  private n = 0
-  private constructor(private readonly socket: ApiSocket) {}
-
-  static async open(url: string): Promise<HostApi> {
-    return new HostApi(await openApiSocket(url, { cookie: await pageCookie(url) }))
-  }
-
-  async call<T>(method: string, input: unknown): Promise<T> {
-    const id = `cards-${this.n++}`
-    this.socket.ws.send(callFrame(id, method, input))
-    for (;;) {
-      const frame = await this.socket.next()
-      if (frame.i !== id) continue
-      const result = frame.r as ApiResult<T>
-      if (!result.ok) throw new Error(`${method}: ${result.error.message}`)
-      return result.value
-    }
-  }
-
-  close(): void {
-    this.socket.ws.close()
-  }
-}
 
 /** What a card must show: its number (null: no number, an empty or pending text instead). */
 interface ExpectedCard {

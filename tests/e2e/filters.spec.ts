@@ -8,40 +8,23 @@ import {
   FILTER_FIELDS,
   RANGE_PRESETS,
   presetDays,
-  type ApiResult,
   type DashboardData,
   type FilterField,
   type FilterValues,
   type Filters,
   type PresetList,
 } from '../../shared/api/index.ts'
-import { callFrame, openApiSocket, pageCookie, type ApiSocket } from '../support/host-client.ts'
+import { HostApi, openApiSocket, pageCookie } from '../support/host-client.ts'
 import { FiltersPage } from './filters-page.ts'
 import { PAGE_NOW, expect, test } from './host-fixture.ts'
 
 /** The page runs in UTC (playwright.config.ts), so "today" is PAGE_NOW's UTC day. */
 const TODAY = PAGE_NOW.slice(0, 10)
 
-/** A client of the host's api, as the page is: the session cookie, then calls on the socket. */
-class HostApi {
-  private n = 0
-  private constructor(private readonly socket: ApiSocket) {}
-
-  static async open(url: string): Promise<HostApi> {
-    return new HostApi(await openApiSocket(url, { cookie: await pageCookie(url) }))
-  }
-
-  async call<T>(method: string, input: unknown): Promise<T> {
-    const id = `filters-${this.n++}`
-    this.socket.ws.send(callFrame(id, method, input))
-    for (;;) {
-      const frame = await this.socket.next()
-      // Events (data.changed) may arrive between the call and its answer.
-      if (frame.i !== id) continue
-      const result = frame.r as ApiResult<T>
-      if (!result.ok) throw new Error(`${method}: ${result.error.message}`)
-      return result.value
-    }
+/** The host's api, with the lead-response cards as the page shows them. */
+class FiltersApi extends HostApi {
+  static override async open(url: string): Promise<FiltersApi> {
+    return new FiltersApi(await openApiSocket(url, { cookie: await pageCookie(url) }))
   }
 
   /** The lead-response cards the api gives for these days and dimensions, as the page shows them. */
@@ -63,17 +46,13 @@ class HostApi {
       over: empty ? '' : String(kpi.overTarget),
     }
   }
-
-  close(): void {
-    this.socket.ws.close()
-  }
 }
 
 test('every range preset shows the days the shared resolver names, and the api’s figures for them', async ({
   page,
   host,
 }) => {
-  const api = await HostApi.open(host.url)
+  const api = await FiltersApi.open(host.url)
   const ops = new FiltersPage(page)
   await ops.open(host.url)
   for (const preset of RANGE_PRESETS) {
@@ -106,7 +85,7 @@ test('each dimension filters the figures as the api does, with a chip that takes
   page,
   host,
 }) => {
-  const api = await HostApi.open(host.url)
+  const api = await FiltersApi.open(host.url)
   const values = await api.call<FilterValues>('filters.values', {})
   const ops = new FiltersPage(page)
   await ops.open(host.url)
@@ -138,7 +117,7 @@ test('chips are removed by keyboard with the focus kept in the list, and Clear a
   page,
   host,
 }) => {
-  const api = await HostApi.open(host.url)
+  const api = await FiltersApi.open(host.url)
   const values = await api.call<FilterValues>('filters.values', {})
   const ops = new FiltersPage(page)
   await ops.open(host.url)
@@ -181,7 +160,7 @@ test('a table row and a chart bar picked add their value as a chip on every dash
   page,
   host,
 }) => {
-  const api = await HostApi.open(host.url)
+  const api = await FiltersApi.open(host.url)
   const ops = new FiltersPage(page)
   await ops.open(host.url)
   await ops.openTab('marketing')
@@ -218,7 +197,7 @@ test('named presets are saved, survive a reload, apply, are renamed, set as defa
   page,
   host,
 }) => {
-  const api = await HostApi.open(host.url)
+  const api = await FiltersApi.open(host.url)
   const values = await api.call<FilterValues>('filters.values', {})
   const source = values.source[0] ?? ''
   const ops = new FiltersPage(page)

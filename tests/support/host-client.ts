@@ -2,6 +2,7 @@
 // page load that hands out the session cookie, and a raw api socket whose
 // frames are sent exactly as given.
 import WebSocket from 'ws'
+import type { ApiResult } from '../../shared/api/index.ts'
 
 /** `wf_session=…` from the page's Set-Cookie; throws when the page set none. */
 export async function pageCookie(url: string, init: RequestInit = {}): Promise<string> {
@@ -80,3 +81,32 @@ export function openApiSocket(hostUrl: string, options: SocketOptions = {}): Pro
 /** A birpc call frame. */
 export const callFrame = (id: string, method: unknown, input: unknown): string =>
   JSON.stringify({ t: 'q', i: id, m: 'invoke', a: [method, input] })
+
+/**
+ * A client of the host's api as a page is one: the session cookie, then calls on the socket,
+ * each answered by id (events such as data.changed may arrive between a call and its answer).
+ */
+export class HostApi {
+  private n = 0
+  protected constructor(private readonly socket: ApiSocket) {}
+
+  static async open(url: string): Promise<HostApi> {
+    return new HostApi(await openApiSocket(url, { cookie: await pageCookie(url) }))
+  }
+
+  async call<T>(method: string, input: unknown): Promise<T> {
+    const id = `call-${this.n++}`
+    this.socket.ws.send(callFrame(id, method, input))
+    for (;;) {
+      const frame = await this.socket.next()
+      if (frame.i !== id) continue
+      const result = frame.r as ApiResult<T>
+      if (!result.ok) throw new Error(`${method}: ${result.error.message}`)
+      return result.value
+    }
+  }
+
+  close(): void {
+    this.socket.ws.close()
+  }
+}
