@@ -7,12 +7,14 @@ import {
   type ApiMethods,
   type EventName,
   type EventPayload,
+  type ExportDelivery,
   type MethodName,
   type MethodOutput,
   type WatchfloorBridge,
 } from '../shared/api/contract.ts'
 import type { ApiResult } from '../shared/api/errors.ts'
-import { IPC_EVENT, IPC_INVOKE } from '../shared/api/ipc-channels.ts'
+import type { ExportJob } from '../shared/api/exports.ts'
+import { IPC_EVENT, IPC_INVOKE, IPC_SAVE_EXPORT } from '../shared/api/ipc-channels.ts'
 
 const call =
   <M extends MethodName>(method: M) =>
@@ -31,6 +33,10 @@ const bridge = {
     ipcRenderer.on(IPC_EVENT, handler)
     return () => void ipcRenderer.removeListener(IPC_EVENT, handler)
   },
+  // Only the id crosses: the main process asks the core for the job and its file, shows the
+  // native save dialog and moves the file there (main/electron/export-save.ts).
+  deliverExport: (job: ExportJob) =>
+    ipcRenderer.invoke(IPC_SAVE_EXPORT, job.id) as Promise<ExportDelivery>,
 } satisfies WatchfloorBridge
 
 contextBridge.exposeInMainWorld('watchfloor', bridge)

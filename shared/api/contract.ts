@@ -20,6 +20,7 @@ import {
   type PresetList,
 } from './presets.ts'
 import type { SourceStatus } from './sources.ts'
+import type { ExportJob } from './exports.ts'
 
 export type { SourceState, SourceStatus } from './sources.ts'
 
@@ -142,11 +143,25 @@ export type ApiMethods = {
   readonly [M in MethodName]: (input: MethodInput<M>) => Promise<ApiResult<MethodOutput<M>>>
 }
 
+/** What handing a finished export to the person came to. */
+export interface ExportDelivery {
+  /** False when the person cancelled the save dialog, or the file could not be handed over. */
+  readonly saved: boolean
+  /** Where it went ("Saved to …"), or why not, as a sentence. */
+  readonly message?: string
+}
+
 /** The one object the page is given (preload in Electron, WebSocket in a browser). */
 export interface WatchfloorBridge {
   readonly transport: 'electron' | 'websocket'
   readonly methods: ApiMethods
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+  /**
+   * Hands a finished export (state 'done') to the person without the page naming a path: the
+   * browser host's download of /exports/<id>, or Electron's native save dialog in the main
+   * process, which moves the core's file where the person chose.
+   */
+  deliverExport(job: ExportJob): Promise<ExportDelivery>
 }
 
 /** Largest request accepted from a page, in bytes of its serialised form. */

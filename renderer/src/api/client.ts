@@ -18,6 +18,8 @@ import {
   type ApiResult,
   type EventName,
   type EventPayload,
+  type ExportDelivery,
+  type ExportJob,
   type MethodInput,
   type MethodName,
   type MethodOutput,
@@ -36,6 +38,8 @@ export interface ApiClient {
   readonly transport: WatchfloorBridge['transport']
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+  /** Hands a finished export to the person (the bridge's download or native save dialog). */
+  deliverExport(job: ExportJob): Promise<ExportDelivery>
   /** The current reachability (the same object until it changes). */
   reachability(): Reachability
   onReachability(listener: () => void): () => void
@@ -94,6 +98,7 @@ export function createApiClient(bridge: WatchfloorBridge, now: () => number = Da
       return unwrap(result)
     },
     on: (event, listener) => bridge.on(event, listener),
+    deliverExport: (job) => bridge.deliverExport(job),
   }
 }
 

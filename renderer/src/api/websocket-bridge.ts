@@ -8,6 +8,8 @@ import {
   type ApiResult,
   type EventName,
   type EventPayload,
+  type ExportDelivery,
+  type ExportJob,
   type WatchfloorBridge,
 } from '../../../shared/api/index.ts'
 
@@ -62,6 +64,27 @@ export interface WebSocketBridgeOptions {
    * `online` event by default.
    */
   readonly onOnline?: (retry: () => void) => () => void
+  /** Starts the browser's download of `url` as `fileName`; an anchor with `download` by default. */
+  readonly download?: (url: string, fileName: string) => void
+}
+
+/**
+ * The host serves a finished export at /exports/<id> (same session cookie as the api). An anchor
+ * with `download` makes the browser save it as a file rather than open it, and keeps the page.
+ */
+function anchorDownload(url: string, fileName: string): void {
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  link.rel = 'noopener'
+  document.body.append(link)
+  link.click()
+  link.remove()
+}
+
+/** The address a finished export is downloaded from, on the page's own host. */
+export function exportDownloadUrl(id: string, page: Location = window.location): string {
+  return new URL(`/exports/${encodeURIComponent(id)}`, page.href).href
 }
 
 function windowOnline(retry: () => void): () => void {
@@ -143,6 +166,7 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
   const callTimeoutMs = options.callTimeoutMs ?? 30_000
   const onOnline = options.onOnline ?? windowOnline
   const renewSession = options.renewSession ?? renewSessionCookie
+  const download = options.download ?? anchorDownload
 
   const listeners = new Map<EventName, Set<Listener>>(eventNames.map((name) => [name, new Set()]))
   const connectionListeners = new Set<(open: boolean) => void>()
@@ -285,6 +309,13 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions = {}): Web
     onConnection(listener) {
       connectionListeners.add(listener)
       return () => connectionListeners.delete(listener)
+    },
+    deliverExport(job: ExportJob): Promise<ExportDelivery> {
+      if (job.state !== 'done')
+        return Promise.resolve({ saved: false, message: 'The export has not finished yet.' })
+      // The browser saves it where its downloads go; the page never names a path.
+      download(exportDownloadUrl(job.id), job.fileName)
+      return Promise.resolve({ saved: true, message: `Downloading ${job.fileName}.` })
     },
     close(): void {
       if (closed) return

@@ -28,6 +28,7 @@ function bridge() {
     transport: 'websocket',
     methods,
     on: () => () => {},
+    deliverExport: () => Promise.resolve({ saved: false }),
     onConnection(listener) {
       connection.add(listener)
       return () => connection.delete(listener)
