@@ -1,4 +1,6 @@
 import type {
+  ExportJob,
+  ExportRequest,
   MaintenanceJob,
   MaintenanceStart,
   MaintenanceStatus,
@@ -22,5 +24,15 @@ export interface CoreContext {
   readonly maintenance?: {
     start(input: MaintenanceStart): MaintenanceJob
     status(): MaintenanceStatus
+  }
+  /**
+   * Exports into the core's downloads folder (main/export/job.ts); absent where only a read of
+   * the cache is served. `start` answers at once or throws an ApiError (conflict) saying why not;
+   * `status` and `cancel` throw one for an id they do not know.
+   */
+  readonly exports?: {
+    start(request: ExportRequest): ExportJob
+    status(id: string): ExportJob
+    cancel(id: string): ExportJob
   }
 }

@@ -1,6 +1,7 @@
 import { activityHandlers } from './handlers/activity.ts'
 import { alertHandlers } from './handlers/alerts.ts'
 import { appHandlers } from './handlers/app.ts'
+import { exportHandlers } from './handlers/exports.ts'
 import { filterHandlers } from './handlers/filters.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
 import { maintenanceHandlers } from './handlers/maintenance.ts'
@@ -28,6 +29,7 @@ export function createApi(
       alertHandlers,
       presetHandlers,
       maintenanceHandlers,
+      exportHandlers,
     ),
     ctx,
     log,

@@ -20,7 +20,13 @@ import {
   type PresetList,
 } from './presets.ts'
 import type { SourceStatus } from './sources.ts'
-import type { ExportJob } from './exports.ts'
+import {
+  MAX_EXPORT_REQUEST_BYTES,
+  exportJobSchema,
+  exportRefSchema,
+  exportStartSchema,
+  type ExportJob,
+} from './exports.ts'
 
 export type { SourceState, SourceStatus } from './sources.ts'
 
@@ -114,6 +120,15 @@ export const methods = defineMethods({
   'presets.delete': method<PresetChange>()(deletePresetInputSchema),
   /** The preset a page opens on when its link names no filters; `id: null` leaves none. */
   'presets.setDefault': method<PresetChange>()(setDefaultPresetInputSchema),
+  /**
+   * Starts an export (shared/api/exports.ts) into the core's downloads and answers at once;
+   * progress goes out as `export.progress`, the file is fetched with the bridge's deliverExport.
+   * The one method whose input may exceed MAX_REQUEST_BYTES (the charts' SVG).
+   */
+  'export.start': method<ExportJob>()(exportStartSchema),
+  'export.status': method<ExportJob>()(exportRefSchema),
+  /** Asks a running export to stop; it ends 'cancelled' with no file left. */
+  'export.cancel': method<ExportJob>()(exportRefSchema),
 })
 
 export type MethodName = keyof typeof methods
@@ -133,6 +148,8 @@ export const eventSchemas = {
   }),
   /** A maintenance job moved on (phase, rows done) or ended. */
   'maintenance.progress': maintenanceJobSchema,
+  /** An export moved on (phase, rows done, time left) or ended. */
+  'export.progress': exportJobSchema,
 } as const
 export type EventName = keyof typeof eventSchemas
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>
@@ -166,6 +183,13 @@ export interface WatchfloorBridge {
 
 /** Largest request accepted from a page, in bytes of its serialised form. */
 export const MAX_REQUEST_BYTES = 64 * 1024
+
+/**
+ * The largest request a call of `method` may be: `export.start` carries the page's chart SVGs
+ * (up to MAX_EXPORT_REQUEST_BYTES); every other method keeps MAX_REQUEST_BYTES.
+ */
+export const maxRequestBytesFor = (method: unknown): number =>
+  method === 'export.start' ? MAX_EXPORT_REQUEST_BYTES : MAX_REQUEST_BYTES
 
 /** Nesting deeper than this in a request is refused (no input of the contract needs a tenth of it). */
 export const MAX_REQUEST_DEPTH = 64

@@ -15,7 +15,10 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 /** What each format is called in the dialog and the CLI, its file extension and media type. */
 export const EXPORT_FORMAT_TEXT: Readonly<
-  Record<ExportFormat, { readonly label: string; readonly extension: string; readonly mime: string }>
+  Record<
+    ExportFormat,
+    { readonly label: string; readonly extension: string; readonly mime: string }
+  >
 > = {
   csv: { label: 'CSV', extension: 'csv', mime: 'text/csv; charset=utf-8' },
   xlsx: {
@@ -28,7 +31,13 @@ export const EXPORT_FORMAT_TEXT: Readonly<
 }
 
 /** The tables a report can carry: the filtered leads, and each dashboard's breakdown. */
-export const EXPORT_DATASETS = ['leads', 'channels', 'segments', 'revenueByMonth', 'funnel'] as const
+export const EXPORT_DATASETS = [
+  'leads',
+  'channels',
+  'segments',
+  'revenueByMonth',
+  'funnel',
+] as const
 export type ExportDataset = (typeof EXPORT_DATASETS)[number]
 
 /** Each dataset's title (PDF heading, dialog) and its sheet name (at most 31 characters, Excel's limit). */
@@ -124,6 +133,23 @@ export const exportStartSchema = z
     compareWith: z.enum(COMPARISON_KINDS).optional(),
   })
   .strict()
+  .superRefine((request, ctx) => {
+    // A CSV file holds one table: a request for several is refused rather than cut short.
+    if (request.format !== 'csv') return
+    const datasets = request.datasets ?? VIEW_EXPORT_DATASETS[request.view]
+    if (request.datasets !== undefined && new Set(request.datasets).size > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['datasets'],
+        message: `A CSV file holds one table; choose one of ${request.datasets.map((d) => EXPORT_DATASET_TEXT[d].title).join(', ')} (or export them all as Excel or JSON).`,
+      })
+    else if (datasets.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['datasets'],
+        message: 'This tab shows no table to write as CSV; name a dataset to export.',
+      })
+  })
 export type ExportStart = z.input<typeof exportStartSchema>
 export type ExportRequest = z.output<typeof exportStartSchema>
 
