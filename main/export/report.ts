@@ -122,6 +122,11 @@ export interface WriteOptions {
   readonly csv: CsvOptions
   readonly paper: PaperSize
   readonly orientation: Orientation
+  /**
+   * XLSX: rows a sheet holds, its header included, before a dataset continues on another
+   * sheet ("Leads (2)"). Excel's 1,048,576 when absent; tests lower it to see the split.
+   */
+  readonly xlsxRowLimit?: number
 }
 
 /**
