@@ -3,10 +3,25 @@
 // token; such a screen reads dashboards but must not rewrite the cache. A
 // call from the machine itself (a loopback client, or the Electron app,
 // which does not come through the host) is the admin's.
-import { ADMIN_ONLY_MESSAGE, type ApiResult, type MethodName } from '../../shared/api/index.ts'
+import {
+  ADMIN_ONLY_MESSAGE,
+  EXPORT_ADMIN_ONLY_MESSAGE,
+  type ApiResult,
+  type MethodName,
+} from '../../shared/api/index.ts'
 
-/** Methods that change the cache on an admin's word. */
-export const ADMIN_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(['maintenance.start'])
+/**
+ * Methods only an admin may call, each with its refusal: maintenance changes the cache, an
+ * export writes a report of all the data (issue 12: an admin right over the LAN).
+ */
+const ADMIN_ONLY: ReadonlyMap<MethodName, string> = new Map<MethodName, string>([
+  ['maintenance.start', ADMIN_ONLY_MESSAGE],
+  ['export.start', EXPORT_ADMIN_ONLY_MESSAGE],
+  ['export.status', EXPORT_ADMIN_ONLY_MESSAGE],
+  ['export.cancel', EXPORT_ADMIN_ONLY_MESSAGE],
+])
+
+export const ADMIN_METHODS: ReadonlySet<MethodName> = new Set(ADMIN_ONLY.keys())
 
 /** Whether a socket's peer address is this machine (127.0.0.0/8, ::1, or v4-mapped loopback). */
 export function isLoopbackAddress(address: string | undefined): boolean {
@@ -17,6 +32,7 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 
 /** The refusal for an admin call from another machine; null when the call may go on. */
 export function adminRefusal(method: unknown, peer: string | undefined): ApiResult<never> | null {
-  if (!ADMIN_METHODS.has(method as MethodName) || isLoopbackAddress(peer)) return null
-  return { ok: false, error: { code: 'forbidden', message: ADMIN_ONLY_MESSAGE } }
+  const message = ADMIN_ONLY.get(method as MethodName)
+  if (message === undefined || isLoopbackAddress(peer)) return null
+  return { ok: false, error: { code: 'forbidden', message } }
 }

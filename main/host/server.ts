@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { SECURITY_HEADERS, contentSecurityPolicy } from '../../shared/api/content-security.ts'
+import { MAX_EXPORT_REQUEST_BYTES } from '../../shared/api/exports.ts'
 import type { CoreClient } from '../core/spawn-core.ts'
 import { checkTokenStrength, createAccess, isLoopback, type Refusal } from './access.ts'
 import { adminRefusal } from './admin-calls.ts'
@@ -126,8 +127,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
     })
   })
   // Hard cap per frame: a frame above this closes that one socket (1009).
-  // Frames between MAX_REQUEST_BYTES and this cap get a typed error instead.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  // Frames between a method's limit (maxRequestBytesFor: 64 KiB, export.start's
+  // chart SVGs up to MAX_EXPORT_REQUEST_BYTES) and this cap get a typed error instead.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_EXPORT_REQUEST_BYTES + 64 * 1024,
+  })
   const statusCache = createStatusCache((method, input) => options.core.invoke(method, input))
   const scheduler = new CallScheduler(statusCache.invoke, options.limits)
   const maxConnections = options.maxConnections ?? 64

@@ -3,8 +3,8 @@ import type { WebSocket } from 'ws'
 import { z } from 'zod'
 import {
   type ApiResult,
-  MAX_REQUEST_BYTES,
   MAX_REQUEST_DEPTH,
+  maxRequestBytesFor,
   nestsDeeperThan,
 } from '../../shared/api/index.ts'
 import type { ConnectionCalls } from './call-scheduler.ts'
@@ -78,13 +78,19 @@ export function bindPageSocket(
             typeof frame.i === 'string'
               ? frame.i.slice(0, 64)
               : undefined
-          if (Buffer.byteLength(text) > MAX_REQUEST_BYTES) {
+          // export.start may carry the page's chart SVGs; every other method keeps the small limit.
+          const method =
+            typeof frame === 'object' && frame !== null && 'a' in frame && Array.isArray(frame.a)
+              ? (frame.a as unknown[])[0]
+              : undefined
+          const limit = maxRequestBytesFor(method)
+          if (Buffer.byteLength(text) > limit) {
             if (id)
               send(
                 failure(
                   id,
                   'payload_too_large',
-                  `requests are limited to ${MAX_REQUEST_BYTES} bytes`,
+                  `${typeof method === 'string' ? `${method.slice(0, 64)} requests are` : 'requests are'} limited to ${limit} bytes`,
                 ),
               )
             return

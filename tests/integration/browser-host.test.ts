@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnCore, type CoreClient } from '../../main/core/spawn-core.ts'
 import { startHost, type Host } from '../../main/host/server.ts'
+import { MAX_EXPORT_REQUEST_BYTES } from '../../shared/api/index.ts'
 import { openStore } from '../../main/store/index.ts'
 import { insertLeadsSynced, lead } from '../support/leads.ts'
 import { callFrame, openApiSocket, pageCookie } from '../support/host-client.ts'
@@ -103,7 +104,8 @@ describe('browser host api', () => {
   it('closes only the socket that sends a frame above the hard cap; others keep working', async () => {
     const bad = await connect()
     const good = await connect()
-    bad.ws.send('x'.repeat(2 * 1024 * 1024))
+    // The cap sits above export.start's limit (its chart SVGs), the largest request there is.
+    bad.ws.send('x'.repeat(MAX_EXPORT_REQUEST_BYTES + 128 * 1024))
     await new Promise((resolve) => bad.ws.once('close', resolve))
     good.ws.send(call('g', 'app.status', {}))
     expect(await good.next()).toMatchObject({ i: 'g', r: { ok: true } })
