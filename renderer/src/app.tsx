@@ -4,6 +4,7 @@ import { useApiClient, useApiRefresh } from './api/client.ts'
 import { AlertToasts } from './components/alert-toasts.tsx'
 import { ErrorBanner } from './components/error-banner.tsx'
 import { ErrorBoundary, FailedPart } from './components/error-boundary.tsx'
+import { ExportButton, ExportDialog } from './components/export-dialog.tsx'
 import { FilterBar } from './components/filter-bar.tsx'
 import { Header } from './components/header.tsx'
 import { ChartContext } from './components/plotly-chart.tsx'
@@ -15,11 +16,13 @@ import { useChartReadiness } from './hooks/use-chart-readiness.ts'
 import { CrossFilterContext, withPick, type CrossFilterPick } from './hooks/use-cross-filter.ts'
 import { useDashboard } from './hooks/use-dashboard.ts'
 import { useElementWidth } from './hooks/use-element-width.ts'
+import { ExportOpenerContext, isExportable, useExport } from './hooks/use-export.ts'
 import { useFilterOptions } from './hooks/use-filter-options.ts'
 import { useNow } from './hooks/use-now.ts'
 import { useOpeningPreset } from './hooks/use-opening-preset.ts'
 import { usePresets } from './hooks/use-presets.ts'
 import { useUrlState } from './hooks/use-url-state.ts'
+import { ChartCatalogContext } from './lib/chart-catalog.ts'
 import { ChartExportContext, describeFilters } from './lib/chart-export.ts'
 import { localTimeZone, rangeAt, withZone, type RangeChoice } from './lib/dates.ts'
 import { failure, readinessOf, type PageError } from './lib/page-state.ts'
@@ -63,6 +66,14 @@ export function App() {
   )
   const filters = useFilterOptions()
   const charts = useChartReadiness(theme, dashboard.data)
+  // An export asks for what the tab shows: its days, dimensions and comparison, as above.
+  const exporter = useExport({
+    view,
+    range: opening ? null : range,
+    dimensions,
+    compareWith: comparisonKindFor(rangeFilter.preset),
+  })
+  const exportable = isExportable(view)
 
   const selectView = useCallback((id: ViewId) => update({ view: id }, true), [update])
   const zone = rangeFilter.timeZone
@@ -105,7 +116,12 @@ export function App() {
       data-view={view}
       data-transport={client.transport}
     >
-      <Header status={status.data} themeControl={themeControl} now={now} />
+      <Header
+        status={status.data}
+        themeControl={themeControl}
+        now={now}
+        exportButton={exportable && <ExportButton exporter={exporter} />}
+      />
       <ViewTabs active={view} onSelect={selectView} />
       <main className="content" aria-busy={readiness === 'loading'} ref={contentRef}>
         {definition.filtered && (
@@ -135,28 +151,38 @@ export function App() {
         >
           <CrossFilterContext value={crossFilter}>
             <ChartContext value={charts.host}>
-              <ChartExportContext
-                value={{
-                  filters: describeFilters(range, dimensions),
-                  dataAsOf: status.data?.dataAsOf ?? null,
-                }}
-              >
-                {/* A view that throws outside its panels keeps the tabs, filters and status. */}
-                <ErrorBoundary
-                  key={view}
-                  resetKey={dashboard.data}
-                  onRetry={refresh}
-                  fallback={(error, again) => (
-                    <FailedPart what="This view" error={error} retry={again} testId="view-failed" />
-                  )}
-                >
-                  <View data={dashboard.data} />
-                </ErrorBoundary>
-              </ChartExportContext>
+              <ExportOpenerContext value={exportable ? exporter.open : null}>
+                <ChartCatalogContext value={exporter.catalog}>
+                  <ChartExportContext
+                    value={{
+                      filters: describeFilters(range, dimensions),
+                      dataAsOf: status.data?.dataAsOf ?? null,
+                    }}
+                  >
+                    {/* A view that throws outside its panels keeps the tabs, filters and status. */}
+                    <ErrorBoundary
+                      key={view}
+                      resetKey={dashboard.data}
+                      onRetry={refresh}
+                      fallback={(error, again) => (
+                        <FailedPart
+                          what="This view"
+                          error={error}
+                          retry={again}
+                          testId="view-failed"
+                        />
+                      )}
+                    >
+                      <View data={dashboard.data} />
+                    </ErrorBoundary>
+                  </ChartExportContext>
+                </ChartCatalogContext>
+              </ExportOpenerContext>
             </ChartContext>
           </CrossFilterContext>
         </div>
       </main>
+      <ExportDialog exporter={exporter} filtersText={describeFilters(range, dimensions)} />
       <AlertToasts />
       <StatusFooter status={status.data} transport={client.transport} now={now} />
     </div>

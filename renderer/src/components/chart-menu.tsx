@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import { useContext, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import { ExportOpenerContext } from '../hooks/use-export.ts'
 
 export interface ChartMenuAction {
   readonly id: string
@@ -18,7 +19,16 @@ interface ChartMenuProps {
  * button in the WAI-ARIA pattern. Enter, Space or ArrowDown opens it on the first item; arrows,
  * Home and End move; Escape or Tab closes it and gives focus back to the button.
  */
-export function ChartMenu({ chart, actions, testId }: ChartMenuProps) {
+export function ChartMenu({ chart, actions: own, testId }: ChartMenuProps) {
+  // The desk page's export dialog, on PDF: the report carries this chart as drawn (issue 12).
+  const openExport = useContext(ExportOpenerContext)
+  const actions: readonly ChartMenuAction[] =
+    openExport === null
+      ? own
+      : [
+          ...own,
+          { id: 'report', label: 'Export report…', run: () => openExport({ format: 'pdf' }) },
+        ]
   const [open, setOpen] = useState(false)
   const [focusIndex, setFocusIndex] = useState(0)
   const button = useRef<HTMLButtonElement>(null)

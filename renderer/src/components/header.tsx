@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import type { AppStatus } from '../../../shared/api/index.ts'
 import { useReachability } from '../api/client.ts'
 import { formatAge, formatDateTime } from '../lib/format.ts'
@@ -15,9 +16,11 @@ interface HeaderProps {
   readonly status: AppStatus | null
   readonly themeControl: ThemeControl
   readonly now: number
+  /** The tab's "Export…" button, where the tab has something to export. */
+  readonly exportButton?: ReactNode
 }
 
-export function Header({ status, themeControl, now }: HeaderProps) {
+export function Header({ status, themeControl, now, exportButton }: HeaderProps) {
   return (
     <header className="topbar">
       <div className="brand">
@@ -32,6 +35,7 @@ export function Header({ status, themeControl, now }: HeaderProps) {
       <DataAsOf dataAsOf={status === null ? undefined : status.dataAsOf} now={now} />
       <LiveControls />
       <ThemePicker control={themeControl} />
+      {exportButton}
       {/* Wall mode in a tab of its own, on the filters shown here (wall/wall-url.ts). */}
       <a
         className="button"

@@ -7,9 +7,11 @@ import {
   downloadFigure,
   exportFigure,
   exportFileName,
+  figureSvg,
   figureTable,
   type ValueFormat,
 } from '../lib/chart-export.ts'
+import { ChartCatalogContext, type ChartImageFormat } from '../lib/chart-catalog.ts'
 import type { ChartReadiness } from '../lib/chart-readiness.ts'
 import {
   CHART_FONT_PX,
@@ -224,7 +226,7 @@ export function PlotlyChart<T>({
     }
   }, [plotly])
 
-  const download = (format: 'png' | 'svg'): void => {
+  const download = (format: ChartImageFormat): void => {
     if (plotly === null || drawn === null) return
     const { exportInfo: info, label: title } = latest.current
     const file = exportFigure(drawn.figure, title, info, themeColors())
@@ -232,6 +234,32 @@ export function PlotlyChart<T>({
       latest.current.host.failed(error),
     )
   }
+  // The export dialog lists the tab's charts (PDF charts, chart images): this one while drawn.
+  // Its entry reads the figure when asked, so a file holds what is on screen at that moment.
+  const catalog = useContext(ChartCatalogContext)
+  const drawnNow = useRef(drawn)
+  useEffect(() => {
+    drawnNow.current = drawn
+  })
+  const hasDrawn = drawn !== null
+  useEffect(() => {
+    const element = root.current
+    if (catalog === null || plotly === null || element === null || !hasDrawn) return
+    const fileFigure = (): Figure => {
+      const shown = drawnNow.current
+      if (shown === null) throw new Error(`${latest.current.label} has not been drawn yet`)
+      const { exportInfo: info, label: title } = latest.current
+      return exportFigure(shown.figure, title, info, themeColors())
+    }
+    return catalog.add({
+      id: testId,
+      title: label,
+      element,
+      svg: async () => figureSvg(plotly, fileFigure()),
+      download: async (format) =>
+        downloadFigure(plotly, fileFigure(), format, exportFileName(latest.current.label, format)),
+    })
+  }, [catalog, plotly, hasDrawn, testId, label])
   const ready = plotly !== null && drawn !== null
   const stale = ready && drawn.version !== version
 

@@ -127,6 +127,19 @@ function dataUrlBlob(url: string): Blob {
   return new Blob([decodeURIComponent(body)], { type })
 }
 
+/** Draws the export figure off screen: the image as a `data:` URL. */
+function figureImage(plotly: PlotlyStatic, figure: Figure, format: 'png' | 'svg'): Promise<string> {
+  return plotly.toImage(
+    { data: figure.data, layout: figure.layout },
+    { format, ...EXPORT_SIZE, scale: format === 'png' ? 2 : 1 },
+  )
+}
+
+/** The export figure as SVG text: what a PDF report draws as vector (issue 12). */
+export async function figureSvg(plotly: PlotlyStatic, figure: Figure): Promise<string> {
+  return dataUrlBlob(await figureImage(plotly, figure, 'svg')).text()
+}
+
 /** Draws the export figure off screen and hands it to the browser as a download. */
 export async function downloadFigure(
   plotly: PlotlyStatic,
@@ -134,10 +147,7 @@ export async function downloadFigure(
   format: 'png' | 'svg',
   fileName: string,
 ): Promise<void> {
-  const url = await plotly.toImage(
-    { data: figure.data, layout: figure.layout },
-    { format, ...EXPORT_SIZE, scale: format === 'png' ? 2 : 1 },
-  )
+  const url = await figureImage(plotly, figure, format)
   const link = document.createElement('a')
   link.href = URL.createObjectURL(dataUrlBlob(url))
   link.download = fileName
