@@ -120,6 +120,17 @@ export function ExportDialog({ exporter, filtersText }: ExportDialogProps) {
     run.step === 'failed' ||
     run.step === 'cancelled'
 
+  // The footer's buttons change with the run, and the choices are disabled while it goes: focus
+  // follows to the button that is there now (Cancel, then New export, then Export), never lost.
+  const footerButton = useRef<HTMLButtonElement>(null)
+  const stage = running || run.step === 'delivering' ? 'running' : finished ? 'finished' : 'idle'
+  const shownStage = useRef(stage)
+  useEffect(() => {
+    if (shownStage.current === stage) return
+    shownStage.current = stage
+    if (isOpen) footerButton.current?.focus()
+  }, [stage, isOpen])
+
   return (
     <dialog
       ref={dialog}
@@ -185,6 +196,7 @@ export function ExportDialog({ exporter, filtersText }: ExportDialogProps) {
             )}
             {running ? (
               <button
+                ref={footerButton}
                 type="button"
                 className="button"
                 data-testid="export-cancel"
@@ -200,6 +212,7 @@ export function ExportDialog({ exporter, filtersText }: ExportDialogProps) {
             )}
             {finished ? (
               <button
+                ref={footerButton}
                 type="button"
                 className="button button-primary"
                 data-testid="export-again"
@@ -209,6 +222,7 @@ export function ExportDialog({ exporter, filtersText }: ExportDialogProps) {
               </button>
             ) : (
               <button
+                ref={footerButton}
                 type="button"
                 className="button button-primary"
                 data-testid="export-start"
@@ -378,7 +392,8 @@ function CsvChoice({
         onChange={(neutraliseFormulas) => set({ neutraliseFormulas })}
         testId="export-csv-formulas"
       >
-        Formula protection (cells starting with = + − @ get a ' so a spreadsheet never runs them)
+        Formula protection: a cell starting with = + - @ gets a ' first, so a spreadsheet never runs
+        it
       </Switch>
     </fieldset>
   )
@@ -517,7 +532,12 @@ function ExportProgress({ run, cancelProblem }: { run: ExportRun; cancelProblem:
     }
   })()
   return (
-    <div className="export-progress" data-testid="export-progress" data-step={run.step}>
+    <div
+      className="export-progress"
+      data-testid="export-progress"
+      data-step={run.step}
+      data-job-id={'job' in run ? run.job.id : undefined}
+    >
       {bar && (
         <>
           <div

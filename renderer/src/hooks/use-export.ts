@@ -158,8 +158,9 @@ export async function collectChartImages(
     }
     budget -= bytes
     images.push(image)
-    // A frame between charts: drawing each one off screen takes the page's thread a moment.
-    await new Promise((resolve) => requestAnimationFrame(resolve))
+    // A turn of the event loop between charts: drawing each one off screen takes the page's
+    // thread a moment, and input and progress are handled in between.
+    await new Promise((resolve) => setTimeout(resolve, 0))
   }
   signal.throwIfAborted()
   return { images, skipped }
