@@ -99,11 +99,15 @@ export function formatMaturity(m: Pick<CohortMaturity, 'openShare' | 'typicalClo
 
 /** A card's change against the comparison range, in words and with its tone. */
 export interface DeltaWords {
-  /** "▲ +12.3 % vs Feb 1, 2025 – Mar 13, 2025, same days last year". */
+  /** "▲ +12.3 % vs Feb 1, 2025 – Mar 13, 2025, same days last year": the whole line. */
   readonly text: string
   readonly tone: 'good' | 'bad' | 'flat' | 'none'
   /** The change as a number (relative or points); null when none is shown. */
   readonly value: number | null
+  /** Its parts, where a change is shown: "▲", "+12.3 %" and "Feb 1, 2025 – …, same days last year". */
+  readonly arrow: string | null
+  readonly change: string | null
+  readonly against: string
 }
 
 /**
@@ -119,14 +123,13 @@ export function deltaWords(
   comparison: Comparison,
 ): DeltaWords {
   const against = formatComparison(comparison)
-  if (!delta.comparable) {
-    return { text: 'not compared yet: these leads are still closing', tone: 'none', value: null }
-  }
+  const none = { tone: 'none', value: null, arrow: null, change: null, against } as const
+  if (!delta.comparable) return { ...none, text: 'not compared yet: these leads are still closing' }
   const value = unit === 'points' ? delta.change : delta.relative
-  if (value === null) return { text: `no comparison with ${against}`, tone: 'none', value: null }
+  if (value === null) return { ...none, text: `no comparison with ${against}` }
   const sign = shownSign(value)
   const tone = sign === 0 ? 'flat' : sign > 0 === (good === 'up') ? 'good' : 'bad'
   const arrow = sign > 0 ? '▲' : sign < 0 ? '▼' : '■'
   const change = unit === 'points' ? formatPoints(value) : formatChange(value)
-  return { text: `${arrow} ${change} vs ${against}`, tone, value }
+  return { text: `${arrow} ${change} vs ${against}`, tone, value, arrow, change, against }
 }

@@ -1,5 +1,5 @@
 import type { CardDelta, Comparison } from '../../../shared/api/index.ts'
-import { formatChange, formatComparison, formatPoints, shownSign } from '../lib/format.ts'
+import { deltaWords } from '../lib/format.ts'
 
 interface DeltaProps {
   readonly delta: CardDelta | undefined
@@ -15,11 +15,11 @@ interface DeltaProps {
  * "▲ +12.3 % vs Feb 1 – Mar 13, 2025, same days last year", coloured by whether the change is
  * good news. A change that rounds to "0.0" is flat (grey, no sign), and a change the core marks
  * not comparable (a maturing range's deals won against a settled one) is not drawn as a rise or a
- * collapse at all.
+ * collapse at all. The words are shared/format's deltaWords, which exports write too.
  */
 export function Delta({ delta, unit, good, comparison }: DeltaProps) {
   if (delta === undefined || comparison === undefined) return null
-  const against = formatComparison(comparison)
+  const words = deltaWords(delta, unit, good, comparison)
   if (!delta.comparable) {
     return (
       <span
@@ -27,33 +27,28 @@ export function Delta({ delta, unit, good, comparison }: DeltaProps) {
         data-testid="delta"
         data-value=""
         data-comparable="false"
-        title={`vs ${against}`}
+        title={`vs ${words.against}`}
       >
-        not compared yet: these leads are still closing
+        {words.text}
       </span>
     )
   }
-  const value = unit === 'points' ? delta.change : delta.relative
-  if (value === null) {
+  if (words.value === null) {
     return (
       <span className="delta delta-none" data-testid="delta" data-value="">
-        no comparison with {against}
+        {words.text}
       </span>
     )
   }
-  const sign = shownSign(value)
-  const tone = sign === 0 ? 'flat' : sign > 0 === (good === 'up') ? 'good' : 'bad'
-  const arrow = sign > 0 ? '▲' : sign < 0 ? '▼' : '■'
   return (
     <span
-      className={`delta delta-${tone}`}
+      className={`delta delta-${words.tone}`}
       data-testid="delta"
-      data-value={String(value)}
-      data-tone={tone}
+      data-value={String(words.value)}
+      data-tone={words.tone}
     >
-      <span aria-hidden="true">{arrow}</span>{' '}
-      {unit === 'points' ? formatPoints(value) : formatChange(value)}{' '}
-      <span className="delta-against">vs {against}</span>
+      <span aria-hidden="true">{words.arrow}</span> {words.change}{' '}
+      <span className="delta-against">vs {words.against}</span>
     </span>
   )
 }

@@ -1,7 +1,7 @@
 import { KpiCard } from '../components/kpi-card.tsx'
 import { Panel } from '../components/panel.tsx'
 import { PlotlyChart } from '../components/plotly-chart.tsx'
-import { formatMoneyShort, formatPercent, shownValue } from '../lib/format.ts'
+import { formatMoneyShort, formatMonth, formatPercent, shownValue } from '../lib/format.ts'
 import { gaugeFigure } from '../lib/chart-figures.ts'
 import { bucketNoun, seriesFigure } from '../lib/series-figure.ts'
 import { rangeLabel } from './overview.tsx'
@@ -19,13 +19,6 @@ function Meter({ share }: { share: number | null }) {
     </div>
   )
 }
-
-const monthName = (month: string): string =>
-  new Date(`${month}-01T00:00:00Z`).toLocaleDateString('en-US', {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
 
 export function RevenueView({ data }: ViewProps) {
   const r = data?.revenue ?? null
@@ -45,7 +38,7 @@ export function RevenueView({ data }: ViewProps) {
       <section className="kpi-grid" aria-label="Revenue growth">
         <KpiCard
           testId="kpi-month-revenue"
-          label={r === null ? 'This month' : monthName(r.month)}
+          label={r === null ? 'This month' : formatMonth(r.month)}
           display={money(r?.monthRevenueCents)}
           raw={r?.monthRevenueCents ?? null}
           emptyText={null}
@@ -153,7 +146,9 @@ export function RevenueView({ data }: ViewProps) {
           />
         </Panel>
         <Panel
-          title={r === null ? 'This month against target' : `${monthName(r.month)} against target`}
+          title={
+            r === null ? 'This month against target' : `${formatMonth(r.month)} against target`
+          }
           subtitle="line: month target"
           className="chart-panel"
         >
