@@ -94,13 +94,16 @@ export const writeXlsx: ExportWriter = async (report, out, options) => {
   }
 
   options.onPhase?.('Writing Summary')
-  sink.file(sheetPath(1), summarySheetXml(report, parts, cells, rowLimit), mtime)
-  sink.file('xl/styles.xml', stylesXml(), mtime)
-  sink.file('xl/workbook.xml', workbookXml(sheets), mtime)
-  sink.file('xl/_rels/workbook.xml.rels', workbookRelsXml(sheets), mtime)
-  sink.file('docProps/core.xml', corePropertiesXml(report.title, report.generatedAt), mtime)
-  sink.file('_rels/.rels', rootRelsXml(), mtime)
-  sink.file('[Content_Types].xml', contentTypesXml(sheets), mtime)
+  const files: [string, string][] = [
+    [sheetPath(1), summarySheetXml(report, parts, cells, rowLimit)],
+    ['xl/styles.xml', stylesXml()],
+    ['xl/workbook.xml', workbookXml(sheets)],
+    ['xl/_rels/workbook.xml.rels', workbookRelsXml(sheets)],
+    ['docProps/core.xml', corePropertiesXml(report.title, report.generatedAt)],
+    ['_rels/.rels', rootRelsXml()],
+    ['[Content_Types].xml', contentTypesXml(sheets)],
+  ]
+  for (const [name, xml] of files) await sink.file(name, xml, mtime, signal)
   await sink.end(signal)
 }
 
@@ -163,19 +166,20 @@ async function writeDataset(dataset: Dataset, ctx: DatasetContext): Promise<void
       sheetRow = 1
       firstRow = written + 1
     }
-    const close = (totals: boolean) => {
+    const close = async (totals: boolean) => {
       if (!sheet) return
       // The filter covers the header and the data rows, not a totals row: sorting must not
       // move the totals into the data.
       const lastFiltered = totals ? sheetRow - 1 : sheetRow
       const filterRef = `A1:${lastLetter}${Math.max(lastFiltered, 1)}`
-      sink.close(worksheetEnd(filterRef))
+      const closing = sheet
+      await sink.close(signal, worksheetEnd(filterRef))
       ctx.onSheet(
-        { name: sheet.name, path: sheet.path, filterRef },
+        { name: closing.name, path: closing.path, filterRef },
         {
           datasetId: dataset.id,
           datasetTitle: dataset.title,
-          sheet: sheet.name,
+          sheet: closing.name,
           firstRow,
           lastRow: written,
           totals,
@@ -192,7 +196,7 @@ async function writeDataset(dataset: Dataset, ctx: DatasetContext): Promise<void
         if (sheetRow >= ctx.rowLimit) {
           sink.write(xml)
           xml = ''
-          close(false)
+          await close(false)
           open()
         }
         sheetRow++
@@ -213,13 +217,13 @@ async function writeDataset(dataset: Dataset, ctx: DatasetContext): Promise<void
     }
     if (dataset.totals) {
       if (sheetRow >= ctx.rowLimit) {
-        close(false)
+        await close(false)
         open()
       }
       sheetRow++
       sink.write(rowXml(sheetRow, dataset.totals, true))
     }
-    close(dataset.totals !== undefined)
+    await close(dataset.totals !== undefined)
   } finally {
     // Lets a database iterator release its statement when the export stops early.
     iterator.return?.()
