@@ -1,7 +1,9 @@
 // The cards a report carries (shared/format/view-cards.ts) are the cards the page draws: each
-// tab is rendered with React for real answers of the metrics api (a busy maturing month, a
-// settled filtered quarter in London, an empty range; made once from a demo cache), and every
-// card's label, basis, value text and small print is compared with viewCards for the same answer.
+// tab is rendered with React for real answers of the metrics api and every card's label, basis,
+// value text and small print is compared with viewCards for the same answer. The answers in
+// fixtures/dashboard-answers.json are kpis.dashboard's for a 3,000-lead demo cache (seed 12): a
+// busy maturing month, a settled filtered quarter in London and an empty range; any real answer
+// serves, so they need no refresh unless DashboardData changes shape.
 import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
