@@ -11,6 +11,7 @@ import { openStore } from '../../main/store/index.ts'
 import { FLOOD_BURST, FLOOD_CALLS, FLOOD_LEADS, benchApiFlood, floodCache } from './api-flood.ts'
 import { coldStartSeconds } from './cold-start.ts'
 import { benchDemoGeneration } from './demo-generation.ts'
+import { benchExportCsv } from './export-csv.ts'
 import { benchFilterChanges, benchFirstPaint } from './first-paint.ts'
 import { benchMetricsDashboard } from './metrics-dashboard.ts'
 import { benchStreamIngest } from './stream-ingest.ts'
@@ -39,6 +40,7 @@ const PARTS = [
   'sync-rollups',
   'api-flood',
   'wall-soak',
+  'export-csv',
 ] as const
 type Part = (typeof PARTS)[number]
 const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim())
@@ -75,7 +77,13 @@ async function main(): Promise<void> {
     const endAt = Date.now()
     const big = join(dir, 'big.sqlite')
     const small = join(dir, 'small.sqlite')
-    if (runs('cold-start') || runs('startup') || runs('first-paint') || runs('filter-change')) {
+    if (
+      runs('cold-start') ||
+      runs('startup') ||
+      runs('first-paint') ||
+      runs('filter-change') ||
+      runs('export-csv')
+    ) {
       for (const [file, leads] of [
         [big, LEADS],
         [small, 1000],
@@ -286,6 +294,18 @@ async function main(): Promise<void> {
           ratio: '—',
         })
       }
+    }
+
+    if (runs('export-csv')) {
+      process.stderr.write(`CSV export of ${fmt(LEADS)} leads beside a bare writer…\n`)
+      const csv = await benchExportCsv(big, endAt, dir)
+      const mb = (bytes: number) => fmt(bytes / 1024 / 1024)
+      rows.push({
+        benchmark: `CSV export (writeCsv) of the Leads dataset, ${fmt(csv.rows)} rows (${mb(csv.csv.bytes)} MB), child process per run, median of ${csv.csvRuns.length}`,
+        figure: `${fmt(csv.rows / csv.csv.seconds)} rows/s (${fmt(csv.csv.seconds, 2)} s; runs ${csv.csvRuns.map((t) => fmt(t, 2)).join(', ')}), peak RSS ${fmt(csv.csv.maxRssMb)} MB, event-loop delay p99 ${fmt(csv.csv.loopP99Ms, 1)} ms / max ${fmt(csv.csv.loopMaxMs, 1)} ms; buildReport before it ${fmt(csv.csv.buildSeconds, 2)} s`,
+        baseline: `bare writer of the same rows (minimal quoting, 2,000-row writes to a file stream): ${fmt(csv.rows / csv.bare.seconds)} rows/s (${fmt(csv.bare.seconds, 2)} s; runs ${csv.bareRuns.map((t) => fmt(t, 2)).join(', ')}), peak RSS ${fmt(csv.bare.maxRssMb)} MB, loop max ${fmt(csv.bare.loopMaxMs, 1)} ms`,
+        ratio: `${fmt(csv.ratio, 2)} (target ≥ 0.7)`,
+      })
     }
 
     if (runs('wall-soak')) {

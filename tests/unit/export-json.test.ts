@@ -216,7 +216,10 @@ describe('writeJson: the report for scripts', () => {
       null,
     ])
     await writeJson(handReport([a, b]), collector(), options)
-    expect(options.progress).toEqual([CHUNK_ROWS, CHUNK_ROWS + 1, CHUNK_ROWS + 11])
+    // Chunks may end early (a time budget), but the count runs on across the datasets.
+    expect(options.progress).toContain(CHUNK_ROWS + 1)
+    expect(options.progress.at(-1)).toBe(CHUNK_ROWS + 11)
+    expect(options.progress).toEqual([...options.progress].sort((x, y) => x - y))
   })
 
   it('rejects with an AbortError when cancelled mid-way, and closes the rows iterator', async () => {
