@@ -4,6 +4,7 @@
 // Summary, the split past the row limit, wall-clock dates in a zone across DST
 // changes, ids as text, hostile text, cancelling, and a slow output.
 import { Writable } from 'node:stream'
+import { crc32, inflateRawSync } from 'node:zlib'
 import ExcelJS from 'exceljs'
 import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
@@ -194,6 +195,38 @@ function wallClock(utcMs: number, timeZone: string): string {
   }).formatToParts(utcMs)
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '??'
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}.000Z`
+}
+
+interface ZipEntry {
+  name: string
+  crc: number
+  compressedSize: number
+  size: number
+  offset: number
+}
+
+/** The zip's central directory (APPNOTE 4.3.12–4.3.16), read by hand: no library's view of it. */
+function centralDirectory(zip: Buffer): ZipEntry[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  expect(end).toBeGreaterThan(0)
+  const count = zip.readUInt16LE(end + 10)
+  let at = zip.readUInt32LE(end + 16)
+  const entries: ZipEntry[] = []
+  for (let i = 0; i < count; i++) {
+    expect(zip.readUInt32LE(at)).toBe(0x02014b50)
+    const nameLength = zip.readUInt16LE(at + 28)
+    const extraLength = zip.readUInt16LE(at + 30)
+    const commentLength = zip.readUInt16LE(at + 32)
+    entries.push({
+      name: zip.toString('utf8', at + 46, at + 46 + nameLength),
+      crc: zip.readUInt32LE(at + 16),
+      compressedSize: zip.readUInt32LE(at + 20),
+      size: zip.readUInt32LE(at + 24),
+      offset: zip.readUInt32LE(at + 42),
+    })
+    at += 46 + nameLength + extraLength + commentLength
+  }
+  return entries
 }
 
 describe('writeXlsx', () => {
@@ -452,6 +485,42 @@ describe('writeXlsx', () => {
     const names = (await readBack(await write(r))).worksheets.map((w) => w.name)
     expect(names).toEqual(['Summary', 'Summary (2)', 'a-b-c-d-e-f-g-h and a name far'])
     for (const name of names) expect(name.length).toBeLessThanOrEqual(31)
+  })
+
+  it('writes a sound zip: every part inflates to its recorded size and CRC-32, across many deflated chunks', async () => {
+    // 30,000 rows: about 9 MB of sheet XML, deflated as dozens of chunks joined into one stream.
+    const rows = Array.from({ length: 30_000 }, (_, i): Cell[] => [
+      String(i),
+      Date.UTC(2026, 0, 1) + i * 61_000,
+      `lead ${i} ${'ab'.repeat(i % 40)}`,
+      i % 500,
+      i * 0.01,
+    ])
+    const bytes = await write(report({ datasets: [dataset('leads', 'Leads', LEAD_COLUMNS, rows)] }))
+    const entries = centralDirectory(bytes)
+    expect(entries.map((e) => e.name).sort()).toEqual(
+      [
+        '[Content_Types].xml',
+        '_rels/.rels',
+        'docProps/core.xml',
+        'xl/_rels/workbook.xml.rels',
+        'xl/styles.xml',
+        'xl/workbook.xml',
+        'xl/worksheets/sheet1.xml',
+        'xl/worksheets/sheet2.xml',
+      ].sort(),
+    )
+    for (const entry of entries) {
+      // The local header: 30 bytes, then the name and the extra field, then the data.
+      const nameLength = bytes.readUInt16LE(entry.offset + 26)
+      const extraLength = bytes.readUInt16LE(entry.offset + 28)
+      const start = entry.offset + 30 + nameLength + extraLength
+      const data = inflateRawSync(bytes.subarray(start, start + entry.compressedSize))
+      expect(data.length, entry.name).toBe(entry.size)
+      expect(crc32(data), entry.name).toBe(entry.crc)
+    }
+    const sheet = entries.find((e) => e.name === 'xl/worksheets/sheet2.xml')!
+    expect(sheet.size).toBeGreaterThan(5_000_000)
   })
 
   it('writes a valid package: every part the content types name is there', async () => {
