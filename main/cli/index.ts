@@ -3,6 +3,7 @@
 // the api and their packages (a tenth of the time).
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type * as DemoCommands from './commands/demo.ts'
+import type { ExportCommandOptions } from './commands/export.ts'
 import type { ServeOptions } from './commands/serve.ts'
 import type { SyncCommandOptions } from './commands/sync.ts'
 import type { UpstreamOptions } from './commands/upstream.ts'
@@ -206,6 +207,46 @@ program
     process.stdout.write(`${createToken()}\n`)
   })
 
+const repeatable = (value: string, previous: string[] = []) => [...previous, value]
+
+program
+  .command('export')
+  .description(
+    'write a dashboard report for a filter set to a file: CSV, Excel, PDF or JSON (what the app exports)',
+  )
+  .option('--db <file>', 'SQLite cache file')
+  .requiredOption(
+    '--dashboard <view>',
+    'the tab to report: overview, lead-response, conversion, marketing, markets, revenue, funnel, trends',
+  )
+  .option(
+    '--filter <filters>',
+    "filters as 'field=value,value;…': source, segment, city, temperature, status, owner; range=<preset> (last_90_days, mtd, …) or range=YYYY-MM-DD..YYYY-MM-DD; tz=<IANA zone> (default: this machine's); repeatable",
+    repeatable,
+  )
+  .option('--format <format>', 'csv, xlsx, pdf or json (default: from --out’s extension)')
+  .requiredOption(
+    '--out <file>',
+    'the file to write; an existing one is replaced only once the export has finished',
+  )
+  .option(
+    '--dataset <name>',
+    "a table to include: leads, channels, segments, revenueByMonth, funnel (default: the tab's); repeatable, one for CSV",
+    repeatable,
+  )
+  .option('--paper <size>', 'PDF paper: A4 or Letter', 'A4')
+  .option('--landscape', 'PDF in landscape')
+  .option('--bom', 'CSV: start with a byte-order mark (Excel reads UTF-8 then)')
+  .option('--separator <char>', 'CSV: , or ; (Excel in locales with a decimal comma)', ',')
+  .option('--local-dates', 'CSV: dates and times as the screen shows them, not ISO 8601')
+  .option(
+    '--no-formula-guard',
+    'CSV: do not neutralise cells starting with = + - @ (on by default: a spreadsheet would run them)',
+  )
+  .action(async (options: ExportCommandOptions) =>
+    (await import('./commands/export.ts')).exportCommand(options),
+  )
+
 program
   .command('status')
   .description('print the cache status as JSON: mode, data as of, lead count, sources')
@@ -230,6 +271,9 @@ Every command:
   watchfloor rollups rebuild [--db FILE] [--time-zone ZONE]
                                                  recompute the KPI rollups (in the org's zone)
   watchfloor status [--db FILE]                  the cache's status and sources as JSON
+  watchfloor export --dashboard VIEW --out FILE [--filter 'source=Google LSA;range=last_90_days']
+        [--format csv|xlsx|pdf|json] [--dataset NAME] [--paper A4|Letter] [--landscape]
+                                                 a dashboard's report, as the app exports it
   watchfloor token create                        a random token for a LAN wall screen (--token)
 `,
 )

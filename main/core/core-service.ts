@@ -12,6 +12,7 @@ import { dataAsOf, ensureRollups, registryFor } from '../metrics/index.ts'
 import { setSetting } from '../store/index.ts'
 import { createApi, type Dispatch } from '../api/index.ts'
 import { changedDashboards } from '../../shared/api/index.ts'
+import { createExportService, defaultExportsDir } from '../export/index.ts'
 import { createMaintenance } from './maintenance.ts'
 import { startSources } from './start-sources.ts'
 
@@ -27,6 +28,11 @@ export interface CoreConfig {
   readonly upstream?: ConnectionProfile
   /** KPI targets other than the registry's defaults (rollups built under others are rebuilt). */
   readonly kpiTargets?: KpiTargets
+  /**
+   * Where finished exports wait to be downloaded or saved (default: beside the cache,
+   * defaultExportsDir). The host serving /exports/<id> and the Electron shell read it too.
+   */
+  readonly exportsDir?: string
 }
 
 export interface CoreHooks {
@@ -114,14 +120,28 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     postgres: () => upstream?.postgres,
     tables: () => upstream?.tables ?? [],
   })
+  const sources = () => [
+    ...(isDemo() ? [demoSourceStatus(db)] : []),
+    ...(upstream?.sources() ?? []),
+  ]
+  const exports = createExportService({
+    db,
+    dbPath: config.dbPath,
+    ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
+    dir: config.exportsDir ?? defaultExportsDir(config.dbPath),
+    log: hooks.log,
+    progress: (job) => hooks.emit('export.progress', job),
+    sources,
+  })
   const dispatch = createApi(
     {
       db,
       clock: () => new Date(),
       version: config.version,
       isDemo,
-      sources: () => [...(isDemo() ? [demoSourceStatus(db)] : []), ...(upstream?.sources() ?? [])],
+      sources,
       maintenance,
+      exports,
     },
     hooks.log,
     () => requestIntegrityCheck(config.dbPath),
@@ -140,6 +160,8 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     db,
     async close() {
       clearInterval(timer)
+      // Running exports are cancelled (their temporary files deleted) and downloads removed.
+      await exports.close()
       await upstream?.stop()
       db.close()
     },

@@ -97,6 +97,12 @@ export interface Access {
   checkSessionRenewal(req: IncomingMessage): Refusal | null
   /** The Set-Cookie header value that hands the page the per-run secret. */
   readonly sessionCookie: string
+  /**
+   * GET /exports/<id> (issue 12): the api's rule for a plain request. Host and Origin (when
+   * sent: a browser's download of a same-origin link sends none) must be the host's own, and
+   * it needs the session cookie, or the token from a script that sends no Origin.
+   */
+  checkDownload(req: IncomingMessage): Refusal | null
 }
 
 export function createAccess(options: AccessOptions): Access {
@@ -192,6 +198,15 @@ export function createAccess(options: AccessOptions): Access {
       const given = url.searchParams.get('token')
       if (options.token && req.headers.origin === undefined) return tokenOk(req, given)
       return { status: 401, reason: 'open the page first: the api needs its session' }
+    },
+    checkDownload(req) {
+      const refused = checkOrigin(req)
+      if (refused) return refused
+      if (sameSecret(cookieValue(req, SESSION_COOKIE), secret)) return null
+      const given = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token')
+      if (options.token && given !== null && req.headers.origin === undefined)
+        return tokenOk(req, given)
+      return { status: 401, reason: 'open the page first: downloads need its session' }
     },
     checkSessionRenewal(req) {
       const refused = checkOrigin(req)

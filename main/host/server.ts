@@ -7,6 +7,7 @@ import { MAX_EXPORT_REQUEST_BYTES } from '../../shared/api/exports.ts'
 import type { CoreClient } from '../core/spawn-core.ts'
 import { checkTokenStrength, createAccess, isLoopback, type Refusal } from './access.ts'
 import { adminRefusal } from './admin-calls.ts'
+import { EXPORTS_PATH, serveExportDownload } from './export-downloads.ts'
 import { CallScheduler, type ConnectionCalls, type SchedulerLimits } from './call-scheduler.ts'
 import { createStatusCache } from './status-cache.ts'
 import { bindPageSocket } from './socket-api.ts'
@@ -30,6 +31,8 @@ export interface HostOptions {
   readonly pingIntervalMs?: number
   /** Unread replies past this many bytes close a socket (default 8 MiB). */
   readonly maxBufferedBytes?: number
+  /** The core's downloads folder (CoreConfig.exportsDir): finished exports are served from it. */
+  readonly exportsDir?: string
 }
 
 export interface Host {
@@ -103,6 +106,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
         .end()
       return
     }
+    if (url.pathname.startsWith(EXPORTS_PATH))
+      return serveExportDownload(req, res, access, {
+        dir: options.exportsDir,
+        invoke: (method, input) => options.core.invoke(method, input),
+        log,
+      })
     const page = access.checkPage(req)
     if (page.kind === 'refuse') return refuse(res, page)
     if (page.kind === 'exchange') {

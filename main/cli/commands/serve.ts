@@ -1,4 +1,5 @@
 import { spawnCore } from '../../core/spawn-core.ts'
+import { defaultExportsDir } from '../../export/downloads.ts'
 import {
   type ConnectionProfile,
   type ConnectionProfileInput,
@@ -66,9 +67,12 @@ export async function serve(options: ServeOptions): Promise<void> {
   const report = progressReporter('demo data')
   const upstream = upstreamFrom(options)
   if (upstream) log(`syncing from ${JSON.stringify(redactProfile(upstream))}`)
+  // The core writes finished exports here and the host serves them from here.
+  const exportsDir = defaultExportsDir(dbPath)
   const core = await spawnCore(
     {
       dbPath,
+      exportsDir,
       demo: options.demo && !upstream ? { leads: options.demoLeads, seed: options.seed } : null,
       version: packageVersion(),
       ...(upstream ? { upstream } : {}),
@@ -80,6 +84,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     staticDir: rendererDir,
     port: options.port,
     host: options.host,
+    exportsDir,
     ...(token ? { token } : {}),
     ...(options.allowOrigin ? { allowOrigins: options.allowOrigin } : {}),
     log,

@@ -1,0 +1,293 @@
+// `watchfloor export` (issue 12): the report a tab shows for a filter set,
+// written to a file from a script (often at 6 a.m., often offline) by the
+// same runner the app uses (main/export/job.ts): one snapshot of the cache,
+// a temporary file renamed when whole, nothing left behind on failure or
+// Ctrl-C, and an existing file replaced only by a finished one.
+import { existsSync } from 'node:fs'
+import { extname } from 'node:path'
+import {
+  DEFAULT_RANGE_PRESET,
+  EXPORT_DATASETS,
+  EXPORT_FORMATS,
+  FILTER_FIELDS,
+  LEAD_STATUSES,
+  PAPER_SIZES,
+  RANGE_PRESETS,
+  RANGE_PRESET_LABELS,
+  TEMPERATURES,
+  VIEW_IDS,
+  canonicalTimeZone,
+  exportStartSchema,
+  filtersSchema,
+  type ExportDataset,
+  type ExportFormat,
+  type ExportJob,
+  type ExportRequest,
+  type FilterField,
+  type FilterValues,
+  type Filters,
+  type RangePreset,
+  type SourceStatus,
+  type ViewId,
+} from '../../../shared/api/index.ts'
+import { demoSourceStatus } from '../../core/core-service.ts'
+import {
+  ExportCancelled,
+  createJobProgress,
+  exportFileName,
+  failureSentence,
+  runExport,
+} from '../../export/index.ts'
+import { filterValues } from '../../metrics/index.ts'
+import { getSetting, openStore, type Store } from '../../store/index.ts'
+import { storedSourceStatuses } from '../../sync/stored-status.ts'
+import { defaultDbPath } from '../paths.ts'
+import { jobProgressPrinter } from '../progress.ts'
+
+export interface ExportCommandOptions {
+  readonly db?: string
+  readonly dashboard: string
+  /** `field=value,value;range=…;tz=…`; repeatable (joined with `;`). */
+  readonly filter?: readonly string[]
+  readonly format?: string
+  readonly out: string
+  readonly dataset?: readonly string[]
+  readonly paper?: string
+  readonly landscape?: boolean
+  readonly bom?: boolean
+  readonly separator?: string
+  readonly localDates?: boolean
+  /** Commander's --no-formula-guard: false when given. */
+  readonly formulaGuard: boolean
+}
+
+/** "a, b and c" for a sentence listing what is allowed. */
+const list = (items: readonly string[], max = 30): string => {
+  const shown = items.slice(0, max)
+  const more = items.length - shown.length
+  if (more > 0) return `${shown.join(', ')} and ${more} more`
+  return shown.length <= 1
+    ? (shown[0] ?? '(none)')
+    : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`
+}
+
+/** Letters and digits only, lower case: `last_90_days`, `Last 90 days` and `last90days` meet. */
+const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+const PRESET_NAMES = new Map<string, RangePreset>(
+  RANGE_PRESETS.flatMap((p) => [
+    [squash(p), p],
+    [squash(RANGE_PRESET_LABELS[p]), p],
+  ]),
+)
+
+/** The fields of a --filter: the dimensions, then the range and the zone. */
+const FIELDS = [...FILTER_FIELDS, 'range', 'tz'] as const
+
+/** Values a field may take: fixed lists for temperature and status, the cache's for the rest. */
+function allowedValues(field: FilterField, cache: FilterValues): readonly string[] {
+  if (field === 'temperature') return TEMPERATURES
+  if (field === 'status') return LEAD_STATUSES
+  return cache[field]
+}
+
+/**
+ * Reads `source=Google LSA,Nextdoor;range=last_90_days;tz=Europe/London` into the filters of
+ * the contract. A field or value nobody has is refused with a sentence naming the allowed
+ * ones: a typo must not become an empty report that looks like a quiet quarter.
+ */
+export function parseFilterOption(text: string, cache: FilterValues, machineZone: string): Filters {
+  const dims: Partial<Record<FilterField, string[]>> = {}
+  let range: { preset: RangePreset } | { preset: 'custom'; from: string; to: string } = {
+    preset: DEFAULT_RANGE_PRESET,
+  }
+  let timeZone = machineZone
+  const seen = new Set<string>()
+  for (const part of text.split(';')) {
+    if (part.trim() === '') continue
+    const eq = part.indexOf('=')
+    const field = (eq < 0 ? part : part.slice(0, eq)).trim()
+    const value = eq < 0 ? '' : part.slice(eq + 1).trim()
+    if (!(FIELDS as readonly string[]).includes(field))
+      throw new Error(
+        `unknown filter field "${field.slice(0, 40)}" in --filter; the fields are ${list(FIELDS)} (e.g. --filter 'source=Google LSA;range=last_90_days')`,
+      )
+    if (seen.has(field)) throw new Error(`--filter names ${field} twice; give it once`)
+    seen.add(field)
+    if (value === '') throw new Error(`--filter ${field}= has no value`)
+    if (field === 'tz') {
+      const zone = canonicalTimeZone(value)
+      if (zone === null)
+        throw new Error(
+          `unknown time zone "${value.slice(0, 64)}" in --filter tz=; use an IANA name such as America/Detroit or Europe/London`,
+        )
+      timeZone = zone
+    } else if (field === 'range') {
+      const custom = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(value)
+      const preset = PRESET_NAMES.get(squash(value))
+      if (custom) range = { preset: 'custom', from: custom[1] as string, to: custom[2] as string }
+      else if (preset) range = { preset }
+      else
+        throw new Error(
+          `unknown range "${value.slice(0, 40)}" in --filter; use one of ${list(RANGE_PRESETS)} (or their names, e.g. last_90_days), or YYYY-MM-DD..YYYY-MM-DD`,
+        )
+    } else {
+      const dim = field as FilterField
+      const allowed = allowedValues(dim, cache)
+      const byName = new Map(allowed.map((a) => [a.toLowerCase(), a]))
+      dims[dim] = value.split(',').map((raw) => {
+        const known = byName.get(raw.trim().toLowerCase())
+        if (known === undefined)
+          throw new Error(
+            allowed.length === 0
+              ? `this cache has no ${dim} values to filter on ("${raw.trim().slice(0, 60)}" given)`
+              : `unknown ${dim} "${raw.trim().slice(0, 60)}" in --filter; the ${dim} values in this cache are ${list(allowed)}`,
+          )
+        return known
+      })
+    }
+  }
+  const parsed = filtersSchema.safeParse({ ...dims, range: { ...range, timeZone } })
+  if (!parsed.success)
+    throw new Error(
+      `--filter: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'filter'}: ${i.message}`).join('; ')}`,
+    )
+  return parsed.data
+}
+
+/** The format: --format, else --out's extension. */
+export function formatOf(format: string | undefined, out: string): ExportFormat {
+  const named = (format ?? extname(out).slice(1)).toLowerCase()
+  if ((EXPORT_FORMATS as readonly string[]).includes(named)) return named as ExportFormat
+  if (format !== undefined)
+    throw new Error(`unknown --format "${format.slice(0, 20)}"; use ${list(EXPORT_FORMATS)}`)
+  throw new Error(
+    `cannot tell the format from --out ${out}: give --format ${EXPORT_FORMATS.join('|')} or an --out ending in .${EXPORT_FORMATS.join(', .')}`,
+  )
+}
+
+/** The request the app would send for the same choices, checked by the contract's schema. */
+export function exportRequestOf(options: ExportCommandOptions, filters: Filters): ExportRequest {
+  if (!(VIEW_IDS as readonly string[]).includes(options.dashboard))
+    throw new Error(
+      `unknown --dashboard "${options.dashboard.slice(0, 40)}"; the dashboards are ${list(VIEW_IDS)}`,
+    )
+  const datasets = options.dataset?.map((d) => {
+    if (!(EXPORT_DATASETS as readonly string[]).includes(d))
+      throw new Error(
+        `unknown --dataset "${d.slice(0, 40)}"; the datasets are ${list(EXPORT_DATASETS)}`,
+      )
+    return d as ExportDataset
+  })
+  const paper = options.paper
+    ? PAPER_SIZES.find((p) => p.toLowerCase() === options.paper?.toLowerCase())
+    : 'A4'
+  if (paper === undefined)
+    throw new Error(`unknown --paper "${options.paper?.slice(0, 20)}"; use ${list(PAPER_SIZES)}`)
+  const separator = options.separator ?? ','
+  if (separator !== ',' && separator !== ';')
+    throw new Error(`--separator must be , or ; (not ${JSON.stringify(separator.slice(0, 5))})`)
+  const parsed = exportStartSchema.safeParse({
+    view: options.dashboard as ViewId,
+    filters,
+    format: formatOf(options.format, options.out),
+    ...(datasets ? { datasets } : {}),
+    // The charts are the page's drawings: a report from the command line has none.
+    charts: false,
+    paper,
+    orientation: options.landscape ? 'landscape' : 'portrait',
+    csv: {
+      bom: options.bom ?? false,
+      separator,
+      dates: options.localDates ? 'local' : 'iso',
+      neutraliseFormulas: options.formulaGuard,
+    },
+  })
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '))
+  return parsed.data
+}
+
+/** The sources as the cache last recorded them (nothing syncs here), and the demo data's. */
+function recordedSources(db: Store): readonly SourceStatus[] {
+  const demo = getSetting(db, 'demo') !== undefined && getSetting(db, 'upstream') === undefined
+  return [...(demo ? [demoSourceStatus(db)] : []), ...storedSourceStatuses(db)]
+}
+
+const kb = (bytes: number) =>
+  bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en-US')} KB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+
+export async function exportCommand(options: ExportCommandOptions): Promise<void> {
+  const dbPath = options.db ?? defaultDbPath()
+  // A mistyped path must not become a new, empty cache exported as an empty report.
+  if (!existsSync(dbPath)) throw new Error(`there is no cache at ${dbPath}; check --db`)
+  const machineZone = Intl.DateTimeFormat().resolvedOptions().timeZone
+  let cacheValues: FilterValues
+  {
+    let db: Store
+    try {
+      db = openStore(dbPath, { readonly: true, integrityCheck: 'header' })
+    } catch (error) {
+      throw new Error(`cannot open the cache to export from it: ${(error as Error).message}`, {
+        cause: error,
+      })
+    }
+    try {
+      cacheValues = filterValues(db)
+    } finally {
+      db.close()
+    }
+  }
+  const filters = parseFilterOption((options.filter ?? []).join(';'), cacheValues, machineZone)
+  const request = exportRequestOf(options, filters)
+
+  const controller = new AbortController()
+  const interrupt = () => controller.abort()
+  process.once('SIGINT', interrupt)
+  process.once('SIGTERM', interrupt)
+  const printer = jobProgressPrinter(process.stderr)
+  const started = new Date()
+  const first: ExportJob = {
+    id: 'cli',
+    view: request.view,
+    format: request.format,
+    state: 'running',
+    phase: 'Starting',
+    rowsDone: 0,
+    rowsTotal: 0,
+    secondsLeft: null,
+    startedAt: started.toISOString(),
+    endedAt: null,
+    fileName: exportFileName(request.view, request.format, started, filters.range.timeZone),
+    bytes: null,
+    error: null,
+  }
+  const progress = createJobProgress(first, (job) => printer.show(job))
+  try {
+    const result = await runExport({
+      request,
+      dbPath,
+      target: options.out,
+      signal: controller.signal,
+      onProgress: (p) => progress.progress(p),
+      sources: recordedSources,
+    })
+    printer.end()
+    const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(1)
+    process.stdout.write(
+      `Wrote ${result.path}: ${result.rows.toLocaleString('en-US')} rows, ${kb(result.bytes)}, in ${seconds} s\n`,
+    )
+  } catch (error) {
+    printer.end()
+    if (error instanceof ExportCancelled) {
+      process.exitCode = 130
+      process.stderr.write(`watchfloor: ${error.message}\n`)
+      return
+    }
+    throw new Error(failureSentence(error), { cause: error })
+  } finally {
+    process.off('SIGINT', interrupt)
+    process.off('SIGTERM', interrupt)
+  }
+}
