@@ -12,6 +12,7 @@ import { FLOOD_BURST, FLOOD_CALLS, FLOOD_LEADS, benchApiFlood, floodCache } from
 import { coldStartSeconds } from './cold-start.ts'
 import { benchDemoGeneration } from './demo-generation.ts'
 import { benchExportCsv } from './export-csv.ts'
+import { benchExportXlsx } from './export-xlsx.ts'
 import { benchFilterChanges, benchFirstPaint } from './first-paint.ts'
 import { benchMetricsDashboard } from './metrics-dashboard.ts'
 import { benchStreamIngest } from './stream-ingest.ts'
@@ -41,6 +42,7 @@ const PARTS = [
   'api-flood',
   'wall-soak',
   'export-csv',
+  'export-xlsx',
 ] as const
 type Part = (typeof PARTS)[number]
 const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim())
@@ -82,7 +84,8 @@ async function main(): Promise<void> {
       runs('startup') ||
       runs('first-paint') ||
       runs('filter-change') ||
-      runs('export-csv')
+      runs('export-csv') ||
+      runs('export-xlsx')
     ) {
       for (const [file, leads] of [
         [big, LEADS],
@@ -305,6 +308,18 @@ async function main(): Promise<void> {
         figure: `${fmt(csv.rows / csv.csv.seconds)} rows/s (${fmt(csv.csv.seconds, 2)} s; runs ${csv.csvRuns.map((t) => fmt(t, 2)).join(', ')}), peak RSS ${fmt(csv.csv.maxRssMb)} MB, event-loop delay p99 ${fmt(csv.csv.loopP99Ms, 1)} ms / max ${fmt(csv.csv.loopMaxMs, 1)} ms; buildReport before it ${fmt(csv.csv.buildSeconds, 2)} s`,
         baseline: `bare writer of the same rows (minimal quoting, 2,000-row writes to a file stream): ${fmt(csv.rows / csv.bare.seconds)} rows/s (${fmt(csv.bare.seconds, 2)} s; runs ${csv.bareRuns.map((t) => fmt(t, 2)).join(', ')}), peak RSS ${fmt(csv.bare.maxRssMb)} MB, loop max ${fmt(csv.bare.loopMaxMs, 1)} ms`,
         ratio: `${fmt(csv.ratio, 2)} (target ≥ 0.7)`,
+      })
+    }
+
+    if (runs('export-xlsx')) {
+      process.stderr.write(`XLSX export of ${fmt(LEADS)} leads beside exceljs's stream writer…\n`)
+      const x = await benchExportXlsx(big, endAt, dir)
+      const mb = (bytes: number) => fmt(bytes / 1024 / 1024)
+      rows.push({
+        benchmark: `XLSX export (writeXlsx: Summary, typed and styled cells, frozen header, autofilter) of the Leads dataset, ${fmt(x.rows)} rows (${mb(x.xlsx.bytes)} MB), child process per run, median of ${x.xlsxRuns.length}`,
+        figure: `${fmt(x.rows / x.xlsx.seconds)} rows/s (${fmt(x.xlsx.seconds, 2)} s; runs ${x.xlsxRuns.map((t) => fmt(t, 2)).join(', ')}), peak RSS ${fmt(x.xlsx.maxRssMb)} MB, event-loop delay p99 ${fmt(x.xlsx.loopP99Ms, 1)} ms / max ${fmt(x.xlsx.loopMaxMs, 1)} ms; buildReport before it ${fmt(x.xlsx.buildSeconds, 2)} s`,
+        baseline: `exceljs stream.xlsx.WorkbookWriter, no styles, same rows: ${fmt(x.rows / x.exceljs.seconds)} rows/s (${fmt(x.exceljs.seconds, 2)} s; runs ${x.exceljsRuns.map((t) => fmt(t, 2)).join(', ')}), ${mb(x.exceljs.bytes)} MB, peak RSS ${fmt(x.exceljs.maxRssMb)} MB`,
+        ratio: `${fmt(x.ratio, 2)} (target ≥ 1.0, peak RSS < 400 MB)`,
       })
     }
 
