@@ -22,10 +22,10 @@ export const MAX_SHEET_NAME_CHARS = 31
 // the markup characters. Tested first so the common string costs one regex test and no copy.
 const NEEDS_ESCAPE =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|_x[0-9A-Fa-f]{4}_/
+  /[&<>"\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|_x[0-9A-Fa-f]{4}_/
 const ESCAPES =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[&<>"]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|_(?=x[0-9A-Fa-f]{4}_)/g
+  /[&<>"\r]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|_(?=x[0-9A-Fa-f]{4}_)/g
 
 const hex4 = (code: number) => code.toString(16).toUpperCase().padStart(4, '0')
 
@@ -39,6 +39,9 @@ function escapeOne(ch: string): string {
       return '&gt;'
     case '"':
       return '&quot;'
+    case '\r':
+      // A parser reads a raw CR (or CR LF) as LF (XML 1.0 2.11); a reference keeps it.
+      return '&#13;'
     case '_':
       // A literal "_x0041_" would be read by Excel as the escape for "A" (ST_Xstring,
       // ECMA-376 22.9.2.19): its underscore is itself escaped so the text stays as typed.

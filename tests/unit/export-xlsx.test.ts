@@ -440,6 +440,7 @@ describe('writeXlsx', () => {
       'مرحبا بالعالم (RTL) עברית',
       '  spaces both ends  ',
       'two\nlines',
+      'windows\r\nline and a lone\rreturn',
       '\ttab first',
       '\uFFFE not a character',
     ]
