@@ -264,7 +264,10 @@ const NUMBER_KINDS: ReadonlySet<CellKind> = new Set([
   'seconds',
 ])
 
-/** Whether text starts with = + - @ tab or CR (OWASP's list: such a cell may run as a formula in a spreadsheet). */
+/**
+ * Whether text starts with = + - @ tab or CR: OWASP's list of first characters that make a
+ * spreadsheet run a cell as a formula (checked by character code: this runs for every text cell).
+ */
 function startsLikeFormula(value: string): boolean {
   const c = value.charCodeAt(0)
   return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13
@@ -285,7 +288,7 @@ export function csvTextField(
 /** How one column's cells become fields, decided once per column. */
 function cellWriter(column: Column, options: CsvOptions, timeZone: string): (cell: Cell) => string {
   const text = csvTextField(options)
-  // With `;` the decimal mark is a comma (see the header); a comma-separated file keeps the point.
+  // With `;` the decimal mark is a comma (see the top of this file); with `,` it stays a point.
   const decimal = options.separator === ';' ? (s: string) => s.replace('.', ',') : (s: string) => s
   const asText = (cell: Cell) => (cell === null ? '' : text(String(cell)))
   const kind = column.kind
