@@ -75,7 +75,7 @@ export const MAX_CHART_SVG_CHARS = 2_000_000
 /** Most chart images one PDF export carries. */
 export const MAX_EXPORT_CHARTS = 16
 /**
- * Most rows of one table a PDF report prints (about 230 A4 pages of leads); the rest is left to
+ * Most rows of one table a PDF report prints (about 190 portrait A4 pages of leads); the rest is left to
  * CSV and Excel, and the PDF says so under the table. Paper is for reading, not for a million rows.
  */
 export const PDF_TABLE_ROW_LIMIT = 10_000
