@@ -84,7 +84,10 @@ export class ChunkedOut {
   /** Throws if the export was cancelled or the stream failed. */
   check(): void {
     if (this.signal.aborted) throw exportAborted()
-    if (this.failure) throw this.failure
+    // A destroyed stream's own error (ENOENT, ENOSPC) says more than "closed", even before
+    // its 'error' event has been emitted.
+    const failure = this.failure ?? this.out.errored
+    if (failure) throw failure
     if (!this.ended && (this.out.destroyed || this.out.writableEnded)) {
       throw new Error('The export stream was closed before the export finished.')
     }

@@ -2,6 +2,8 @@
 // quoting read back by a standard parser (csv-parse), formula neutralising by
 // column kind, BOM, `;` with decimal commas, ISO and local dates across DST
 // changes, abort, a slow consumer, a stream that fails.
+import { createWriteStream } from 'node:fs'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
@@ -14,6 +16,7 @@ import {
   handReport,
   writeOptions,
 } from './export-csv-fixture.ts'
+import { tempDir } from '../support/temp.ts'
 
 const TEXT_COLUMNS: readonly Column[] = [
   { key: 'id', label: 'Lead id', kind: 'id' },
@@ -378,6 +381,18 @@ describe('writeCsv: streaming discipline', () => {
     })
     running = false
     expect(seen.some((done) => done > 0 && done < n)).toBe(true)
+  })
+
+  it('rejects with the file system error of a file that cannot be opened', async () => {
+    const { dir, cleanup } = tempDir('watchfloor-export-csv-')
+    try {
+      const out = createWriteStream(join(dir, 'no-such-folder', 'leads.csv'))
+      await expect(
+        writeCsv(handReport([generatedDataset(10_000, columns, row)]), out, writeOptions()),
+      ).rejects.toMatchObject({ code: 'ENOENT' })
+    } finally {
+      cleanup()
+    }
   })
 
   it('rejects with the stream error when the stream fails mid-way, and closes the iterator', async () => {
