@@ -1,10 +1,12 @@
 // The Electron shell: windows, IPC wiring and the core's utilityProcess.
 // Everything else lives in the plain-Node core under main/.
-import { app, BrowserWindow, ipcMain, safeStorage } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { IPC_EVENT } from '../shared/api/ipc-channels.ts'
+import { defaultExportsDir } from './export/downloads.ts'
 import { forkCore } from './electron/core-utility.ts'
+import { registerExportSave } from './electron/export-save.ts'
 import { loadAppProfile } from './electron/credentials.ts'
 import { registerApiIpc, trustedUrlCheck } from './electron/ipc.ts'
 import { createMainWindow, rendererFileFrom } from './electron/window.ts'
@@ -26,10 +28,14 @@ async function main(): Promise<void> {
     process.env.WATCHFLOOR_PROFILE,
     log,
   )
+  const dbPath = process.env.WATCHFLOOR_DB ?? join(app.getPath('userData'), 'cache.sqlite')
+  // The core writes finished exports here; the save dialog's handler moves them out.
+  const exportsDir = defaultExportsDir(dbPath)
   const core = await forkCore(
     join(outMain, 'core.js'),
     {
-      dbPath: process.env.WATCHFLOOR_DB ?? join(app.getPath('userData'), 'cache.sqlite'),
+      dbPath,
+      exportsDir,
       demo: upstream ? null : { leads: 100_000, seed: 42 },
       ...(upstream ? { upstream } : {}),
       version: app.getVersion(),
@@ -47,6 +53,21 @@ async function main(): Promise<void> {
     preload: join(outMain, '..', 'preload', 'index.cjs'),
     rendererFile,
     ...(devServerUrl ? { devServerUrl } : {}),
+  })
+  registerExportSave(ipcMain, {
+    invoke: (method, input) => core.invoke(method, input),
+    exportsDir,
+    isTrustedUrl: trustedUrlCheck(rendererFile, devServerUrl),
+    showSaveDialog: async (request) => {
+      const chosen = await dialog.showSaveDialog(win, {
+        ...request,
+        filters: [...request.filters],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      })
+      return chosen.canceled || !chosen.filePath ? null : chosen.filePath
+    },
+    defaultFolder: () => app.getPath('downloads'),
+    log,
   })
   core.onEvent((name, payload) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload)

@@ -3,7 +3,7 @@
 // same runner the app uses (main/export/job.ts): one snapshot of the cache,
 // a temporary file renamed when whole, nothing left behind on failure or
 // Ctrl-C, and an existing file replaced only by a finished one.
-import { existsSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync } from 'node:fs'
 import { extname } from 'node:path'
 import {
   DEFAULT_RANGE_PRESET,
@@ -218,10 +218,31 @@ const kb = (bytes: number) =>
     ? `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en-US')} KB`
     : `${(bytes / 1024 / 1024).toFixed(1)} MB`
 
+const SQLITE_HEADER = 'SQLite format 3\0'
+
+function isSqliteFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r')
+    try {
+      const head = Buffer.alloc(SQLITE_HEADER.length)
+      readSync(fd, head, 0, head.length, 0)
+      return head.toString('latin1') === SQLITE_HEADER
+    } finally {
+      closeSync(fd)
+    }
+  } catch (error) {
+    throw new Error(`cannot read the cache ${path}: ${(error as Error).message}`, { cause: error })
+  }
+}
+
 export async function exportCommand(options: ExportCommandOptions): Promise<void> {
   const dbPath = options.db ?? defaultDbPath()
   // A mistyped path must not become a new, empty cache exported as an empty report.
   if (!existsSync(dbPath)) throw new Error(`there is no cache at ${dbPath}; check --db`)
+  // Checked here because opening a file that is not a database moves it aside as damaged:
+  // right for the app's own cache, not for a report read from a path someone typed.
+  if (!isSqliteFile(dbPath))
+    throw new Error(`${dbPath} is not a Watchfloor cache (not an SQLite database); check --db`)
   const machineZone = Intl.DateTimeFormat().resolvedOptions().timeZone
   let cacheValues: FilterValues
   {
