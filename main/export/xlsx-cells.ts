@@ -80,7 +80,8 @@ export class CellWriter {
   /** A value of `kind` in its typed form; a value that does not fit its kind goes in as text. */
   cell(ref: string, kind: CellKind, value: Cell, bold = false): string {
     if (value === null) return ''
-    const style = kindStyle(kind, bold)
+    // Plain text needs no style attribute: the default style is General in the default font.
+    const style = kind === 'text' && !bold ? STYLE_DEFAULT : kindStyle(kind, bold)
     switch (kind) {
       case 'text':
       case 'id':
