@@ -184,7 +184,7 @@ describe('watchfloor export', () => {
     expect(run.code, run.stderr).toBe(0)
     const text = readFileSync(out, 'utf8')
     expect(text.startsWith('\uFEFF')).toBe(true)
-    const rows = parse<string[]>(text, { bom: true, delimiter: ';' })
+    const rows: string[][] = parse(text, { bom: true, delimiter: ';' })
     const data = await dashboardFor(googleLsa)
     expect(rows.length - 1).toBe(data.leadResponse?.leads)
     expect(rows[0]).toContain('Source')
