@@ -13,6 +13,7 @@ import type { Cell, CellKind, Column, Dataset } from './report.ts'
 export const PDF_ROWS_PER_CHUNK = 250
 
 const FONT_SIZE = 7.5
+const MIN_FONT_SIZE = 6
 const ROW_HEIGHT = 13
 const PAD = 4
 /** A header label may take two lines; longer ones end in "…". */
@@ -50,35 +51,82 @@ export function placeColumns(
   columns: readonly Column[],
   left: number,
   width: number,
-): PlacedColumn[] {
+  /** The widest value of each column among the first rows, in points, when known. */
+  seen?: readonly number[],
+): { placed: PlacedColumn[]; crowding: number } {
   const digit = doc.widthOfString('0')
   const need = columns.map(
     (c) => Math.max(...c.label.split(/\s+/).map((word) => doc.widthOfString(word))) + 2 * PAD,
   )
-  const like = columns.map((c, i) =>
-    Math.max(
-      need[i] ?? 0,
-      Math.max(3, Math.min(48, c.width ?? DEFAULT_WIDTH[c.kind])) * digit + 2 * PAD,
-    ),
-  )
+  const like = columns.map((c, i) => {
+    const hinted = Math.max(3, Math.min(48, c.width ?? DEFAULT_WIDTH[c.kind])) * digit
+    // What the rows hold beats the hint (a hint is sized for a spreadsheet's longest id), but no
+    // column may ask for more than a third of the line.
+    const wanted = seen?.[i] === undefined ? hinted : Math.min(seen[i] ?? 0, width / 3)
+    return Math.max(need[i] ?? 0, wanted + 2 * PAD)
+  })
   const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
   const needed = sum(need)
   const liked = sum(like)
-  const widths =
-    liked <= width
-      ? like.map((w) => (w * width) / liked)
-      : needed < width
-        ? like.map(
-            (w, i) => (need[i] ?? 0) + ((w - (need[i] ?? 0)) * (width - needed)) / (liked - needed),
-          )
-        : need.map((w) => (w * width) / needed)
+  // Short of room, text gives way first (a cut name still reads; a cut number misleads), then
+  // the rest; below every header's longest word, all shrink alike.
+  const giveWay = (shrinking: (i: number) => boolean, from: readonly number[], over: number) => {
+    const slack = sum(from.map((w, i) => (shrinking(i) ? w - (need[i] ?? 0) : 0)))
+    const share = slack > 0 ? Math.min(1, over / slack) : 0
+    return {
+      widths: from.map((w, i) => (shrinking(i) ? w - (w - (need[i] ?? 0)) * share : w)),
+      left: Math.max(0, over - slack),
+    }
+  }
+  let widths: number[]
+  if (liked <= width) {
+    widths = like.map((w) => (w * width) / liked)
+  } else if (needed < width) {
+    const text = giveWay((i) => columns[i]?.kind === 'text', like, liked - width)
+    widths = giveWay(() => true, text.widths, text.left).widths
+  } else {
+    widths = need.map((w) => (w * width) / needed)
+  }
   let x = left
-  return columns.map((column, i) => {
+  const placed = columns.map((column, i) => {
     const w = widths[i] ?? 0
-    const placed = { column, x, width: w, right: NUMERIC_KINDS.has(column.kind) }
+    const one = { column, x, width: w, right: NUMERIC_KINDS.has(column.kind) }
     x += w
-    return placed
+    return one
   })
+  return { placed, crowding: liked / width }
+}
+
+/** Rows read to size the columns: enough to see the usual values, quick to read twice. */
+const SAMPLE_ROWS = 200
+
+/** The widest shown value of each column in the first SAMPLE_ROWS rows (and the totals). */
+function widestValues(
+  doc: PDFKit.PDFDocument,
+  dataset: Dataset,
+  format: CellFormatter,
+): number[] | undefined {
+  if (dataset.rowCount === 0) return undefined
+  doc.font(PDF_FONT.table).fontSize(FONT_SIZE)
+  const widest = dataset.columns.map(() => 0)
+  const measure = (cells: readonly Cell[]): void => {
+    dataset.columns.forEach((column, i) => {
+      const text = oneLine(format.cell(cells[i] ?? null, column.kind))
+      widest[i] = Math.max(widest[i] ?? 0, doc.widthOfString(text))
+    })
+  }
+  const rows = dataset.rows()
+  let n = 0
+  try {
+    for (let next = rows.next(); next.done !== true && n < SAMPLE_ROWS; next = rows.next()) {
+      measure(next.value)
+      n += 1
+    }
+  } finally {
+    rows.return?.()
+  }
+  if (dataset.totals !== undefined) measure(dataset.totals)
+  return widest
 }
 
 /** Text cut to fit `width` at the current font, ending in "…" when cut. */
@@ -121,18 +169,32 @@ export async function drawTable(
   limit: number = PDF_TABLE_ROW_LIMIT,
 ): Promise<TableResult> {
   const doc = flow.doc
-  // One line of header, or two when a label needs them (then longer ones end in "…").
+  const seen = widestValues(doc, dataset, format)
   doc.font(PDF_FONT.tableBold).fontSize(FONT_SIZE)
-  const placed = placeColumns(doc, dataset.columns, flow.left, flow.width)
+  const first = placeColumns(doc, dataset.columns, flow.left, flow.width, seen)
+  // A wide table on narrow paper is set smaller (down to MIN_FONT_SIZE) before values are cut.
+  const fontSize = Math.max(MIN_FONT_SIZE, FONT_SIZE / Math.max(1, first.crowding))
+  doc.fontSize(fontSize)
+  const placed =
+    fontSize < FONT_SIZE
+      ? placeColumns(
+          doc,
+          dataset.columns,
+          flow.left,
+          flow.width,
+          seen?.map((w) => (w * fontSize) / FONT_SIZE),
+        ).placed
+      : first.placed
+  // One line of header, or two when a label needs them (then longer ones end in "…").
   const headerLines = placed.some((p) => doc.widthOfString(p.column.label) > p.width - 2 * PAD)
     ? HEADER_LINES
     : 1
-  const headerHeight = headerLines * FONT_SIZE * 1.25 + 2 * PAD
+  const headerHeight = headerLines * fontSize * 1.25 + 2 * PAD
 
   const drawHeader = (): void => {
     const y = doc.y
     doc.rect(flow.left, y, flow.width, headerHeight).fill(PDF_COLOR.tableHeader)
-    doc.font(PDF_FONT.tableBold).fontSize(FONT_SIZE).fillColor(PDF_COLOR.text)
+    doc.font(PDF_FONT.tableBold).fontSize(fontSize).fillColor(PDF_COLOR.text)
     for (const p of placed) {
       doc.text(p.column.label, p.x + PAD, y + PAD, {
         width: p.width - 2 * PAD,
@@ -156,7 +218,7 @@ export async function drawTable(
     const y = doc.y
     if (index % 2 === 1) doc.rect(flow.left, y, flow.width, ROW_HEIGHT).fill(PDF_COLOR.zebra)
     doc.font(bold ? PDF_FONT.tableBold : PDF_FONT.table).fillColor(PDF_COLOR.text)
-    const baseline = y + (ROW_HEIGHT - FONT_SIZE) / 2 - 0.5
+    const baseline = y + (ROW_HEIGHT - fontSize) / 2 - 0.5
     placed.forEach((p, i) => {
       const text = fit(
         doc,
@@ -183,7 +245,7 @@ export async function drawTable(
     return { drawn: 0, left: dataset.rowCount }
   }
   drawHeader()
-  doc.fontSize(FONT_SIZE)
+  doc.fontSize(fontSize)
 
   let drawn = 0
   const rows = dataset.rows()
@@ -200,7 +262,7 @@ export async function drawTable(
         flow.newPage()
         flow.caption(`${dataset.title} (continued)`)
         drawHeader()
-        doc.fontSize(FONT_SIZE)
+        doc.fontSize(fontSize)
       }
       drawRow(next.value, drawn, false)
       drawn += 1
@@ -208,7 +270,7 @@ export async function drawTable(
         progress.onRows(drawn)
         await turn()
         progress.check()
-        doc.font(PDF_FONT.table).fontSize(FONT_SIZE)
+        doc.font(PDF_FONT.table).fontSize(fontSize)
       }
     }
   } finally {
@@ -222,7 +284,7 @@ export async function drawTable(
       flow.newPage()
       flow.caption(`${dataset.title} (continued)`)
       drawHeader()
-      doc.fontSize(FONT_SIZE)
+      doc.fontSize(fontSize)
     }
     doc
       .moveTo(flow.left, doc.y)
