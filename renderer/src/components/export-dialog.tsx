@@ -122,13 +122,14 @@ export function ExportDialog({ exporter, filtersText }: ExportDialogProps) {
 
   // The footer's buttons change with the run, and the choices are disabled while it goes: focus
   // follows to the button that is there now (Cancel, then New export, then Export), never lost.
-  const footerButton = useRef<HTMLButtonElement>(null)
+  const cancelButton = useRef<HTMLButtonElement>(null)
+  const primaryButton = useRef<HTMLButtonElement>(null)
   const stage = running || run.step === 'delivering' ? 'running' : finished ? 'finished' : 'idle'
   const shownStage = useRef(stage)
   useEffect(() => {
     if (shownStage.current === stage) return
     shownStage.current = stage
-    if (isOpen) footerButton.current?.focus()
+    if (isOpen) (stage === 'running' ? cancelButton : primaryButton).current?.focus()
   }, [stage, isOpen])
 
   return (
@@ -196,11 +197,12 @@ export function ExportDialog({ exporter, filtersText }: ExportDialogProps) {
             )}
             {running ? (
               <button
-                ref={footerButton}
+                ref={cancelButton}
                 type="button"
                 className="button"
                 data-testid="export-cancel"
-                disabled={run.step === 'running' && run.cancelling}
+                // Not `disabled` while cancelling: that would drop the focus to the page.
+                aria-disabled={run.step === 'running' && run.cancelling}
                 onClick={exporter.cancel}
               >
                 {run.step === 'running' && run.cancelling ? 'Cancelling…' : 'Cancel export'}
@@ -212,7 +214,7 @@ export function ExportDialog({ exporter, filtersText }: ExportDialogProps) {
             )}
             {finished ? (
               <button
-                ref={footerButton}
+                ref={primaryButton}
                 type="button"
                 className="button button-primary"
                 data-testid="export-again"
@@ -222,7 +224,7 @@ export function ExportDialog({ exporter, filtersText }: ExportDialogProps) {
               </button>
             ) : (
               <button
-                ref={footerButton}
+                ref={primaryButton}
                 type="button"
                 className="button button-primary"
                 data-testid="export-start"
@@ -569,7 +571,7 @@ function ExportProgress({ run, cancelProblem }: { run: ExportRun; cancelProblem:
       )}
       {run.step === 'failed' && (
         <p className="export-error" role="alert" data-testid="export-error">
-          The export failed. {run.message}
+          {/^the export/i.test(run.message) ? run.message : `The export failed. ${run.message}`}
         </p>
       )}
       {run.step === 'cancelled' && (
