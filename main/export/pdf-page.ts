@@ -140,10 +140,17 @@ export function drawBand(doc: PDFKit.PDFDocument, title: string, subtitle: strin
  * the first a running head. Drawn in the margins, which PDFKit would otherwise treat as the place
  * to start a new page: the text is placed without wrapping, so no page is added.
  */
-export function drawPageFurniture(doc: PDFKit.PDFDocument, title: string, footnote: string): void {
+export async function drawPageFurniture(
+  doc: PDFKit.PDFDocument,
+  title: string,
+  footnote: string,
+  between: () => Promise<void>,
+): Promise<void> {
   const range = doc.bufferedPageRange()
   const total = range.count
   for (let i = range.start; i < range.start + total; i++) {
+    // A few hundred pages take a while: the core answers in between.
+    if ((i - range.start) % 25 === 24) await between()
     doc.switchToPage(i)
     const { width, height } = doc.page
     const right = width - PDF_MARGIN.right

@@ -21,7 +21,7 @@ import {
   drawPageFurniture,
   fitLine,
 } from './pdf-page.ts'
-import { drawTable } from './pdf-table.ts'
+import { drawTable, turn } from './pdf-table.ts'
 import type { ExportWriter, KpiCard, Report, WriteOptions } from './report.ts'
 
 /** Said under the cards when the report carries no chart images. */
@@ -68,10 +68,14 @@ export const writePdf: ExportWriter = async (report, out, options) => {
     check()
     options.onPhase?.('Numbering pages')
     const format = cellFormatter(report.timeZone)
-    drawPageFurniture(
+    await drawPageFurniture(
       doc,
       report.title,
       `Watchfloor · generated ${format.instant(report.generatedAt)}`,
+      async () => {
+        await turn()
+        check()
+      },
     )
     doc.end()
     await outputDone
@@ -134,6 +138,9 @@ async function writeReport(
     drawCards(doc, flow, report.kpis)
   }
 
+  // The fonts were read and the summary drawn: the core answers before the charts.
+  await turn()
+  check()
   if (report.charts.length === 0) {
     flow.note(NO_CHARTS_TEXT)
   } else {
@@ -141,7 +148,7 @@ async function writeReport(
     for (const chart of report.charts) {
       drawChartBlock(doc, flow, chart.title, chart.svg)
       check()
-      await new Promise<void>((resolve) => setImmediate(resolve))
+      await turn()
       check()
     }
   }

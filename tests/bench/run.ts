@@ -12,6 +12,7 @@ import { FLOOD_BURST, FLOOD_CALLS, FLOOD_LEADS, benchApiFlood, floodCache } from
 import { coldStartSeconds } from './cold-start.ts'
 import { benchDemoGeneration } from './demo-generation.ts'
 import { benchExportCsv } from './export-csv.ts'
+import { benchExportPdf } from './export-pdf.ts'
 import { benchExportXlsx } from './export-xlsx.ts'
 import { benchFilterChanges, benchFirstPaint } from './first-paint.ts'
 import { benchMetricsDashboard } from './metrics-dashboard.ts'
@@ -43,6 +44,7 @@ const PARTS = [
   'wall-soak',
   'export-csv',
   'export-xlsx',
+  'export-pdf',
 ] as const
 type Part = (typeof PARTS)[number]
 const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim())
@@ -85,7 +87,8 @@ async function main(): Promise<void> {
       runs('first-paint') ||
       runs('filter-change') ||
       runs('export-csv') ||
-      runs('export-xlsx')
+      runs('export-xlsx') ||
+      runs('export-pdf')
     ) {
       for (const [file, leads] of [
         [big, LEADS],
@@ -320,6 +323,19 @@ async function main(): Promise<void> {
         figure: `${fmt(x.rows / x.xlsx.seconds)} rows/s (${fmt(x.xlsx.seconds, 2)} s; runs ${x.xlsxRuns.map((t) => fmt(t, 2)).join(', ')}), peak RSS ${fmt(x.xlsx.maxRssMb)} MB, event-loop delay p99 ${fmt(x.xlsx.loopP99Ms, 1)} ms / max ${fmt(x.xlsx.loopMaxMs, 1)} ms; buildReport before it ${fmt(x.xlsx.buildSeconds, 2)} s`,
         baseline: `exceljs stream.xlsx.WorkbookWriter, no styles, same rows: ${fmt(x.rows / x.exceljs.seconds)} rows/s (${fmt(x.exceljs.seconds, 2)} s; runs ${x.exceljsRuns.map((t) => fmt(t, 2)).join(', ')}), ${mb(x.exceljs.bytes)} MB, peak RSS ${fmt(x.exceljs.maxRssMb)} MB`,
         ratio: `${fmt(x.ratio, 2)} (target ≥ 1.0, peak RSS < 400 MB)`,
+      })
+    }
+
+    if (runs('export-pdf')) {
+      process.stderr.write('PDF report of the Overview with a 10,000-row table…\n')
+      const p = await benchExportPdf(big, endAt, dir)
+      const run = (r: typeof p.full) =>
+        `${fmt(r.seconds, 2)} s, ${fmt(r.pages)} pages, ${fmt(r.bytes / 1024 / 1024, 1)} MB`
+      rows.push({
+        benchmark: `PDF report (writePdf) of the Overview, last 90 days of a ${fmt(LEADS)}-lead cache: header, filters, cards, 4 Plotly charts as vectors, Channel ROI, Funnel and Leads (${fmt(p.printedRows)} of ${fmt(p.leadRows)} rows), A4 portrait, median of ${p.fullRuns.length}`,
+        figure: `${run(p.full)} (runs ${p.fullRuns.map((t) => fmt(t, 2)).join(', ')}; ${fmt(p.printedRows / p.full.seconds)} rows/s), event-loop delay p99 ${fmt(p.full.loopP99Ms, 1)} ms / max ${fmt(p.full.loopMaxMs, 1)} ms`,
+        baseline: `the same report without its tables: ${run(p.withoutTables)}; PDFKit writing the same ${fmt(p.printedRows)} rows as plain Helvetica lines: ${run(p.plainLines)}`,
+        ratio: `${fmt(p.full.seconds / p.plainLines.seconds, 2)}× the plain lines`,
       })
     }
 
