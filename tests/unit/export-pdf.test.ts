@@ -465,6 +465,18 @@ describe('the PDF report', () => {
     expect(dataset.released()).toBe(true)
   })
 
+  it('rejects with the file system’s error when the file cannot be written', async () => {
+    await expect(
+      writePdf(report(), createWriteStream(join(dir, 'no-such-folder', 'report.pdf')), {
+        signal: new AbortController().signal,
+        onRows: () => {},
+        csv: { bom: false, separator: ',', dates: 'iso', neutraliseFormulas: true },
+        paper: 'A4',
+        orientation: 'portrait',
+      }),
+    ).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
   it('lets the event loop run between chunks of rows', async () => {
     let turns = 0
     let running = true
