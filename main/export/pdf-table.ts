@@ -53,7 +53,7 @@ export function placeColumns(
   width: number,
   /** The widest value of each column among the first rows, in points, when known. */
   seen?: readonly number[],
-): { placed: PlacedColumn[]; crowding: number } {
+): { placed: PlacedColumn[]; crowding: number; width: number } {
   const digit = doc.widthOfString('0')
   const need = columns.map(
     (c) => Math.max(...c.label.split(/\s+/).map((word) => doc.widthOfString(word))) + 2 * PAD,
@@ -80,7 +80,10 @@ export function placeColumns(
   }
   let widths: number[]
   if (liked <= width) {
-    widths = like.map((w) => (w * width) / liked)
+    // A narrow table (the funnel's three columns) grows by half at most, not across the page:
+    // a number far from its label reads badly.
+    const grow = Math.min(width / liked, 1.5)
+    widths = like.map((w) => w * grow)
   } else if (needed < width) {
     const text = giveWay((i) => columns[i]?.kind === 'text', like, liked - width)
     widths = giveWay(() => true, text.widths, text.left).widths
@@ -94,7 +97,7 @@ export function placeColumns(
     x += w
     return one
   })
-  return { placed, crowding: liked / width }
+  return { placed, crowding: liked / width, width: sum(widths) }
 }
 
 /** Rows read to size the columns: enough to see the usual values, quick to read twice. */
@@ -175,7 +178,7 @@ export async function drawTable(
   // A wide table on narrow paper is set smaller (down to MIN_FONT_SIZE) before values are cut.
   const fontSize = Math.max(MIN_FONT_SIZE, FONT_SIZE / Math.max(1, first.crowding))
   doc.fontSize(fontSize)
-  const placed =
+  const { placed, width: tableWidth } =
     fontSize < FONT_SIZE
       ? placeColumns(
           doc,
@@ -183,8 +186,8 @@ export async function drawTable(
           flow.left,
           flow.width,
           seen?.map((w) => (w * fontSize) / FONT_SIZE),
-        ).placed
-      : first.placed
+        )
+      : first
   // One line of header, or two when a label needs them (then longer ones end in "…").
   const headerLines = placed.some((p) => doc.widthOfString(p.column.label) > p.width - 2 * PAD)
     ? HEADER_LINES
@@ -193,7 +196,7 @@ export async function drawTable(
 
   const drawHeader = (): void => {
     const y = doc.y
-    doc.rect(flow.left, y, flow.width, headerHeight).fill(PDF_COLOR.tableHeader)
+    doc.rect(flow.left, y, tableWidth, headerHeight).fill(PDF_COLOR.tableHeader)
     doc.font(PDF_FONT.tableBold).fontSize(fontSize).fillColor(PDF_COLOR.text)
     for (const p of placed) {
       doc.text(p.column.label, p.x + PAD, y + PAD, {
@@ -205,7 +208,7 @@ export async function drawTable(
     }
     doc
       .moveTo(flow.left, y + headerHeight)
-      .lineTo(flow.left + flow.width, y + headerHeight)
+      .lineTo(flow.left + tableWidth, y + headerHeight)
       .lineWidth(0.75)
       .strokeColor(PDF_COLOR.rule)
       .stroke()
@@ -216,7 +219,7 @@ export async function drawTable(
 
   const drawRow = (cells: readonly Cell[], index: number, bold: boolean): void => {
     const y = doc.y
-    if (index % 2 === 1) doc.rect(flow.left, y, flow.width, ROW_HEIGHT).fill(PDF_COLOR.zebra)
+    if (index % 2 === 1) doc.rect(flow.left, y, tableWidth, ROW_HEIGHT).fill(PDF_COLOR.zebra)
     doc.font(bold ? PDF_FONT.tableBold : PDF_FONT.table).fillColor(PDF_COLOR.text)
     const baseline = y + (ROW_HEIGHT - fontSize) / 2 - 0.5
     placed.forEach((p, i) => {
@@ -288,7 +291,7 @@ export async function drawTable(
     }
     doc
       .moveTo(flow.left, doc.y)
-      .lineTo(flow.left + flow.width, doc.y)
+      .lineTo(flow.left + tableWidth, doc.y)
       .lineWidth(0.75)
       .strokeColor(PDF_COLOR.rule)
       .stroke()

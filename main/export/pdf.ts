@@ -26,7 +26,7 @@ import type { ExportWriter, KpiCard, Report, WriteOptions } from './report.ts'
 
 /** Said under the cards when the report carries no chart images. */
 export const NO_CHARTS_TEXT =
-  'Charts are not included: they are drawn by the app’s screen, and this report was made without one (from the command line, or with charts turned off).'
+  'No charts: this report was made without a screen to draw them (from the command line, or with charts off).'
 
 export const writePdf: ExportWriter = async (report, out, options) => {
   const cancelled = (): DOMException => new DOMException('The export was cancelled.', 'AbortError')
