@@ -341,6 +341,8 @@ test('each format downloads a valid file of exactly the filtered data', async ({
     expect(shownLeads).toBeTruthy()
     expect(text.stdout).toContain(shownLeads ?? '')
     expect(text.stdout).toContain(SOURCE)
+    // The charts as drawn on the tab, their titles drawn in as text.
+    expect(text.stdout).toContain('Leads per day')
     await keepScreenshot(page, testInfo, 'export-dialog-delivered')
   } finally {
     rmSync(dir, { recursive: true, force: true })
