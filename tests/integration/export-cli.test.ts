@@ -222,6 +222,38 @@ describe('watchfloor export', () => {
     expect(last?.getCell(leadsCol).value).toBe(data.marketing?.totals.leads)
   })
 
+  it('writes a PDF whose text holds the title, the filters and every KPI value', async () => {
+    const pdf = join(temp.dir, 'overview.pdf')
+    const json = join(temp.dir, 'overview.json')
+    for (const out of [pdf, json]) {
+      const run = await runCli([
+        'export',
+        '--db',
+        dbPath,
+        '--dashboard',
+        'overview',
+        '--filter',
+        FILTER,
+        '--paper',
+        'Letter',
+        '--landscape',
+        '--out',
+        out,
+      ])
+      expect(run.code, run.stderr).toBe(0)
+    }
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+    expect(text).toContain('Watchfloor — Overview')
+    expect(text).toContain('Google LSA')
+    const report = JSON.parse(readFileSync(json, 'utf8')) as JsonReport
+    expect(report.kpis.length).toBeGreaterThan(3)
+    for (const kpi of report.kpis) expect(text).toContain(kpi.text)
+    const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })
+    // Letter in landscape: 792 x 612 points.
+    expect(info).toMatch(/Page size:\s+792 x 612 pts/)
+    expect(Number(/Pages:\s+(\d+)/.exec(info)?.[1])).toBeGreaterThan(1)
+  })
+
   it('reads a range preset by its name and refuses what it does not know, naming what it does', async () => {
     const out = join(temp.dir, 'preset.json')
     const ok = await runCli([
