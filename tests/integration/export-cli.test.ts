@@ -163,6 +163,33 @@ describe('watchfloor export', () => {
     expect(filesIn(temp.dir).filter((f) => f.endsWith('.part'))).toEqual([])
   })
 
+  it('draws a progress bar on a terminal', () => {
+    const out = join(temp.dir, 'tty.csv')
+    // script(1) gives the bin a pseudo-terminal, as a person at a shell has.
+    const command = [
+      process.execPath,
+      WATCHFLOOR_BIN,
+      'export',
+      '--db',
+      dbPath,
+      '--dashboard',
+      'overview',
+      '--filter',
+      FILTER,
+      '--dataset',
+      'leads',
+      '--out',
+      out,
+    ]
+      .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
+      .join(' ')
+    const shown = execFileSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8' })
+    // Each redraw returns to the line's start and clears it (ESC [2K) before the bar.
+    expect(shown).toContain('\r\u001b[2K[------------------------]   0 %')
+    expect(shown).toMatch(/\[#{24}\] 100 % [\d,]+ \/ [\d,]+ rows/)
+    expect(shown).toMatch(/Wrote .*tty\.csv/)
+  })
+
   it('writes one CSV table with the api’s row count, the format told by --out', async () => {
     const out = join(temp.dir, 'leads.csv')
     const run = await runCli([
