@@ -35,6 +35,7 @@ import {
   type SourceStatus,
   type ViewId,
 } from '../../shared/api/index.ts'
+import { registryFor, registryOf } from '../metrics/index.ts'
 import { openStore, type Store } from '../store/index.ts'
 import { downloadPath } from './downloads.ts'
 import { fileProblem } from './file-problems.ts'
@@ -183,6 +184,9 @@ function openSnapshot(options: RunExportOptions): Snapshot {
       `Cannot open the cache ${options.dbPath} to export from it: ${(error as Error).message.replace(/^Cannot (open|read) the cache at [^:]*: /, '')}`,
     )
   }
+  // The core may run with an organisation's own targets (registryFor binds them to its
+  // connection): the report's cards must judge by the same ones the screen does.
+  if (options.db) registryFor(db, registryOf(options.db).targets)
   db.exec('BEGIN')
   return {
     db,
