@@ -27,15 +27,7 @@ import type {
  * - `datetime`: an instant, epoch milliseconds, shown in the report's time zone
  */
 export type CellKind =
-  | 'text'
-  | 'id'
-  | 'integer'
-  | 'decimal'
-  | 'money'
-  | 'fraction'
-  | 'seconds'
-  | 'date'
-  | 'datetime'
+  'text' | 'id' | 'integer' | 'decimal' | 'money' | 'fraction' | 'seconds' | 'date' | 'datetime'
 
 export type Cell = string | number | null
 
