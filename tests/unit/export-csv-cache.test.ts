@@ -3,49 +3,22 @@
 // with csv-parse and JSON.parse. What the file says equals what the report's
 // rows say — every lead of the filters, in order, ids exact (one past 2^53),
 // instants the same instants with the zone's offset, money to the cent.
-import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fillCache } from '../../main/demo/fill-cache.ts'
-import { generateDemo } from '../../main/demo/generator.ts'
+import { describe, expect, it } from 'vitest'
 import { writeCsv } from '../../main/export/csv.ts'
 import { writeJson } from '../../main/export/json.ts'
 import type { Cell, Report } from '../../main/export/report.ts'
 import { buildReport } from '../../main/export/summary.ts'
-import { openStore, type Store } from '../../main/store/index.ts'
 import { exportStartSchema, type Filters } from '../../shared/api/index.ts'
-import { tempDir } from '../support/temp.ts'
+import { BIG_ID, clock, rowsOf, useDemoCache } from '../support/export-cache.ts'
 import { collector, writeOptions } from './export-csv-fixture.ts'
 
-const END_AT = Date.parse('2026-11-01T12:00:00Z')
-const NOW = new Date('2026-11-01T15:00:00Z')
-const BIG_ID = '9123456789012345'
-
-let temp: { dir: string; cleanup: () => void }
-let db: Store
-
-beforeAll(() => {
-  temp = tempDir('watchfloor-export-csv-')
-  db = openStore(join(temp.dir, 'cache.sqlite'))
-  // A lead whose id is past 2^53, with a name-like owner that looks like a formula.
-  db.prepare(
-    `INSERT INTO leads (id, tenant_id, created_at, updated_at, deleted_at, source, city, segment,
-       temperature, status, owner, first_response_at, converted_at, deal_value_cents)
-     VALUES (?, 'acme', ?, ?, NULL, 'Google LSA', 'Troy', 'professional', 'hot', 'won', '=Dana',
-       ?, ?, 1234567)`,
-  ).run(
-    BigInt(BIG_ID),
-    Date.parse('2026-10-15T14:00:00Z'),
-    Date.parse('2026-10-20T14:00:00Z'),
-    Date.parse('2026-10-15T14:01:30Z'),
-    Date.parse('2026-10-20T14:00:00Z'),
-  )
-  fillCache(db, generateDemo({ seed: 21, leads: 4000, endAt: END_AT, days: 120 }))
-})
-
-afterAll(() => {
-  db.close()
-  temp.cleanup()
+// The awkward lead: an id past 2^53, and a name-like owner that looks like a formula.
+const cache = useDemoCache('watchfloor-export-csv-', {
+  seed: 21,
+  leads: 4000,
+  days: 120,
+  bigLeadOwner: '=Dana',
 })
 
 function reportFor(filters: Filters): Report {
@@ -55,25 +28,12 @@ function reportFor(filters: Filters): Report {
     datasets: ['leads'],
     filters,
   })
-  db.exec('BEGIN')
+  cache.db.exec('BEGIN')
   try {
-    return buildReport(
-      db,
-      request,
-      () => NOW,
-      () => [],
-    )
+    return buildReport(cache.db, request, clock, () => [])
   } finally {
-    db.exec('COMMIT')
+    cache.db.exec('COMMIT')
   }
-}
-
-/** The report's leads as the dataset's iterator gives them. */
-function rowsOf(report: Report): (readonly Cell[])[] {
-  const rows: (readonly Cell[])[] = []
-  const it = report.datasets[0]!.rows()
-  for (let next = it.next(); !next.done; next = it.next()) rows.push(next.value)
-  return rows
 }
 
 const FILTER_SETS: readonly [string, Filters][] = [
@@ -92,14 +52,14 @@ describe.each(FILTER_SETS)('a real leads export: %s', (_name, filters) => {
     const report = reportFor(filters)
     const dataset = report.datasets[0]!
     const out = collector()
-    db.exec('BEGIN')
+    cache.db.exec('BEGIN')
     try {
       await writeCsv(report, out, writeOptions({ csv: { bom: true } }))
     } finally {
-      db.exec('COMMIT')
+      cache.db.exec('COMMIT')
     }
     const parsed = parse(out.text(), { bom: true })
-    const rows = rowsOf(report)
+    const rows = rowsOf(dataset)
     expect(rows.length).toBe(dataset.rowCount)
     expect(rows.length).toBeGreaterThan(50)
     expect(parsed[0]).toEqual(dataset.columns.map((c) => c.label))
@@ -131,11 +91,11 @@ describe.each(FILTER_SETS)('a real leads export: %s', (_name, filters) => {
   it('JSON: the same rows, columns and summary', async () => {
     const report = reportFor(filters)
     const out = collector()
-    db.exec('BEGIN')
+    cache.db.exec('BEGIN')
     try {
       await writeJson(report, out, writeOptions())
     } finally {
-      db.exec('COMMIT')
+      cache.db.exec('COMMIT')
     }
     const json = JSON.parse(out.text()) as {
       range: string
@@ -146,7 +106,7 @@ describe.each(FILTER_SETS)('a real leads export: %s', (_name, filters) => {
     expect(json.range).toBe(report.rangeText)
     expect(json.filters).toEqual(report.filterText)
     expect(json.kpis.map((k) => [k.id, k.text])).toEqual(report.kpis.map((k) => [k.id, k.text]))
-    const rows = rowsOf(report)
+    const rows = rowsOf(report.datasets[0]!)
     const kinds = report.datasets[0]!.columns.map((c) => c.kind)
     expect(json.datasets[0]!.rows.length).toBe(rows.length)
     json.datasets[0]!.rows.forEach((row, r) => {
@@ -165,11 +125,11 @@ describe('a real leads export: the awkward lead', () => {
   it('keeps the id past 2^53 exact and neutralises the formula-like owner', async () => {
     const report = reportFor({ range: { preset: 'last90', timeZone: 'America/New_York' } })
     const out = collector()
-    db.exec('BEGIN')
+    cache.db.exec('BEGIN')
     try {
       await writeCsv(report, out, writeOptions())
     } finally {
-      db.exec('COMMIT')
+      cache.db.exec('COMMIT')
     }
     const parsed = parse(out.text())
     const header = parsed[0]!

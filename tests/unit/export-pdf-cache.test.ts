@@ -6,50 +6,28 @@
 import { execFileSync } from 'node:child_process'
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fillCache } from '../../main/demo/fill-cache.ts'
-import { generateDemo } from '../../main/demo/generator.ts'
+import { describe, expect, it } from 'vitest'
 import { writePdf } from '../../main/export/pdf.ts'
 import type { Report } from '../../main/export/report.ts'
 import { buildReport } from '../../main/export/summary.ts'
-import { openStore, type Store } from '../../main/store/index.ts'
 import { exportStartSchema, type ExportStart } from '../../shared/api/index.ts'
-import { tempDir } from '../support/temp.ts'
+import { clock, useDemoCache } from '../support/export-cache.ts'
 
-const END_AT = Date.parse('2026-11-01T12:00:00Z')
-const NOW = new Date('2026-11-01T15:00:00Z')
 const ARTEFACTS = join(import.meta.dirname, '..', '..', 'test-results', 'export-pdf')
 const PLOTLY_SVG = readFileSync(join(import.meta.dirname, 'export-pdf-plotly-chart.svg'), 'utf8')
 
-let temp: { dir: string; cleanup: () => void }
-let db: Store
-
-beforeAll(() => {
-  temp = tempDir('watchfloor-export-pdf-cache-')
-  db = openStore(join(temp.dir, 'cache.sqlite'))
-  fillCache(db, generateDemo({ seed: 12, leads: 3000, endAt: END_AT, days: 120 }))
-})
-
-afterAll(() => {
-  db.close()
-  temp.cleanup()
-})
+const cache = useDemoCache('watchfloor-export-pdf-cache-', { seed: 12, leads: 3000, days: 120 })
 
 async function exported(
   start: Omit<ExportStart, 'format'>,
   name: string,
 ): Promise<{ report: Report; pages: string[]; file: string }> {
   const request = exportStartSchema.parse({ ...start, format: 'pdf' })
-  const file = join(temp.dir, `${name}.pdf`)
-  db.exec('BEGIN')
+  const file = join(cache.dir, `${name}.pdf`)
+  cache.db.exec('BEGIN')
   let report: Report
   try {
-    report = buildReport(
-      db,
-      request,
-      () => NOW,
-      () => [],
-    )
+    report = buildReport(cache.db, request, clock, () => [])
     await writePdf(
       { ...report, charts: request.charts ? request.chartImages : [] },
       createWriteStream(file),
@@ -62,7 +40,7 @@ async function exported(
       },
     )
   } finally {
-    db.exec('COMMIT')
+    cache.db.exec('COMMIT')
   }
   const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], {
     encoding: 'utf8',

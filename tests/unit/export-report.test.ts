@@ -5,14 +5,11 @@
 // re-exports: the node project cannot import the page's module itself). The export reads on
 // a read-only connection inside the caller's BEGIN: it writes nothing, sees one snapshot, and
 // hands out a fresh iterator on each rows() call.
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fillCache } from '../../main/demo/fill-cache.ts'
-import { generateDemo } from '../../main/demo/generator.ts'
+import { describe, expect, it } from 'vitest'
 import type { Cell, Dataset, Report } from '../../main/export/report.ts'
 import { buildReport } from '../../main/export/summary.ts'
 import { dashboard } from '../../main/metrics/dashboard.ts'
-import { openStore, type Store } from '../../main/store/index.ts'
+import { openStore } from '../../main/store/index.ts'
 import {
   basisLabel,
   formatInteger,
@@ -29,12 +26,8 @@ import {
   type SourceStatus,
   type ViewId,
 } from '../../shared/api/index.ts'
-import { tempDir } from '../support/temp.ts'
+import { BIG_ID, NOW, clock, rowsOf, useDemoCache } from '../support/export-cache.ts'
 
-const END_AT = Date.parse('2026-11-01T12:00:00Z')
-const NOW = new Date('2026-11-01T15:00:00Z')
-const clock = () => NOW
-const BIG_ID = '9123456789012345'
 const DETROIT = 'America/Detroit'
 
 const SOURCES: readonly SourceStatus[] = [
@@ -50,34 +43,12 @@ const SOURCES: readonly SourceStatus[] = [
 ]
 const sources = () => SOURCES
 
-let temp: { dir: string; cleanup: () => void }
-let file: string
-let db: Store
-
-beforeAll(() => {
-  temp = tempDir('watchfloor-export-report-')
-  file = join(temp.dir, 'cache.sqlite')
-  db = openStore(file)
-  // A lead whose id is past 2^53, in the last 90 days: it must come out as exactly these digits.
-  db.prepare(
-    `INSERT INTO leads (id, tenant_id, created_at, updated_at, deleted_at, source, city, segment,
-       temperature, status, owner, first_response_at, converted_at, deal_value_cents)
-     VALUES (?, 'acme', ?, ?, NULL, 'Google LSA', 'Troy', 'professional', 'hot', 'won', 'Dana',
-       ?, ?, 1234567)`,
-  ).run(
-    BigInt(BIG_ID),
-    Date.parse('2026-10-15T14:00:00Z'),
-    Date.parse('2026-10-20T14:00:00Z'),
-    Date.parse('2026-10-15T14:01:30Z'),
-    Date.parse('2026-10-20T14:00:00Z'),
-  )
-  // The loader rebuilds the rollups at its end, with the hand-made lead in them.
-  fillCache(db, generateDemo({ seed: 12, leads: 6000, endAt: END_AT, days: 400 }))
-})
-
-afterAll(() => {
-  db.close()
-  temp.cleanup()
+// The lead past 2^53 is in the last 90 days: it must come out as exactly these digits.
+const cache = useDemoCache('watchfloor-export-report-', {
+  seed: 12,
+  leads: 6000,
+  days: 400,
+  bigLeadOwner: 'Dana',
 })
 
 const request = (start: Omit<ExportStart, 'format'> & { format?: ExportStart['format'] }) =>
@@ -105,14 +76,11 @@ const FILTER_SETS: readonly (readonly [string, Filters])[] = [
 ]
 
 function answer(filters: Filters): DashboardData {
-  return dashboard(db, { filters, dashboards: 'all', maxPoints: 10_000, activityLimit: 1 }, clock)
-}
-
-function rowsOf(dataset: Dataset): (readonly Cell[])[] {
-  const out: (readonly Cell[])[] = []
-  const it = dataset.rows()
-  for (let r = it.next(); !r.done; r = it.next()) out.push(r.value)
-  return out
+  return dashboard(
+    cache.db,
+    { filters, dashboards: 'all', maxPoints: 10_000, activityLimit: 1 },
+    clock,
+  )
 }
 
 function dataset(report: Report, id: ExportDataset): Dataset {
@@ -136,7 +104,7 @@ describe.each(FILTER_SETS)('a report for %s', (_name, filters) => {
   it('has the metrics api’s row counts and totals in every dataset', () => {
     const data = answer(filters)
     const report = buildReport(
-      db,
+      cache.db,
       request({ view: 'overview', filters, datasets: all }),
       clock,
       sources,
@@ -196,7 +164,7 @@ describe.each(FILTER_SETS)('a report for %s', (_name, filters) => {
 
   it('writes the cards as the page writes them, and the filters in words', () => {
     const data = answer(filters)
-    const report = buildReport(db, request({ view: 'overview', filters }), clock, sources)
+    const report = buildReport(cache.db, request({ view: 'overview', filters }), clock, sources)
     const card = (id: string) => {
       const found = report.kpis.find((k) => k.id === id)
       if (!found) throw new Error(`no card ${id}`)
@@ -256,7 +224,7 @@ describe('a report', () => {
 
   it('keeps a 16-digit id as its exact digits', () => {
     const report = buildReport(
-      db,
+      cache.db,
       request({ view: 'lead-response', filters: last90 }),
       clock,
       sources,
@@ -273,7 +241,7 @@ describe('a report', () => {
   })
 
   it('reads on a read-only connection inside the caller’s BEGIN, writes nothing and sees one snapshot', () => {
-    const ro = openStore(file, { readonly: true })
+    const ro = openStore(cache.file, { readonly: true })
     try {
       ro.exec('BEGIN')
       const report = buildReport(ro, request({ view: 'overview', filters: last90 }), clock, sources)
@@ -281,11 +249,13 @@ describe('a report', () => {
       const leads = dataset(report, 'leads')
       const before = leads.rowCount
       // A sync writes a lead into the range on the api's connection meanwhile.
-      db.prepare(
-        `INSERT INTO leads (id, tenant_id, created_at, updated_at, source, city, segment,
+      cache.db
+        .prepare(
+          `INSERT INTO leads (id, tenant_id, created_at, updated_at, source, city, segment,
            temperature, status, owner) VALUES (99999999, 'acme', ?, ?, 'Nextdoor', 'Troy',
            'standard', 'warm', 'new', 'Dana')`,
-      ).run(Date.parse('2026-10-30T12:00:00Z'), Date.parse('2026-10-30T12:00:00Z'))
+        )
+        .run(Date.parse('2026-10-30T12:00:00Z'), Date.parse('2026-10-30T12:00:00Z'))
       expect(rowsOf(leads)).toHaveLength(before)
       expect(report.kpis.find((k) => k.id === 'leads')?.value).toBe(before)
       expect(ro.prepare('SELECT total_changes()').pluck().get()).toBe(0)
@@ -301,12 +271,17 @@ describe('a report', () => {
       ro.exec('COMMIT')
     } finally {
       ro.close()
-      db.prepare('DELETE FROM leads WHERE id = 99999999').run()
+      cache.db.prepare('DELETE FROM leads WHERE id = 99999999').run()
     }
   })
 
   it('hands out a fresh iterator on each rows() call', () => {
-    const report = buildReport(db, request({ view: 'revenue', filters: last90 }), clock, sources)
+    const report = buildReport(
+      cache.db,
+      request({ view: 'revenue', filters: last90 }),
+      clock,
+      sources,
+    )
     for (const d of report.datasets) {
       const first = d.rows()
       first.next()
@@ -321,7 +296,7 @@ describe('a report', () => {
     const views: ViewId[] = ['overview', 'revenue', 'markets', 'activity']
     expect(
       views.map((view) =>
-        buildReport(db, request({ view, filters: last90 }), clock, sources).datasets.map(
+        buildReport(cache.db, request({ view, filters: last90 }), clock, sources).datasets.map(
           (d) => d.id,
         ),
       ),
@@ -332,7 +307,7 @@ describe('a report', () => {
       [],
     ])
     const asked = buildReport(
-      db,
+      cache.db,
       request({ view: 'revenue', filters: last90, datasets: ['funnel'] }),
       clock,
       sources,
@@ -341,7 +316,7 @@ describe('a report', () => {
     expect(asked.title).toBe('Watchfloor — Revenue growth')
     expect(
       buildReport(
-        db,
+        cache.db,
         request({ view: 'revenue', filters: last90, format: 'pdf', chartImages }),
         clock,
         sources,
@@ -349,20 +324,29 @@ describe('a report', () => {
     ).toEqual(chartImages)
     expect(
       buildReport(
-        db,
+        cache.db,
         request({ view: 'revenue', filters: last90, format: 'pdf', charts: false, chartImages }),
         clock,
         sources,
       ).charts,
     ).toEqual([])
     expect(
-      buildReport(db, request({ view: 'revenue', filters: last90, chartImages }), clock, sources)
-        .charts,
+      buildReport(
+        cache.db,
+        request({ view: 'revenue', filters: last90, chartImages }),
+        clock,
+        sources,
+      ).charts,
     ).toEqual([])
   })
 
   it('states each source’s freshness and the data’s age', () => {
-    const report = buildReport(db, request({ view: 'overview', filters: last90 }), clock, sources)
+    const report = buildReport(
+      cache.db,
+      request({ view: 'overview', filters: last90 }),
+      clock,
+      sources,
+    )
     expect(report.sources).toEqual([
       {
         name: 'postgres',
@@ -377,7 +361,7 @@ describe('a report', () => {
 
   it('writes each tab’s cards with the page’s words', () => {
     const cardsOf = (view: ViewId) =>
-      buildReport(db, request({ view, filters: last90 }), clock, sources).kpis
+      buildReport(cache.db, request({ view, filters: last90 }), clock, sources).kpis
     const data = answer(last90)
     expect(cardsOf('lead-response').map((k) => k.id)).toEqual([
       'average-response',
@@ -425,7 +409,12 @@ describe('a report', () => {
     const twenty: Filters = {
       range: { preset: 'custom', from: '2006-11-02', to: '2026-11-01', timeZone: DETROIT },
     }
-    const report = buildReport(db, request({ view: 'revenue', filters: twenty }), clock, sources)
+    const report = buildReport(
+      cache.db,
+      request({ view: 'revenue', filters: twenty }),
+      clock,
+      sources,
+    )
     expect(dataset(report, 'revenueByMonth').rowCount).toBe(241)
     expect(dataset(report, 'leads').rowCount).toBe(answer(twenty).leadResponse!.leads)
     // The contract refuses a range the cache cannot hold; a caller inside the core that skips it
@@ -451,7 +440,7 @@ describe('a report', () => {
       orientation: 'portrait',
       csv: { bom: false, separator: ',', dates: 'iso', neutraliseFormulas: true },
     } as ExportRequest
-    const far = buildReport(db, edge, clock, sources)
+    const far = buildReport(cache.db, edge, clock, sources)
     expect(far.datasets.map((d) => d.rowCount)).toEqual([1, 0])
   })
 })

@@ -4,84 +4,27 @@
 // metrics api's counts and sums), the Summary carries the filters in words and
 // the cards as the page writes them, every datetime reads back as the wall
 // clock of the report's zone, and a 16-digit id survives as text.
-import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fillCache } from '../../main/demo/fill-cache.ts'
-import { generateDemo } from '../../main/demo/generator.ts'
-import type { Cell, Dataset } from '../../main/export/report.ts'
+import { describe, expect, it } from 'vitest'
 import { buildReport } from '../../main/export/summary.ts'
 import { writeXlsx } from '../../main/export/xlsx.ts'
 import { dashboard } from '../../main/metrics/dashboard.ts'
-import { openStore, type Store } from '../../main/store/index.ts'
 import { exportStartSchema, type Filters, type SourceStatus } from '../../shared/api/index.ts'
-import { tempDir } from '../support/temp.ts'
+import { BIG_ID, clock, rowsOf, useDemoCache } from '../support/export-cache.ts'
+import { wallClock } from '../support/wall-clock.ts'
+import { collector, writeOptions } from './export-csv-fixture.ts'
 
-const END_AT = Date.parse('2026-11-01T12:00:00Z')
-const NOW = new Date('2026-11-01T15:00:00Z')
-const clock = () => NOW
-const BIG_ID = '9123456789012345'
 const SOURCES: readonly SourceStatus[] = [
   { name: 'demo', state: 'live', since: null, message: null, generated: true },
 ]
 
-let temp: { dir: string; cleanup: () => void }
-let db: Store
-
-beforeAll(() => {
-  temp = tempDir('watchfloor-export-xlsx-')
-  db = openStore(join(temp.dir, 'cache.sqlite'))
-  // A lead whose id is past 2^53: it must come out as exactly these digits, as text.
-  db.prepare(
-    `INSERT INTO leads (id, tenant_id, created_at, updated_at, deleted_at, source, city, segment,
-       temperature, status, owner, first_response_at, converted_at, deal_value_cents)
-     VALUES (?, 'acme', ?, ?, NULL, 'Google LSA', 'Troy', 'professional', 'hot', 'won', 'Dana',
-       ?, ?, 1234567)`,
-  ).run(
-    BigInt(BIG_ID),
-    Date.parse('2026-10-15T14:00:00Z'),
-    Date.parse('2026-10-20T14:00:00Z'),
-    Date.parse('2026-10-15T14:01:30Z'),
-    Date.parse('2026-10-20T14:00:00Z'),
-  )
-  fillCache(db, generateDemo({ seed: 7, leads: 4000, endAt: END_AT, days: 400 }))
+// The lead past 2^53: it must come out as exactly these digits, as text.
+const cache = useDemoCache('watchfloor-export-xlsx-', {
+  seed: 7,
+  leads: 4000,
+  days: 400,
+  bigLeadOwner: 'Dana',
 })
-
-afterAll(() => {
-  db.close()
-  temp.cleanup()
-})
-
-class Collector extends Writable {
-  readonly chunks: Buffer[] = []
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.chunks.push(Buffer.from(chunk))
-    done()
-  }
-}
-
-function rowsOf(dataset: Dataset): (readonly Cell[])[] {
-  const rows: (readonly Cell[])[] = []
-  const it = dataset.rows()
-  for (let r = it.next(); !r.done; r = it.next()) rows.push(r.value)
-  return rows
-}
-
-function wallClock(utcMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(utcMs)
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '??'
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}.000Z`
-}
 
 const FILTER_SETS: readonly (readonly [string, Filters])[] = [
   ['the last 90 days in Detroit', { range: { preset: 'last90', timeZone: 'America/Detroit' } }],
@@ -107,19 +50,13 @@ describe.each(FILTER_SETS)('an Excel report for %s', (_name, filters) => {
       filters,
       datasets: ['leads', 'channels', 'segments', 'revenueByMonth', 'funnel'],
     })
-    const report = buildReport(db, request, clock, () => SOURCES)
-    const out = new Collector()
+    const report = buildReport(cache.db, request, clock, () => SOURCES)
+    const out = collector()
     let progress = 0
-    await writeXlsx(report, out, {
-      signal: new AbortController().signal,
-      onRows: (n) => (progress = n),
-      csv: { bom: false, separator: ',', dates: 'iso', neutraliseFormulas: true },
-      paper: 'A4',
-      orientation: 'portrait',
-    })
+    await writeXlsx(report, out, writeOptions({ onRows: (n) => (progress = n) }))
     expect(progress).toBe(report.datasets.reduce((n, d) => n + d.rowCount, 0))
     const workbook = new ExcelJS.Workbook()
-    await workbook.xlsx.load(Buffer.concat(out.chunks) as unknown as ArrayBuffer)
+    await workbook.xlsx.load(out.bytes() as unknown as ArrayBuffer)
     expect(workbook.worksheets.map((w) => w.name)).toEqual([
       'Summary',
       ...report.datasets.map((d) => d.sheet),
@@ -127,7 +64,7 @@ describe.each(FILTER_SETS)('an Excel report for %s', (_name, filters) => {
 
     // The metrics api's own answer for the same filters.
     const data = dashboard(
-      db,
+      cache.db,
       { filters, dashboards: 'all', maxPoints: 10_000, activityLimit: 1 },
       clock,
     )
@@ -199,17 +136,11 @@ it('keeps a 16-digit id as its exact digits, as text', async () => {
     format: 'xlsx',
     filters: { range: { preset: 'last90', timeZone: 'America/Detroit' } },
   })
-  const report = buildReport(db, request, clock, () => SOURCES)
-  const out = new Collector()
-  await writeXlsx(report, out, {
-    signal: new AbortController().signal,
-    onRows: () => {},
-    csv: { bom: false, separator: ',', dates: 'iso', neutraliseFormulas: true },
-    paper: 'A4',
-    orientation: 'portrait',
-  })
+  const report = buildReport(cache.db, request, clock, () => SOURCES)
+  const out = collector()
+  await writeXlsx(report, out, writeOptions())
   const workbook = new ExcelJS.Workbook()
-  await workbook.xlsx.load(Buffer.concat(out.chunks) as unknown as ArrayBuffer)
+  await workbook.xlsx.load(out.bytes() as unknown as ArrayBuffer)
   const ids: ExcelJS.Cell[] = []
   workbook.getWorksheet('Leads')!.eachRow((row) => {
     if (row.getCell(1).value === BIG_ID) ids.push(row.getCell(1))

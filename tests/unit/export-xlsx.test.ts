@@ -10,6 +10,7 @@ import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import type { Cell, Column, Dataset, Report, WriteOptions } from '../../main/export/report.ts'
 import { writeXlsx } from '../../main/export/xlsx.ts'
+import { wallClock } from '../support/wall-clock.ts'
 
 /** An output that keeps what it is given (optionally slowly, with a tiny buffer). */
 class Collector extends Writable {
@@ -180,22 +181,6 @@ function columnTexts(sheet: ExcelJS.Worksheet, column = 1): string[] {
  */
 const decodeXstring = (text: string) =>
   text.replace(/_x([0-9A-F]{4})_/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-
-/** The excel serial of a wall-clock reading, read back by exceljs as a Date whose UTC fields are it. */
-function wallClock(utcMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(utcMs)
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '??'
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}.000Z`
-}
 
 interface ZipEntry {
   name: string
