@@ -1,9 +1,22 @@
 // Helpers of the CSV and JSON writer tests: a Report made by hand (the
-// writers' whole input), a Writable that keeps what it is given, and the
-// options a writer is called with.
+// writers' whole input), a Writable that keeps what it is given, the
+// options a writer is called with, and a write cancelled mid-way.
 import { Writable } from 'node:stream'
 import type { CsvOptions } from '../../shared/api/index.ts'
-import type { Cell, Column, Dataset, Report, WriteOptions } from '../../main/export/report.ts'
+import type {
+  Cell,
+  Column,
+  Dataset,
+  ExportWriter,
+  Report,
+  WriteOptions,
+} from '../../main/export/report.ts'
+
+/** The first columns of a leads dataset: its id (text, exact) and a name. */
+export const ID_AND_NAME: readonly Column[] = [
+  { key: 'id', label: 'Lead id', kind: 'id' },
+  { key: 'name', label: 'Name', kind: 'text' },
+]
 
 /** A dataset over fixed rows; `rows()` is a fresh iterator each call, as the real ones are. */
 export function handDataset(
@@ -159,4 +172,26 @@ export function collector(slow?: { highWaterMark: number; delayMs: number }): Wr
     text: () => Buffer.concat(chunks).toString('utf8'),
     writes: () => writes,
   })
+}
+
+/**
+ * Starts `write` on a report of `dataset` into `out` and aborts it once the writer has reported
+ * `atRows` rows; `progress` holds every count it reported.
+ */
+export function cancelledAt(
+  write: ExportWriter,
+  dataset: Dataset,
+  atRows: number,
+  out: Writable = collector(),
+): { readonly writing: Promise<void>; readonly progress: number[] } {
+  const controller = new AbortController()
+  const progress: number[] = []
+  const writing = write(handReport([dataset]), out, {
+    ...writeOptions({ signal: controller.signal }),
+    onRows: (done) => {
+      progress.push(done)
+      if (done >= atRows) controller.abort()
+    },
+  })
+  return { writing, progress }
 }

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest'
 import { CSV_NO_DATASET_MESSAGE, CHUNK_ROWS, writeCsv } from '../../main/export/csv.ts'
 import type { Cell, Column } from '../../main/export/report.ts'
 import {
+  ID_AND_NAME,
+  cancelledAt,
   collector,
   generatedDataset,
   handDataset,
@@ -17,11 +19,6 @@ import {
   writeOptions,
 } from './export-csv-fixture.ts'
 import { tempDir } from '../support/temp.ts'
-
-const TEXT_COLUMNS: readonly Column[] = [
-  { key: 'id', label: 'Lead id', kind: 'id' },
-  { key: 'name', label: 'Name', kind: 'text' },
-]
 
 /** Writes a one-dataset report and returns the file's text. */
 async function csvOf(
@@ -60,7 +57,7 @@ describe('writeCsv: RFC 4180 quoting through a standard parser', () => {
 
   it('round-trips every awkward value exactly, with CRLF row ends', async () => {
     const rows = awkward.map((v, i) => [String(1000 + i), v])
-    const text = await csvOf(TEXT_COLUMNS, rows)
+    const text = await csvOf(ID_AND_NAME, rows)
     expect(read(text)).toEqual([['Lead id', 'Name'], ...rows])
     // Quoted only where RFC 4180 needs it; every row ends with CRLF.
     expect(text.startsWith('Lead id,Name\r\n1000,plain\r\n1001,"comma, inside"\r\n')).toBe(true)
@@ -73,12 +70,12 @@ describe('writeCsv: RFC 4180 quoting through a standard parser', () => {
   it('writes UTF-8 (emoji and right-to-left text as their UTF-8 bytes)', async () => {
     const out = collector()
     const rows = [['1', 'שלום 🚀']]
-    await writeCsv(handReport([handDataset(TEXT_COLUMNS, rows)]), out, writeOptions())
+    await writeCsv(handReport([handDataset(ID_AND_NAME, rows)]), out, writeOptions())
     expect(out.bytes().includes(Buffer.from('שלום 🚀', 'utf8'))).toBe(true)
   })
 
   it('writes a null as an empty field', async () => {
-    expect(read(await csvOf(TEXT_COLUMNS, [['7', null]]))).toEqual([
+    expect(read(await csvOf(ID_AND_NAME, [['7', null]]))).toEqual([
       ['Lead id', 'Name'],
       ['7', ''],
     ])
@@ -88,7 +85,7 @@ describe('writeCsv: RFC 4180 quoting through a standard parser', () => {
     const ids = ['1234567890123456', '9007199254740993', '0012']
     const parsed = read(
       await csvOf(
-        TEXT_COLUMNS,
+        ID_AND_NAME,
         ids.map((id) => [id, 'x']),
       ),
     )
@@ -98,10 +95,10 @@ describe('writeCsv: RFC 4180 quoting through a standard parser', () => {
   it('adds a BOM only when asked, and the text is the same either way', async () => {
     const rows = [['1', 'ä']]
     const without = collector()
-    await writeCsv(handReport([handDataset(TEXT_COLUMNS, rows)]), without, writeOptions())
+    await writeCsv(handReport([handDataset(ID_AND_NAME, rows)]), without, writeOptions())
     const withBom = collector()
     await writeCsv(
-      handReport([handDataset(TEXT_COLUMNS, rows)]),
+      handReport([handDataset(ID_AND_NAME, rows)]),
       withBom,
       writeOptions({ csv: { bom: true } }),
     )
@@ -112,8 +109,8 @@ describe('writeCsv: RFC 4180 quoting through a standard parser', () => {
   })
 
   it('writes only the first dataset, without its totals row', async () => {
-    const first = handDataset(TEXT_COLUMNS, [['1', 'a']], { totals: [null, 'Total'] })
-    const second = handDataset(TEXT_COLUMNS, [['2', 'b']], { id: 'channels' })
+    const first = handDataset(ID_AND_NAME, [['1', 'a']], { totals: [null, 'Total'] })
+    const second = handDataset(ID_AND_NAME, [['2', 'b']], { id: 'channels' })
     const out = collector()
     await writeCsv(handReport([first, second]), out, writeOptions())
     expect(read(out.text())).toEqual([
@@ -277,8 +274,7 @@ describe('writeCsv: ISO and local dates in the report zone, across DST changes',
 
 describe('writeCsv: streaming discipline', () => {
   const columns: readonly Column[] = [
-    { key: 'id', label: 'Lead id', kind: 'id' },
-    { key: 'name', label: 'Name', kind: 'text' },
+    ...ID_AND_NAME,
     { key: 'deal', label: 'Deal value', kind: 'money' },
   ]
   const row = (i: number): Cell[] => [String(100000 + i), `lead "${i}", ok`, i / 4]
@@ -286,17 +282,8 @@ describe('writeCsv: streaming discipline', () => {
   it('rejects with an AbortError when cancelled mid-way, and closes the rows iterator', async () => {
     const rows = Array.from({ length: 50_000 }, (_, i) => row(i))
     const dataset = handDataset(columns, rows)
-    const controller = new AbortController()
     const out = collector()
-    const options = writeOptions({ signal: controller.signal })
-    const progress: number[] = []
-    const writing = writeCsv(handReport([dataset]), out, {
-      ...options,
-      onRows: (done) => {
-        progress.push(done)
-        if (done >= 3 * CHUNK_ROWS) controller.abort()
-      },
-    })
+    const { writing, progress } = cancelledAt(writeCsv, dataset, 3 * CHUNK_ROWS, out)
     await expect(writing).rejects.toMatchObject({ name: 'AbortError' })
     expect(Math.max(...progress)).toBeLessThan(rows.length)
     expect(dataset.closed()).toBe(1)

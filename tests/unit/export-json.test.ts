@@ -7,6 +7,8 @@ import { CHUNK_ROWS } from '../../main/export/csv.ts'
 import { writeJson } from '../../main/export/json.ts'
 import type { Cell, Column } from '../../main/export/report.ts'
 import {
+  ID_AND_NAME,
+  cancelledAt,
   collector,
   generatedDataset,
   handDataset,
@@ -15,8 +17,7 @@ import {
 } from './export-csv-fixture.ts'
 
 const COLUMNS: readonly Column[] = [
-  { key: 'id', label: 'Lead id', kind: 'id' },
-  { key: 'name', label: 'Name', kind: 'text' },
+  ...ID_AND_NAME,
   { key: 'created', label: 'Created', kind: 'datetime' },
   { key: 'day', label: 'Day', kind: 'date' },
   { key: 'deal', label: 'Deal value', kind: 'money' },
@@ -195,26 +196,9 @@ describe('writeJson: the report for scripts', () => {
 
   it('counts progress across datasets', async () => {
     const options = writeOptions()
-    const a = generatedDataset(CHUNK_ROWS + 1, COLUMNS, (i) => [
-      String(i),
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-    ])
-    const b = generatedDataset(10, COLUMNS, (i) => [
-      String(i),
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-    ])
+    const idOnly = (i: number): Cell[] => [String(i), ...Array<null>(COLUMNS.length - 1).fill(null)]
+    const a = generatedDataset(CHUNK_ROWS + 1, COLUMNS, idOnly)
+    const b = generatedDataset(10, COLUMNS, idOnly)
     await writeJson(handReport([a, b]), collector(), options)
     // Chunks may end early (a time budget), but the count runs on across the datasets.
     expect(options.progress).toContain(CHUNK_ROWS + 1)
@@ -234,14 +218,7 @@ describe('writeJson: the report for scripts', () => {
       1,
     ])
     const dataset = handDataset(COLUMNS, rows)
-    const controller = new AbortController()
-    const options = writeOptions({ signal: controller.signal })
-    const writing = writeJson(handReport([dataset]), collector(), {
-      ...options,
-      onRows: (done) => {
-        if (done >= CHUNK_ROWS) controller.abort()
-      },
-    })
+    const { writing } = cancelledAt(writeJson, dataset, CHUNK_ROWS)
     await expect(writing).rejects.toMatchObject({ name: 'AbortError' })
     expect(dataset.closed()).toBe(1)
   })
