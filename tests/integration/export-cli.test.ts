@@ -26,6 +26,23 @@ const ZONE = 'America/Detroit'
 const RANGE = 'range=2026-06-01..2026-11-30'
 const mounts: string[] = []
 
+/**
+ * `watchfloor export`'s arguments: the cache (`dbPath` unless told), the dashboard, the other
+ * flags (--filter, --dataset, --format…), then `--out`.
+ */
+function exportArgs(
+  dashboard: string,
+  out: string,
+  flags: readonly string[] = [],
+  db = dbPath,
+): string[] {
+  return ['export', '--db', db, '--dashboard', dashboard, ...flags, '--out', out]
+}
+
+/** Runs `watchfloor export` with exportArgs' arguments. */
+const runExport = (...args: Parameters<typeof exportArgs>): Promise<CliResult> =>
+  runCli(exportArgs(...args))
+
 /** No stack trace ever reaches a user without --debug. */
 const noStack = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
 
@@ -129,17 +146,7 @@ describe('watchfloor export', () => {
 
   it('writes JSON whose rows and totals equal kpis.dashboard for the same filters', async () => {
     const out = join(temp.dir, 'marketing.json')
-    const run = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'marketing',
-      '--filter',
-      FILTER,
-      '--out',
-      out,
-    ])
+    const run = await runExport('marketing', out, ['--filter', FILTER])
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toMatch(
       /^Wrote .*marketing\.json: [\d,]+ rows, [\d.,]+ [KM]B, in [\d.]+ s\n$/,
@@ -169,17 +176,7 @@ describe('watchfloor export', () => {
     const command = [
       process.execPath,
       WATCHFLOOR_BIN,
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'overview',
-      '--filter',
-      FILTER,
-      '--dataset',
-      'leads',
-      '--out',
-      out,
+      ...exportArgs('overview', out, ['--filter', FILTER, '--dataset', 'leads']),
     ]
       .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
       .join(' ')
@@ -192,12 +189,7 @@ describe('watchfloor export', () => {
 
   it('writes one CSV table with the api’s row count, the format told by --out', async () => {
     const out = join(temp.dir, 'leads.csv')
-    const run = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'overview',
+    const run = await runExport('overview', out, [
       '--filter',
       FILTER,
       '--dataset',
@@ -205,8 +197,6 @@ describe('watchfloor export', () => {
       '--separator',
       ';',
       '--bom',
-      '--out',
-      out,
     ])
     expect(run.code, run.stderr).toBe(0)
     const text = readFileSync(out, 'utf8')
@@ -219,19 +209,7 @@ describe('watchfloor export', () => {
 
   it('writes an Excel workbook whose Channel ROI totals equal the api’s', async () => {
     const out = join(temp.dir, 'report.xlsx')
-    const run = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'marketing',
-      '--filter',
-      FILTER,
-      '--format',
-      'xlsx',
-      '--out',
-      out,
-    ])
+    const run = await runExport('marketing', out, ['--filter', FILTER, '--format', 'xlsx'])
     expect(run.code, run.stderr).toBe(0)
     const book = new ExcelJS.Workbook()
     await book.xlsx.readFile(out)
@@ -253,19 +231,12 @@ describe('watchfloor export', () => {
     const pdf = join(temp.dir, 'overview.pdf')
     const json = join(temp.dir, 'overview.json')
     for (const out of [pdf, json]) {
-      const run = await runCli([
-        'export',
-        '--db',
-        dbPath,
-        '--dashboard',
-        'overview',
+      const run = await runExport('overview', out, [
         '--filter',
         FILTER,
         '--paper',
         'Letter',
         '--landscape',
-        '--out',
-        out,
       ])
       expect(run.code, run.stderr).toBe(0)
     }
@@ -283,16 +254,9 @@ describe('watchfloor export', () => {
 
   it('reads a range preset by its name and refuses what it does not know, naming what it does', async () => {
     const out = join(temp.dir, 'preset.json')
-    const ok = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'revenue',
+    const ok = await runExport('revenue', out, [
       '--filter',
       'source=google lsa;range=last_90_days;tz=Europe/London',
-      '--out',
-      out,
     ])
     expect(ok.code, ok.stderr).toBe(0)
     const report = JSON.parse(readFileSync(out, 'utf8')) as JsonReport
@@ -308,56 +272,23 @@ describe('watchfloor export', () => {
       ['tz=Mars/Base', /unknown time zone "Mars\/Base"/],
       ['range=2026-12-01..2026-01-01', /--filter: .*range/],
     ] as const) {
-      const bad = await runCli([
-        'export',
-        '--db',
-        dbPath,
-        '--dashboard',
-        'revenue',
-        '--filter',
-        filter,
-        '--out',
-        join(temp.dir, 'bad.json'),
-      ])
+      const bad = await runExport('revenue', join(temp.dir, 'bad.json'), ['--filter', filter])
       expect(bad.code, filter).toBe(1)
       expect(bad.stderr).toMatch(/^watchfloor: /)
       expect(bad.stderr).toMatch(sentence)
       noStack(bad.stderr)
     }
-    const csvTwo = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'overview',
+    const csvTwo = await runExport('overview', join(temp.dir, 'bad.csv'), [
       '--dataset',
       'leads',
       '--dataset',
       'channels',
-      '--out',
-      join(temp.dir, 'bad.csv'),
     ])
     expect(csvTwo.code).toBe(1)
     expect(csvTwo.stderr).toMatch(/A CSV file holds one table; choose one of Leads, Channel ROI/)
-    const badView = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'sales',
-      '--out',
-      join(temp.dir, 'bad.json'),
-    ])
+    const badView = await runExport('sales', join(temp.dir, 'bad.json'))
     expect(badView.stderr).toMatch(/unknown --dashboard "sales"; the dashboards are overview, /)
-    const noFormat = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'revenue',
-      '--out',
-      join(temp.dir, 'report.txt'),
-    ])
+    const noFormat = await runExport('revenue', join(temp.dir, 'report.txt'))
     expect(noFormat.stderr).toMatch(
       /cannot tell the format from --out .*report\.txt: give --format/,
     )
@@ -365,28 +296,13 @@ describe('watchfloor export', () => {
   })
 
   it('refuses a cache that is missing or is not a database, and leaves it where it was', async () => {
-    const missing = await runCli([
-      'export',
-      '--db',
-      join(temp.dir, 'nope.sqlite'),
-      '--dashboard',
-      'revenue',
-      '--out',
-      join(temp.dir, 'x.json'),
-    ])
+    const nowhere = join(temp.dir, 'nope.sqlite')
+    const missing = await runExport('revenue', join(temp.dir, 'x.json'), [], nowhere)
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/there is no cache at .*nope\.sqlite; check --db/)
     const notDb = join(temp.dir, 'notes.sqlite')
     writeFileSync(notDb, 'these are my notes, not a database\n')
-    const bad = await runCli([
-      'export',
-      '--db',
-      notDb,
-      '--dashboard',
-      'revenue',
-      '--out',
-      join(temp.dir, 'x.json'),
-    ])
+    const bad = await runExport('revenue', join(temp.dir, 'x.json'), [], notDb)
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/notes\.sqlite is not a Watchfloor cache \(not an SQLite database\)/)
     noStack(bad.stderr)
@@ -402,15 +318,7 @@ describe('watchfloor export', () => {
       locked = join(temp.dir, 'locked')
       mkdirSync(locked, { mode: 0o555 })
     }
-    const denied = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'revenue',
-      '--out',
-      join(locked, 'r.json'),
-    ])
+    const denied = await runExport('revenue', join(locked, 'r.json'))
     expect(denied.code).toBe(1)
     expect(denied.stderr).toMatch(
       readOnly
@@ -422,43 +330,19 @@ describe('watchfloor export', () => {
 
     const aFile = join(temp.dir, 'plain-file')
     writeFileSync(aFile, 'x')
-    const through = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'revenue',
-      '--out',
-      join(aFile, 'r.json'),
-    ])
+    const through = await runExport('revenue', join(aFile, 'r.json'))
     expect(through.code).toBe(1)
     expect(through.stderr).toMatch(
       /Cannot write .*plain-file\/r\.json: part of that path is a file, not a folder\./,
     )
 
-    const noFolder = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'revenue',
-      '--out',
-      join(temp.dir, 'no-such-folder', 'r.json'),
-    ])
+    const noFolder = await runExport('revenue', join(temp.dir, 'no-such-folder', 'r.json'))
     expect(noFolder.code).toBe(1)
     expect(noFolder.stderr).toMatch(/the folder .*no-such-folder does not exist/)
 
     const folder = join(temp.dir, 'a-folder.json')
     mkdirSync(folder)
-    const isFolder = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'revenue',
-      '--out',
-      folder,
-    ])
+    const isFolder = await runExport('revenue', folder)
     expect(isFolder.code).toBe(1)
     expect(isFolder.stderr).toMatch(
       /Cannot write .*a-folder\.json: it is a folder\. Give a file name/,
@@ -476,19 +360,7 @@ describe('watchfloor export', () => {
     }
     const out = join(full, 'leads.csv')
     writeFileSync(out, 'the previous report\n')
-    const args = [
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'overview',
-      '--filter',
-      'range=ytd',
-      '--dataset',
-      'leads',
-      '--out',
-      out,
-    ]
+    const args = exportArgs('overview', out, ['--filter', 'range=ytd', '--dataset', 'leads'])
     const run = limit ? await runSizeLimited(args, 128 * 1024) : await runCli(args)
     expect(run.code, run.stderr).toBe(1)
     expect(run.stderr).toMatch(
@@ -504,17 +376,7 @@ describe('watchfloor export', () => {
   it('replaces an existing file once the export has finished', async () => {
     const out = join(temp.dir, 'replace.json')
     writeFileSync(out, 'old')
-    const run = await runCli([
-      'export',
-      '--db',
-      dbPath,
-      '--dashboard',
-      'funnel',
-      '--filter',
-      FILTER,
-      '--out',
-      out,
-    ])
+    const run = await runExport('funnel', out, ['--filter', FILTER])
     expect(run.code, run.stderr).toBe(0)
     expect(statSync(out).size).toBeGreaterThan(1000)
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ view: 'funnel' })
@@ -525,17 +387,9 @@ describe('watchfloor export', () => {
     mkdirSync(dir)
     const out = join(dir, 'all.xlsx')
     writeFileSync(out, 'the previous workbook')
-    const running = startCli([
-      'export',
-      '--db',
-      bigDbPath,
-      '--dashboard',
-      'overview',
-      '--filter',
-      'range=2020-01-01..2026-11-30',
-      '--out',
-      out,
-    ])
+    const running = startCli(
+      exportArgs('overview', out, ['--filter', 'range=2020-01-01..2026-11-30'], bigDbPath),
+    )
     await running.waitFor(/Writing Leads: [\d,]+ \/ [\d,]+ rows/)
     running.child.kill('SIGINT')
     const result = await running.exited
