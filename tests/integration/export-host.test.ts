@@ -14,11 +14,11 @@ import {
   EXPORT_ADMIN_ONLY_MESSAGE,
   MAX_EXPORT_REQUEST_BYTES,
   MAX_REQUEST_BYTES,
-  type ApiResult,
   type ExportJob,
   type ExportStart,
 } from '../../shared/api/index.ts'
 import { startCli, type RunningCli } from '../support/cli.ts'
+import { apiPage, value, type ApiPage } from '../support/api-page.ts'
 import { callFrame, openApiSocket, pageCookie, type ApiSocket } from '../support/host-client.ts'
 import { tempDir } from '../support/temp.ts'
 import { until } from '../support/wait.ts'
@@ -41,52 +41,8 @@ const lanAddress = Object.values(networkInterfaces())
 const localUrl = () => `http://127.0.0.1:${port}/`
 
 /** One page's socket: replies by call id, export.progress events as they come. */
-interface Page {
-  readonly socket: ApiSocket
-  call<T>(method: string, input: unknown): Promise<ApiResult<T>>
-  /** Sends a frame as given (an oversize one) and resolves with its reply. */
-  raw(id: string, frame: string): Promise<ApiResult<unknown>>
-  readonly events: ExportJob[]
-  close(): void
-}
-
-function pageOn(socket: ApiSocket): Page {
-  const replies = new Map<string, (r: ApiResult<unknown>) => void>()
-  const events: ExportJob[] = []
-  let n = 0
-  void (async () => {
-    while (!socket.closed()) {
-      const frame = await socket.next()
-      if (frame.t === 's' && typeof frame.i === 'string') {
-        replies.get(frame.i)?.(frame.r as ApiResult<unknown>)
-        replies.delete(frame.i)
-      } else if (frame.m === 'event') {
-        const [name, payload] = frame.a as [string, unknown]
-        if (name === 'export.progress') events.push(payload as ExportJob)
-      }
-    }
-  })()
-  const raw = (id: string, frame: string) =>
-    new Promise<ApiResult<unknown>>((resolve) => {
-      replies.set(id, resolve)
-      socket.ws.send(frame)
-    })
-  return {
-    socket,
-    events,
-    raw,
-    call: <T>(method: string, input: unknown) => {
-      const id = `c${++n}`
-      return raw(id, callFrame(id, method, input)) as Promise<ApiResult<T>>
-    },
-    close: () => socket.ws.close(),
-  }
-}
-
-const value = <T>(r: ApiResult<T>): T => {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
-  return r.value
-}
+type Page = ApiPage<ExportJob>
+const pageOn = (socket: ApiSocket): Page => apiPage<ExportJob>(socket, 'export.progress')
 
 const ended = (p: Page, id: string) =>
   until(

@@ -18,67 +18,35 @@ import { installChangeLog } from '../../main/sync/postgres/change-log.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
 import {
   ADMIN_ONLY_MESSAGE,
-  type ApiResult,
   type MaintenanceJob,
   type MaintenanceStatus,
 } from '../../shared/api/index.ts'
-import { callFrame, openApiSocket, pageCookie, type ApiSocket } from '../support/host-client.ts'
+import { apiPage, value, type ApiPage } from '../support/api-page.ts'
+import { openApiSocket, pageCookie } from '../support/host-client.ts'
 import { tempDir } from '../support/temp.ts'
 import { until } from '../support/wait.ts'
 
 const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
 const TOKEN = 'maintenance-test-token-0123456789abcdef'
 
-/** One page's socket: replies by call id, events as they come. */
-interface Page {
-  readonly socket: ApiSocket
-  call<T>(method: string, input: unknown): Promise<ApiResult<T>>
-  readonly jobs: MaintenanceJob[]
-  close(): void
-}
+/** One page's socket: replies by call id, maintenance.progress events as they come. */
+type Page = ApiPage<MaintenanceJob>
 
 /** A page of a host started with TOKEN (a script presenting it), or of a loopback host without one. */
 async function page(url: string, token = true): Promise<Page> {
   const socket = token
     ? await openApiSocket(url, { query: `?token=${TOKEN}` })
     : await openApiSocket(url, { cookie: await pageCookie(url) })
-  const replies = new Map<string, (r: ApiResult<unknown>) => void>()
-  const jobs: MaintenanceJob[] = []
-  let id = 0
-  void (async () => {
-    while (!socket.closed()) {
-      const frame = await socket.next()
-      if (frame.t === 's' && typeof frame.i === 'string') {
-        replies.get(frame.i)?.(frame.r as ApiResult<unknown>)
-        replies.delete(frame.i)
-      } else if (frame.m === 'event') {
-        const [name, payload] = frame.a as [string, unknown]
-        if (name === 'maintenance.progress') jobs.push(payload as MaintenanceJob)
-      }
-    }
-  })()
-  return {
-    socket,
-    jobs,
-    call<T>(method: string, input: unknown) {
-      const key = String(++id)
-      return new Promise<ApiResult<T>>((resolve) => {
-        replies.set(key, resolve as (r: ApiResult<unknown>) => void)
-        socket.ws.send(callFrame(key, method, input))
-      })
-    },
-    close: () => socket.ws.close(),
-  }
-}
-
-const value = <T>(r: ApiResult<T>): T => {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
-  return r.value
+  return apiPage<MaintenanceJob>(socket, 'maintenance.progress')
 }
 
 /** The job's last event once it has ended. */
 const ended = (p: Page, id: number) =>
-  until(`job ${id} to end`, () => p.jobs.find((j) => j.id === id && j.state !== 'running'), 120_000)
+  until(
+    `job ${id} to end`,
+    () => p.events.find((j) => j.id === id && j.state !== 'running'),
+    120_000,
+  )
 
 function renderer(dir: string): string {
   const staticDir = join(dir, 'renderer')
@@ -154,7 +122,7 @@ describe('maintenance on demo data', () => {
         `^Rebuilt the KPI rollups from ${liveLeads.toLocaleString('en-US')} leads in [\\d.]+ s\\.$`,
       ),
     )
-    const rebuilding = local.jobs.find((j) => j.id === job.id && j.phase === 'Rebuilding rollups')
+    const rebuilding = local.events.find((j) => j.id === job.id && j.phase === 'Rebuilding rollups')
     expect(rebuilding).toMatchObject({ done: 0, total: liveLeads })
     const status = value(await local.call<MaintenanceStatus>('maintenance.status', {}))
     expect(status.job).toEqual(last)
@@ -176,7 +144,7 @@ describe('maintenance on demo data', () => {
     const last = await ended(local, job.id)
     expect(last).toMatchObject({ state: 'done', action: 'compact' })
     expect(last.freedBytes).toBeGreaterThan(3_000_000)
-    const phases = local.jobs.filter((j) => j.id === job.id).map((j) => j.phase)
+    const phases = local.events.filter((j) => j.id === job.id).map((j) => j.phase)
     expect(phases).toEqual(
       expect.arrayContaining([
         'Checkpointing the write-ahead log',
@@ -306,7 +274,7 @@ describe('re-sync of one table from a real Postgres', () => {
       expect(last.result).toBe(
         `Re-synced leads: ${upstreamCount.toLocaleString('en-US')} rows copied again from Postgres.`,
       )
-      const copying = local.jobs.filter(
+      const copying = local.events.filter(
         (j) => j.id === job.id && j.phase === 'Copying leads from Postgres',
       )
       expect(copying[0]).toMatchObject({ total: upstreamCount })
