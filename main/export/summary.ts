@@ -14,6 +14,7 @@ import {
   type DashboardName,
   type ExportDataset,
   type ExportRequest,
+  type Filters,
   type SourceStatus,
 } from '../../shared/api/index.ts'
 import { filterWords, rangeWords, viewCards, type ViewCard } from '../../shared/format/index.ts'
@@ -128,14 +129,19 @@ export function buildReport(
         return funnelDataset(data.funnel, data.kpis)
     }
   })
+  // The page sends the days it shows as custom days; the preset it read them from names them.
+  const named: Filters =
+    request.shownAs !== undefined && filters.range.preset === 'custom'
+      ? { ...filters, range: { preset: request.shownAs, timeZone: filters.range.timeZone } }
+      : filters
   return {
     title: `Watchfloor — ${view.label}`,
     view: request.view,
     generatedAt,
     dataAsOf: data.asOf,
     timeZone: filters.range.timeZone,
-    rangeText: rangeWords(filters.range, range),
-    filterText: filterWords(filters, range),
+    rangeText: rangeWords(named.range, range),
+    filterText: filterWords(named, range),
     sources: sources().map(sourceFreshness),
     kpis: viewCards(request.view, data).map(reportCard),
     datasets,

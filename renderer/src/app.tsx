@@ -72,6 +72,7 @@ export function App() {
     range: opening ? null : range,
     dimensions,
     compareWith: comparisonKindFor(rangeFilter.preset),
+    shownAs: rangeFilter.preset,
   })
   const exportable = isExportable(view)
 

@@ -7,6 +7,7 @@
 // save dialog says: the page never names a path.
 import { z } from 'zod'
 import { filtersSchema } from './filters.ts'
+import { RANGE_PRESETS } from './date-range.ts'
 import { COMPARISON_KINDS } from './kpis.ts'
 import { VIEW_IDS, type ViewId } from './views.ts'
 
@@ -131,6 +132,12 @@ export const exportStartSchema = z
     }),
     /** What the KPI deltas compare with, as on screen. */
     compareWith: z.enum(COMPARISON_KINDS).optional(),
+    /**
+     * The preset the page read the shown days from (it sends them as custom days, read against
+     * its own clock): names the range in the report's words, "Last 30 days: Oct 3 – Nov 1, 2026",
+     * as the filter bar does. The days stay the ones sent.
+     */
+    shownAs: z.enum(RANGE_PRESETS).optional(),
   })
   .strict()
   .superRefine((request, ctx) => {

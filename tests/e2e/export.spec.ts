@@ -297,6 +297,8 @@ test('each format downloads a valid file of exactly the filtered data', async ({
     }
     expect(report.view).toBe('overview')
     expect(report.filters.join(' ')).toContain(SOURCE)
+    // The page sends its shown days as custom days; the report names them as the filter bar does.
+    expect(report.filters[0]).toMatch(/^Last 30 days: /)
     expect(report.datasets.map((d) => d.id)).toEqual(['leads', 'channels', 'funnel'])
     const leadsJson = report.datasets[0]
     expect(leadsJson?.rows.length).toBe(leads)

@@ -222,6 +222,32 @@ describe.each(FILTER_SETS)('a report for %s', (_name, filters) => {
 describe('a report', () => {
   const last90: Filters = { range: { preset: 'last90', timeZone: DETROIT } }
 
+  it('names custom days by the preset the page read them from, as its filter bar does', () => {
+    const days = {
+      preset: 'custom' as const,
+      from: '2026-10-03',
+      to: '2026-11-01',
+      timeZone: DETROIT,
+    }
+    const named = buildReport(
+      cache.db,
+      request({ view: 'overview', filters: { range: days }, shownAs: 'last30' }),
+      clock,
+      sources,
+    )
+    expect(named.filterText[0]).toBe('Last 30 days: Oct 3, 2026 – Nov 1, 2026')
+    expect(named.rangeText).toBe('Oct 3, 2026 – Nov 1, 2026 (Last 30 days)')
+    const plain = buildReport(
+      cache.db,
+      request({ view: 'overview', filters: { range: days } }),
+      clock,
+      sources,
+    )
+    expect(plain.filterText[0]).toBe('Custom range: Oct 3, 2026 – Nov 1, 2026')
+    // The name changes the words only: the same days, the same rows.
+    expect(dataset(named, 'leads').rowCount).toBe(dataset(plain, 'leads').rowCount)
+  })
+
   it('keeps a 16-digit id as its exact digits', () => {
     const report = buildReport(
       cache.db,

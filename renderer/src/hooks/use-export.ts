@@ -13,6 +13,7 @@ import {
   VIEW_EXPORT_DATASETS,
   type ChartImage,
   type ComparisonKind,
+  type RangePreset,
   type CsvOptions,
   type DateRange,
   type ExportDataset,
@@ -35,6 +36,8 @@ export interface ExportScope {
   readonly dimensions: Dimensions
   /** What the deltas compare with, as the tab asks `kpis.dashboard`. */
   readonly compareWith?: ComparisonKind
+  /** The preset the shown days were read from, so the report names them as the filter bar does. */
+  readonly shownAs?: RangePreset | 'custom'
 }
 
 /** What the person picked in the dialog. */
@@ -110,6 +113,9 @@ export function exportRequest(
     orientation: choices.orientation,
     csv: choices.csv,
     ...(scope.compareWith === undefined ? {} : { compareWith: scope.compareWith }),
+    ...(scope.shownAs === undefined || scope.shownAs === 'custom'
+      ? {}
+      : { shownAs: scope.shownAs }),
   }
 }
 

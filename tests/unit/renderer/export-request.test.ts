@@ -49,6 +49,14 @@ describe('export request', () => {
     expect(exportStartSchema.safeParse(request).success).toBe(true)
   })
 
+  it('names the preset the shown days were read from; custom days name none', () => {
+    const choices = defaultChoices('overview')
+    expect(exportRequest({ ...scope, shownAs: 'last30' }, choices, []).shownAs).toBe('last30')
+    expect(exportRequest({ ...scope, shownAs: 'custom' }, choices, [])).not.toHaveProperty(
+      'shownAs',
+    )
+  })
+
   it('sends chart images only for a PDF with charts on', () => {
     const images = [{ title: 'Leads per day', svg: '<svg/>' }]
     const pdf = { ...defaultChoices('overview'), format: 'pdf' as const }
