@@ -247,6 +247,15 @@ program
     (await import('./commands/export.ts')).exportCommand(options),
   )
 
+// Local alerts (issue 13): `alerts rules …` manages the rules (main/alerts/rules-store.ts);
+// the engine's `alerts list|ack|silence` hang off the same group.
+const alerts = program
+  .command('alerts')
+  .description('local alerts: the rules they fire on, and the alerts themselves')
+alerts
+  .command('rules')
+  .description('the alert rules kept in the cache (writes are what the app calls admin)')
+
 program
   .command('status')
   .description('print the cache status as JSON: mode, data as of, lead count, sources')
