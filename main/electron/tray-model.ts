@@ -2,10 +2,15 @@
 // "Delivery"): the icon, the tooltip and the menu. It imports no `electron`,
 // so tests/unit/tray-model.test.ts checks every mapping under Node; tray.ts
 // only hands the result to Electron's Tray and Menu.
-import type { AlertView, RuleSeverity, TrayState } from '../../shared/api/alert-rules.ts'
+import {
+  LEVEL_WORD,
+  byUrgency,
+  firingAlerts,
+  levelOf,
+  type AlertLevel,
+} from '../../shared/alerts/alert-order.ts'
+import type { AlertView, TrayState } from '../../shared/api/alert-rules.ts'
 import type { SourceState, SourceStatus } from '../../shared/api/sources.ts'
-
-export type AlertLevel = RuleSeverity | 'info'
 
 /** One line of the tray's menu; `kind` says what a click does. */
 export type TrayMenuItem =
@@ -44,30 +49,7 @@ export const TRAY_TOOLTIP_MAX = 127
 /** Sources in these states deliver nothing: the tray says they are offline. */
 const DOWN: ReadonlySet<SourceState> = new Set(['offline', 'error'])
 
-const RANK: Readonly<Record<AlertLevel, number>> = { critical: 2, warning: 1, info: 0 }
-const WORD: Readonly<Record<AlertLevel, string>> = {
-  critical: 'Critical',
-  warning: 'Warning',
-  info: 'Info',
-}
-
 export const trayIconFile = (state: TrayState): string => `tray-${state}.png`
-
-const levelOf = (alert: AlertView): AlertLevel => alert.severity ?? 'warning'
-
-/** Only firing alerts are active: a pending one has not held for its `for` duration yet. */
-export const firingAlerts = (alerts: readonly AlertView[]): AlertView[] =>
-  alerts.filter((a) => a.state === 'firing')
-
-/** Worst first; among equals the unacknowledged first, then the newest. */
-export function byUrgency(a: AlertView, b: AlertView): number {
-  return (
-    RANK[levelOf(b)] - RANK[levelOf(a)] ||
-    Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null) ||
-    Date.parse(b.since) - Date.parse(a.since) ||
-    a.key.localeCompare(b.key)
-  )
-}
 
 /**
  * Firing critical > firing warning > a source offline > ok. An acknowledged alert still counts:
@@ -125,7 +107,7 @@ export function trayTooltip(
 export function alertMenuLabel(alert: AlertView): string {
   const name = clip(alert.name, TRAY_LABEL_NAME_MAX)
   const acknowledged = alert.acknowledgedAt !== null ? ' (acknowledged)' : ''
-  return menuText(`${WORD[levelOf(alert)]}: ${name}${acknowledged}`)
+  return menuText(`${LEVEL_WORD[levelOf(alert)]}: ${name}${acknowledged}`)
 }
 
 export function trayMenu(alerts: readonly AlertView[]): TrayMenuItem[] {

@@ -8,9 +8,8 @@
 // Resolves notify nobody: a resolved alert needs no one, the tray icon and the
 // panel's history already show it, and a second notification per flap would
 // double the noise the hysteresis is there to remove.
-import type { AlertTransition, AlertView, RuleSeverity } from '../api/alert-rules.ts'
-
-type Level = RuleSeverity | 'info'
+import type { AlertTransition, AlertView } from '../api/alert-rules.ts'
+import { LEVEL_RANK, LEVEL_WORD, type AlertLevel as Level } from './alert-order.ts'
 
 export interface NotificationPolicy {
   /** Firing transitions this close after the first of a group join it: one notification. */
@@ -57,13 +56,6 @@ export interface PlanState {
 }
 
 export const emptyPlan: PlanState = { group: [], dueAt: null, sentAt: [] }
-
-const RANK: Readonly<Record<Level, number>> = { critical: 2, warning: 1, info: 0 }
-const WORD: Readonly<Record<Level, string>> = {
-  critical: 'Critical',
-  warning: 'Warning',
-  info: 'Info',
-}
 
 /**
  * Whether a transition is news worth a notification: it enters firing, or escalates to critical
@@ -142,7 +134,7 @@ export function takeDue(
 
 /** Worst first, then the one that fired first. */
 const urgency = (a: Waiting, b: Waiting): number =>
-  RANK[b.severity] - RANK[a.severity] || a.at - b.at || a.key.localeCompare(b.key)
+  LEVEL_RANK[b.severity] - LEVEL_RANK[a.severity] || a.at - b.at || a.key.localeCompare(b.key)
 
 /** One alert: its severity and name, and its message; a group: "3 alerts firing" and their names. */
 export function notificationOf(
@@ -155,7 +147,7 @@ export function notificationOf(
   const keys = sorted.map((w) => w.key)
   if (sorted.length === 1) {
     return {
-      title: `${WORD[worst.severity]}: ${worst.name}`,
+      title: `${LEVEL_WORD[worst.severity]}: ${worst.name}`,
       body: worst.message,
       severity: worst.severity,
       keys,
