@@ -9,6 +9,7 @@ import {
   levelOf,
   type AlertLevel,
 } from '../../shared/alerts/alert-order.ts'
+import type { ActiveAlerts } from '../../shared/api/alert-engine.ts'
 import type { AlertView, TrayState } from '../../shared/api/alert-rules.ts'
 import type { SourceState, SourceStatus } from '../../shared/api/sources.ts'
 
@@ -50,21 +51,6 @@ export const TRAY_TOOLTIP_MAX = 127
 const DOWN: ReadonlySet<SourceState> = new Set(['offline', 'error'])
 
 export const trayIconFile = (state: TrayState): string => `tray-${state}.png`
-
-/**
- * Firing critical > firing warning > a source offline > ok. An acknowledged alert still counts:
- * acknowledging stops the notifications, not the fact (the tooltip says how many are).
- */
-export function trayState(
-  alerts: readonly AlertView[],
-  sources: readonly SourceStatus[],
-): TrayState {
-  const firing = firingAlerts(alerts)
-  if (firing.some((a) => levelOf(a) === 'critical')) return 'critical'
-  if (firing.some((a) => levelOf(a) === 'warning')) return 'warning'
-  if (sources.some((s) => DOWN.has(s.state))) return 'offline'
-  return 'ok'
-}
 
 const clip = (text: string, max: number): string =>
   text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`
@@ -136,12 +122,13 @@ export function trayMenu(alerts: readonly AlertView[]): TrayMenuItem[] {
   ]
 }
 
-/** Everything the tray shows, from the core's active alerts and its sources' states. */
-export function trayModel(
-  alerts: readonly AlertView[],
-  sources: readonly SourceStatus[],
-): TrayModel {
-  const state = trayState(alerts, sources)
+/**
+ * Everything the tray shows, from the core's answer to `alerts.active` (or its `alerts.changed`
+ * event): the core decides the tray state (main/alerts/, one home) and this maps it; the
+ * sources' states name what is offline in the tooltip.
+ */
+export function trayModel(active: ActiveAlerts, sources: readonly SourceStatus[]): TrayModel {
+  const { alerts, tray: state } = active
   return {
     state,
     icon: trayIconFile(state),

@@ -4,13 +4,13 @@
 // hands the result to Electron and turns clicks into the shell's actions.
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron'
 import { join } from 'node:path'
-import type { AlertView } from '../../shared/api/alert-rules.ts'
+import type { ActiveAlerts } from '../../shared/api/alert-engine.ts'
 import type { SourceStatus } from '../../shared/api/sources.ts'
 import { trayModel, type TrayMenuItem, type TrayModel } from './tray-model.ts'
 
 /** What the tray reads from the core and asks of it. */
 export interface TrayFeed {
-  activeAlerts(): Promise<readonly AlertView[]>
+  activeAlerts(): Promise<ActiveAlerts>
   sources(): Promise<readonly SourceStatus[]>
   acknowledgeAll(): Promise<void>
 }
@@ -57,7 +57,8 @@ export function createAlertTray(
   log: (line: string) => void,
 ): AlertTray {
   const iconOf = (file: string) => nativeImage.createFromPath(join(resourcesDir, file))
-  const tray = new Tray(iconOf(trayModel([], []).icon))
+  const quietModel = trayModel({ alerts: [], tray: 'ok' }, [])
+  const tray = new Tray(iconOf(quietModel.icon))
   let shown: TrayModel | null = null
   // Refreshes may overlap (a burst of events); the latest request wins, one read at a time.
   let running: Promise<void> | null = null
@@ -80,8 +81,8 @@ export function createAlertTray(
   }
 
   const readOnce = async () => {
-    const [alerts, sources] = await Promise.all([feed.activeAlerts(), feed.sources()])
-    if (!tray.isDestroyed()) draw(trayModel(alerts, sources))
+    const [active, sources] = await Promise.all([feed.activeAlerts(), feed.sources()])
+    if (!tray.isDestroyed()) draw(trayModel(active, sources))
   }
 
   function refresh(): Promise<void> {
@@ -107,7 +108,7 @@ export function createAlertTray(
 
   // A left click (Windows, most Linux trays) opens the window; macOS shows the menu.
   tray.on('click', () => actions.open(null))
-  draw(trayModel([], []))
+  draw(quietModel)
   return {
     refresh,
     destroy: () => tray.destroy(),

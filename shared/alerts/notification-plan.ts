@@ -66,6 +66,40 @@ export function notifies(transition: AlertTransition): boolean {
   return transition.from !== 'firing' || transition.severity === 'critical'
 }
 
+/**
+ * The firing transitions between two readings of the active list (the `alerts.changed` event
+ * carries the list, not its transitions, and upstream alerts have none in history): an alert
+ * that fires now and did not before, or was a warning and is now critical. The first reading a
+ * shell or page makes is its baseline: alerts firing before it opened are not news.
+ */
+export function firingTransitionsBetween(
+  previous: readonly AlertView[],
+  next: readonly AlertView[],
+): AlertTransition[] {
+  const before = new Map(previous.map((a) => [a.key, a]))
+  const out: AlertTransition[] = []
+  for (const alert of next) {
+    if (alert.state !== 'firing') continue
+    const was = before.get(alert.key)
+    const from = was?.state ?? null
+    const escalated =
+      from === 'firing' && was?.severity !== 'critical' && alert.severity === 'critical'
+    if (from === 'firing' && !escalated) continue
+    out.push({
+      id: 0,
+      key: alert.key,
+      name: alert.name,
+      from,
+      to: 'firing',
+      severity: alert.severity,
+      value: alert.value,
+      at: alert.since,
+      message: alert.message,
+    })
+  }
+  return out
+}
+
 /** Acknowledged, or silenced until a time not yet reached: it stops notifying. */
 export function quiet(alert: AlertView | undefined, now: number): boolean {
   if (alert === undefined) return false

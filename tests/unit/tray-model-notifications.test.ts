@@ -5,6 +5,7 @@ import type { AlertTransition, AlertView } from '../../shared/api/alert-rules.ts
 import {
   NOTIFICATION_POLICY,
   NotificationPlanner,
+  firingTransitionsBetween,
   notifies,
 } from '../../shared/alerts/notification-plan.ts'
 
@@ -201,6 +202,71 @@ describe('notification plan', () => {
     expect(plan.take(alerts)).toMatchObject({
       title: '2 alerts firing',
       keys: ['rule:4', 'rule:5'],
+    })
+  })
+})
+
+describe('firing transitions between two readings of the active list', () => {
+  it('a newly firing alert and an escalation to critical are transitions; the rest are not', () => {
+    const previous = [
+      view('rule:1', { state: 'pending', severity: null }),
+      view('rule:2', { severity: 'warning' }),
+      view('rule:3', { severity: 'critical' }),
+      view('rule:4', { severity: 'critical' }),
+    ]
+    const next = [
+      view('rule:1', { severity: 'warning', name: 'One', message: 'one fired' }),
+      view('rule:2', { severity: 'critical', name: 'Two', message: 'two worse' }),
+      view('rule:3', { severity: 'critical' }),
+      view('rule:4', { severity: 'warning' }),
+      view('upstream:x', { origin: 'upstream', ruleId: null, severity: 'info', name: 'X' }),
+      view('rule:5', { state: 'pending', severity: null }),
+    ]
+    expect(firingTransitionsBetween(previous, next)).toEqual([
+      {
+        id: 0,
+        key: 'rule:1',
+        name: 'One',
+        from: 'pending',
+        to: 'firing',
+        severity: 'warning',
+        value: 130,
+        at: new Date(T0).toISOString(),
+        message: 'one fired',
+      },
+      {
+        id: 0,
+        key: 'rule:2',
+        name: 'Two',
+        from: 'firing',
+        to: 'firing',
+        severity: 'critical',
+        value: 130,
+        at: new Date(T0).toISOString(),
+        message: 'two worse',
+      },
+      {
+        id: 0,
+        key: 'upstream:x',
+        name: 'X',
+        from: null,
+        to: 'firing',
+        severity: 'info',
+        value: 130,
+        at: new Date(T0).toISOString(),
+        message: '',
+      },
+    ])
+  })
+
+  it('what the plan makes of them: one grouped notification', () => {
+    const { plan, at } = planner()
+    const next = [view('rule:1', { name: 'One' }), view('rule:2', { name: 'Two' })]
+    plan.offer(firingTransitionsBetween([], next), next)
+    at(NOTIFICATION_POLICY.burstMs)
+    expect(plan.take(next)).toMatchObject({
+      title: '2 alerts firing',
+      body: 'One (warning), Two (warning)',
     })
   })
 })

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import type { AlertView } from '../../shared/api/alert-rules.ts'
+import type { AlertView, TrayState } from '../../shared/api/alert-rules.ts'
 import type { SourceStatus } from '../../shared/api/sources.ts'
 import {
   TRAY_MENU_ALERTS,
   TRAY_TOOLTIP_MAX,
-  trayModel,
+  trayModel as modelOf,
   urlWithView,
 } from '../../main/electron/tray-model.ts'
+
+/** The tray's model for the alerts and the tray state the core answers with. */
+const trayModel = (alerts: AlertView[], sources: SourceStatus[], tray: TrayState = 'ok') =>
+  modelOf({ alerts, tray }, sources)
 
 const alert = (over: Partial<AlertView> & Pick<AlertView, 'key' | 'name'>): AlertView => ({
   origin: 'local',
@@ -73,7 +77,7 @@ describe('tray model', () => {
         view: 'health',
       }),
     ]
-    expect(trayModel(alerts, [])).toEqual({
+    expect(trayModel(alerts, [], 'critical')).toEqual({
       state: 'critical',
       icon: 'tray-critical.png',
       tooltip: 'Watchfloor — 2 critical, 1 warning',
@@ -105,7 +109,7 @@ describe('tray model', () => {
   })
 
   it('a warning only: the warning icon', () => {
-    const model = trayModel([alert({ key: 'rule:1', name: 'Slow' })], [])
+    const model = trayModel([alert({ key: 'rule:1', name: 'Slow' })], [], 'warning')
     expect([model.state, model.icon, model.tooltip]).toEqual([
       'warning',
       'tray-warning.png',
@@ -114,7 +118,7 @@ describe('tray model', () => {
   })
 
   it('a source offline with nothing firing: the offline icon, the source named', () => {
-    const model = trayModel([], [source('Postgres', 'offline'), source('Redis', 'live')])
+    const model = trayModel([], [source('Postgres', 'offline'), source('Redis', 'live')], 'offline')
     expect([model.state, model.icon, model.tooltip]).toEqual([
       'offline',
       'tray-offline.png',
@@ -122,18 +126,39 @@ describe('tray model', () => {
     ])
   })
 
-  it('a source in error counts as offline; two down are counted, not named', () => {
-    const model = trayModel([], [source('Postgres', 'error'), source('Redis', 'offline')])
+  it('a source in error is called offline too; two down are counted, not named', () => {
+    const model = trayModel(
+      [],
+      [source('Postgres', 'error'), source('Redis', 'offline')],
+      'offline',
+    )
     expect([model.state, model.tooltip]).toEqual(['offline', 'Watchfloor — 2 sources offline'])
   })
 
-  it('stale and syncing sources are not offline', () => {
+  it('stale and syncing sources are not called offline', () => {
     const model = trayModel([], [source('Postgres', 'stale'), source('Redis', 'syncing')])
-    expect(model.state).toBe('ok')
+    expect(model.tooltip).toBe('Watchfloor — all clear')
+  })
+
+  it("each of the core's four tray states shows its own icon", () => {
+    const icons = (['ok', 'warning', 'critical', 'offline'] as const).map((tray) => {
+      const { state, icon } = trayModel([], [], tray)
+      return [state, icon]
+    })
+    expect(icons).toEqual([
+      ['ok', 'tray-ok.png'],
+      ['warning', 'tray-warning.png'],
+      ['critical', 'tray-critical.png'],
+      ['offline', 'tray-offline.png'],
+    ])
   })
 
   it('a firing alert outranks an offline source; the tooltip tells both', () => {
-    const model = trayModel([alert({ key: 'rule:1', name: 'Slow' })], [source('Redis', 'offline')])
+    const model = trayModel(
+      [alert({ key: 'rule:1', name: 'Slow' })],
+      [source('Redis', 'offline')],
+      'warning',
+    )
     expect([model.state, model.tooltip]).toEqual([
       'warning',
       'Watchfloor — 1 warning · Redis offline',
@@ -164,7 +189,7 @@ describe('tray model', () => {
       acknowledgedAt: '2026-11-30T10:01:00.000Z',
     })
     const fresh = alert({ key: 'rule:2', name: 'New', severity: 'critical' })
-    const both = trayModel([acked, fresh], [])
+    const both = trayModel([acked, fresh], [], 'critical')
     expect(both.state).toBe('critical')
     expect(both.tooltip).toBe('Watchfloor — 2 critical (1 acknowledged)')
     expect(both.menu.slice(0, 2)).toEqual([
@@ -195,7 +220,7 @@ describe('tray model', () => {
     })
   })
 
-  it('an upstream info alert is listed and counted but leaves the icon ok', () => {
+  it('an upstream info alert is listed and counted as info', () => {
     const model = trayModel(
       [alert({ key: 'upstream:i1', origin: 'upstream', name: 'Deploy done', severity: 'info' })],
       [],
