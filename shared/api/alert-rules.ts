@@ -7,7 +7,7 @@
 // (alert_state, alert_history). The engine (main/alerts/), the api, the CLI,
 // the tray and the page read these names, never their own.
 import { z } from 'zod'
-import { filtersSchema } from './filters.ts'
+import { FILTER_FIELDS, filtersSchema } from './filters.ts'
 import type { KpiId } from './kpis.ts'
 
 /**
@@ -144,3 +144,75 @@ export type TrayState = (typeof TRAY_STATES)[number]
 /** Said when a rule names a metric the catalog does not have. */
 export const unknownMetricSentence = (name: string): string =>
   `There is no metric called "${name}"; a rule watches one of: ${ALERT_METRICS.join(', ')}.`
+
+// ---- Managing rules (api `rules.*`, CLI `watchfloor alerts rules`) -----------------------
+
+const FILTER_KEYS = ['range', ...FILTER_FIELDS] as const
+
+/**
+ * The names a rule uses that nobody has, as sentences naming them (issue 13: "a rule naming an
+ * unknown KPI or field is refused with that sentence"), read from the raw input before the
+ * schema, whose own words for these ("Invalid option", "Unrecognized key") name no choice.
+ */
+export function unknownRuleNames(raw: unknown): { path: string; message: string }[] {
+  if (typeof raw !== 'object' || raw === null) return []
+  const problems: { path: string; message: string }[] = []
+  const { metric, filters } = raw as { metric?: unknown; filters?: unknown }
+  if (typeof metric === 'string' && !(ALERT_METRICS as readonly string[]).includes(metric))
+    problems.push({ path: 'metric', message: unknownMetricSentence(metric.slice(0, 60)) })
+  if (typeof filters === 'object' && filters !== null && !Array.isArray(filters)) {
+    for (const key of Object.keys(filters).slice(0, 10)) {
+      if (!(FILTER_KEYS as readonly string[]).includes(key))
+        problems.push({
+          path: `filters.${key.slice(0, 60)}`,
+          message: `A rule cannot filter on "${key.slice(0, 60)}"; the filter fields are ${FILTER_KEYS.join(', ')}.`,
+        })
+    }
+  }
+  return problems
+}
+
+/** A rule's row id. */
+export const ruleIdSchema = z.int().min(1).max(Number.MAX_SAFE_INTEGER)
+
+const saveRuleFields = alertRuleInputSchema.extend({
+  /** The rule to replace; none: a new rule. */
+  id: ruleIdSchema.optional(),
+})
+
+/**
+ * `rules.save`: a rule as saved, and the id of the one it replaces. Unknown names are refused
+ * first, with the sentences of unknownRuleNames; typed as the schema it wraps.
+ */
+export const saveRuleInputSchema = z.preprocess((raw, ctx) => {
+  for (const problem of unknownRuleNames(raw))
+    ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path.split('.') })
+  return raw
+}, saveRuleFields) as unknown as z.ZodType<
+  z.output<typeof saveRuleFields>,
+  z.input<typeof saveRuleFields>
+>
+export type SaveRuleInput = z.input<typeof saveRuleFields>
+
+export const ruleRefSchema = z.object({ id: ruleIdSchema }).strict()
+export const setRuleEnabledInputSchema = z
+  .object({ id: ruleIdSchema, enabled: z.boolean() })
+  .strict()
+
+/** A stored rule this build can no longer read (a renamed metric, a damaged filter): why. */
+export interface UnreadableRule {
+  readonly id: number
+  /** Its stored name, as far as it could be read. */
+  readonly name: string
+  readonly reason: string
+}
+
+export interface AlertRuleList {
+  /** By name, case-insensitively. */
+  readonly rules: readonly AlertRule[]
+  readonly unreadable: readonly UnreadableRule[]
+}
+
+/** Said when a LAN client asks to change a rule. */
+export const RULES_ADMIN_ONLY_MESSAGE =
+  'Alert rules can only be changed from the machine Watchfloor runs on (the desktop app or a browser on that machine), not over the network.'

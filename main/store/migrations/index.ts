@@ -9,6 +9,7 @@ import paddedCursors from './008-padded-cursors.ts'
 import rollupDefinitions from './009-rollup-definitions.ts'
 import presetDefault from './010-preset-default.ts'
 import hourRollups from './011-hour-rollups.ts'
+import alertRules from './012-alert-rules.ts'
 
 export interface Migration {
   readonly version: number
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'rollup-definitions', sql: rollupDefinitions },
   { version: 10, name: 'preset-default', sql: presetDefault },
   { version: 11, name: 'hour-rollups', sql: hourRollups },
+  { version: 12, name: 'alert-rules', sql: alertRules },
 ]
