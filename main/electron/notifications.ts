@@ -3,21 +3,23 @@
 // (shared/alerts/notification-plan.ts, unit-tested); this file keeps its timer
 // and hands each planned notification to Electron's Notification.
 import { Notification } from 'electron'
-import type { AlertTransition, AlertView } from '../../shared/api/alert-rules.ts'
+import type { AlertView } from '../../shared/api/alert-rules.ts'
 import {
   NotificationPlanner,
+  firingTransitionsBetween,
   type PlannedNotification,
 } from '../../shared/alerts/notification-plan.ts'
 
 export interface AlertNotifier {
-  /** A batch of transitions from `alerts.changed`, with the core's current alerts. */
-  offer(transitions: readonly AlertTransition[], alerts: readonly AlertView[]): void
+  /**
+   * The core's active list, read or pushed (`alerts.changed`). The first is the baseline:
+   * alerts already firing when the app started are in the tray, not notified again.
+   */
+  update(alerts: readonly AlertView[]): void
   stop(): void
 }
 
 export function createAlertNotifier(options: {
-  /** The core's alerts as last read, so acknowledgements made meanwhile are honoured. */
-  latestAlerts: () => readonly AlertView[]
   /** A click shows the window on the alert's tab. */
   open: (view: string) => void
   now?: () => number
@@ -25,6 +27,7 @@ export function createAlertNotifier(options: {
 }): AlertNotifier {
   const now = options.now ?? Date.now
   const planner = new NotificationPlanner(now)
+  let latest: readonly AlertView[] | null = null
   let timer: ReturnType<typeof setTimeout> | undefined
 
   const show = (planned: PlannedNotification) => {
@@ -46,7 +49,8 @@ export function createAlertNotifier(options: {
     timer = setTimeout(
       () => {
         try {
-          const planned = planner.take(options.latestAlerts())
+          // Acknowledgements made while the group waited are honoured.
+          const planned = planner.take(latest ?? [])
           if (planned !== null) show(planned)
         } catch (error) {
           options.log(`notifications: ${(error as Error).message}`)
@@ -58,8 +62,9 @@ export function createAlertNotifier(options: {
   }
 
   return {
-    offer(transitions, alerts) {
-      planner.offer(transitions, alerts)
+    update(alerts) {
+      if (latest !== null) planner.offer(firingTransitionsBetween(latest, alerts), alerts)
+      latest = alerts
       schedule()
     },
     stop: () => clearTimeout(timer),
