@@ -6,6 +6,7 @@ import { filterHandlers } from './handlers/filters.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
 import { maintenanceHandlers } from './handlers/maintenance.ts'
 import { presetHandlers } from './handlers/presets.ts'
+import { ruleHandlers } from './handlers/rules.ts'
 import { composeHandlers } from './compose.ts'
 import type { CoreContext } from './context.ts'
 import { createDispatcher, type Dispatch } from './dispatch.ts'
@@ -28,6 +29,7 @@ export function createApi(
       filterHandlers,
       alertHandlers,
       presetHandlers,
+      ruleHandlers,
       maintenanceHandlers,
       exportHandlers,
     ),

@@ -6,6 +6,7 @@
 import {
   ADMIN_ONLY_MESSAGE,
   EXPORT_ADMIN_ONLY_MESSAGE,
+  RULES_ADMIN_ONLY_MESSAGE,
   type ApiResult,
   type MethodName,
 } from '../../shared/api/index.ts'
@@ -19,6 +20,10 @@ const ADMIN_ONLY: ReadonlyMap<MethodName, string> = new Map<MethodName, string>(
   ['export.start', EXPORT_ADMIN_ONLY_MESSAGE],
   ['export.status', EXPORT_ADMIN_ONLY_MESSAGE],
   ['export.cancel', EXPORT_ADMIN_ONLY_MESSAGE],
+  // A rule decides what every screen is alerted about (DESIGN.md, Security: rules are admin's).
+  ['rules.save', RULES_ADMIN_ONLY_MESSAGE],
+  ['rules.delete', RULES_ADMIN_ONLY_MESSAGE],
+  ['rules.setEnabled', RULES_ADMIN_ONLY_MESSAGE],
 ])
 
 export const ADMIN_METHODS: ReadonlySet<MethodName> = new Set(ADMIN_ONLY.keys())

@@ -1,5 +1,12 @@
 import { z } from 'zod'
 import { recentAlertsInputSchema, type UpstreamAlertPage } from './alerts.ts'
+import {
+  ruleRefSchema,
+  saveRuleInputSchema,
+  setRuleEnabledInputSchema,
+  type AlertRule,
+  type AlertRuleList,
+} from './alert-rules.ts'
 import type { ApiResult } from './errors.ts'
 import { DASHBOARDS } from './dashboards.ts'
 import { filtersSchema, type FilterValues } from './filters.ts'
@@ -120,6 +127,14 @@ export const methods = defineMethods({
   'presets.delete': method<PresetChange>()(deletePresetInputSchema),
   /** The preset a page opens on when its link names no filters; `id: null` leaves none. */
   'presets.setDefault': method<PresetChange>()(setDefaultPresetInputSchema),
+  /** Local alert rules (shared/api/alert-rules.ts), by name; unreadable rows listed apart with why. */
+  'rules.list': method<AlertRuleList>()(z.object({}).strict()),
+  /** Creates a rule, or replaces rule `id`; refused with a sentence (bad_request; a full table: conflict). Not over the LAN. */
+  'rules.save': method<AlertRule>()(saveRuleInputSchema),
+  /** Not over the LAN. */
+  'rules.delete': method<{ id: number }>()(ruleRefSchema),
+  /** Not over the LAN. */
+  'rules.setEnabled': method<AlertRule>()(setRuleEnabledInputSchema),
   /**
    * Starts an export (shared/api/exports.ts) into the core's downloads and answers at once;
    * progress goes out as `export.progress`, the file is fetched with the bridge's deliverExport.
