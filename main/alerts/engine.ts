@@ -15,8 +15,17 @@ import type {
   TrayState,
 } from '../../shared/api/alert-rules.ts'
 import { alertRuleInputSchema } from '../../shared/api/alert-rules.ts'
-import type { ActiveAlerts, AlertHistoryPage } from '../../shared/api/alert-engine.ts'
-import { ApiError, type DashboardName, type SourceStatus } from '../../shared/api/index.ts'
+import {
+  MAX_SILENCE_MS,
+  type ActiveAlerts,
+  type AlertHistoryPage,
+} from '../../shared/api/alert-engine.ts'
+import {
+  ApiError,
+  changedDashboards,
+  type DashboardName,
+  type SourceStatus,
+} from '../../shared/api/index.ts'
 import { registryOf } from '../metrics/registry.ts'
 import { getSetting, setSetting, type Store } from '../store/index.ts'
 import { METRIC_READERS, createOfflineTracker, evaluateRules, systemValues } from './evaluate.ts'
@@ -59,8 +68,12 @@ export interface CycleResult {
 export interface AlertEngine {
   /** One evaluation cycle: every enabled rule, or those whose metric a changed dashboard moves. */
   evaluate(changed?: readonly DashboardName[]): CycleResult
-  /** A sync commit: evaluates the rules it may have moved, soon and once per burst. */
-  dataChanged(dashboards: readonly DashboardName[] | undefined): void
+  /**
+   * A sync commit wrote these tables (undefined: not known, another connection wrote): evaluates
+   * the rules whose metrics it may have moved, soon and once per burst, and lists a new upstream
+   * alert.
+   */
+  dataChanged(tables: readonly string[] | undefined): void
   active(): ActiveAlerts
   history(limit: number, before?: string): AlertHistoryPage
   acknowledge(key: string): ActiveAlerts
@@ -452,6 +465,13 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   function silence(key: string, until: Date): ActiveAlerts {
     const ms = until.getTime()
+    const now = clock().getTime()
+    if (!(ms > now) || ms - now > MAX_SILENCE_MS) {
+      throw new ApiError({
+        code: 'bad_request',
+        message: `A silence ends after now and within ${MAX_SILENCE_MS / 86_400_000} days; ${until.toISOString()} is not.`,
+      })
+    }
     change(
       key,
       (s) => silenced(s, ms),
@@ -464,20 +484,27 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   // A burst of sync commits is one evaluation of the union of what they moved.
   let pending: Set<DashboardName> | 'all' | null = null
+  let upstreamMoved = false
   const runPending = () => {
     const what = pending
+    const announce = upstreamMoved
     pending = null
+    upstreamMoved = false
     if (what === null) return
     try {
-      evaluate(what === 'all' ? undefined : [...what])
+      const { transitions } = evaluate(what === 'all' ? undefined : [...what])
+      // evaluate() announces its own transitions; a new upstream alert is announced here.
+      if (announce && transitions.length === 0) options.changed?.(active())
     } catch (e) {
       log?.(`Alert evaluation failed: ${e instanceof Error ? e.message : String(e)}`)
     }
   }
-  const dataChanged = (dashboards: readonly DashboardName[] | undefined) => {
+  const dataChanged = (tables: readonly string[] | undefined) => {
     const first = pending === null
-    if (dashboards === undefined) pending = 'all'
-    else if (pending !== 'all') pending = new Set([...(pending ?? []), ...dashboards])
+    if (tables === undefined) pending = 'all'
+    else if (pending !== 'all')
+      pending = new Set([...(pending ?? []), ...changedDashboards(tables)])
+    if (tables === undefined || tables.includes('upstream_alerts')) upstreamMoved = true
     if (first) setImmediate(runPending)
   }
   const intervalMs = options.intervalMs ?? DEFAULT_EVALUATION_INTERVAL_MS

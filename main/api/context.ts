@@ -7,6 +7,7 @@ import type {
   SourceStatus,
 } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
+import type { AlertEngine } from '../alerts/index.ts'
 
 /** What every handler may use: the cache and the platform, injected. */
 export interface CoreContext {
@@ -30,6 +31,11 @@ export interface CoreContext {
    * the cache is served. `start` answers at once or throws an ApiError (conflict) saying why not;
    * `status` and `cancel` throw one for an id they do not know.
    */
+  /**
+   * The core's alert engine (main/alerts/engine.ts), evaluating on sync commits and a timer;
+   * absent where only a read of the cache is served (the handlers then evaluate once per call).
+   */
+  readonly alerts?: AlertEngine
   readonly exports?: {
     start(request: ExportRequest): ExportJob
     status(id: string): ExportJob

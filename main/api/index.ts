@@ -1,4 +1,5 @@
 import { activityHandlers } from './handlers/activity.ts'
+import { alertEngineHandlers } from './handlers/alert-engine.ts'
 import { alertHandlers } from './handlers/alerts.ts'
 import { appHandlers } from './handlers/app.ts'
 import { exportHandlers } from './handlers/exports.ts'
@@ -6,7 +7,6 @@ import { filterHandlers } from './handlers/filters.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
 import { maintenanceHandlers } from './handlers/maintenance.ts'
 import { presetHandlers } from './handlers/presets.ts'
-import { ruleHandlers } from './handlers/rules.ts'
 import { composeHandlers } from './compose.ts'
 import type { CoreContext } from './context.ts'
 import { createDispatcher, type Dispatch } from './dispatch.ts'
@@ -28,8 +28,8 @@ export function createApi(
       activityHandlers,
       filterHandlers,
       alertHandlers,
+      alertEngineHandlers,
       presetHandlers,
-      ruleHandlers,
       maintenanceHandlers,
       exportHandlers,
     ),

@@ -15,6 +15,7 @@ import { changedDashboards } from '../../shared/api/index.ts'
 import { createExportService, defaultExportsDir } from '../export/index.ts'
 import { createMaintenance } from './maintenance.ts'
 import { startSources } from './start-sources.ts'
+import { createAlertEngine } from '../alerts/index.ts'
 
 export interface CoreConfig {
   readonly dbPath: string
@@ -33,6 +34,10 @@ export interface CoreConfig {
    * defaultExportsDir). The host serving /exports/<id> and the Electron shell read it too.
    */
   readonly exportsDir?: string
+  /**
+   * The alert engine's clock and timer (default: the wall clock, every 30 s); tests drive both.
+   */
+  readonly alerts?: { readonly clock?: () => Date; readonly intervalMs?: number }
 }
 
 export interface CoreHooks {
@@ -92,15 +97,26 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
   }
   ensureRollups(db, hooks.log)
   if (config.upstream) setSetting(db, 'upstream', redactProfile(config.upstream))
+  const alerts = createAlertEngine({
+    db,
+    clock: config.alerts?.clock ?? (() => new Date()),
+    // The sources start below; the engine first reads them on its first cycle, after start.
+    sources: () => sources(),
+    ...(config.alerts?.intervalMs !== undefined ? { intervalMs: config.alerts.intervalMs } : {}),
+    changed: (active) => hooks.emit('alerts.changed', { ...active, alerts: [...active.alerts] }),
+    log: hooks.log,
+  })
   const upstream = config.upstream
     ? startSources(db, config.upstream, {
         log: hooks.log,
-        changed: (tables) =>
+        changed: (tables) => {
           hooks.emit('data.changed', {
             tables: [...tables],
             at: new Date().toISOString(),
             dashboards: changedDashboards(tables),
-          }),
+          })
+          alerts.dataChanged(tables)
+        },
       })
     : undefined
   const isDemo = () =>
@@ -111,12 +127,14 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
     log: hooks.log,
     progress: (job) => hooks.emit('maintenance.progress', job),
-    changed: (tables) =>
+    changed: (tables) => {
       hooks.emit('data.changed', {
         tables: [...tables],
         at: new Date().toISOString(),
         dashboards: changedDashboards(tables),
-      }),
+      })
+      alerts.dataChanged(tables)
+    },
     postgres: () => upstream?.postgres,
     tables: () => upstream?.tables ?? [],
   })
@@ -133,10 +151,13 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     progress: (job) => hooks.emit('export.progress', job),
     sources,
   })
+  // A first cycle at start, so the list is current before the first timer tick.
+  alerts.dataChanged(undefined)
   const dispatch = createApi(
     {
       db,
       clock: () => new Date(),
+      alerts,
       version: config.version,
       isDemo,
       sources,
@@ -152,6 +173,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     if (version !== lastVersion) {
       lastVersion = version
       hooks.emit('data.changed', { tables: ['leads'], at: new Date().toISOString() })
+      alerts.dataChanged(undefined)
     }
   }, config.watchIntervalMs ?? 1000)
   timer.unref()
@@ -160,6 +182,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     db,
     async close() {
       clearInterval(timer)
+      alerts.stop()
       // Running exports are cancelled (their temporary files deleted) and downloads removed.
       await exports.close()
       await upstream?.stop()

@@ -5,6 +5,7 @@
 // which does not come through the host) is the admin's.
 import {
   ADMIN_ONLY_MESSAGE,
+  ALERT_ACTION_REMOTE_MESSAGE,
   EXPORT_ADMIN_ONLY_MESSAGE,
   RULES_ADMIN_ONLY_MESSAGE,
   type ApiResult,
@@ -24,6 +25,10 @@ const ADMIN_ONLY: ReadonlyMap<MethodName, string> = new Map<MethodName, string>(
   ['rules.save', RULES_ADMIN_ONLY_MESSAGE],
   ['rules.delete', RULES_ADMIN_ONLY_MESSAGE],
   ['rules.setEnabled', RULES_ADMIN_ONLY_MESSAGE],
+  // Acknowledging or silencing changes what every screen is told (issue 13: analyst or admin).
+  ['alerts.acknowledge', ALERT_ACTION_REMOTE_MESSAGE],
+  ['alerts.acknowledgeAll', ALERT_ACTION_REMOTE_MESSAGE],
+  ['alerts.silence', ALERT_ACTION_REMOTE_MESSAGE],
 ])
 
 export const ADMIN_METHODS: ReadonlySet<MethodName> = new Set(ADMIN_ONLY.keys())

@@ -84,3 +84,7 @@ export const alertsChangedSchema = z.object({
   alerts: z.array(alertViewSchema),
   tray: z.enum(TRAY_STATES),
 })
+
+/** Refused over the LAN: acknowledging or silencing changes what everyone is told. */
+export const ALERT_ACTION_REMOTE_MESSAGE =
+  'Acknowledging or silencing an alert is only allowed from the machine Watchfloor runs on (the desktop app or a browser on that machine), not from a screen over the network.'

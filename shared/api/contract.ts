@@ -7,6 +7,15 @@ import {
   type AlertRule,
   type AlertRuleList,
 } from './alert-rules.ts'
+import {
+  acknowledgeAlertInputSchema,
+  alertHistoryInputSchema,
+  alertsChangedSchema,
+  silenceAlertInputSchema,
+  type ActiveAlerts,
+  type AlertHistoryPage,
+  type AlertsAcknowledged,
+} from './alert-engine.ts'
 import type { ApiResult } from './errors.ts'
 import { DASHBOARDS } from './dashboards.ts'
 import { filtersSchema, type FilterValues } from './filters.ts'
@@ -117,6 +126,15 @@ export const methods = defineMethods({
   'filters.values': method<FilterValues>()(z.object({}).strict()),
   /** Alerts raised upstream, newest first (the wall banner, toasts and the feed read them). */
   'alerts.recent': method<UpstreamAlertPage>()(recentAlertsInputSchema),
+  /** Local and upstream alerts now (pending, firing; acknowledged ones too) and the tray's state. */
+  'alerts.active': method<ActiveAlerts>()(z.object({}).strict()),
+  /** Every transition of the local rules with its value, newest first. */
+  'alerts.history': method<AlertHistoryPage>()(alertHistoryInputSchema),
+  /** Stays listed, stops notifying (local: until the episode ends). Not over the LAN. */
+  'alerts.acknowledge': method<ActiveAlerts>()(acknowledgeAlertInputSchema),
+  'alerts.acknowledgeAll': method<AlertsAcknowledged>()(z.object({}).strict()),
+  /** No notification for the alert before `until`. Not over the LAN. */
+  'alerts.silence': method<ActiveAlerts>()(silenceAlertInputSchema),
   /** Starts an admin job (shared/api/maintenance.ts) and answers at once; one job at a time. */
   'maintenance.start': method<MaintenanceJob>()(maintenanceStartSchema),
   'maintenance.status': method<MaintenanceStatus>()(z.object({}).strict()),
@@ -161,6 +179,8 @@ export const eventSchemas = {
     /** Dashboards whose numbers may have moved (changedDashboards(tables)). */
     dashboards: z.array(z.enum(DASHBOARDS)).optional(),
   }),
+  /** The active alerts after a transition, an acknowledgement or a silence (the tray, the panel). */
+  'alerts.changed': alertsChangedSchema,
   /** A maintenance job moved on (phase, rows done) or ended. */
   'maintenance.progress': maintenanceJobSchema,
   /** An export moved on (phase, rows done, time left) or ended. */
