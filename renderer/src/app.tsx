@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react'
 import { comparisonKindFor, type Filters } from '../../shared/api/index.ts'
 import { useApiClient, useApiRefresh } from './api/client.ts'
+import { AlertPanel } from './components/alert-panel.tsx'
 import { AlertToasts } from './components/alert-toasts.tsx'
 import { ErrorBanner } from './components/error-banner.tsx'
 import { ErrorBoundary, FailedPart } from './components/error-boundary.tsx'
@@ -122,6 +123,7 @@ export function App() {
         themeControl={themeControl}
         now={now}
         exportButton={exportable && <ExportButton exporter={exporter} />}
+        alerts={<AlertPanel now={now} />}
       />
       <ViewTabs active={view} onSelect={selectView} />
       <main className="content" aria-busy={readiness === 'loading'} ref={contentRef}>

@@ -18,9 +18,11 @@ interface HeaderProps {
   readonly now: number
   /** The tab's "Export…" button, where the tab has something to export. */
   readonly exportButton?: ReactNode
+  /** The alert button and its panel (components/alert-panel.tsx). */
+  readonly alerts?: ReactNode
 }
 
-export function Header({ status, themeControl, now, exportButton }: HeaderProps) {
+export function Header({ status, themeControl, now, exportButton, alerts }: HeaderProps) {
   return (
     <header className="topbar">
       <div className="brand">
@@ -33,6 +35,7 @@ export function Header({ status, themeControl, now, exportButton }: HeaderProps)
         )}
       </div>
       <DataAsOf dataAsOf={status === null ? undefined : status.dataAsOf} now={now} />
+      {alerts}
       <LiveControls />
       <ThemePicker control={themeControl} />
       {exportButton}

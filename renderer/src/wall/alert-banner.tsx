@@ -1,18 +1,18 @@
 import { useEffect, useState } from 'react'
-import type { UpstreamAlert } from '../../../shared/api/index.ts'
+import type { AlertView, UpstreamAlert } from '../../../shared/api/index.ts'
 import { useApi, useApiClient } from '../api/client.ts'
+import { useLocalAlerts } from '../hooks/use-local-alerts.ts'
+import { BANNER_ROWS, UPSTREAM_SHOWN_MS, bannerRows, type BannerRow } from '../lib/alert-panel.ts'
 import { formatAge } from '../lib/format.ts'
 
 /** An upstream alert is shown on the wall for this long after it was raised. */
-export const ALERT_SHOWN_MS = 30 * 60_000
-/** The newest alerts the banner holds at most: more would not be read across a room. */
-const BANNER_ALERTS = 3
+export const ALERT_SHOWN_MS = UPSTREAM_SHOWN_MS
 
 /**
  * The newest upstream alerts, asked again when one arrives (`data.changed` naming
  * `upstream_alerts`) or after a reconnect (an event naming no table: anything may have moved).
  */
-export function useActiveAlerts(now: number): readonly UpstreamAlert[] {
+export function useUpstreamAlerts(): readonly UpstreamAlert[] {
   const client = useApiClient()
   const [arrivals, setArrivals] = useState(0)
   useEffect(
@@ -23,11 +23,21 @@ export function useActiveAlerts(now: number): readonly UpstreamAlert[] {
     [client],
   )
   // `dashboards: []`: no dashboard's change refetches this; only `arrivals` does.
-  const recent = useApi('alerts.recent', { limit: BANNER_ALERTS }, [arrivals], { dashboards: [] })
-  return (recent.data?.alerts ?? []).filter((a) => now - Date.parse(a.at) < ALERT_SHOWN_MS)
+  const recent = useApi('alerts.recent', { limit: BANNER_ROWS }, [arrivals], { dashboards: [] })
+  return recent.data?.alerts ?? []
 }
 
-export function AlertBanner({ alerts, now }: { alerts: readonly UpstreamAlert[]; now: number }) {
+/**
+ * What the wall's banner shows: the core's active alerts (local rules and the upstream ones it
+ * joined), worst first, then recent upstream alerts it does not list.
+ */
+export function useActiveAlerts(now: number): readonly BannerRow[] {
+  const upstream = useUpstreamAlerts()
+  const local: readonly AlertView[] = useLocalAlerts().active?.alerts ?? []
+  return bannerRows(local, upstream, now)
+}
+
+export function AlertBanner({ alerts, now }: { alerts: readonly BannerRow[]; now: number }) {
   if (alerts.length === 0) return null
   const worst = alerts.some((a) => a.severity === 'critical')
     ? 'critical'
@@ -38,15 +48,20 @@ export function AlertBanner({ alerts, now }: { alerts: readonly UpstreamAlert[];
     <section
       className={`wall-alerts wall-alerts-${worst}`}
       data-testid="wall-alerts"
-      aria-label="Upstream alerts"
+      aria-label="Alerts"
       aria-live="polite"
     >
       <ul>
         {alerts.map((a) => (
-          <li key={a.id} className={`wall-alert wall-alert-${a.severity}`} data-alert-id={a.id}>
+          <li
+            key={a.key}
+            className={`wall-alert wall-alert-${a.severity}`}
+            data-alert-key={a.key}
+            data-alert-id={a.key.startsWith('upstream:') ? a.key.slice('upstream:'.length) : ''}
+          >
             <span className="wall-alert-severity">{a.severity}</span>
             <span className="wall-alert-message">{a.message}</span>
-            <span className="wall-alert-age">{formatAge(a.at, now)}</span>
+            <span className="wall-alert-age">{formatAge(a.since, now)}</span>
           </li>
         ))}
       </ul>
