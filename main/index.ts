@@ -4,12 +4,17 @@ import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { IPC_EVENT } from '../shared/api/ipc-channels.ts'
+import { eventSchemas, type AppStatus, type MethodOutput } from '../shared/api/contract.ts'
+import { unwrap, type ApiResult } from '../shared/api/errors.ts'
 import { defaultExportsDir } from './export/downloads.ts'
 import { forkCore } from './electron/core-utility.ts'
 import { registerExportSave } from './electron/export-save.ts'
 import { loadAppProfile } from './electron/credentials.ts'
 import { registerApiIpc, trustedUrlCheck } from './electron/ipc.ts'
 import { createMainWindow, rendererFileFrom } from './electron/window.ts'
+import { createAlertNotifier } from './electron/notifications.ts'
+import { createAlertTray } from './electron/tray.ts'
+import { urlWithView } from './electron/tray-model.ts'
 
 const outMain = import.meta.dirname
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
@@ -72,6 +77,43 @@ async function main(): Promise<void> {
   core.onEvent((name, payload) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload)
   })
+  // Alerts reach people through the tray and OS notifications (issue 13); both show only what
+  // the core answers. A click shows the window, on the alert's tab when it names one.
+  const showWindow = (view: string | null) => {
+    if (win.isDestroyed()) return
+    if (view !== null) void win.loadURL(urlWithView(win.webContents.getURL(), view))
+    if (win.isMinimized()) win.restore()
+    win.show()
+    win.focus()
+  }
+  const notifier = createAlertNotifier({ open: showWindow, log })
+  const tray = createAlertTray(
+    join(app.getAppPath(), 'resources'),
+    {
+      activeAlerts: async () => {
+        const active = unwrap(
+          (await core.invoke('alerts.active', {})) as ApiResult<MethodOutput<'alerts.active'>>,
+        )
+        notifier.update(active.alerts)
+        return active
+      },
+      sources: async () =>
+        unwrap((await core.invoke('app.status', {})) as ApiResult<AppStatus>).sources,
+      acknowledgeAll: async () => {
+        unwrap(await core.invoke('alerts.acknowledgeAll', {}))
+      },
+    },
+    { open: showWindow, quit: () => void core.close().finally(() => app.quit()) },
+    log,
+  )
+  core.onEvent((name, payload) => {
+    if (name === 'alerts.changed') {
+      const active = eventSchemas['alerts.changed'].safeParse(payload)
+      if (active.success) notifier.update(active.data.alerts)
+      void tray.refresh()
+    } else if (name === 'data.changed') void tray.refresh() // a source may have gone offline
+  })
+  void tray.refresh()
   app.on('window-all-closed', () => {
     void core.close().finally(() => app.quit())
   })
