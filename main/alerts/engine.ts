@@ -14,7 +14,6 @@ import type {
   RuleSeverity,
   TrayState,
 } from '../../shared/api/alert-rules.ts'
-import { alertRuleInputSchema } from '../../shared/api/alert-rules.ts'
 import {
   MAX_SILENCE_MS,
   type ActiveAlerts,
@@ -28,6 +27,7 @@ import {
 } from '../../shared/api/index.ts'
 import { registryOf } from '../metrics/registry.ts'
 import { getSetting, setSetting, type Store } from '../store/index.ts'
+import { enabledRules, onRulesChanged } from './rules-store.ts'
 import { METRIC_READERS, createOfflineTracker, evaluateRules, systemValues } from './evaluate.ts'
 import {
   acknowledged,
@@ -49,7 +49,7 @@ export interface AlertEngineOptions {
   readonly db: Store
   readonly clock: () => Date
   readonly sources: () => readonly SourceStatus[]
-  /** The rules to evaluate (default: alert_rules as stored). */
+  /** The rules to evaluate (default: the readable, enabled rules of the rules store). */
   readonly rules?: (db: Store) => readonly AlertRule[]
   /** The active list after it changed (the `alerts.changed` event). */
   readonly changed?: (active: ActiveAlerts) => void
@@ -109,45 +109,6 @@ type UpstreamAcks = Record<string, { acknowledgedAt?: number; silencedUntil?: nu
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
-/**
- * alert_rules as stored (the rules' own store reads them fully; until a column exists, the
- * schema's default stands in). Rows that do not parse are left out and logged, never fatal.
- */
-export function storedAlertRules(db: Store, log?: (line: string) => void): AlertRule[] {
-  const rows = db.prepare('SELECT * FROM alert_rules ORDER BY id').all() as Record<
-    string,
-    unknown
-  >[]
-  const out: AlertRule[] = []
-  for (const row of rows) {
-    const filters = typeof row.filters === 'string' ? (JSON.parse(row.filters) as unknown) : null
-    const parsed = alertRuleInputSchema.safeParse({
-      name: row.name,
-      metric: row.metric ?? row.kpi,
-      comparator: row.comparator,
-      warning: row.warning,
-      critical: row.critical,
-      recovery: row.recovery ?? null,
-      forSeconds: row.for_seconds,
-      filters,
-      ...(typeof row.message === 'string' ? { message: row.message } : {}),
-      enabled: row.enabled === 1,
-    })
-    if (!parsed.success) {
-      log?.(`Alert rule ${String(row.id)} is not readable and is skipped: ${parsed.error.message}`)
-      continue
-    }
-    out.push({
-      ...parsed.data,
-      id: Number(row.id),
-      builtIn: row.built_in === 1,
-      createdAt: iso(Number(row.created_at)) ?? '',
-      updatedAt: iso(Number(row.updated_at)) ?? '',
-    })
-  }
-  return out
-}
-
 const SYSTEM_LABELS: Partial<Record<AlertMetric, string>> = {
   unprofitableChannels: 'Unprofitable channels',
   sourceOfflineSeconds: 'Source offline',
@@ -163,7 +124,8 @@ export function formatMetricValue(db: Store, metric: AlertMetric, value: number 
     case 'integer':
       return Math.round(value).toLocaleString('en-US')
     case 'seconds':
-      return `${Math.round(value).toLocaleString('en-US')} s`
+      // Bare: the templates name the unit ("answered in {value} s").
+      return Math.round(value).toLocaleString('en-US')
     case 'percent':
       return `${(value * (kpi?.unit === 'percent' ? 1 : 100)).toFixed(1)} %`
     case 'money':
@@ -210,7 +172,7 @@ const stateOf = (r: StateRow): RuleState => ({
 
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const { db, clock, log } = options
-  const loadRules = () => (options.rules ?? ((d) => storedAlertRules(d, log)))(db)
+  const loadRules = () => (options.rules ?? enabledRules)(db)
   const offlineSeconds = createOfflineTracker()
   const readStates = db.prepare('SELECT * FROM alert_state')
   const writeState = db.prepare(
@@ -507,6 +469,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     if (tables === undefined || tables.includes('upstream_alerts')) upstreamMoved = true
     if (first) setImmediate(runPending)
   }
+  // A rule saved, enabled or deleted through the api is evaluated at once, not at the next tick.
+  const unsubscribe = onRulesChanged(db, () => dataChanged(undefined))
   const intervalMs = options.intervalMs ?? DEFAULT_EVALUATION_INTERVAL_MS
   const timer =
     intervalMs > 0
@@ -526,6 +490,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     acknowledgeAll,
     silence,
     stop: () => {
+      unsubscribe()
       if (timer) clearInterval(timer)
       pending = null
     },

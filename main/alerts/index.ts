@@ -2,7 +2,6 @@
 // what the CLI and tests use of it.
 export {
   createAlertEngine,
-  storedAlertRules,
   trayState,
   DEFAULT_EVALUATION_INTERVAL_MS,
   UPSTREAM_ACTIVE_MS,

@@ -16,6 +16,7 @@ import { createExportService, defaultExportsDir } from '../export/index.ts'
 import { createMaintenance } from './maintenance.ts'
 import { startSources } from './start-sources.ts'
 import { createAlertEngine } from '../alerts/index.ts'
+import { ensureDefaultRules } from '../alerts/default-rules.ts'
 
 export interface CoreConfig {
   readonly dbPath: string
@@ -97,6 +98,8 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
   }
   ensureRollups(db, hooks.log)
   if (config.upstream) setSetting(db, 'upstream', redactProfile(config.upstream))
+  // The ops defaults ship enabled (issue 13): seeded once into an empty rule table.
+  ensureDefaultRules(db, Date.now())
   const alerts = createAlertEngine({
     db,
     clock: config.alerts?.clock ?? (() => new Date()),

@@ -3,6 +3,7 @@
 import { join } from 'node:path'
 import { fillCache } from '../../main/demo/fill-cache.ts'
 import { generateDemo } from '../../main/demo/generator.ts'
+import { insertRule as storeRule } from '../../main/alerts/rules-store.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import type { AlertRuleInput } from '../../shared/api/alert-rules.ts'
 import { alertRuleInputSchema } from '../../shared/api/alert-rules.ts'
@@ -32,31 +33,7 @@ export function alertCache(prefix: string, leads = 3000, days = 60): AlertCache 
   }
 }
 
-/** Writes a rule straight into alert_rules (whichever columns the schema has) and returns its id. */
+/** Saves a rule through the rules store and returns its id. */
 export function insertRule(db: Store, input: AlertRuleInput, now = END_AT): number {
-  const r = alertRuleInputSchema.parse(input)
-  const columns = new Set(
-    (db.prepare('PRAGMA table_info(alert_rules)').all() as { name: string }[]).map((c) => c.name),
-  )
-  const row: Record<string, unknown> = {
-    name: r.name,
-    [columns.has('metric') ? 'metric' : 'kpi']: r.metric,
-    comparator: r.comparator,
-    warning: r.warning,
-    critical: r.critical,
-    for_seconds: r.forSeconds,
-    enabled: r.enabled ? 1 : 0,
-    created_at: now,
-    updated_at: now,
-  }
-  if (columns.has('recovery')) row.recovery = r.recovery
-  if (columns.has('filters')) row.filters = r.filters === null ? null : JSON.stringify(r.filters)
-  if (columns.has('message')) row.message = r.message
-  const names = Object.keys(row)
-  const { lastInsertRowid } = db
-    .prepare(
-      `INSERT INTO alert_rules (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`,
-    )
-    .run(row)
-  return Number(lastInsertRowid)
+  return storeRule(db, alertRuleInputSchema.parse(input), false, now)
 }
