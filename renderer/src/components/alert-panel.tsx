@@ -234,7 +234,7 @@ function AlertList({
                   type="button"
                   className="button"
                   data-testid="alert-acknowledge"
-                  aria-label={`Acknowledge ${a.name}`}
+                  aria-label={`Acknowledge: ${a.name}`}
                   onClick={() => onAcknowledge(a.key)}
                 >
                   Acknowledge
@@ -244,7 +244,7 @@ function AlertList({
                 type="button"
                 className="button"
                 data-testid="alert-silence"
-                aria-label={`Silence ${a.name} for 1 hour`}
+                aria-label={`Silence for 1 h: ${a.name}`}
                 onClick={() => onSilence(a.key)}
               >
                 Silence for 1 h

@@ -24,7 +24,10 @@ export function panelLists(alerts: readonly AlertView[]): PanelLists {
   }
 }
 
-/** The header button: its words and the severity it is drawn in (null: nothing fires). */
+/**
+ * The header button: its words, its accessible name (which begins with the words, as WCAG 2.5.3
+ * asks) and the severity it is drawn in (null: nothing fires).
+ */
 export function alertButton(alerts: readonly AlertView[]): {
   readonly text: string
   readonly label: string
@@ -37,15 +40,15 @@ export function alertButton(alerts: readonly AlertView[]): {
       text: 'Alerts',
       label:
         acknowledged.length === 0
-          ? 'Alerts: none active'
-          : `Alerts: none new, ${acknowledged.length} acknowledged`,
+          ? 'Alerts, none active'
+          : `Alerts, none new, ${acknowledged.length} acknowledged`,
       severity: null,
     }
   }
   const noun = active.length === 1 ? 'alert' : 'alerts'
   return {
     text: `${active.length} ${noun}`,
-    label: `Alerts: ${active.length} active, worst ${severity ?? 'warning'}`,
+    label: `${active.length} ${noun}, worst ${severity ?? 'warning'}`,
     severity,
   }
 }

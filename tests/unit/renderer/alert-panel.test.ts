@@ -47,22 +47,22 @@ describe('alert panel lists', () => {
   it('the button names the count and the worst severity of what is not acknowledged', () => {
     expect(alertButton([])).toEqual({
       text: 'Alerts',
-      label: 'Alerts: none active',
+      label: 'Alerts, none active',
       severity: null,
     })
     expect(alertButton([alert('rule:1', { acknowledgedAt: at(1) })])).toEqual({
       text: 'Alerts',
-      label: 'Alerts: none new, 1 acknowledged',
+      label: 'Alerts, none new, 1 acknowledged',
       severity: null,
     })
     expect(alertButton([alert('rule:1')])).toEqual({
       text: '1 alert',
-      label: 'Alerts: 1 active, worst warning',
+      label: '1 alert, worst warning',
       severity: 'warning',
     })
     expect(alertButton([alert('rule:1'), alert('rule:2', { severity: 'critical' })])).toEqual({
       text: '2 alerts',
-      label: 'Alerts: 2 active, worst critical',
+      label: '2 alerts, worst critical',
       severity: 'critical',
     })
   })
