@@ -3,6 +3,7 @@
 // the api and their packages (a tenth of the time).
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type * as DemoCommands from './commands/demo.ts'
+import type { RuleListOptions, RuleOptions } from './commands/alert-rules.ts'
 import type { ExportCommandOptions } from './commands/export.ts'
 import type { ServeOptions } from './commands/serve.ts'
 import type { SyncCommandOptions } from './commands/sync.ts'
@@ -252,9 +253,113 @@ program
 const alerts = program
   .command('alerts')
   .description('local alerts: the rules they fire on, and the alerts themselves')
-alerts
+const alertRules = alerts
   .command('rules')
   .description('the alert rules kept in the cache (writes are what the app calls admin)')
+alertRules
+  .command('list')
+  .description('print the rules: id, on/off, name, condition, for, range; unreadable ones apart')
+  .option('--db <file>', 'SQLite cache file')
+  .option('--json', 'print { rules, unreadable } as JSON')
+  .action(async (options: RuleListOptions) =>
+    (await import('./commands/alert-rules.ts')).rulesList(options),
+  )
+/** The options `add` and `edit` share: the rule's fields. */
+const ruleOptions = (command: Command): Command =>
+  command
+    .option('--db <file>', 'SQLite cache file')
+    .option('--name <name>', "the rule's name (at most 120 characters)")
+    .option(
+      '--metric <metric>',
+      'what it watches: a KPI (averageResponseSeconds, conversionRate, monthProgress, …) or sourceOfflineSeconds, syncLagSeconds, unprofitableChannels',
+    )
+    .option('--comparator <op>', "when the value alerts: '>', '>=', '<' or '<='")
+    .option(
+      '--warning <n>',
+      "warning threshold, in the metric's unit (fractions: 25 % is 0.25); none clears it",
+    )
+    .option('--critical <n>', 'critical threshold, beyond the warning one; none clears it')
+    .option(
+      '--recovery <n>',
+      'the value must be back past this to resolve (default: the nearest threshold); none clears it',
+    )
+    .option('--for <duration>', 'how long the condition must hold before it fires: 90s, 5m, 1h, 2d')
+    .option(
+      '--filter <filters>',
+      "filters the value is computed under, as for export: 'source=Google LSA;range=last7;tz=Europe/London'; none clears them; repeatable",
+      repeatable,
+    )
+    .option(
+      '--message <template>',
+      'message; {name} {value} {threshold} {severity} {metric} are filled in',
+    )
+    .option('--disabled', 'keep it switched off')
+ruleOptions(
+  alertRules
+    .command('add')
+    .description('add a rule: --name, --metric, --comparator and a threshold at least'),
+).action(async (options: RuleOptions) =>
+  (await import('./commands/alert-rules.ts')).rulesAdd(options),
+)
+ruleOptions(
+  alertRules
+    .command('edit <id>')
+    .description('change the options given of rule <id>; the rest stay'),
+)
+  .option('--enabled', 'switch it on')
+  .action(async (id: string, options: RuleOptions) => {
+    const rules = await import('./commands/alert-rules.ts')
+    rules.rulesEdit(rules.ruleId(id), options)
+  })
+for (const [name, enabled] of [
+  ['enable', true],
+  ['disable', false],
+] as const) {
+  alertRules
+    .command(`${name} <id>`)
+    .description(`${name} rule <id>`)
+    .option('--db <file>', 'SQLite cache file')
+    .action(async (id: string, options: { db?: string }) => {
+      const rules = await import('./commands/alert-rules.ts')
+      rules.rulesSetEnabled(rules.ruleId(id), enabled, options)
+    })
+}
+alertRules
+  .command('delete <id>')
+  .description('delete rule <id> (a default one stays deleted)')
+  .option('--db <file>', 'SQLite cache file')
+  .action(async (id: string, options: { db?: string }) => {
+    const rules = await import('./commands/alert-rules.ts')
+    rules.rulesDelete(rules.ruleId(id), options)
+  })
+
+alerts
+  .command('list')
+  .description('evaluate the rules once and print the active alerts (local and upstream)')
+  .option('--db <file>', 'SQLite cache file')
+  .option('--json', 'print { alerts, tray } as JSON')
+  .action(async (options: { db?: string; json?: boolean }) =>
+    (await import('./commands/alerts.ts')).alertsList(options),
+  )
+alerts
+  .command('ack [key]')
+  .description('acknowledge an alert by key (rule:<id>, upstream:<id>), or --all of them')
+  .option('--db <file>', 'SQLite cache file')
+  .option('--all', 'every active alert')
+  .option('--json', 'print { alerts, tray } as JSON')
+  .action(
+    async (key: string | undefined, options: { db?: string; all?: boolean; json?: boolean }) =>
+      (await import('./commands/alerts.ts')).alertsAck(key, options),
+  )
+alerts
+  .command('silence <key>')
+  .description('no notification for this alert for a while: --for 30m, 2h, 1d')
+  .option('--db <file>', 'SQLite cache file')
+  .option('--for <duration>', 'how long: 90s, 30m, 2h, 1d (at most 30 days)')
+  .option('--json', 'print { alerts, tray } as JSON')
+  .action(async (key: string, options: { db?: string; for?: string; json?: boolean }) =>
+    (await import('./commands/alerts.ts')).alertsSilence(key, options),
+  )
 
 program
   .command('status')
@@ -283,6 +388,9 @@ Every command:
   watchfloor export --dashboard VIEW --out FILE [--filter 'source=Google LSA;range=last_90_days']
         [--format csv|xlsx|pdf|json] [--dataset NAME] [--paper A4|Letter] [--landscape]
                                                  a dashboard's report, as the app exports it
+  watchfloor alerts rules list [--json]          the alert rules; add|edit <id>|enable <id>|disable <id>|delete <id>
+        add --name N --metric M --comparator '>' --warning N [--critical N] [--for 5m] [--filter …]
+  watchfloor alerts list [--json]                the active alerts, evaluated now; ack <key|--all>; silence <key> --for 2h
   watchfloor token create                        a random token for a LAN wall screen (--token)
 `,
 )
