@@ -361,34 +361,6 @@ alerts
     (await import('./commands/alerts.ts')).alertsSilence(key, options),
   )
 
-alerts
-  .command('list')
-  .description('evaluate the rules once and print the active alerts (local and upstream)')
-  .option('--db <file>', 'SQLite cache file')
-  .option('--json', 'print { alerts, tray } as JSON')
-  .action(async (options: { db?: string; json?: boolean }) =>
-    (await import('./commands/alerts.ts')).alertsList(options),
-  )
-alerts
-  .command('ack [key]')
-  .description('acknowledge an alert by key (rule:<id>, upstream:<id>), or --all of them')
-  .option('--db <file>', 'SQLite cache file')
-  .option('--all', 'every active alert')
-  .option('--json', 'print { alerts, tray } as JSON')
-  .action(
-    async (key: string | undefined, options: { db?: string; all?: boolean; json?: boolean }) =>
-      (await import('./commands/alerts.ts')).alertsAck(key, options),
-  )
-alerts
-  .command('silence <key>')
-  .description('no notification for this alert for a while: --for 30m, 2h, 1d')
-  .option('--db <file>', 'SQLite cache file')
-  .option('--for <duration>', 'how long: 90s, 30m, 2h, 1d (at most 30 days)')
-  .option('--json', 'print { alerts, tray } as JSON')
-  .action(async (key: string, options: { db?: string; for?: string; json?: boolean }) =>
-    (await import('./commands/alerts.ts')).alertsSilence(key, options),
-  )
-
 program
   .command('status')
   .description('print the cache status as JSON: mode, data as of, lead count, sources')
@@ -416,7 +388,6 @@ Every command:
   watchfloor export --dashboard VIEW --out FILE [--filter 'source=Google LSA;range=last_90_days']
         [--format csv|xlsx|pdf|json] [--dataset NAME] [--paper A4|Letter] [--landscape]
                                                  a dashboard's report, as the app exports it
-  watchfloor alerts list [--json]                the active alerts, evaluated now; ack <key|--all>; silence <key> --for 2h
   watchfloor alerts rules list [--json]          the alert rules; add|edit <id>|enable <id>|disable <id>|delete <id>
         add --name N --metric M --comparator '>' --warning N [--critical N] [--for 5m] [--filter …]
   watchfloor alerts list [--json]                the active alerts, evaluated now; ack <key|--all>; silence <key> --for 2h
