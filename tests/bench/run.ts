@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fillCache } from '../../main/demo/fill-cache.ts'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { openStore } from '../../main/store/index.ts'
+import { benchAlertEval } from './alert-eval.ts'
 import { FLOOD_BURST, FLOOD_CALLS, FLOOD_LEADS, benchApiFlood, floodCache } from './api-flood.ts'
 import { coldStartSeconds } from './cold-start.ts'
 import { benchDemoGeneration } from './demo-generation.ts'
@@ -45,6 +46,7 @@ const PARTS = [
   'export-csv',
   'export-xlsx',
   'export-pdf',
+  'alert-eval',
 ] as const
 type Part = (typeof PARTS)[number]
 const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim())
@@ -88,7 +90,8 @@ async function main(): Promise<void> {
       runs('filter-change') ||
       runs('export-csv') ||
       runs('export-xlsx') ||
-      runs('export-pdf')
+      runs('export-pdf') ||
+      runs('alert-eval')
     ) {
       for (const [file, leads] of [
         [big, LEADS],
@@ -336,6 +339,17 @@ async function main(): Promise<void> {
         figure: `${run(p.full)} (runs ${p.fullRuns.map((t) => fmt(t, 2)).join(', ')}; ${fmt(p.printedRows / p.full.seconds)} rows/s), event-loop delay p99 ${fmt(p.full.loopP99Ms, 1)} ms / max ${fmt(p.full.loopMaxMs, 1)} ms`,
         baseline: `the same report without its tables: ${run(p.withoutTables)}; PDFKit writing the same ${fmt(p.printedRows)} rows as plain Helvetica lines: ${run(p.plainLines)}`,
         ratio: `${fmt(p.full.seconds / p.plainLines.seconds, 2)}× the plain lines`,
+      })
+    }
+
+    if (runs('alert-eval')) {
+      process.stderr.write('alert evaluation: 100 rules after a sync commit…\n')
+      const a = benchAlertEval(big)
+      rows.push({
+        benchmark: `one alert evaluation cycle after a sync commit: ${a.rules} rules (every metric, ${a.filterSets} filter sets) on a ${fmt(LEADS)}-lead cache, ${a.cycleMs.length} cycles`,
+        figure: `p50 ${fmt(percentile(a.cycleMs, 50), 1)} ms, p95 ${fmt(percentile(a.cycleMs, 95), 1)} ms`,
+        baseline: `one dashboard() of the rules' dashboards for the default filters: p50 ${fmt(percentile(a.baselineMs, 50), 1)} ms, p95 ${fmt(percentile(a.baselineMs, 95), 1)} ms`,
+        ratio: `${fmt(percentile(a.cycleMs, 95) / percentile(a.baselineMs, 95), 2)} (target p95 < 100 ms)`,
       })
     }
 
