@@ -77,7 +77,7 @@ describe('watchfloor alerts', () => {
     expect(both.stderr).toContain('give one alert key')
     const bad = await runCli(['alerts', 'silence', `rule:${busy}`, '--for', 'soon', '--db', db])
     expect(bad.code).toBe(1)
-    expect(bad.stderr).toContain('--for must be a duration such as 30m, 2h or 1d (not "soon")')
+    expect(bad.stderr).toContain('--for must be a duration such as 90s, 5m, 1h or 2d (not "soon")')
     const tooLong = await runCli(['alerts', 'silence', `rule:${busy}`, '--for', '90d', '--db', db])
     expect(tooLong.code).toBe(1)
     expect(tooLong.stderr).toContain('A silence ends after now and within 30 days')

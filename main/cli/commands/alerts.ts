@@ -10,16 +10,7 @@ import { ensureDefaultRules } from '../../alerts/default-rules.ts'
 import { openStore } from '../../store/index.ts'
 import { storedSourceStatuses } from '../../sync/stored-status.ts'
 import { defaultDbPath } from '../paths.ts'
-
-const UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 }
-
-/** `--for`: `90s`, `30m`, `2h`, `1d` (a bare number is seconds) → milliseconds. */
-export function silenceMs(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/i.exec(text)
-  if (m === null)
-    throw new Error(`--for must be a duration such as 30m, 2h or 1d (not "${text.slice(0, 40)}")`)
-  return Math.round(Number(m[1]) * (UNITS[(m[2] || 's').toLowerCase()] ?? 1) * 1000)
-}
+import { durationSeconds } from './alert-rules.ts'
 
 export interface AlertListOptions {
   readonly db?: string
@@ -104,7 +95,8 @@ export function alertsAck(
 
 export function alertsSilence(key: string, options: AlertListOptions & { for?: string }): void {
   if (options.for === undefined) throw new Error('--for is required: how long, e.g. 30m or 2h')
-  const ms = silenceMs(options.for)
+  // The same durations as a rule's --for.
+  const ms = durationSeconds(options.for) * 1000
   withEngine(options.db, (engine) => {
     const until = new Date(Date.now() + ms)
     const active = engine.silence(key, until)
