@@ -283,8 +283,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       (r) =>
         r.enabled &&
         (moved === null ||
-          METRIC_READERS[r.metric].dashboard === null ||
-          moved.has(METRIC_READERS[r.metric].dashboard as DashboardName)),
+          METRIC_READERS[r.metric].movedWith === null ||
+          moved.has(METRIC_READERS[r.metric].movedWith as DashboardName)),
     )
     if (rules.length === 0) return { evaluated: 0, transitions: [] }
     const system = systemValues(options.sources(), now, offlineSeconds)

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createAlertEngine, type AlertEngine } from '../../main/alerts/index.ts'
+import { createAlertEngine, evaluateRules, type AlertEngine } from '../../main/alerts/index.ts'
+import { dashboard } from '../../main/metrics/dashboard.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import type { ActiveAlerts } from '../../shared/api/alert-engine.ts'
 import type { AlertTransition } from '../../shared/api/alert-rules.ts'
@@ -157,5 +158,37 @@ describe('alert engine on a demo cache', () => {
     expect(engine.evaluate(['marketing']).evaluated).toBe(0)
     expect(engine.evaluate(['revenue']).evaluated).toBe(1)
     expect(engine.evaluate(['leadResponse', 'revenue']).evaluated).toBe(2)
+  })
+
+  it('reads each metric as its tab shows it: revenue booked is the trends series summed', () => {
+    const zone = 'America/Detroit'
+    const rules = [
+      { id: 1, metric: 'revenueBooked', filters: { range: { preset: 'last30', timeZone: zone } } },
+      { id: 2, metric: 'revenueBooked', filters: { range: { preset: 'today', timeZone: zone } } },
+      { id: 3, metric: 'conversionRate', filters: null },
+      { id: 4, metric: 'unprofitableChannels', filters: null },
+    ] as const
+    const values = evaluateRules(cache.db, rules, clock, {
+      sourceOfflineSeconds: 0,
+      syncLagSeconds: null,
+    })
+    for (const rule of [rules[0], rules[1]]) {
+      const trends = dashboard(
+        cache.db,
+        { filters: rule.filters, dashboards: ['trends'], maxPoints: 10_000, activityLimit: 1 },
+        clock,
+      ).trends
+      const sum = (trends?.revenueCents.y ?? []).reduce<number>((a, y) => a + (y ?? 0), 0)
+      expect(values.get(rule.id)).toBe(sum)
+    }
+    expect(values.get(1)).toBeGreaterThan(0)
+    const last7 = { range: { preset: 'last7', timeZone: zone } } as const
+    const d = dashboard(
+      cache.db,
+      { filters: last7, dashboards: ['conversion', 'marketing'], maxPoints: 3, activityLimit: 1 },
+      clock,
+    )
+    expect(values.get(3)).toBe(d.conversion?.rate)
+    expect(values.get(4)).toBe(d.marketing?.channels.filter((c) => (c.roiPercent ?? 0) < 0).length)
   })
 })
