@@ -67,7 +67,15 @@ export interface CycleResult {
 
 export interface AlertEngine {
   /** One evaluation cycle: every enabled rule, or those whose metric a changed dashboard moves. */
-  evaluate(changed?: readonly DashboardName[]): CycleResult
+  evaluate(
+    changed?: readonly DashboardName[],
+    options?: { readonly announce?: boolean },
+  ): CycleResult
+  /**
+   * The first cycle, soon after start and without announcing its list: a page that connects
+   * reads alerts.active, and the pages of a restarted core are already told to refetch all.
+   */
+  start(): void
   /**
    * A sync commit wrote these tables (undefined: not known, another connection wrote): evaluates
    * the rules whose metrics it may have moved, soon and once per burst, and lists a new upstream
@@ -275,7 +283,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return { alerts, tray: trayState(alerts, options.sources()) }
   }
 
-  function evaluate(changed?: readonly DashboardName[]): CycleResult {
+  function evaluate(
+    changed?: readonly DashboardName[],
+    cycle: { readonly announce?: boolean } = {},
+  ): CycleResult {
     const nowDate = clock()
     const now = nowDate.getTime()
     const moved = changed ? new Set(changed) : null
@@ -330,7 +341,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         if (transition.notify) toNotify.push(t)
       }
     })()
-    if (transitions.length > 0) options.changed?.(active())
+    if (transitions.length > 0 && cycle.announce !== false) options.changed?.(active())
     if (toNotify.length > 0) options.notify?.(toNotify)
     return { evaluated: rules.length, transitions }
   }
@@ -481,8 +492,19 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       : null
   timer?.unref()
 
+  const start = () => {
+    setImmediate(() => {
+      try {
+        evaluate(undefined, { announce: false })
+      } catch (e) {
+        log?.(`Alert evaluation failed: ${e instanceof Error ? e.message : String(e)}`)
+      }
+    })
+  }
+
   return {
     evaluate,
+    start,
     dataChanged,
     active,
     history,

@@ -155,7 +155,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     sources,
   })
   // A first cycle at start, so the list is current before the first timer tick.
-  alerts.dataChanged(undefined)
+  alerts.start()
   const dispatch = createApi(
     {
       db,
