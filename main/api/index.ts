@@ -7,6 +7,7 @@ import { filterHandlers } from './handlers/filters.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
 import { maintenanceHandlers } from './handlers/maintenance.ts'
 import { presetHandlers } from './handlers/presets.ts'
+import { ruleHandlers } from './handlers/rules.ts'
 import { composeHandlers } from './compose.ts'
 import type { CoreContext } from './context.ts'
 import { createDispatcher, type Dispatch } from './dispatch.ts'
@@ -30,6 +31,7 @@ export function createApi(
       alertHandlers,
       alertEngineHandlers,
       presetHandlers,
+      ruleHandlers,
       maintenanceHandlers,
       exportHandlers,
     ),
