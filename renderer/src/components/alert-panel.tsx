@@ -6,15 +6,17 @@ import { useBrowserNotifications, type NotifyState } from '../hooks/use-browser-
 import { useDismiss } from '../hooks/use-dismiss.ts'
 import { useLocalAlerts } from '../hooks/use-local-alerts.ts'
 import { alertButton, panelLists } from '../lib/alert-panel.ts'
+import { AlertRules } from './alert-rules.tsx'
 import { formatAge, formatDateTime } from '../lib/format.ts'
 import '../styles/alerts.css'
 
-const TABS = ['active', 'acknowledged', 'history'] as const
+const TABS = ['active', 'acknowledged', 'history', 'rules'] as const
 type Tab = (typeof TABS)[number]
 const TAB_LABEL: Readonly<Record<Tab, string>> = {
   active: 'Active',
   acknowledged: 'Acknowledged',
   history: 'History',
+  rules: 'Rules',
 }
 const HOUR_MS = 3_600_000
 /** Transitions the History tab shows. */
@@ -75,7 +77,7 @@ export function AlertPanel({ now }: { now: number }) {
       {open && (
         <section
           id={panelId}
-          className="alert-panel"
+          className={tab === 'rules' ? 'alert-panel alert-panel-rules' : 'alert-panel'}
           data-testid="alert-panel"
           role="dialog"
           aria-label="Alerts"
@@ -95,7 +97,7 @@ export function AlertPanel({ now }: { now: number }) {
                   onClick={() => setTab(t)}
                 >
                   {TAB_LABEL[t]}
-                  {t !== 'history' && (
+                  {(t === 'active' || t === 'acknowledged') && (
                     <span className="alert-tab-count">
                       {t === 'active' ? lists.active.length : lists.acknowledged.length}
                     </span>
@@ -117,7 +119,9 @@ export function AlertPanel({ now }: { now: number }) {
             className="alert-list"
             data-testid={`alerts-list-${tab}`}
           >
-            {tab === 'history' ? (
+            {tab === 'rules' ? (
+              <AlertRules />
+            ) : tab === 'history' ? (
               <AlertHistory changes={changes} />
             ) : (
               <AlertList
