@@ -75,26 +75,20 @@ export function RuleForm({
   const form = useRef<HTMLFormElement>(null)
   useEscapeWithin(true, form, onCancel)
 
-  const unitSuffix = words.unit === 'dollars' ? '' : words.unitWord
-  const unitPrefix = words.unit === 'dollars' ? '$' : ''
   const threshold = (key: 'warning' | 'critical' | 'recovery', label: string, hint: string) => (
     <div className="rule-field rule-threshold">
       <label htmlFor={`${id}-${key}`}>
         {label}
         {words.unitWord !== '' && ` (${words.unitWord})`}
       </label>
-      <span className="rule-unit-input">
-        {unitPrefix !== '' && <span aria-hidden="true">{unitPrefix}</span>}
-        <input
-          id={`${id}-${key}`}
-          data-testid={`rule-${key}`}
-          inputMode="decimal"
-          value={draft[key]}
-          aria-describedby={`${id}-${key}-hint`}
-          onChange={(e) => set(key, e.target.value)}
-        />
-        {unitSuffix !== '' && <span aria-hidden="true">{unitSuffix}</span>}
-      </span>
+      <input
+        id={`${id}-${key}`}
+        data-testid={`rule-${key}`}
+        inputMode="decimal"
+        value={draft[key]}
+        aria-describedby={`${id}-${key}-hint`}
+        onChange={(e) => set(key, e.target.value)}
+      />
       <span className="rule-hint" id={`${id}-${key}-hint`}>
         {hint}
       </span>
