@@ -56,12 +56,13 @@ export function defaultRules(targets: KpiTargets, timeZone: string): AlertRuleSp
       // One point over the band's low end: a rate wobbling around it notifies once.
       recovery: hundredths(low + 0.01),
       // Thirty days: conversion matures as leads close (the registry's `matures`), so today's
-      // cohort always reads low; a month is the shortest range whose rate means something. It
-      // moves slowly, so an hour of holding is plenty.
+      // cohort always reads low; the engine reads a maturing range's leads old enough to have
+      // closed (evaluate.ts maturedConversion), never the young cohort's rate. It moves slowly,
+      // so an hour of holding is plenty.
       forSeconds: HOUR,
       filters: range('last30'),
       message:
-        '{name}: {value} of the last 30 days’ leads converted ({severity} under {threshold})',
+        '{name}: {value} of the last 30 days’ leads old enough to close converted ({severity} under {threshold})',
       enabled: true,
     },
     {

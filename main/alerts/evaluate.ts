@@ -9,7 +9,7 @@ import type { DashboardData, DashboardName, Filters, SourceStatus } from '../../
 import type { ViewId } from '../../shared/api/views.ts'
 import { createScope, series } from '../metrics/aggregate.ts'
 import { dashboard } from '../metrics/dashboard.ts'
-import { resolveRange } from '../metrics/time-range.ts'
+import { dayNumber, dayString, resolveRange } from '../metrics/time-range.ts'
 import { rollupState } from '../metrics/rollups.ts'
 import type { Store } from '../store/index.ts'
 
@@ -32,6 +32,12 @@ export interface SystemValues {
 /** Values read straight from the aggregates, where a whole dashboard would cost far more. */
 interface DirectValues {
   readonly revenueBookedCents: number | null
+  /**
+   * Conversion of the range's leads old enough to have closed, when the range is maturing (its
+   * leads too young for their outcomes to be final: issue 11's "8.3 % conversion"): a rule reads
+   * this, not the whole cohort's rate, or it would cry wolf every morning. Null: nothing matured.
+   */
+  readonly matured: { readonly rate: number; readonly conversions: number } | null
 }
 
 const kpi = (
@@ -49,8 +55,20 @@ export const METRIC_READERS: Readonly<Record<AlertMetric, MetricReader>> = {
   medianResponseSeconds: kpi('leadResponse', 'lead-response', (d) => d.leadResponse?.medianSeconds),
   shareUnderTarget: kpi('leadResponse', 'lead-response', (d) => d.leadResponse?.shareUnderTarget),
   leads: kpi('leadResponse', 'overview', (d) => d.leadResponse?.leads),
-  conversionRate: kpi('conversion', 'conversion', (d) => d.conversion?.rate),
-  conversions: kpi('conversion', 'conversion', (d) => d.conversion?.conversions),
+  conversionRate: {
+    ...kpi('conversion', 'conversion', (d) => d.conversion?.rate),
+    read: (d, _s, direct) =>
+      d.conversion?.maturity.maturing
+        ? (direct.matured?.rate ?? null)
+        : (d.conversion?.rate ?? null),
+  },
+  conversions: {
+    ...kpi('conversion', 'conversion', (d) => d.conversion?.conversions),
+    read: (d, _s, direct) =>
+      d.conversion?.maturity.maturing
+        ? (direct.matured?.conversions ?? null)
+        : (d.conversion?.conversions ?? null),
+  },
   monthProgress: kpi('revenue', 'revenue', (d) => d.revenue?.monthProgress),
   unprofitableChannels: kpi(
     'marketing',
@@ -164,7 +182,7 @@ export function evaluateRules(
   for (const { filters, rules: members } of groups.values()) {
     const wanted = dashboardsFor(members.map((r) => r.metric))
     let data: DashboardData = EMPTY
-    let direct: DirectValues = { revenueBookedCents: null }
+    let direct: DirectValues = { revenueBookedCents: null, matured: null }
     try {
       // One snapshot for the group: a sync committing meanwhile is seen whole or not at all.
       db.transaction(() => {
@@ -179,8 +197,14 @@ export function evaluateRules(
           let cents = 0
           for (const m of series(createScope(db, filters), 'converted', 'day', range).values())
             cents += m.revenue_cents
-          direct = { revenueBookedCents: cents }
+          direct = { ...direct, revenueBookedCents: cents }
         }
+        const conversion = data.conversion
+        if (
+          conversion?.maturity.maturing &&
+          members.some((r) => r.metric === 'conversionRate' || r.metric === 'conversions')
+        )
+          direct = { ...direct, matured: maturedConversion(db, filters, conversion, clock) }
       }).deferred()
     } catch (e) {
       // A filter set the cache cannot answer gives its rules no data, not a failed cycle.
@@ -190,6 +214,39 @@ export function evaluateRules(
       values.set(rule.id, METRIC_READERS[rule.metric].read(data, system, direct))
   }
   return values
+}
+
+/**
+ * Conversion of the range's leads created at least `closeDays` before today (the days within
+ * which most deals close, learnt from recent deals): the part of a maturing range whose outcomes
+ * can be read. Null when no day of the range is that old.
+ */
+function maturedConversion(
+  db: Store,
+  filters: Filters,
+  conversion: NonNullable<DashboardData['conversion']>,
+  clock: () => Date,
+): { rate: number; conversions: number } | null {
+  const range = resolveRange(filters.range, clock())
+  const today = resolveRange({ preset: 'today', timeZone: range.timeZone }, clock()).from
+  const lastMatured = dayString(dayNumber(today) - conversion.maturity.closeDays)
+  if (lastMatured < range.from) return null
+  const to = lastMatured < range.to ? lastMatured : range.to
+  const matured = dashboard(
+    db,
+    {
+      filters: {
+        ...filters,
+        range: { preset: 'custom', from: range.from, to, timeZone: range.timeZone },
+      },
+      dashboards: ['conversion'],
+      maxPoints: 3,
+      activityLimit: 1,
+    },
+    clock,
+  ).conversion
+  if (!matured || matured.leads === 0 || matured.rate === null) return null
+  return { rate: matured.rate, conversions: matured.conversions }
 }
 
 /** No dashboard answer: every KPI reader finds its dashboard absent and says no data. */
