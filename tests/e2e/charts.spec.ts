@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { inflateSync } from 'node:zlib'
 import type { Locator, Page } from '@playwright/test'
-import type { ConversionStats } from '../../shared/api/index.ts'
+import { VIEW_IDS, type ConversionStats } from '../../shared/api/index.ts'
 import { callFrame, openApiSocket, pageCookie } from '../support/host-client.ts'
 import { DashboardsPage } from './dashboards-page.ts'
 import { expect, test } from './host-fixture.ts'
@@ -199,18 +199,7 @@ test('no element on any dashboard links outside the page origin, and Plotly show
 }) => {
   const dashboards = await openView(page, host.url, 'overview')
   const origin = new URL(host.url).origin
-  for (const view of [
-    'overview',
-    'lead-response',
-    'conversion',
-    'marketing',
-    'markets',
-    'revenue',
-    'funnel',
-    'trends',
-    'activity',
-    'health',
-  ]) {
+  for (const view of VIEW_IDS) {
     await dashboards.openTab(view)
     const outside = await page.evaluate((own) => {
       const urls = [...document.querySelectorAll('[href], [src], [action], [xlink\\:href]')].map(

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+import { VIEW_IDS } from '../../shared/api/views.ts'
 import { DashboardsPage } from './dashboards-page.ts'
 import { expect, test } from './host-fixture.ts'
 import { DEFAULT_TARGETS } from '../../main/metrics/registry.ts'
@@ -41,18 +42,7 @@ function overTarget(
   return row?.over ?? NaN
 }
 
-const VIEWS = [
-  'overview',
-  'lead-response',
-  'conversion',
-  'marketing',
-  'markets',
-  'revenue',
-  'funnel',
-  'trends',
-  'activity',
-  'health',
-]
+const VIEWS = VIEW_IDS
 
 test('Marketing ROI lists every channel with the lead count SQL gives for the shown range', async ({
   page,

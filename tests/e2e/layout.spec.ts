@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { VIEW_IDS } from '../../shared/api/views.ts'
 import { DashboardsPage } from './dashboards-page.ts'
 import { expect, test } from './host-fixture.ts'
 
@@ -6,18 +7,7 @@ import { expect, test } from './host-fixture.ts'
 // without scrolling the page (a table may scroll inside its panel), a 1280×800 laptop shows the
 // Overview's main chart above the fold, no tab label is cut, and no chart's category label is.
 
-const VIEWS = [
-  'overview',
-  'lead-response',
-  'conversion',
-  'marketing',
-  'markets',
-  'revenue',
-  'funnel',
-  'trends',
-  'activity',
-  'health',
-] as const
+const VIEWS = VIEW_IDS
 
 /** The page's own measure of what it would scroll, taken once the tab is drawn. */
 async function pageHeights(page: Page): Promise<{ scroll: number; viewport: number }> {

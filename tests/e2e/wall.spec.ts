@@ -7,21 +7,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
 import type { Page } from '@playwright/test'
+import { VIEW_IDS } from '../../shared/api/views.ts'
 import { demoCache, expect, serveCache, test } from './host-fixture.ts'
 import { WallPage } from './wall-page.ts'
 
-const ALL_VIEWS = [
-  'overview',
-  'lead-response',
-  'conversion',
-  'marketing',
-  'markets',
-  'revenue',
-  'funnel',
-  'trends',
-  'activity',
-  'health',
-]
+const ALL_VIEWS = VIEW_IDS
 /**
  * The page's clock keeps running between the test's jumps; slots far longer than a test's
  * real duration keep a jump of one interval exactly one slot on.
