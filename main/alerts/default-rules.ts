@@ -43,7 +43,7 @@ export function defaultRules(targets: KpiTargets, timeZone: string): AlertRuleSp
       forSeconds: 15 * MINUTE,
       filters: range('today'),
       message:
-        '{name}: leads are answered in {value} s on average today ({severity} over {threshold} s)',
+        '{name}: leads are answered in {value} on average today ({severity} over {threshold})',
       enabled: true,
     },
     {
@@ -112,7 +112,7 @@ export function defaultRules(targets: KpiTargets, timeZone: string): AlertRuleSp
       // The metric already counts how long the source has been gone: no second wait.
       forSeconds: 0,
       filters: null,
-      message: '{name}: a data source has been offline for {value} s ({severity} at {threshold} s)',
+      message: '{name}: a data source has been offline for {value} ({severity} at {threshold})',
       enabled: true,
     },
   ]

@@ -25,6 +25,7 @@ import {
   type DashboardName,
   type SourceStatus,
 } from '../../shared/api/index.ts'
+import { formatKpiValue } from '../../shared/format/index.ts'
 import { registryOf } from '../metrics/registry.ts'
 import { getSetting, setSetting, type Store } from '../store/index.ts'
 import { enabledRules, onRulesChanged } from './rules-store.ts'
@@ -123,24 +124,21 @@ const SYSTEM_LABELS: Partial<Record<AlertMetric, string>> = {
   syncLagSeconds: 'Sync lag',
 }
 
-/** A metric's value as its tab writes it (the registry's display for KPIs). */
+/**
+ * A metric's value as its tab writes it: the page's own formatter (shared/format) with the
+ * registry's display for a KPI ("415 s", "8.3 %", "$12,340"); seconds for the sync's values and
+ * a count of channels.
+ */
 export function formatMetricValue(db: Store, metric: AlertMetric, value: number | null): string {
   if (value === null) return 'no data'
   const kpi = metric in registryOf(db).kpis ? registryOf(db).kpis[metric as 'leads'] : null
-  const display = kpi?.display ?? (metric === 'unprofitableChannels' ? 'integer' : 'seconds')
-  switch (display) {
-    case 'integer':
-      return Math.round(value).toLocaleString('en-US')
-    case 'seconds':
-      // Bare: the templates name the unit ("answered in {value} s").
-      return Math.round(value).toLocaleString('en-US')
-    case 'percent':
-      return `${(value * (kpi?.unit === 'percent' ? 1 : 100)).toFixed(1)} %`
-    case 'money':
-      return `$${Math.round(value / 100).toLocaleString('en-US')}`
-    case 'ratio':
-      return `${value.toFixed(2)}×`
-  }
+  return formatKpiValue(
+    kpi ?? {
+      unit: metric === 'unprofitableChannels' ? 'count' : 'seconds',
+      display: metric === 'unprofitableChannels' ? 'integer' : 'seconds',
+    },
+    value,
+  )
 }
 
 export function metricLabel(db: Store, metric: AlertMetric): string {

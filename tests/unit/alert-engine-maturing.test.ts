@@ -75,3 +75,13 @@ it('reads a range whose leads have all had time to close as it is', () => {
   )
   expect(values.get(1)).toBe(whole.rate)
 })
+
+it('writes a value and its threshold in a message as the tab writes them, with their unit', async () => {
+  const { formatMetricValue } = await import('../../main/alerts/engine.ts')
+  expect(formatMetricValue(cache.db, 'averageResponseSeconds', 415.05)).toBe('415 s')
+  expect(formatMetricValue(cache.db, 'conversionRate', 0.083)).toBe('8.3 %')
+  expect(formatMetricValue(cache.db, 'sourceOfflineSeconds', 600)).toBe('600 s')
+  expect(formatMetricValue(cache.db, 'unprofitableChannels', 2)).toBe('2')
+  expect(formatMetricValue(cache.db, 'revenueBooked', 1_234_000)).toBe('$12,340')
+  expect(formatMetricValue(cache.db, 'leads', null)).toBe('no data')
+})
