@@ -7,6 +7,8 @@
 // as filter presets do (main/store/filter-presets.ts).
 import {
   ALERT_METRIC_KPI,
+  MESSAGE_PLACEHOLDERS,
+  SYSTEM_METRICS,
   RULE_LIMIT,
   alertRuleInputSchema,
   unknownRuleNames,
@@ -177,7 +179,6 @@ export function getRule(db: Store, id: number): AlertRule | null {
 const badIsUp = (c: AlertComparator): boolean => c === '>' || c === '>='
 
 /** Metrics that describe the sync, not the data: no filter set applies to them. */
-const SYSTEM_METRICS: ReadonlySet<AlertMetric> = new Set(['sourceOfflineSeconds', 'syncLagSeconds'])
 
 /**
  * The values a metric can take: shares are fractions of 1 (25 % is 0.25, the registry's unit
@@ -191,7 +192,7 @@ function metricDomain(metric: AlertMetric): { min: number; max: number; words: s
   return { min: 0, max: Infinity, words: `${metric} is ${what} that is never negative` }
 }
 
-const PLACEHOLDERS = ['name', 'value', 'threshold', 'severity', 'metric'] as const
+const PLACEHOLDERS = MESSAGE_PLACEHOLDERS
 
 /** Everything wrong with a parsed rule, as sentences; none when it may be saved. */
 export function ruleProblems(spec: AlertRuleSpec): string[] {

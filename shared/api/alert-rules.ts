@@ -35,6 +35,15 @@ export const ALERT_METRICS = [
 ] as const
 export type AlertMetric = (typeof ALERT_METRICS)[number]
 
+/** The metrics that describe the sync, not the data: a rule on them takes no filters. */
+export const SYSTEM_METRICS: ReadonlySet<AlertMetric> = new Set<AlertMetric>([
+  'sourceOfflineSeconds',
+  'syncLagSeconds',
+])
+
+/** What a rule's message template may name: `{name}`, `{value}`, … */
+export const MESSAGE_PLACEHOLDERS = ['name', 'value', 'threshold', 'severity', 'metric'] as const
+
 /** Metrics that are a registry KPI: their words, unit and direction come from the registry. */
 export const ALERT_METRIC_KPI: Readonly<Partial<Record<AlertMetric, KpiId>>> = {
   averageResponseSeconds: 'averageResponseSeconds',

@@ -6,6 +6,8 @@
 // is the core's to say (main/alerts/rules-store.ts); this only converts and words.
 import {
   ALERT_METRIC_KPI,
+  MESSAGE_PLACEHOLDERS,
+  SYSTEM_METRICS,
   FILTER_FIELDS,
   RANGE_PRESET_LABELS,
   alertRuleInputSchema,
@@ -46,8 +48,6 @@ const OWN_WORDS: Readonly<Partial<Record<AlertMetric, { label: string; unit: Ent
   sourceOfflineSeconds: { label: 'Longest source offline', unit: 'seconds' },
   syncLagSeconds: { label: 'Sync lag', unit: 'seconds' },
 }
-
-const SYSTEM_METRICS: ReadonlySet<AlertMetric> = new Set(['sourceOfflineSeconds', 'syncLagSeconds'])
 
 const UNIT_WORD: Readonly<Record<EntryUnit, string>> = {
   seconds: 's',
@@ -264,7 +264,7 @@ export interface RuleDraft {
 export const DEFAULT_RULE_MESSAGE: string = alertRuleInputSchema.shape.message.parse(undefined)
 
 /** The placeholders a message may use, filled in when the alert fires. */
-export const MESSAGE_PLACEHOLDERS = ['name', 'value', 'threshold', 'severity', 'metric'] as const
+export { MESSAGE_PLACEHOLDERS }
 
 /** A blank rule on the first metric, its filter set (when turned on) the last 30 days in `timeZone`. */
 export function newDraft(timeZone: string): RuleDraft {
