@@ -40,6 +40,7 @@ import {
   type RollupState,
 } from './rollups.ts'
 import {
+  DAY_MS,
   dayNumber,
   dayString,
   firstDayOfMonth,
@@ -333,11 +334,53 @@ export function series(
   })
 }
 
+/** Stretches of constant zone offset: from `from` (UTC ms) on, local time is UTC + `offset`. */
+export interface OffsetStretch {
+  readonly from: number
+  readonly offset: number
+}
+
+const QUARTER_MS = 900_000
+
+/**
+ * The zone's offsets over [start, end) and the instants they change at, found once per range:
+ * two offset reads per UTC day (cached per zone, LocalTime) and a quarter-hour walk through the
+ * few days a change falls in. Every offset in use changes on a quarter hour.
+ */
+export function offsetStretches(
+  timeZone: string,
+  start: number,
+  end: number,
+): readonly OffsetStretch[] {
+  const zone = localTime(timeZone)
+  const out: OffsetStretch[] = [{ from: start, offset: zone.offset(start) }]
+  let current = out[0]?.offset ?? 0
+  const note = (at: number, offset: number) => {
+    if (offset === current) return
+    out.push({ from: at, offset })
+    current = offset
+  }
+  for (let day = Math.floor(start / DAY_MS); day * DAY_MS < end; day++) {
+    const lo = Math.max(start, day * DAY_MS)
+    const hi = Math.min(end, (day + 1) * DAY_MS)
+    const a = zone.offset(lo)
+    const b = zone.offset(hi - 1)
+    if (a === current && b === current) continue
+    for (let q = Math.floor(lo / QUARTER_MS) * QUARTER_MS; q < hi; q += QUARTER_MS) {
+      note(Math.max(q, lo), zone.offset(Math.max(q, lo)))
+    }
+  }
+  return out
+}
+
 /**
  * A series from the UTC hour rollup: each local day or hour of the range's zone is a sum of whole
- * UTC hours wherever the zone's offset is whole hours (a viewer in London or UTC). null where it
- * cannot answer: the rollups are being rebuilt, a filter names another dimension than the
- * source, or an hour of the range straddles two local hours (Asia/Kolkata's +05:30).
+ * UTC hours wherever the zone's offset is whole hours and changes on a whole hour (a viewer in
+ * London or UTC). The offsets are found once per range (offsetStretches) and SQLite adds them
+ * to each hour in a CASE on the range's few changes and groups by the local bucket, so a year
+ * in London reads back 365 rows, not 8,760 hours × sources to convert one by one in JS. null
+ * where it cannot answer: the rollups are being rebuilt, a filter names another dimension than
+ * the source, or an hour of the range straddles two local hours (Asia/Kolkata's +05:30).
  */
 function hourSeries(
   scope: Scope,
@@ -357,30 +400,37 @@ function hourSeries(
   ) {
     return null
   }
-  const f = dimsSql(scope.dims)
-  // The day series and the heat map's hours of one range share the one read.
-  const rows = memo(
-    scope,
-    `hours:${basis}:${start}:${end}`,
-    () =>
-      scope.db
-        .prepare(
-          `SELECT hour AS t, ${SUMS} FROM ${table.table}
-          WHERE hour >= ? AND hour < ?${rollupFilter(table, f)} GROUP BY hour`,
-        )
-        .all(start / HOUR_MS, end / HOUR_MS, ...f.params) as Row[],
-  )
-  const zone = localTime(range.timeZone)
-  const out = new Map<number, Measures>()
-  for (const row of rows) {
-    const first = Number(row.t) * HOUR_MS
-    const last = first + HOUR_MS - 1
-    if (zone.hour(first) !== zone.hour(last) || zone.day(first) !== zone.day(last)) return null
-    const t = grain === 'day' ? zone.day(first) : zone.hour(first)
-    const found = out.get(t)
-    if (found) addMeasures(found, measuresOf(row))
-    else out.set(t, measuresOf(row))
+  const stretches = offsetStretches(range.timeZone, start, end)
+  // Local ms must stay positive: SQLite's integer division truncates toward zero, not down.
+  if (
+    stretches.some((s) => s.offset % HOUR_MS !== 0 || s.from % HOUR_MS !== 0) ||
+    stretches.some((s) => s.from + s.offset < 0)
+  ) {
+    return null
   }
+  const f = dimsSql(scope.dims)
+  const whens = stretches
+    .slice(1)
+    .map(() => 'WHEN hour < ? THEN ?')
+    .join(' ')
+  const caseParams: number[] = []
+  for (let i = 1; i < stretches.length; i++) {
+    caseParams.push((stretches[i] as OffsetStretch).from / HOUR_MS)
+    caseParams.push((stretches[i - 1] as OffsetStretch).offset / HOUR_MS)
+  }
+  caseParams.push((stretches.at(-1) as OffsetStretch).offset / HOUR_MS)
+  // Bound numbers arrive as REAL: cast, or the division would not be an integer one.
+  const offsetHours = stretches.length === 1 ? '?' : `CASE ${whens} ELSE ? END`
+  const localHour = `hour + CAST(${offsetHours} AS INTEGER)`
+  const bucket = grain === 'day' ? `(${localHour}) / 24` : localHour
+  const rows = scope.db
+    .prepare(
+      `SELECT ${bucket} AS t, ${SUMS} FROM ${table.table}
+        WHERE hour >= ? AND hour < ?${rollupFilter(table, f)} GROUP BY t`,
+    )
+    .all(...caseParams, start / HOUR_MS, end / HOUR_MS, ...f.params) as Row[]
+  const out = new Map<number, Measures>()
+  for (const row of rows) out.set(Number(row.t), measuresOf(row))
   return out
 }
 
