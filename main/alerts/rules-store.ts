@@ -178,8 +178,6 @@ export function getRule(db: Store, id: number): AlertRule | null {
 /** Whether a value on the comparator's side of `threshold` alerts: bad is up for > and >=. */
 const badIsUp = (c: AlertComparator): boolean => c === '>' || c === '>='
 
-/** Metrics that describe the sync, not the data: no filter set applies to them. */
-
 /**
  * The values a metric can take: shares are fractions of 1 (25 % is 0.25, the registry's unit
  * 'fraction'), everything else is a count, seconds, cents or a ratio, never negative. A
@@ -194,17 +192,23 @@ function metricDomain(metric: AlertMetric): { min: number; max: number; words: s
 
 const PLACEHOLDERS = MESSAGE_PLACEHOLDERS
 
+/** A threshold in a sentence: a share also as the percent the page writes (0.25 = 25 %). */
+function shownThreshold(metric: AlertMetric, value: number): string {
+  return metricDomain(metric).max === 1 ? `${value} (${+(value * 100).toFixed(2)} %)` : `${value}`
+}
+
 /** Everything wrong with a parsed rule, as sentences; none when it may be saved. */
 export function ruleProblems(spec: AlertRuleSpec): string[] {
   const problems: string[] = []
   const { comparator: c, warning, critical, recovery } = spec
+  const shown = (value: number) => shownThreshold(spec.metric, value)
   if (warning === null && critical === null)
     problems.push('A rule needs a warning or a critical threshold, or both.')
   if (warning !== null && critical !== null) {
     const beyond = badIsUp(c) ? critical > warning : critical < warning
     if (!beyond)
       problems.push(
-        `With "${c}", the critical threshold must lie ${badIsUp(c) ? 'above' : 'below'} the warning one (critical ${critical}, warning ${warning}).`,
+        `With "${c}", the critical threshold must lie ${badIsUp(c) ? 'above' : 'below'} the warning one (critical ${shown(critical)}, warning ${shown(warning)}).`,
       )
   }
   const nearest = warning ?? critical
@@ -212,7 +216,7 @@ export function ruleProblems(spec: AlertRuleSpec): string[] {
     const goodSide = badIsUp(c) ? recovery <= nearest : recovery >= nearest
     if (!goodSide)
       problems.push(
-        `The recovery ${recovery} lies on the alerting side of the ${warning === null ? 'critical' : 'warning'} threshold ${nearest}: with "${c}" it must be at ${badIsUp(c) ? 'most' : 'least'} ${nearest}, so the alert can resolve.`,
+        `The recovery ${shown(recovery)} lies on the alerting side of the ${warning === null ? 'critical' : 'warning'} threshold ${shown(nearest)}: with "${c}" it must be at ${badIsUp(c) ? 'most' : 'least'} ${shown(nearest)}, so the alert can resolve.`,
       )
   }
   const domain = metricDomain(spec.metric)

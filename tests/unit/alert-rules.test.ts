@@ -221,6 +221,19 @@ describe('rules store', () => {
     expect(problems({ ...base, warning: null, critical: 240, recovery: 250 })[0]).toContain(
       'critical threshold 240',
     )
+    // A share is also written as the percent the page shows.
+    expect(
+      problems({
+        ...base,
+        metric: 'conversionRate',
+        comparator: '<',
+        warning: 0.25,
+        critical: 0.3,
+        recovery: null,
+      }),
+    ).toEqual([
+      'With "<", the critical threshold must lie below the warning one (critical 0.3 (30 %), warning 0.25 (25 %)).',
+    ])
     expect(problems({ ...base, metric: 'conversionRate', comparator: '<', warning: 25 })).toEqual([
       'conversionRate is a fraction from 0 to 1 (25 % is 0.25); the warning threshold 25 lies outside it.',
     ])
