@@ -385,7 +385,8 @@ export function offsetStretches(
 function hourSeries(
   scope: Scope,
   basis: Basis,
-  grain: 'day' | 'hour',
+  /** weekHour: the local hour of week, Sunday 00 = 0 (rollups.ts weekHour), for the heat map. */
+  grain: 'day' | 'hour' | 'weekHour',
   range: DateRange,
 ): Map<number, Measures> | null {
   const table = ROLLUPS.find((r) => r.basis === basis && r.grain === 'hour')
@@ -419,14 +420,17 @@ function hourSeries(
     caseParams.push((stretches[i - 1] as OffsetStretch).offset / HOUR_MS)
   }
   caseParams.push((stretches.at(-1) as OffsetStretch).offset / HOUR_MS)
-  // Bound numbers arrive as REAL: cast, or the division would not be an integer one.
+  // Bound numbers arrive as REAL: cast, or the divisions would not be integer ones.
   const offsetHours = stretches.length === 1 ? '?' : `CASE ${whens} ELSE ? END`
-  const localHour = `hour + CAST(${offsetHours} AS INTEGER)`
-  const bucket = grain === 'day' ? `(${localHour}) / 24` : localHour
+  // Day 0 (1970-01-01) was a Thursday: hour of week = ((day + 4) % 7) * 24 + hour of day.
+  const bucket =
+    grain === 'day' ? 'lh / 24' : grain === 'hour' ? 'lh' : '((lh / 24 + 4) % 7) * 24 + lh % 24'
   const rows = scope.db
     .prepare(
-      `SELECT ${bucket} AS t, ${SUMS} FROM ${table.table}
-        WHERE hour >= ? AND hour < ?${rollupFilter(table, f)} GROUP BY t`,
+      `SELECT ${bucket} AS t, ${SUMS} FROM (
+         SELECT hour + CAST(${offsetHours} AS INTEGER) AS lh, ${MEASURES.join(', ')}
+           FROM ${table.table} WHERE hour >= ? AND hour < ?${rollupFilter(table, f)}
+       ) GROUP BY t`,
     )
     .all(...caseParams, start / HOUR_MS, end / HOUR_MS, ...f.params) as Row[]
   const out = new Map<number, Measures>()
@@ -504,11 +508,18 @@ function addBlobs(scope: Scope, of: CountOf, span: Span, into: Float64Array): vo
 
 /**
  * Leads created per local hour of week (Sunday 00 = 0) over the range: whole
- * months from their blobs, the days at the edges from the hour rollup; null
- * off the rollup path.
+ * months from their blobs, the days at the edges from the day blobs; in another zone, grouped in
+ * SQL from the UTC hour rollup (hourSeries); null off the rollup path.
  */
 export function weekHourCounts(scope: Scope, range: DateRange): Float64Array | null {
-  if (!countsUsable(scope, range)) return null
+  if (!countsUsable(scope, range)) {
+    // Another zone: its 168 hours of week grouped in SQL from the UTC hour rollup.
+    const hours = hourSeries(scope, 'created', 'weekHour', range)
+    if (!hours) return null
+    const counts = new Float64Array(WEEK_HOURS)
+    for (const [h, m] of hours) counts[h] = m.leads
+    return counts
+  }
   const counts = new Float64Array(WEEK_HOURS)
   for (const span of monthSpans(range)) addBlobs(scope, 'weekHour', span, counts)
   return counts

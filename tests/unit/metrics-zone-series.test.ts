@@ -4,11 +4,16 @@
 // Angeles across both DST changes, Auckland's southern DST), half hours (Kolkata, Adelaide with
 // DST), 45 minutes (Kathmandu, Chatham with DST). Zones it cannot answer fall back to the raw
 // rows, so the answer is the same either way; offsetStretches is checked against the zone's
-// offset at every quarter hour.
+// offset at every quarter hour. The hour-of-week heat map is checked the same way.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createScope, offsetStretches, series } from '../../main/metrics/aggregate.ts'
-import { rebuildRollups } from '../../main/metrics/rollups.ts'
+import {
+  createScope,
+  offsetStretches,
+  series,
+  weekHourCounts,
+} from '../../main/metrics/aggregate.ts'
+import { WEEK_HOURS, rebuildRollups, weekHour } from '../../main/metrics/rollups.ts'
 import { addDays, localTime } from '../../main/metrics/time-range.ts'
 import { openStore } from '../../main/store/index.ts'
 import type { DateRange, Filters } from '../../shared/api/index.ts'
@@ -83,6 +88,13 @@ describe('series in any zone from the UTC hour rollups, grouped in SQL', () => {
                 )
               }
             }
+            // The heat map: its 168 hours of week grouped in SQL where the offsets allow.
+            const week = new Array<number>(WEEK_HOURS).fill(0)
+            for (const [h, m] of series(raw, 'created', 'hour', range)) {
+              week[weekHour(h)] = (week[weekHour(h)] ?? 0) + m.leads
+            }
+            const rolledWeek = weekHourCounts(rolled, range)
+            if (rolledWeek) expect(Array.from(rolledWeek)).toEqual(week)
           } finally {
             db.close()
           }
