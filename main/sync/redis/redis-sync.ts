@@ -203,22 +203,21 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
     if (options.onAlert) safely('onAlert', () => options.onAlert?.(alert, origin))
   }
 
-  const readInfo = async (): Promise<StreamInfo | null> => {
-    try {
-      return parseStreamInfo(await reader.call('XINFO', 'STREAM', stream))
-    } catch (error) {
+  /** Sends XINFO STREAM now (so it is pipelined ahead of any command sent after it). */
+  const readInfo = (): Promise<StreamInfo | null> =>
+    reader.call('XINFO', 'STREAM', stream).then(parseStreamInfo, (error: unknown) => {
       if (error instanceof Error && /no such key/i.test(error.message)) return null
       throw error
-    }
-  }
+    })
 
   // What the previous gap check saw, for deletions between two checks.
   let checkedPosition = position
   const rejectedSinceCheck = new Set<string>()
   const wasStored = db.prepare('SELECT 1 FROM events WHERE stream_id = ?')
 
-  const checkForGap = async () => {
-    const info = await readInfo()
+  /** `infoRequest`: an XINFO STREAM already sent (see the read-ahead in run). */
+  const checkForGap = async (infoRequest: Promise<StreamInfo | null> = readInfo()) => {
+    const info = await infoRequest
     if (position === null) {
       position = options.startFrom === 'now' ? (info?.lastGeneratedId ?? '0-0') : '0-0'
       checkedPosition = position
@@ -279,6 +278,9 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
     }
   }
 
+  // The next XREAD, sent before the current batch was stored (from: the id it reads after).
+  let readAhead: { readonly from: string; readonly reply: Promise<XReadReply> } | undefined
+
   const run = async () => {
     let attempt = 0
     // Gaps found before a restart whose re-pull was never confirmed.
@@ -294,32 +296,51 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
         setState({ state: 'live' })
         attempt = 0
         while (!abort.signal.aborted) {
-          const reply: XReadReply = await reader.xread(
-            'COUNT',
-            batchSize,
-            'BLOCK',
-            blockMs,
-            'STREAMS',
-            stream,
-            position ?? '0-0',
-          )
-          storeReply(reply)
+          const from = position ?? '0-0'
+          const ahead = readAhead
+          readAhead = undefined
+          const reply: XReadReply =
+            ahead !== undefined && ahead.from === from
+              ? await ahead.reply
+              : await reader.xread('COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', stream, from)
           // A full batch means we are catching up on a backlog, which is when
           // producer trimming (XADD MAXLEN) can overtake us: check before
           // every such read, while our position is still in the stream.
-          const full = (reply?.[0]?.[1].length ?? 0) >= batchSize
+          const entries = reply?.[0]?.[1]
+          const full = (entries?.length ?? 0) >= batchSize
+          let infoRequest: Promise<StreamInfo | null> | undefined
+          if (full) {
+            // On a backlog, send that check and the next read now, before
+            // storing this batch: Redis answers both while SQLite writes,
+            // instead of two round trips after it. On one connection they
+            // run in order, so XINFO still precedes the read it vouches for.
+            // The next read does not block (the batch was full, so more is
+            // likely waiting), and is dropped unharmed if this batch fails
+            // to store or the check moves the position (a reset stream).
+            infoRequest = readInfo()
+            const next = entries?.at(-1)?.[0] ?? from
+            readAhead = {
+              from: next,
+              reply: reader.xread('COUNT', batchSize, 'STREAMS', stream, next),
+            }
+            // Their failures surface where they are awaited, if they are.
+            infoRequest.catch(() => {})
+            readAhead.reply.catch(() => {})
+          }
+          storeReply(reply)
           if (
-            full ||
+            infoRequest !== undefined ||
             Date.now() - lastCheck >= gapCheckIntervalMs ||
             checkedConnection !== connection
           ) {
             checkedConnection = connection
-            await checkForGap()
+            await checkForGap(infoRequest)
             lastCheck = Date.now()
           }
           if (reporter.current().state !== 'live') setState({ state: 'live' })
         }
       } catch (error) {
+        readAhead = undefined
         if (abort.signal.aborted) break
         const explained = explainRedisError(endpoint, error)
         if (reader.status === 'ready' || explained.kind === 'other') {

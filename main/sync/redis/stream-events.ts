@@ -65,45 +65,77 @@ const reject = (streamId: string, reason: string): ParsedEntry => ({
   reason,
 })
 
-/** Field list as XREAD returns it ([k, v, k, v, …]) → map; a repeated field keeps its first value. */
-function fieldMap(fields: readonly string[]): Map<string, string> {
-  const map = new Map<string, string>()
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const key = fields[i] as string
-    if (!map.has(key)) map.set(key, fields[i + 1] as string)
-  }
-  return map
+// The fields the parser reads, by their position in one entry's lookup.
+const TYPE = 0
+const TENANT = 1
+const AT = 2
+const DATA = 3
+const ID = 4
+const TABLE = 5
+const FIELD_SLOT: Readonly<Record<string, number>> = {
+  type: TYPE,
+  tenant: TENANT,
+  at: AT,
+  data: DATA,
+  id: ID,
+  table: TABLE,
 }
+const REQUIRED: readonly (readonly [slot: number, name: string])[] = [
+  [TYPE, 'type'],
+  [TENANT, 'tenant'],
+  [AT, 'at'],
+  [DATA, 'data'],
+]
 
 /**
  * Validates one stream entry. Never throws: whatever upstream wrote, the
  * answer is an event or a reason to skip it, so one bad entry cannot stop
  * the reader or reach the cache.
+ *
+ * This runs once per event on the ingest path, so it reads the field list
+ * ([k, v, k, v, …] as XREAD returns it) in place instead of building a Map
+ * per entry: a repeated field keeps its first value, a trailing name without
+ * a value is ignored, and unknown fields are skipped, as before.
  */
 export function parseStreamEntry(
   streamId: string,
   fields: readonly string[],
   tenant: string,
 ): ParsedEntry {
-  for (let i = 0; i < fields.length; i++) {
+  const length = fields.length
+  for (let i = 0; i < length; i++) {
     const value = fields[i] as string
     if (value.length > MAX_FIELD_BYTES) {
       const name = i % 2 === 0 ? 'a field name' : `field ${fields[i - 1]}`
       return reject(streamId, `${name} is ${value.length} bytes (limit ${MAX_FIELD_BYTES})`)
     }
   }
-  const f = fieldMap(fields)
-  for (const name of ['type', 'tenant', 'at', 'data']) {
-    if (!f.get(name)) return reject(streamId, `missing field ${name}`)
+  const found: (string | undefined)[] = [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ]
+  for (let i = 0; i + 1 < length; i += 2) {
+    // hasOwn: a field named like an Object.prototype member is just unknown.
+    const name = fields[i] as string
+    const slot = Object.hasOwn(FIELD_SLOT, name) ? FIELD_SLOT[name] : undefined
+    if (slot !== undefined && found[slot] === undefined) found[slot] = fields[i + 1]
   }
-  const type = f.get('type') as string
-  if (f.get('tenant') !== tenant)
-    return reject(streamId, `tenant ${f.get('tenant')} is not ${tenant}`)
-  const at = Date.parse(f.get('at') as string)
-  if (!Number.isFinite(at)) return reject(streamId, `at is not a time: ${f.get('at')}`)
+  for (const [slot, name] of REQUIRED) {
+    if (!found[slot]) return reject(streamId, `missing field ${name}`)
+  }
+  const type = found[TYPE] as string
+  const entryTenant = found[TENANT] as string
+  if (entryTenant !== tenant) return reject(streamId, `tenant ${entryTenant} is not ${tenant}`)
+  const atText = found[AT] as string
+  const at = Date.parse(atText)
+  if (!Number.isFinite(at)) return reject(streamId, `at is not a time: ${atText}`)
   let data: unknown
   try {
-    data = JSON.parse(f.get('data') as string)
+    data = JSON.parse(found[DATA] as string)
   } catch {
     return reject(streamId, 'data is not JSON')
   }
@@ -111,6 +143,7 @@ export function parseStreamEntry(
     return reject(streamId, 'data is not a JSON object')
   }
   if (type === 'alert') {
+    // Alerts are rare next to change hints: zod's cost is paid only here.
     const alert = upstreamAlertSchema.safeParse(data)
     if (!alert.success) return reject(streamId, `alert data: ${alert.error.issues[0]?.message}`)
     if (alert.data.tenant !== tenant)
@@ -119,10 +152,11 @@ export function parseStreamEntry(
   }
   const table = EVENT_TABLES[type]
   if (table === undefined) return reject(streamId, `unknown type ${type}`)
-  const id = f.get('id')
+  const id = found[ID]
   if (!id) return reject(streamId, 'missing field id')
-  if (f.get('table') !== table) {
-    return reject(streamId, `table ${f.get('table') ?? '(missing)'} does not match type ${type}`)
+  const entryTable = found[TABLE]
+  if (entryTable !== table) {
+    return reject(streamId, `table ${entryTable ?? '(missing)'} does not match type ${type}`)
   }
   return {
     ok: true,

@@ -30,6 +30,84 @@ export function readStreamPosition(db: Database.Database, stream: string): strin
   return row?.id ?? null
 }
 
+const SAVE_POSITION = `INSERT INTO sync_state (source, table_name, last_stream_id, last_success_at, last_error)
+     VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (source, table_name) DO UPDATE SET
+       last_stream_id = excluded.last_stream_id,
+       last_success_at = excluded.last_success_at,
+       last_error = excluded.last_error`
+
+const INSERT_EVENT = `INSERT INTO events (stream_id, tenant_id, type, at, payload) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (stream_id) DO NOTHING`
+
+interface BatchStatements {
+  readonly insertEvent: Database.Statement
+  readonly savePosition: Database.Statement
+  readonly storeBatch: (
+    stream: string,
+    tenant: string,
+    events: readonly StreamEvent[],
+    lastId: string,
+    now: number,
+  ) => BatchResult
+}
+
+// Prepared once per connection: a batch is stored every few milliseconds
+// while catching up, and preparing (and wrapping the transaction) each time
+// is work repeated for nothing. A WeakMap lets a closed database go.
+const statementsByDb = new WeakMap<Database.Database, BatchStatements>()
+
+function batchStatements(db: Database.Database): BatchStatements {
+  const cached = statementsByDb.get(db)
+  if (cached) return cached
+  const insertEvent = db.prepare(INSERT_EVENT)
+  const savePositionStatement = db.prepare(SAVE_POSITION)
+  const storeBatch = db.transaction(
+    (
+      stream: string,
+      tenant: string,
+      events: readonly StreamEvent[],
+      lastId: string,
+      now: number,
+    ): BatchResult => {
+      let stored = 0
+      let duplicates = 0
+      const tables = new Set<string>()
+      const newAlerts: UpstreamAlert[] = []
+      for (const e of events) {
+        const changes =
+          e.kind === 'alert'
+            ? insertEvent.run(e.streamId, tenant, 'alert', e.at, JSON.stringify(e.alert)).changes
+            : insertEvent.run(e.streamId, tenant, e.type, e.at, changePayload(e)).changes
+        if (changes === 0) {
+          duplicates++
+          continue
+        }
+        stored++
+        if (e.kind === 'change') tables.add(e.table)
+        else if (storeUpstreamAlert(db, e.alert, 'stream', e.streamId, now)) newAlerts.push(e.alert)
+      }
+      savePositionStatement.run(REDIS_SOURCE, stream, lastId, now, null)
+      return { stored, duplicates, tables: [...tables], newAlerts }
+    },
+  )
+  const statements = { insertEvent, savePosition: savePositionStatement, storeBatch }
+  statementsByDb.set(db, statements)
+  return statements
+}
+
+/**
+ * The stored payload of a change: exactly `JSON.stringify({ table, id, data })`,
+ * built from its parts so the fixed prefix is not re-serialised per event.
+ */
+export function changePayload(e: {
+  readonly table: string
+  readonly id: string
+  readonly data: Record<string, unknown>
+}): string {
+  return `{"table":${JSON.stringify(e.table)},"id":${JSON.stringify(e.id)},"data":${JSON.stringify(e.data)}}`
+}
+
 function savePosition(
   db: Database.Database,
   stream: string,
@@ -37,14 +115,7 @@ function savePosition(
   now: number,
   error: string | null = null,
 ): void {
-  db.prepare(
-    `INSERT INTO sync_state (source, table_name, last_stream_id, last_success_at, last_error)
-     VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (source, table_name) DO UPDATE SET
-       last_stream_id = excluded.last_stream_id,
-       last_success_at = excluded.last_success_at,
-       last_error = excluded.last_error`,
-  ).run(REDIS_SOURCE, stream, lastId, now, error)
+  batchStatements(db).savePosition.run(REDIS_SOURCE, stream, lastId, now, error)
 }
 
 /** Records a source error without moving the position. */
@@ -117,33 +188,7 @@ export function storeStreamBatch(
   lastId: string,
   now = Date.now(),
 ): BatchResult {
-  const insert = db.prepare(
-    `INSERT INTO events (stream_id, tenant_id, type, at, payload) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (stream_id) DO NOTHING`,
-  )
-  return db.transaction((): BatchResult => {
-    let stored = 0
-    let duplicates = 0
-    const tables = new Set<string>()
-    const newAlerts: UpstreamAlert[] = []
-    for (const e of events) {
-      const payload =
-        e.kind === 'alert'
-          ? JSON.stringify(e.alert)
-          : JSON.stringify({ table: e.table, id: e.id, data: e.data })
-      const type = e.kind === 'alert' ? 'alert' : e.type
-      const changes = insert.run(e.streamId, tenant, type, e.at, payload).changes
-      if (changes === 0) {
-        duplicates++
-        continue
-      }
-      stored++
-      if (e.kind === 'change') tables.add(e.table)
-      else if (storeUpstreamAlert(db, e.alert, 'stream', e.streamId, now)) newAlerts.push(e.alert)
-    }
-    savePosition(db, stream, lastId, now)
-    return { stored, duplicates, tables: [...tables], newAlerts }
-  })()
+  return batchStatements(db).storeBatch(stream, tenant, events, lastId, now)
 }
 
 interface GapRow {

@@ -1,0 +1,304 @@
+// The ingest rework of issue 14 must not change what is accepted, refused
+// or stored: the in-place field scan answers exactly as the Map-based parser
+// it replaced (kept below as the reference), and a stored row is byte for
+// byte the one the previous store wrote.
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openStore, type Store } from '../../main/store/index.ts'
+import {
+  EVENT_TABLES,
+  MAX_FIELD_BYTES,
+  parseStreamEntry,
+  upstreamAlertSchema,
+  type ParsedEntry,
+  type StreamEvent,
+} from '../../main/sync/redis/stream-events.ts'
+import { changePayload, storeStreamBatch } from '../../main/sync/redis/stream-store.ts'
+import { tempDir } from '../support/temp.ts'
+
+const T = 'acme'
+
+/** The parser as it was before issue 14 (a Map per entry), verbatim: the reference. */
+function referenceParse(streamId: string, fields: readonly string[], tenant: string): ParsedEntry {
+  const reject = (reason: string): ParsedEntry => ({ ok: false, streamId, reason })
+  for (let i = 0; i < fields.length; i++) {
+    const value = fields[i] as string
+    if (value.length > MAX_FIELD_BYTES) {
+      const name = i % 2 === 0 ? 'a field name' : `field ${fields[i - 1]}`
+      return reject(`${name} is ${value.length} bytes (limit ${MAX_FIELD_BYTES})`)
+    }
+  }
+  const f = new Map<string, string>()
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const key = fields[i] as string
+    if (!f.has(key)) f.set(key, fields[i + 1] as string)
+  }
+  for (const name of ['type', 'tenant', 'at', 'data']) {
+    if (!f.get(name)) return reject(`missing field ${name}`)
+  }
+  const type = f.get('type') as string
+  if (f.get('tenant') !== tenant) return reject(`tenant ${f.get('tenant')} is not ${tenant}`)
+  const at = Date.parse(f.get('at') as string)
+  if (!Number.isFinite(at)) return reject(`at is not a time: ${f.get('at')}`)
+  let data: unknown
+  try {
+    data = JSON.parse(f.get('data') as string)
+  } catch {
+    return reject('data is not JSON')
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return reject('data is not a JSON object')
+  }
+  if (type === 'alert') {
+    const alert = upstreamAlertSchema.safeParse(data)
+    if (!alert.success) return reject(`alert data: ${alert.error.issues[0]?.message}`)
+    if (alert.data.tenant !== tenant) return reject(`alert for tenant ${alert.data.tenant}`)
+    return { ok: true, event: { kind: 'alert', streamId, at, alert: alert.data } }
+  }
+  const table = EVENT_TABLES[type]
+  if (table === undefined) return reject(`unknown type ${type}`)
+  const id = f.get('id')
+  if (!id) return reject('missing field id')
+  if (f.get('table') !== table) {
+    return reject(`table ${f.get('table') ?? '(missing)'} does not match type ${type}`)
+  }
+  return {
+    ok: true,
+    event: { kind: 'change', streamId, type, table, id, at, data: data as Record<string, unknown> },
+  }
+}
+
+const alert = {
+  id: 'a1',
+  tenant: T,
+  kind: 'lead_response',
+  severity: 'warning',
+  message: '3 leads waited',
+  value: 3,
+  at: '2026-05-01T10:00:00.000Z',
+}
+
+// Field names and values close to the real ones, so random entries reach
+// every check (not only "missing field type"), plus arbitrary strings.
+const fieldName = fc.oneof(
+  fc.constantFrom(
+    'type',
+    'table',
+    'id',
+    'tenant',
+    'at',
+    'data',
+    'extra',
+    'constructor',
+    '__proto__',
+  ),
+  fc.string({ maxLength: 6 }),
+)
+const fieldValue = fc.oneof(
+  fc.constantFrom(
+    ...Object.keys(EVENT_TABLES),
+    ...Object.values(EVENT_TABLES),
+    'alert',
+    'toString',
+    'constructor',
+    T,
+    'other',
+    '',
+    '42',
+    '2026-05-01T10:00:00.000Z',
+    'yesterday',
+    '{"id":42}',
+    '{}',
+    '[1]',
+    'null',
+    '{"id": 1,',
+    JSON.stringify(alert),
+    JSON.stringify({ ...alert, tenant: 'other' }),
+    JSON.stringify({ ...alert, severity: 'loud' }),
+  ),
+  fc.string({ maxLength: 12 }),
+  fc.json({ maxDepth: 2 }),
+)
+const entry = fc
+  .array(fc.tuple(fieldName, fieldValue), { maxLength: 9 })
+  .chain((pairs) => fc.boolean().map((odd) => [...pairs.flat(), ...(odd ? ['dangling'] : [])]))
+
+/** Every field of the demo upstream's lead event, in its order, with `over` applied. */
+const lead = (over: Record<string, string | undefined> = {}) =>
+  Object.entries({
+    type: 'lead_updated',
+    table: 'leads',
+    id: '42',
+    tenant: T,
+    at: '2026-05-01T10:00:00.000Z',
+    data: '{"id":42}',
+    ...over,
+  }).flatMap(([k, v]) => (v === undefined ? [] : [k, v]))
+
+describe('stream entry validation after the ingest rework', () => {
+  it('answers exactly as the previous parser for random entries (same event, same reason)', () => {
+    fc.assert(
+      fc.property(entry, (fields) => {
+        expect(parseStreamEntry('5-1', fields, T)).toEqual(referenceParse('5-1', fields, T))
+      }),
+      { numRuns: 3_000 },
+    )
+  })
+
+  it('answers exactly as the previous parser for every field of a valid entry changed or dropped', () => {
+    const valid = lead()
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: valid.length - 1 }),
+        fc.option(fieldValue, { nil: undefined }),
+        fc.boolean(),
+        (at, value, repeat) => {
+          const fields = [...valid]
+          if (value === undefined) fields.splice(at - (at % 2), 2)
+          else fields[at] = value
+          // A repeated field keeps its first value: the appended copy must not matter.
+          const withCopy = repeat ? [...fields, 'tenant', 'other', 'data', '[]'] : fields
+          expect(parseStreamEntry('9-0', withCopy, T)).toEqual(referenceParse('9-0', withCopy, T))
+        },
+      ),
+      { numRuns: 2_000 },
+    )
+  })
+
+  it.each([
+    [lead({ data: 'nope' }), 'data is not JSON'],
+    [lead({ data: '[1]' }), 'data is not a JSON object'],
+    [lead({ data: 'null' }), 'data is not a JSON object'],
+    [lead({ type: 'lead_exploded' }), 'unknown type lead_exploded'],
+    [lead({ type: 'constructor' }), 'table leads does not match type constructor'],
+    [lead({ type: '' }), 'missing field type'],
+    [lead({ tenant: undefined }), 'missing field tenant'],
+    [lead({ tenant: 'other' }), 'tenant other is not acme'],
+    [lead({ at: 'yesterday' }), 'at is not a time: yesterday'],
+    [lead({ at: undefined }), 'missing field at'],
+    [lead({ data: undefined }), 'missing field data'],
+    [lead({ table: 'projects' }), 'table projects does not match type lead_updated'],
+    [lead({ table: undefined }), 'table (missing) does not match type lead_updated'],
+    [lead({ id: undefined }), 'missing field id'],
+    [lead({ id: '' }), 'missing field id'],
+    [
+      lead({ data: 'x'.repeat(MAX_FIELD_BYTES + 1) }),
+      `field data is ${MAX_FIELD_BYTES + 1} bytes (limit ${MAX_FIELD_BYTES})`,
+    ],
+    [
+      [...lead(), 'y'.repeat(MAX_FIELD_BYTES + 1)],
+      `a field name is ${MAX_FIELD_BYTES + 1} bytes (limit ${MAX_FIELD_BYTES})`,
+    ],
+    [lead({ type: 'alert', data: '{"id":"a"}' }), 'alert data: '],
+    [
+      lead({ type: 'alert', data: JSON.stringify({ ...alert, tenant: 'other' }) }),
+      'alert for tenant other',
+    ],
+  ])('refuses %#: %s, as before', (fields, reason) => {
+    const parsed = parseStreamEntry('7-1', fields, T)
+    expect(parsed).toEqual(referenceParse('7-1', fields, T))
+    expect(parsed.ok).toBe(false)
+    if (!parsed.ok) expect(parsed.reason.startsWith(reason)).toBe(true)
+  })
+})
+
+describe('stored rows after the ingest rework', () => {
+  let dir: string
+  let cleanup: () => void
+  let db: Store
+  beforeEach(() => {
+    ;({ dir, cleanup } = tempDir())
+    db = openStore(join(dir, 'cache.sqlite'))
+  })
+  afterEach(() => {
+    db.close()
+    cleanup()
+  })
+
+  const rows = (store: Store) =>
+    store.prepare('SELECT stream_id, tenant_id, type, at, payload FROM events ORDER BY rowid').all()
+
+  it('builds the payload byte for byte as JSON.stringify({ table, id, data })', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.values(EVENT_TABLES)),
+        fc.string(),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        (table, id, data) => {
+          expect(changePayload({ table, id, data })).toBe(JSON.stringify({ table, id, data }))
+        },
+      ),
+      { numRuns: 2_000 },
+    )
+  })
+
+  it('stores a valid change and alert as the rows the previous store wrote, and counts a replay as duplicates', () => {
+    const change = parseStreamEntry(
+      '1-0',
+      lead({ data: '{"id":42,"name":"Zoë \\u00e9","n":1.50,"nested":{"a":[1,null]}}' }),
+      T,
+    )
+    const up = parseStreamEntry(
+      '2-0',
+      lead({ type: 'alert', id: 'a1', table: undefined, data: JSON.stringify(alert) }),
+      T,
+    )
+    if (!change.ok || !up.ok) throw new Error('the fixtures must be valid')
+    const events: StreamEvent[] = [change.event, up.event]
+    const first = storeStreamBatch(db, 'ops:acme:events', T, events, '3-0', 1_000)
+    expect(first).toEqual({
+      stored: 2,
+      duplicates: 0,
+      tables: ['leads'],
+      newAlerts: [up.event.kind === 'alert' ? up.event.alert : null],
+    })
+    expect(rows(db)).toEqual([
+      {
+        stream_id: '1-0',
+        tenant_id: T,
+        type: 'lead_updated',
+        at: Date.parse('2026-05-01T10:00:00.000Z'),
+        payload: JSON.stringify({
+          table: 'leads',
+          id: '42',
+          data: JSON.parse('{"id":42,"name":"Zoë é","n":1.5,"nested":{"a":[1,null]}}') as unknown,
+        }),
+      },
+      {
+        stream_id: '2-0',
+        tenant_id: T,
+        type: 'alert',
+        at: Date.parse(alert.at),
+        payload: JSON.stringify(alert),
+      },
+    ])
+    expect(db.prepare('SELECT stream_id FROM upstream_alerts').all()).toEqual([
+      { stream_id: '2-0' },
+    ])
+    const again = storeStreamBatch(db, 'ops:acme:events', T, events, '4-0', 2_000)
+    expect(again).toEqual({ stored: 0, duplicates: 2, tables: [], newAlerts: [] })
+    expect(
+      db.prepare("SELECT last_stream_id AS id FROM sync_state WHERE source = 'redis'").get(),
+    ).toEqual({ id: '4-0' })
+  })
+
+  it('keeps its prepared statements per database: a second cache, and one reopened, store as well', () => {
+    const event = parseStreamEntry('1-0', lead(), T)
+    if (!event.ok) throw new Error('the fixture must be valid')
+    const other = openStore(join(dir, 'other.sqlite'))
+    try {
+      storeStreamBatch(db, 's', T, [event.event], '1-0')
+      storeStreamBatch(other, 's', T, [event.event], '1-0')
+      expect(rows(other)).toEqual(rows(db))
+    } finally {
+      other.close()
+    }
+    const reopened = openStore(join(dir, 'other.sqlite'))
+    try {
+      expect(storeStreamBatch(reopened, 's', T, [event.event], '1-0').duplicates).toBe(1)
+    } finally {
+      reopened.close()
+    }
+  })
+})
