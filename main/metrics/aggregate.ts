@@ -98,6 +98,25 @@ function rollupUsable(scope: Scope, range: DateRange): boolean {
   )
 }
 
+const OWNER_TABLE_DIMS: readonly string[] = ['owner', 'source']
+
+/**
+ * The owner rollups (013-owner-rollups.ts, by org-zone day, owner and source) answer a range in
+ * the rollups' zone whose filters name the owner and at most the source besides: totals, sums
+ * per source and the day series. The cube's other dimensions and the count blobs have no owner:
+ * those read raw rows.
+ */
+function ownerUsable(scope: Scope, range: DateRange): boolean {
+  const used = usedDims(scope.dims)
+  return (
+    !scope.raw &&
+    scope.state.valid &&
+    range.timeZone === scope.state.timeZone &&
+    used.includes('owner') &&
+    used.every((d) => OWNER_TABLE_DIMS.includes(d))
+  )
+}
+
 /**
  * A range in another zone than the rollups' (a viewer in London, rollups by Detroit days), cut
  * into the rollups' whole local days that lie inside it and the instants left at its two edges
@@ -137,9 +156,9 @@ export function zoneCut(scope: Scope, range: DateRange): ZoneCut | null {
   return { inner: { from: dayString(first), to: dayString(last), timeZone: zone }, edges }
 }
 
-/** The dims filter on a rollup: on its source column, or on the values of its dims ids. */
+/** The dims filter on a rollup: on its own columns, or on the values of its dims ids. */
 const rollupFilter = (r: RollupDef, f: SqlPart): string =>
-  r.column === 'source' || f.sql === ''
+  r.column !== 'dims' || f.sql === ''
     ? f.sql
     : ` AND dims IN (SELECT id FROM rollup_dims WHERE 1${f.sql})`
 
@@ -287,7 +306,7 @@ export function series(
     const f = dimsSql(scope.dims)
     // No rollup by hour: an hourly series spans two days at most.
     const table =
-      grain === 'day' && rollupUsable(scope, range)
+      grain === 'day' && (rollupUsable(scope, range) || ownerUsable(scope, range))
         ? pickTable(basis, grain, usedDims(scope.dims))
         : undefined
     const from = dayNumber(range.from)
@@ -454,10 +473,11 @@ export function grouped(
   return memo(scope, `grouped:${basis}:${dim}:${range.from}:${range.to}:${range.timeZone}`, () => {
     const need = [...usedDims(scope.dims), ...(dim === null ? [] : [dim])]
     const table =
-      rollupUsable(scope, range) && need.every((d) => d === 'source')
+      (rollupUsable(scope, range) && need.every((d) => d === 'source')) ||
+      (ownerUsable(scope, range) && need.every((d) => OWNER_TABLE_DIMS.includes(d)))
         ? pickTable(basis, 'day', need)
         : undefined
-    if (!table || table.dims.length !== 1) return groupCube(cube(scope, basis, range), dim)
+    if (!table || table.column === 'dims') return groupCube(cube(scope, basis, range), dim)
     const f = dimsSql(scope.dims)
     const rows = scope.db
       .prepare(

@@ -30,14 +30,24 @@ export type RollupDim = (typeof ROLLUP_DIMS)[number]
 export type Grain = 'day' | 'month' | 'hour'
 export type Basis = 'created' | 'converted'
 
+/** A dimension some rollup keeps: the five of the cube, and the owner (013-owner-rollups.ts). */
+export type KeptDim = RollupDim | 'owner'
+
 export interface RollupDef {
   readonly table: string
   readonly basis: Basis
   readonly grain: Grain
-  readonly dims: readonly RollupDim[]
-  /** The key column after the time: `dims` (an id in rollup_dims, all five) or `source`. */
-  readonly column: 'dims' | 'source'
+  readonly dims: readonly KeptDim[]
+  /**
+   * The key after the time: `dims` (an id in rollup_dims, all five), `source`, or
+   * `owner_source` (the two text columns owner, source).
+   */
+  readonly column: 'dims' | 'source' | 'owner_source'
 }
+
+/** The key columns after the time of a rollup. */
+export const keyColumns = (r: RollupDef): readonly string[] =>
+  r.column === 'owner_source' ? ['owner', 'source'] : [r.column]
 
 export const ROLLUPS: readonly RollupDef[] = [
   { table: 'rollup_leads_day', basis: 'created', grain: 'day', dims: ROLLUP_DIMS, column: 'dims' },
@@ -90,6 +100,21 @@ export const ROLLUPS: readonly RollupDef[] = [
     grain: 'hour',
     dims: ['source'],
     column: 'source',
+  },
+  // An owner filter's totals, per-source sums and day series (013-owner-rollups.ts).
+  {
+    table: 'rollup_leads_day_owner',
+    basis: 'created',
+    grain: 'day',
+    dims: ['owner', 'source'],
+    column: 'owner_source',
+  },
+  {
+    table: 'rollup_deals_day_owner',
+    basis: 'converted',
+    grain: 'day',
+    dims: ['owner', 'source'],
+    column: 'owner_source',
   },
 ]
 
@@ -203,7 +228,7 @@ interface Prepared {
 const prepared = new WeakMap<Store, Prepared>()
 
 const upsertSql = (r: RollupDef) => {
-  const keys = [r.grain, r.column]
+  const keys = [r.grain, ...keyColumns(r)]
   return `INSERT INTO ${r.table} (${[...keys, ...MEASURES].join(', ')})
     VALUES (${[...keys, ...MEASURES].map(() => '?').join(', ')})
     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET
@@ -224,7 +249,9 @@ function prepare(db: Store, state = rollupState(db)): Prepared {
     upsert: ROLLUPS.map((r) => db.prepare(`${upsertSql(r)} RETURNING leads`)),
     add: ROLLUPS.map((r) => db.prepare(upsertSql(r))),
     del: ROLLUPS.map((r) =>
-      db.prepare(`DELETE FROM ${r.table} WHERE ${r.grain} = ? AND ${r.column} = ?`),
+      db.prepare(
+        `DELETE FROM ${r.table} WHERE ${[r.grain, ...keyColumns(r)].map((c) => `${c} = ?`).join(' AND ')}`,
+      ),
     ),
     readCounts: COUNT_ROLLUPS.map((c) =>
       db.prepare(`SELECT hist FROM ${c.table} WHERE ${c.grain} = ? AND source = ?`).pluck(),
@@ -294,6 +321,12 @@ class Interner {
 
   one(a: string): number {
     return this.leaf(this.root, a, () => [a])
+  }
+
+  two(a: string, b: string): number {
+    const node = this.level(this.root, a)
+    const id = node.get(b) as number | undefined
+    return id ?? this.leaf(node, b, () => [a, b])
   }
 
   five(a: string, b: string, c: string, d: string, e: string): number {
@@ -373,17 +406,17 @@ export interface RollupBatch {
 
 const combos = new WeakMap<Store, Interner>()
 const sources = new WeakMap<Store, Interner>()
+const ownerSources = new WeakMap<Store, Interner>()
 
-// The batch handles the two dim sets the tables use; a new one needs code here.
-const FULL = ROLLUPS.map((r) => r.column === 'dims')
+// The batch handles the three key kinds the tables use (keyValues); a new one needs code there.
 
 // Rows are recorded into the day × five-dims table of their basis (and the
 // day table of each count) only; the month and source tables' deltas are
 // derived from those at flush, from a few thousand entries instead of each
 // row (a third of the per-row work). The UTC hour tables cannot be derived
-// from local days: rows are recorded into them too.
+// from local days, nor the owner tables from the five dims: rows are recorded into them too.
 const SUM_BASE = ROLLUPS.map((r, i) => {
-  if (r.grain === 'hour') return i
+  if (r.grain === 'hour' || r.column === 'owner_source') return i
   const base = ROLLUPS.findIndex(
     (b) => b.basis === r.basis && b.grain === 'day' && b.column === 'dims',
   )
@@ -403,6 +436,7 @@ class Batch implements RollupBatch {
   private readonly m = new Float64Array(MEASURES.length)
   private readonly combos: Interner
   private readonly sources: Interner
+  private readonly ownerSources: Interner
 
   /**
    * `fresh`: the tables are empty (a rebuild), so flush inserts each table's
@@ -418,8 +452,11 @@ class Batch implements RollupBatch {
     if (!c) combos.set(db, (c = new Interner()))
     let s = sources.get(db)
     if (!s) sources.set(db, (s = new Interner()))
+    let o = ownerSources.get(db)
+    if (!o) ownerSources.set(db, (o = new Interner()))
     this.combos = c
     this.sources = s
+    this.ownerSources = o
   }
 
   record(before: LeadRow | null, after: LeadRow | null): void {
@@ -466,6 +503,7 @@ class Batch implements RollupBatch {
       l.city,
       l.segment,
       l.temperature,
+      l.owner,
       sign,
     )
   }
@@ -481,6 +519,7 @@ class Batch implements RollupBatch {
     city: string,
     segment: string,
     temperature: string,
+    owner: string,
     sign: number,
   ): void {
     const { zone } = this.p
@@ -494,6 +533,7 @@ class Batch implements RollupBatch {
     const hour = Math.floor(local / HOUR_MS)
     const full = this.combos.five(source, city, segment, temperature, status)
     const sourceId = this.sources.one(source)
+    const ownerSource = this.ownerSources.two(owner, source)
     const booked = won && convertedAt !== null
     const cDay = booked ? zone.day(convertedAt) : 0
     for (let i = 0; i < ROLLUPS.length; i++) {
@@ -502,6 +542,9 @@ class Batch implements RollupBatch {
       if (r.grain === 'hour') {
         if (r.basis === 'created') this.addSum(i, Math.floor(createdAt / HOUR_MS), sourceId, sign)
         else if (booked) this.addSum(i, Math.floor(convertedAt / HOUR_MS), sourceId, sign)
+      } else if (r.column === 'owner_source') {
+        if (r.basis === 'created') this.addSum(i, day, ownerSource, sign)
+        else if (booked) this.addSum(i, cDay, ownerSource, sign)
       } else if (r.basis === 'created') this.addSum(i, day, full, sign)
       else if (booked) this.addSum(i, cDay, full, sign)
     }
@@ -579,17 +622,16 @@ class Batch implements RollupBatch {
           const m = sums.slot(j)
           if (m.every((x) => x === 0)) continue
           const key = sums.times[j] as number
-          const d = sums.dims[j] as number
-          const dims = FULL[i] ? idOf(d) : this.sources.values[d]?.[0]
+          const dims = this.keyValues(i, sums.dims[j] as number, idOf)
           // Only a net loss of leads can empty a bucket; the common delta (new
           // leads, same-bucket updates) skips reading the result back.
           if ((m[0] as number) >= 0) {
-            add.run(key, dims, ...m)
+            add.run(key, ...dims, ...m)
             continue
           }
-          const row = upsert.get(key, dims, ...m) as { leads: number }
+          const row = upsert.get(key, ...dims, ...m) as { leads: number }
           // A bucket left without leads is deleted, as a rebuild would not create it.
-          if (row.leads === 0) (p.del[i] as Run).run(key, dims)
+          if (row.leads === 0) (p.del[i] as Run).run(key, ...dims)
         }
       }
       for (let i = 0; i < COUNT_ROLLUPS.length; i++) {
@@ -623,29 +665,44 @@ class Batch implements RollupBatch {
     }
   }
 
+  /** The key column values after the time of table `i` for an interned key `d`. */
+  private keyValues(i: number, d: number, idOf: (combo: number) => number): (number | string)[] {
+    const r = ROLLUPS[i] as RollupDef
+    if (r.column === 'dims') return [idOf(d)]
+    if (r.column === 'owner_source') return this.ownerSources.values[d] as string[]
+    return [(this.sources.values[d] as string[])[0] as string]
+  }
+
   /** Writes table `i`'s deltas into an empty table: sorted by its key, ROWS_PER_INSERT rows a statement. */
   private insertSorted(i: number, idOf: (combo: number) => number): void {
     const r = ROLLUPS[i] as RollupDef
     const sums = this.sums[i] as SumDeltas
-    const keys: (number | string)[] = []
+    const keys: (number | string)[][] = []
     const slots: number[] = []
     for (let j = 0; j < sums.size; j++) {
       if (sums.values[j * M] === 0) continue
-      const d = sums.dims[j] as number
-      keys[j] = FULL[i] ? idOf(d) : ((this.sources.values[d] as string[])[0] as string)
+      keys[j] = this.keyValues(i, sums.dims[j] as number, idOf)
       slots.push(j)
     }
     const { times } = sums
+    const compareKeys = (a: (number | string)[], b: (number | string)[]): number => {
+      for (let k = 0; k < a.length; k++) {
+        const x = a[k] as number | string
+        const y = b[k] as number | string
+        const c = typeof x === 'number' ? x - (y as number) : compareText(x, y as string)
+        if (c !== 0) return c
+      }
+      return 0
+    }
     slots.sort(
       (a, b) =>
         (times[a] as number) - (times[b] as number) ||
-        (FULL[i]
-          ? (keys[a] as number) - (keys[b] as number)
-          : compareText(keys[a] as string, keys[b] as string)),
+        compareKeys(keys[a] as (number | string)[], keys[b] as (number | string)[]),
     )
-    const width = 2 + M
+    const columns = keyColumns(r)
+    const width = 1 + columns.length + M
     const sql = (n: number) =>
-      `INSERT INTO ${r.table} (${[r.grain, r.column, ...MEASURES].join(', ')}) VALUES ${Array(n)
+      `INSERT INTO ${r.table} (${[r.grain, ...columns, ...MEASURES].join(', ')}) VALUES ${Array(n)
         .fill(`(${Array(width).fill('?').join(', ')})`)
         .join(', ')}`
     const many = this.db.prepare(sql(ROWS_PER_INSERT))
@@ -654,7 +711,7 @@ class Batch implements RollupBatch {
       params.length = 0
       for (let k = from; k < to; k++) {
         const j = slots[k] as number
-        params.push(times[j] as number, keys[j] as number | string)
+        params.push(times[j] as number, ...(keys[j] as (number | string)[]))
         for (let x = j * M; x < (j + 1) * M; x++) params.push(sums.values[x] as number)
       }
     }
@@ -761,13 +818,14 @@ export function rebuildRollups(db: Store, options: RebuildOptions = {}): void {
         v[6] as string,
         v[7] as string,
         v[8] as string,
+        v[9] as string,
         1,
       )
       return null
     })
     db.prepare(
       `SELECT count(wf_rollup_lead(created_at, first_response_at, status, deal_value_cents,
-          converted_at, source, city, segment, temperature))
+          converted_at, source, city, segment, temperature, owner))
          FROM leads NOT INDEXED WHERE deleted_at IS NULL`,
     ).get()
     try {

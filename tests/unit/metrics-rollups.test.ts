@@ -115,14 +115,20 @@ function recompute(db: Store): Expected {
       const at = r.basis === 'created' ? l.created_at : (l.converted_at as number)
       const t = local(at, zone)
       const dims =
-        r.column === 'dims' ? [l.source, l.city, l.segment, l.temperature, l.status] : [l.source]
+        r.column === 'dims'
+          ? [l.source, l.city, l.segment, l.temperature, l.status]
+          : r.column === 'owner_source'
+            ? [l.owner, l.source]
+            : [l.source]
       // 'hour': the UTC hour, whatever the zone.
       const time =
         r.grain === 'day' ? t.day : r.grain === 'hour' ? Math.floor(at / 3_600_000) : t.month
       const key = JSON.stringify([time, dims])
       const row = rows.get(key) ?? {
         [r.grain]: time,
-        [r.column]: dims.join('|'),
+        ...(r.column === 'owner_source'
+          ? { owner: l.owner, source: l.source }
+          : { [r.column]: dims.join('|') }),
         ...zeroMeasures(),
       }
       rows.set(key, row)

@@ -10,6 +10,7 @@ import rollupDefinitions from './009-rollup-definitions.ts'
 import presetDefault from './010-preset-default.ts'
 import hourRollups from './011-hour-rollups.ts'
 import alertRules from './012-alert-rules.ts'
+import ownerRollups from './013-owner-rollups.ts'
 
 export interface Migration {
   readonly version: number
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'preset-default', sql: presetDefault },
   { version: 11, name: 'hour-rollups', sql: hourRollups },
   { version: 12, name: 'alert-rules', sql: alertRules },
+  { version: 13, name: 'owner-rollups', sql: ownerRollups },
 ]

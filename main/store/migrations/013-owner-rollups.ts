@@ -1,0 +1,38 @@
+// Sums per org-zone local day, owner and source (main/metrics/rollups.ts ROLLUPS, column
+// 'owner_source'): a dashboard filtered by one owner (or owner and source) has its totals,
+// per-source sums and day series from a few thousand rows instead of the owner's raw leads.
+// The registry's ROLLUP_FORMAT moved with this, so caches built before are rebuilt on their
+// next open and fill these.
+export default /* sql */ `
+-- local day (org zone) of created_at
+CREATE TABLE rollup_leads_day_owner (
+  day INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  source TEXT NOT NULL,
+  leads INTEGER NOT NULL,
+  responded INTEGER NOT NULL,
+  under_target INTEGER NOT NULL,
+  response_ms INTEGER NOT NULL,
+  won INTEGER NOT NULL,
+  won_under INTEGER NOT NULL,
+  won_valued INTEGER NOT NULL,
+  revenue_cents INTEGER NOT NULL,
+  PRIMARY KEY (day, owner, source)
+) WITHOUT ROWID;
+
+-- local day (org zone) of converted_at, won leads only
+CREATE TABLE rollup_deals_day_owner (
+  day INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  source TEXT NOT NULL,
+  leads INTEGER NOT NULL,
+  responded INTEGER NOT NULL,
+  under_target INTEGER NOT NULL,
+  response_ms INTEGER NOT NULL,
+  won INTEGER NOT NULL,
+  won_under INTEGER NOT NULL,
+  won_valued INTEGER NOT NULL,
+  revenue_cents INTEGER NOT NULL,
+  PRIMARY KEY (day, owner, source)
+) WITHOUT ROWID;
+`
