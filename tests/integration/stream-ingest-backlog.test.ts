@@ -158,4 +158,53 @@ describe('Redis stream reader on a backlog', () => {
     })
     expect(sync.stats().stored).toBe(good.length + 1)
   })
+
+  it('drops a read-ahead of a stream reset mid-backlog and rereads the new stream from its start', async () => {
+    const old: string[] = []
+    for (let start = 0; start < 5_000; start += 1_000) {
+      const pipeline = redis.pipeline()
+      for (let n = start; n < start + 1_000; n++) {
+        pipeline.xadd(stream, '*', ...Object.entries(lead(n)).flat())
+      }
+      for (const [error, id] of (await pipeline.exec()) ?? []) {
+        if (error) throw error
+        old.push(String(id))
+      }
+    }
+    const gaps: string[] = []
+    const sync = startRedisSync({
+      db,
+      redis: { url: REDIS_URL },
+      tenant,
+      log: (line) => logs.push(line),
+      onGap: (gap) => gaps.push(gap.kind),
+      blockMs: 200,
+      batchSize: 10,
+    })
+    running.push(sync)
+    // Mid-backlog (or after it, on a fast machine: the outcome must be the same),
+    // the stream is replaced by a new one whose ids are all below our position.
+    await vi.waitFor(() => expect(sync.stats().stored).toBeGreaterThan(0), {
+      timeout: 10_000,
+      interval: 5,
+    })
+    await redis.del(stream)
+    const fresh: string[] = []
+    for (let n = 1; n <= 25; n++) {
+      fresh.push(String(await redis.xadd(stream, `${n}-1`, ...Object.entries(lead(n)).flat())))
+    }
+    await vi.waitFor(() => expect(sync.stats().lastId).toBe(fresh.at(-1)), {
+      timeout: 20_000,
+      interval: 20,
+    })
+    expect(gaps).toEqual(['reset'])
+    const stored = (
+      db.prepare('SELECT stream_id FROM events ORDER BY rowid').all() as { stream_id: string }[]
+    ).map((r) => r.stream_id)
+    // A prefix of the old stream, in order, then the whole new one, each once.
+    const before = stored.slice(0, stored.length - fresh.length)
+    expect(before).toEqual(old.slice(0, before.length))
+    expect(stored.slice(before.length)).toEqual(fresh)
+    expect(sync.stats()).toMatchObject({ rejected: 0, duplicates: 0, gaps: 1 })
+  })
 })
