@@ -98,6 +98,9 @@ export class MirrorWriter {
   private readonly upsertStmt: Database.Statement
   private readonly deleteStmt: Database.Statement
   private readonly selectStmt: Database.Statement | null
+  private readonly selectBatchStmt: Database.Statement
+  /** UPDATE statements by the indexes of the columns they set ("3,4"). */
+  private readonly updateStmts = new Map<string, Database.Statement>()
   private readonly rejectStmt: Database.Statement
   private readonly unrejectStmt: Database.Statement
   private readonly rejectedKeys: Set<string>
@@ -124,6 +127,12 @@ export class MirrorWriter {
       `INSERT OR REPLACE INTO ${t} (${this.localNames.map(quote).join(', ')}) VALUES (${this.localNames.map(() => '?').join(', ')})`,
     )
     this.deleteStmt = db.prepare(`DELETE FROM ${t} WHERE ${k} = ?`)
+    // Raw arrays in column order: compared value by value with the new rows.
+    this.selectBatchStmt = db
+      .prepare(
+        `SELECT ${this.localNames.map(quote).join(', ')} FROM ${t} WHERE ${k} IN (SELECT value FROM json_each(?))`,
+      )
+      .raw(true)
     // Reading the row before a change costs a lookup per row: only with hooks.
     this.selectStmt = hooks ? db.prepare(`SELECT * FROM ${t} WHERE ${k} = ?`) : null
     this.rejectStmt = db.prepare(
@@ -206,6 +215,114 @@ export class MirrorWriter {
     if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(key)) {
       this.unrejectStmt.run(this.source, this.table.upstream, key)
     }
+  }
+
+  /**
+   * Applies a batch of current upstream rows as changes against what is
+   * cached: the stored rows are read once for the whole batch (one statement,
+   * not a lookup per row), a row equal to its stored one is not written at
+   * all, a changed one is updated in only the columns that differ (so only
+   * the indexes over those columns are touched, where INSERT OR REPLACE
+   * rewrites the row and every index), and a new one is inserted. The hooks
+   * are told the stored row as `before`, from that same read. With `keys`,
+   * every key in it that has no row in `rows` (deleted or filtered out
+   * upstream) is deleted first, as `delete` would: a row re-created under a
+   * new key may carry the UNIQUE value of the one it replaces.
+   */
+  applyBatch(rows: readonly (DecodedRow | RejectedRow)[], keys?: readonly string[]): void {
+    const hooks = this.hooked()
+    const stored = this.storedBatch(keys ?? rows.map((r) => r.key))
+    if (keys) {
+      const found = new Set<string>()
+      for (const row of rows) found.add(row.key)
+      for (const key of keys) {
+        if (found.has(key)) continue
+        const before = stored.get(key)
+        if (before) {
+          this.deleteStmt.run(this.localKeyValue(key))
+          this.applied++
+          hooks?.row(this.table.local, this.record(before), null)
+        }
+        if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(key)) {
+          this.unrejectStmt.run(this.source, this.table.upstream, key)
+        }
+      }
+    }
+    for (const row of rows) {
+      if (isRejected(row)) {
+        this.reject(row.key, row.reason)
+        continue
+      }
+      const before = stored.get(row.key)
+      let written: 'same' | 'updated' | 'inserted'
+      try {
+        written = before ? this.updateChanged(row, before) : 'inserted'
+        if (written === 'inserted') this.upsertStmt.run(row.values)
+      } catch (error) {
+        if (!isConstraintError(error)) throw error
+        this.reject(row.key, (error as Error).message)
+        continue
+      }
+      this.applied++
+      if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(row.key)) {
+        this.unrejectStmt.run(this.source, this.table.upstream, row.key)
+      }
+      // An unchanged row changes nothing derived from it.
+      if (hooks && written !== 'same') {
+        hooks.row(
+          this.table.local,
+          written === 'updated' && before ? this.record(before) : null,
+          this.record(row.values),
+        )
+      }
+    }
+  }
+
+  /** The stored rows (values in column order) under `keys`, by key text, in one read. */
+  private storedBatch(keys: readonly string[]): Map<string, LocalValue[]> {
+    const stored = new Map<string, LocalValue[]>()
+    if (keys.length === 0) return stored
+    const values = this.table.keyType === 'bigint' ? keys.map(Number) : keys
+    const ki = keyIndex(this.table)
+    for (const row of this.selectBatchStmt.all(JSON.stringify(values)) as LocalValue[][]) {
+      stored.set(String(row[ki]), row)
+    }
+    return stored
+  }
+
+  /**
+   * Writes the columns of `row` that differ from `before`; 'same' when none
+   * does. An UPDATE that finds no row (an earlier REPLACE in the batch took
+   * it for its UNIQUE value) says 'inserted', so the caller inserts it whole.
+   */
+  private updateChanged(row: DecodedRow, before: LocalValue[]): 'same' | 'updated' | 'inserted' {
+    const changed: number[] = []
+    for (let i = 0; i < row.values.length; i++) {
+      if (row.values[i] !== before[i]) changed.push(i)
+    }
+    if (changed.length === 0) return 'same'
+    const mask = changed.join(',')
+    let update = this.updateStmts.get(mask)
+    if (!update) {
+      const set = changed.map((i) => `${quote(this.localNames[i] as string)} = ?`).join(', ')
+      // OR REPLACE for the same reason as the insert's (see the constructor).
+      update = this.db.prepare(
+        `UPDATE OR REPLACE ${quote(this.table.local)} SET ${set} WHERE ${quote(this.localKey)} = ?`,
+      )
+      this.updateStmts.set(mask, update)
+    }
+    const params: LocalValue[] = changed.map((i) => row.values[i] ?? null)
+    params.push(this.localKeyValue(row.key))
+    return update.run(params).changes > 0 ? 'updated' : 'inserted'
+  }
+
+  /** A row as the hooks take it: column name → value. */
+  private record(values: readonly LocalValue[]): Record<string, unknown> {
+    const record: Record<string, unknown> = {}
+    for (let i = 0; i < this.localNames.length; i++) {
+      record[this.localNames[i] as string] = values[i]
+    }
+    return record
   }
 
   /**

@@ -29,6 +29,7 @@ import {
 import {
   beginSnapshot,
   copySnapshot,
+  logBacklog,
   logHasPending,
   pollTable,
   pullChangeLog,
@@ -42,7 +43,14 @@ import { startChangeListener, type ChangeListener } from './listener.ts'
 import { derivePostgresStatus, type PostgresSyncStatus } from './status.ts'
 import { Waker } from './waker.ts'
 import { PruneStreak } from './prune-streak.ts'
-import { PRUNED_PAST, chooseFeed, pendingDelay, snapshotReason } from './table-plan.ts'
+import {
+  PRUNED_PAST,
+  backlogCap,
+  catchUpPlan,
+  chooseFeed,
+  pendingDelay,
+  snapshotReason,
+} from './table-plan.ts'
 import { stepPoint } from '../step-points.ts'
 import type { RowHooks } from '../../store/row-hooks.ts'
 
@@ -299,9 +307,31 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   }
 
   const pruneStreak = new PruneStreak(schema)
+  // The first pull of each table after a start (the catch-up after being
+  // stopped) weighs replaying the log against copying the table again; the
+  // live pulls after it replay, and skip the estimate's two counts.
+  const planned = new Set<string>()
+  const replayOrCopy = async (t: TableRuntime, horizon: bigint, epoch: string | null) => {
+    const cursor = t.state.watermark
+    if (cursor === null || cursor >= horizon) return
+    const local = `"${t.table.local.replaceAll('"', '""')}"`
+    const rows = db.prepare(`SELECT count(*) FROM ${local}`).pluck().get() as number
+    const backlog = await logBacklog(ctx, t.table, cursor, horizon, backlogCap(rows))
+    if (catchUpPlan(backlog, rows) === 'copy') {
+      await snapshot(
+        t,
+        `${backlog.keys.toLocaleString('en-US')} changed keys in ${backlog.entries.toLocaleString('en-US')}${backlog.entries >= backlogCap(rows) ? '+' : ''} change-log entries since the last pull, against ${rows.toLocaleString('en-US')} cached rows: copying again costs less than replaying`,
+        epoch,
+      )
+    }
+  }
   /** Pulls `t` to `horizon`; a prune or reinstall found mid-pull copies the table again. */
   const pull = async (t: TableRuntime, horizon: bigint, epoch: string | null) => {
     let current = epoch
+    if (!planned.has(t.table.upstream)) {
+      planned.add(t.table.upstream)
+      await replayOrCopy(t, horizon, epoch)
+    }
     for (;;) {
       const { lost } = await pullChangeLog(ctx, t.table, t.state, horizon)
       if (lost === null) {

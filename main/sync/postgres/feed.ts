@@ -16,9 +16,7 @@ import {
   isRejected,
   restoreIndexes,
   rowDecoder,
-  type DecodedRow,
   type MirrorWriter,
-  type RejectedRow,
   type SyncStateStore,
   type TableSyncState,
 } from '../local-cache.ts'
@@ -36,6 +34,7 @@ import {
   type RowFilter,
 } from '../manifest.ts'
 import { stepPoint } from '../step-points.ts'
+import type { Backlog } from './table-plan.ts'
 import { parseXid } from './xid.ts'
 
 export interface FeedContext {
@@ -171,7 +170,9 @@ export async function copySnapshot(
           rows.map((r) => r[ki] ?? ''),
         )
       }
-      for (const fields of rows) writer.apply(decode(fields))
+      // Over cached rows, a copy writes only the rows that differ.
+      if (next.snapshotFresh) for (const fields of rows) writer.apply(decode(fields))
+      else writer.applyBatch(rows.map(decode))
       next.snapshotAfter = lastKey
       if (done) {
         next.phase = 'follow'
@@ -239,40 +240,50 @@ async function fetchByKey(
 }
 
 /**
- * Fetches the current rows for `keys` and applies them: a key upstream no
- * longer returns (deleted, soft-deleted, outside the filter) is deleted
- * locally. The last chunk's transaction also stores `cursor`.
+ * Applies the current rows fetched for `keys` (see `fetchKeys`), a
+ * transaction per `batchRows` keys: a key upstream no longer returns
+ * (deleted, soft-deleted, outside the filter) is deleted locally, the rest
+ * go through `MirrorWriter.applyBatch`, which writes only what changed. The
+ * last chunk's transaction also stores `cursor`.
  */
-async function applyKeys(
+function applyKeys(
   ctx: FeedContext,
   table: ManifestTable,
   state: TableSyncState,
-  keys: readonly string[],
+  fetched: FetchedKeys,
   store: (next: TableSyncState) => void,
-): Promise<number> {
-  const decode = rowDecoder(table, ctx.maxText)
-  const ki = keyIndex(table)
-  let applied = 0
+): number {
+  const { keys, chunks } = fetched
   if (keys.length === 0) return commit(ctx, table, state, (_w, next) => store(next))
-  for (let start = 0; start < keys.length; start += ctx.batchRows) {
-    const chunk = keys.slice(start, start + ctx.batchRows)
-    const rows = await fetchByKey(ctx, table, chunk)
-    const last = start + ctx.batchRows >= keys.length
+  const decode = rowDecoder(table, ctx.maxText)
+  let applied = 0
+  chunks.forEach((rows, i) => {
+    const chunk = keys.slice(i * ctx.batchRows, (i + 1) * ctx.batchRows)
+    const last = i === chunks.length - 1
     applied += commit(ctx, table, state, (writer, next) => {
-      const found = new Set<string>()
-      const decoded: (DecodedRow | RejectedRow)[] = []
-      for (const fields of rows) {
-        found.add(fields[ki] ?? '')
-        decoded.push(decode(fields))
-      }
-      // Deletes first: a row re-created under a new key may carry the
-      // UNIQUE value of the one it replaces.
-      for (const key of chunk) if (!found.has(key)) writer.delete(key)
-      for (const row of decoded) writer.apply(row)
+      writer.applyBatch(rows.map(decode), chunk)
       if (last) store(next)
     })
-  }
+  })
   return applied
+}
+
+/** Keys to apply and their current upstream rows, `batchRows` keys per chunk. */
+interface FetchedKeys {
+  readonly keys: readonly string[]
+  readonly chunks: readonly Fields[][]
+}
+
+async function fetchKeys(
+  ctx: FeedContext,
+  table: ManifestTable,
+  keys: readonly string[],
+): Promise<FetchedKeys> {
+  const chunks: Fields[][] = []
+  for (let start = 0; start < keys.length; start += ctx.batchRows) {
+    chunks.push(await fetchByKey(ctx, table, keys.slice(start, start + ctx.batchRows)))
+  }
+  return { keys, chunks }
 }
 
 /** One read of the log: entries (numeric xid order), `pruned_through` and the install's epoch, from one snapshot. */
@@ -357,53 +368,170 @@ export async function pullChangeLog(
   horizon: bigint,
 ): Promise<PullResult> {
   let applied = 0
-  while (state.watermark !== null && state.watermark < horizon) {
-    ctx.signal.throwIfAborted()
-    const cursor = state.watermark
-    const limit = ctx.batchRows
-    const page = await readLog(
-      ctx,
-      'e.table_name = $1 and e.xid >= $2::xid8 and e.xid < $3::xid8',
-      [table.upstream, cursor, horizon],
-      limit,
-    )
-    const lost = lossIn(page, cursor, state.epoch)
-    if (lost) return { applied, lost }
-    const rows = page.entries
-    let keys: string[]
-    let next: bigint
-    if (rows.length < limit) {
-      keys = rows.map((r) => r.key)
-      next = horizon
-    } else {
-      // The page may end inside a transaction: stop before its xid, unless
-      // that one transaction fills the page, then read it whole.
-      const lastXid = (rows[rows.length - 1] as (typeof rows)[number]).xid
-      const whole = rows.filter((r) => r.xid < lastXid)
-      if (whole.length > 0) {
-        keys = whole.map((r) => r.key)
-        next = lastXid
-      } else {
-        const all = await readLog(
-          ctx,
-          'e.table_name = $1 and e.xid = $2::xid8',
-          [table.upstream, lastXid],
-          null,
-        )
-        const lostSince = lossIn(all, cursor, state.epoch)
-        if (lostSince) return { applied, lost: lostSince }
-        keys = all.entries.map((r) => r.key)
-        next = lastXid + 1n
-      }
+  const pages = readAhead(ctx, table, state, horizon)
+  try {
+    while (state.watermark !== null && state.watermark < horizon) {
+      ctx.signal.throwIfAborted()
+      const page = await pages.next()
+      if ('lost' in page) return { applied, lost: page.lost }
+      const fetched = await page.fetched
+      stepPoint('pull-read')
+      applied += applyKeys(ctx, table, state, fetched, (s) => {
+        s.watermark = page.next
+      })
+      stepPoint('pull-applied')
+      ctx.progress(table.upstream, 'follow', applied)
     }
-    stepPoint('pull-read')
-    applied += await applyKeys(ctx, table, state, [...new Set(keys)], (s) => {
-      s.watermark = next
-    })
-    stepPoint('pull-applied')
-    ctx.progress(table.upstream, 'follow', applied)
+  } finally {
+    pages.stop()
   }
   return { applied, lost: null }
+}
+
+/** Pages read (and rows fetched) ahead of the one being written. */
+const PAGES_AHEAD = 3
+
+/** One page of a pull: the keys of whole transactions from a cursor, their rows (still coming), and the cursor after them. */
+type PullPage =
+  { readonly lost: LogLoss } | { readonly fetched: Promise<FetchedKeys>; readonly next: bigint }
+
+/**
+ * Reads the log's pages from the table's cursor up to `horizon` and starts
+ * fetching each page's rows as soon as its entries are known, up to
+ * `PAGES_AHEAD` pages before the writer: Postgres works on them while
+ * SQLite holds this thread, so a page's rows are usually there when the
+ * writer asks. Rows are fetched after their page's entries were read, so
+ * applying them in page order only ever moves each key forward. A page that
+ * finds the log pruned or reinstalled ends the reading.
+ */
+function readAhead(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  horizon: bigint,
+): { next(): Promise<PullPage>; stop(): void } {
+  const queue: Promise<PullPage>[] = []
+  let cursor = state.watermark
+  let ended = cursor === null || cursor >= horizon
+  let wake: (() => void) | null = null
+  const epoch = state.epoch
+  const produce = async (): Promise<void> => {
+    while (!ended && cursor !== null) {
+      if (queue.length >= PAGES_AHEAD) {
+        await new Promise<void>((resolve) => (wake = resolve))
+        continue
+      }
+      const from: bigint = cursor
+      const page = readPullPage(ctx, table, epoch, from, horizon)
+      queue.push(page)
+      let read: PullPage
+      try {
+        read = await page
+      } catch {
+        ended = true // the writer meets the error when it reaches this page
+        return
+      }
+      if ('lost' in read || read.next >= horizon) ended = true
+      else cursor = read.next
+    }
+  }
+  let producing: Promise<void> | null = null
+  return {
+    next() {
+      producing ??= produce()
+      const head = queue.shift()
+      const w = wake
+      wake = null
+      w?.()
+      if (head) return head
+      // The producer pushes synchronously after each page it awaited; wait for it.
+      return new Promise<PullPage>((resolve, reject) => {
+        const poll = () => {
+          const page = queue.shift()
+          if (page) page.then(resolve, reject)
+          else if (ended) reject(new Error('the change-log pull read past its last page'))
+          else setImmediate(poll)
+        }
+        poll()
+      })
+    },
+    stop() {
+      ended = true
+      const w = wake
+      wake = null
+      w?.()
+    },
+  }
+}
+
+async function readPullPage(
+  ctx: FeedContext,
+  table: ManifestTable,
+  epoch: string | null,
+  cursor: bigint,
+  horizon: bigint,
+): Promise<PullPage> {
+  const limit = ctx.batchRows
+  const page = await readLog(
+    ctx,
+    'e.table_name = $1 and e.xid >= $2::xid8 and e.xid < $3::xid8',
+    [table.upstream, cursor, horizon],
+    limit,
+  )
+  const lost = lossIn(page, cursor, epoch)
+  if (lost) return { lost }
+  const rows = page.entries
+  let keys: string[]
+  let next: bigint
+  if (rows.length < limit) {
+    keys = rows.map((r) => r.key)
+    next = horizon
+  } else {
+    // The page may end inside a transaction: stop before its xid, unless
+    // that one transaction fills the page, then read it whole.
+    const lastXid = (rows[rows.length - 1] as (typeof rows)[number]).xid
+    const whole = rows.filter((r) => r.xid < lastXid)
+    if (whole.length > 0) {
+      keys = whole.map((r) => r.key)
+      next = lastXid
+    } else {
+      const all = await readLog(
+        ctx,
+        'e.table_name = $1 and e.xid = $2::xid8',
+        [table.upstream, lastXid],
+        null,
+      )
+      const lostSince = lossIn(all, cursor, epoch)
+      if (lostSince) return { lost: lostSince }
+      keys = all.entries.map((r) => r.key)
+      next = lastXid + 1n
+    }
+  }
+  const fetched = fetchKeys(ctx, table, [...new Set(keys)])
+  // Awaited when the writer reaches this page; until then a failure must not go unhandled.
+  fetched.catch(() => undefined)
+  return { fetched, next }
+}
+
+/**
+ * How many entries (up to `cap`) and distinct keys the log holds for
+ * `table` in [cursor, horizon): the replay side of `catchUpPlan`.
+ */
+export async function logBacklog(
+  ctx: FeedContext,
+  table: ManifestTable,
+  cursor: bigint,
+  horizon: bigint,
+  cap: number,
+): Promise<Backlog> {
+  const { rows } = await ctx.pool.query<{ entries: number; keys: number }>(
+    `select count(*)::int as entries, count(distinct s.key)::int as keys from (
+       select e.key from ${qualified(ctx.schema, CHANGE_LOG_TABLE)} as e
+       where e.table_name = $1 and e.xid >= $2::xid8 and e.xid < $3::xid8 limit $4
+     ) as s`,
+    [table.upstream, cursor, horizon, cap],
+  )
+  return { entries: rows[0]?.entries ?? 0, keys: rows[0]?.keys ?? 0 }
 }
 
 /** Whether the log holds entries at or past `horizon` for these tables (still open or newer). */

@@ -61,3 +61,44 @@ export function snapshotReason(
  */
 export const pendingDelay = (intervalMs: number, cyclesPending: number): number =>
   Math.min(intervalMs, 5 * 2 ** Math.min(cyclesPending, 10))
+
+/**
+ * Relative costs of the two ways to catch a table up, per unit, in the time
+ * of copying one row again (COPY decoded and compared with the cached row):
+ * reading one change-log entry, and fetching one changed key's row and
+ * writing it. Measured on the catch-up driver (100k changes to 100k leads,
+ * 2 cores): replaying took about as long as copying again (1.4–1.8 s
+ * against 1.4–1.6 s), most of it the per-key fetch and write.
+ */
+export const REPLAY_ENTRY_COST = 0.2
+export const REPLAY_KEY_COST = 0.9
+/** A copy's fixed cost (its statement, transactions, the sweep of missing keys), in rows. */
+export const COPY_FIXED_COST = 5_000
+
+/** What the change log holds for a table between its cursor and the horizon. */
+export interface Backlog {
+  /** Entries, counted up to a cap. */
+  readonly entries: number
+  /** Distinct keys among them. */
+  readonly keys: number
+}
+
+/**
+ * The most entries worth counting: past it, reading the entries alone
+ * costs more than copying `rows`, so the count can stop there.
+ */
+export const backlogCap = (rows: number): number =>
+  Math.ceil((rows + COPY_FIXED_COST) / REPLAY_ENTRY_COST) + 1
+
+/**
+ * After a long offline gap, whether to replay the change log or copy the
+ * table again, by estimated cost: replay reads every entry and fetches every
+ * changed key once; a copy reads every row (`rows`, the cached count) once.
+ * A key updated many times is fetched once, so a large log of few keys still
+ * replays; more changed keys than rows copies.
+ */
+export function catchUpPlan(backlog: Backlog, rows: number): 'replay' | 'copy' {
+  const replay = backlog.entries * REPLAY_ENTRY_COST + backlog.keys * REPLAY_KEY_COST
+  const copy = rows + COPY_FIXED_COST
+  return replay > copy ? 'copy' : 'replay'
+}
