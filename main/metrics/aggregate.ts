@@ -408,7 +408,8 @@ function hourSeries(
   grain: 'day' | 'hour' | 'weekHour',
   range: DateRange,
 ): Map<number, Measures> | null {
-  const table = ROLLUPS.find((r) => r.basis === basis && r.grain === 'hour')
+  // All sources' hours when no source is filtered on, else the hour × source table.
+  const table = pickTable(basis, 'hour', usedDims(scope.dims))
   const { start, end } = rangeBounds(range)
   if (
     !table ||
@@ -477,6 +478,10 @@ export function grouped(
       (ownerUsable(scope, range) && need.every((d) => OWNER_TABLE_DIMS.includes(d)))
         ? pickTable(basis, 'day', need)
         : undefined
+    if (!table) {
+      const hours = hourGrouped(scope, basis, range, dim, need)
+      if (hours) return hours
+    }
     if (!table || table.column === 'dims') return groupCube(cube(scope, basis, range), dim)
     const f = dimsSql(scope.dims)
     const rows = scope.db
@@ -487,6 +492,40 @@ export function grouped(
       .all(dayNumber(range.from), dayNumber(range.to), ...f.params) as Row[]
     return new Map(rows.map((row) => [String(row.k), measuresOf(row)]))
   })
+}
+
+/**
+ * grouped() for a range in another zone whose bounds are whole UTC hours (London, UTC; not
+ * Kolkata's +05:30) and whose filter and grouping name no dimension but the source: a sum of the
+ * UTC hour rollups over exactly its instants, without the cube's raw edges. null otherwise.
+ */
+function hourGrouped(
+  scope: Scope,
+  basis: Basis,
+  range: DateRange,
+  dim: RollupDim | null,
+  need: readonly string[],
+): Map<string, Measures> | null {
+  const { start, end } = rangeBounds(range)
+  if (
+    scope.raw ||
+    !scope.state.valid ||
+    !need.every((d) => d === 'source') ||
+    start % HOUR_MS !== 0 ||
+    end % HOUR_MS !== 0
+  ) {
+    return null
+  }
+  const table = pickTable(basis, 'hour', need)
+  if (!table) return null
+  const f = dimsSql(scope.dims)
+  const rows = scope.db
+    .prepare(
+      `SELECT ${dim === null ? "''" : dim} AS k, ${SUMS} FROM ${table.table}
+        WHERE hour >= ? AND hour < ?${rollupFilter(table, f)} GROUP BY k`,
+    )
+    .all(start / HOUR_MS, end / HOUR_MS, ...f.params) as Row[]
+  return new Map(rows.map((row) => [String(row.k), measuresOf(row)]))
 }
 
 /** All the range's leads (or deals) in scope summed. */

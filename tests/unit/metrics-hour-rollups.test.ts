@@ -96,7 +96,8 @@ describe('series in any zone from the UTC hour rollups', () => {
 
   it('are read from the hour rollups where the offset is whole hours, and raw rows elsewhere', () => {
     const db = filledStore()
-    db.exec('DELETE FROM rollup_leads_hour_source')
+    // With no source filter the all-sources hour table answers (013-owner-rollups.ts).
+    db.exec('DELETE FROM rollup_leads_hour')
     const read = (timeZone: string) => {
       const range: DateRange = { from: '2026-03-01', to: '2026-03-31', timeZone }
       return series(

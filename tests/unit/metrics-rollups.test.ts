@@ -119,7 +119,9 @@ function recompute(db: Store): Expected {
           ? [l.source, l.city, l.segment, l.temperature, l.status]
           : r.column === 'owner_source'
             ? [l.owner, l.source]
-            : [l.source]
+            : r.column === 'none'
+              ? []
+              : [l.source]
       // 'hour': the UTC hour, whatever the zone.
       const time =
         r.grain === 'day' ? t.day : r.grain === 'hour' ? Math.floor(at / 3_600_000) : t.month
@@ -128,7 +130,9 @@ function recompute(db: Store): Expected {
         [r.grain]: time,
         ...(r.column === 'owner_source'
           ? { owner: l.owner, source: l.source }
-          : { [r.column]: dims.join('|') }),
+          : r.column === 'none'
+            ? {}
+            : { [r.column]: dims.join('|') }),
         ...zeroMeasures(),
       }
       rows.set(key, row)

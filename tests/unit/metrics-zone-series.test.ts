@@ -1,14 +1,16 @@
 // Property test: a series by local day or hour in any zone, read from the UTC hour rollups with
-// the zone's offsets added in SQL (aggregate.ts hourSeries), is the raw rows' series exactly,
-// for random small data, ranges, source filters and zones: whole hours (UTC, London and Los
-// Angeles across both DST changes, Auckland's southern DST), half hours (Kolkata, Adelaide with
-// DST), 45 minutes (Kathmandu, Chatham with DST). Zones it cannot answer fall back to the raw
-// rows, so the answer is the same either way; offsetStretches is checked against the zone's
-// offset at every quarter hour. The hour-of-week heat map is checked the same way.
+// the zone's offsets added in SQL (aggregate.ts hourSeries), its totals and sums per source
+// (hourGrouped) and its hour-of-week heat map are the raw rows' exactly, for random small data,
+// ranges, source filters and zones: whole hours (UTC, London and Los Angeles across both DST
+// changes, Auckland's southern DST), half hours (Kolkata, Adelaide with DST), 45 minutes
+// (Kathmandu, Chatham with DST). Zones the hour rollups cannot answer fall back to the raw rows,
+// so the answer is the same either way; offsetStretches is checked against the zone's offset at
+// every quarter hour.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   createScope,
+  grouped,
   offsetStretches,
   series,
   weekHourCounts,
@@ -43,6 +45,7 @@ const leadArb = fc.record({
 })
 
 const plain = (m: Map<number, unknown>) => [...m].sort((a, b) => a[0] - b[0])
+const plainKeys = (m: Map<string, unknown>) => [...m].sort((a, b) => a[0].localeCompare(b[0]))
 
 describe('series in any zone from the UTC hour rollups, grouped in SQL', () => {
   it('equal the raw rows’ for random leads, zones, ranges and source filters', () => {
@@ -85,6 +88,14 @@ describe('series in any zone from the UTC hour rollups, grouped in SQL', () => {
               for (const grain of ['day', 'hour'] as const) {
                 expect(plain(series(rolled, basis, grain, range))).toEqual(
                   plain(series(raw, basis, grain, range)),
+                )
+              }
+            }
+            // Totals and sums per source: from the hour rollups over exactly the range's hours.
+            for (const basis of ['created', 'converted'] as const) {
+              for (const dim of [null, 'source'] as const) {
+                expect(plainKeys(grouped(rolled, basis, range, dim))).toEqual(
+                  plainKeys(grouped(raw, basis, range, dim)),
                 )
               }
             }
