@@ -220,23 +220,44 @@ export async function copySnapshot(
 // ---------------------------------------------------------------------------
 // Change-log pull
 
-/** Current upstream rows for `keys` as text, under the row filter. */
+/** `keys` as one Postgres array literal (double-quoted elements, `"` and `\\` escaped). */
+const arrayLiteral = (keys: readonly string[]): string =>
+  escapeLiteral(`{${keys.map((k) => `"${k.replace(/["\\]/g, '\\$&')}"`).join(',')}}`)
+
+/**
+ * Current upstream rows for `keys` as text, under the row filter. Read
+ * through COPY, like the snapshot: its text rows parse in a fraction of the
+ * time (and garbage) of the protocol's row messages. COPY takes no
+ * parameters, so the keys go in as one escaped array literal.
+ */
 async function fetchByKey(
   ctx: FeedContext,
   table: ManifestTable,
   keys: readonly string[],
 ): Promise<Fields[]> {
-  const params: unknown[] = []
-  const bind = parameterBinder(params)
-  params.push(keys)
-  const where = `${escapeIdentifier(table.key)} = any($1::${keySqlType(table)}[])`
-  const { rows } = await ctx.pool.query<Fields>({
-    text: `select ${selectList(table)} from ${qualified(ctx.schema, table.upstream)}
-           where ${where} and ${rowCondition(table, ctx.filter, bind)}`,
-    values: params,
-    rowMode: 'array',
-  })
-  return rows
+  const where = `${escapeIdentifier(table.key)} = any(${arrayLiteral(keys)}::${keySqlType(table)}[])`
+  const sql = `copy (select ${selectList(table)} from ${qualified(ctx.schema, table.upstream)} as src
+    where ${where} and ${rowCondition(table, ctx.filter, literalBinder)}) to stdout`
+  const client = await ctx.pool.connect()
+  let broken: Error | undefined
+  // As in copySnapshot: a checked-out client has no pool listener.
+  const ignore = () => undefined
+  client.on('error', ignore)
+  try {
+    const rows: Fields[] = []
+    const stream = client.query(copyTo(sql))
+    for await (const chunk of copyTextRows(stream as AsyncIterable<Buffer>)) {
+      for (const row of chunk) rows.push(row)
+    }
+    return rows
+  } catch (error) {
+    broken = error instanceof Error ? error : new Error(String(error))
+    throw error
+  } finally {
+    // A connection left mid-COPY cannot be reused: drop it.
+    client.off('error', ignore)
+    client.release(broken)
+  }
 }
 
 /**
