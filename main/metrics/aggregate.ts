@@ -4,14 +4,18 @@
 // by-temperature, by-segment and by-status view is a JS reduction) or by
 // local time bucket (the series). It reads rollups when they give the same
 // answer — the rollups are valid, the range's zone is the rollups' zone, and
-// no filter names a dimension a rollup lacks (owner) — and the raw leads
+// no filter names a dimension the rollup lacks — and the raw leads
 // otherwise. Both paths are pinned equal by the property tests. A range in
 // another zone (a viewer in London, rollups by Detroit days) has its sums by
 // dimension (the cube) from the rollups' whole days inside it and raw rows at
-// its edges only (zoneCut); its series by local day or hour are sums of the
-// UTC hour rollup (hourSeries) where its offset is whole hours. Medians and
-// the hour-of-week heat map come from count blobs (count-blob.ts) on the same
-// terms, with the source as their only dimension.
+// its edges only (zoneCut); its series by local day or hour, its heat map and
+// its totals are sums of the UTC hour rollups where its offset is whole hours,
+// else of the UTC quarter hour rollups (hourSeries, hourGrouped), grouped in
+// SQL. An owner filter reads the owner rollups for totals, per-source sums
+// and day series (ownerUsable); the cube by other dimensions and the medians
+// of an owner read raw rows. Medians and the hour-of-week heat map come from
+// count blobs (count-blob.ts) on the same terms, with the source as their
+// only dimension.
 
 import type { DateRange, Filters } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
@@ -23,6 +27,7 @@ import {
   COUNT_ROLLUPS,
   HOUR_MS,
   MEASURES,
+  QUARTER_MS,
   ROLLUP_DIMS,
   ROLLUPS,
   RESPONSE_BUCKETS,
@@ -359,8 +364,6 @@ export interface OffsetStretch {
   readonly offset: number
 }
 
-const QUARTER_MS = 900_000
-
 /**
  * The zone's offsets over [start, end) and the instants they change at, found once per range:
  * two offset reads per UTC day (cached per zone, LocalTime) and a quarter-hour walk through the
@@ -393,13 +396,40 @@ export function offsetStretches(
 }
 
 /**
- * A series from the UTC hour rollup: each local day or hour of the range's zone is a sum of whole
- * UTC hours wherever the zone's offset is whole hours and changes on a whole hour (a viewer in
- * London or UTC). The offsets are found once per range (offsetStretches) and SQLite adds them
- * to each hour in a CASE on the range's few changes and groups by the local bucket, so a year
- * in London reads back 365 rows, not 8,760 hours × sources to convert one by one in JS. null
- * where it cannot answer: the rollups are being rebuilt, a filter names another dimension than
- * the source, or an hour of the range straddles two local hours (Asia/Kolkata's +05:30).
+ * The UTC bucket tables that can sum a range of another zone exactly: the hour tables (by source,
+ * or all sources) where the range's bounds and the zone's offsets and changes are whole hours,
+ * else the all-sources quarter hour tables where no source is filtered on (every offset in use
+ * is a multiple of 15 minutes). null where neither can: another dimension is filtered on, or a
+ * source filter in a zone whose offset is not whole hours.
+ */
+function utcBuckets(
+  scope: Scope,
+  basis: Basis,
+  range: DateRange,
+  need: readonly string[],
+): { table: RollupDef; unit: number; stretches: readonly OffsetStretch[] } | null {
+  if (scope.raw || !scope.state.valid || !need.every((d) => d === 'source')) return null
+  const { start, end } = rangeBounds(range)
+  const stretches = offsetStretches(range.timeZone, start, end)
+  // Local ms must stay positive: SQLite's integer division truncates toward zero, not down.
+  if (stretches.some((s) => s.from + s.offset < 0)) return null
+  const whole = (unit: number) =>
+    start % unit === 0 &&
+    end % unit === 0 &&
+    stretches.every((s) => s.offset % unit === 0 && s.from % unit === 0)
+  const hours = pickTable(basis, 'hour', need)
+  if (hours && whole(HOUR_MS)) return { table: hours, unit: HOUR_MS, stretches }
+  const quarters = pickTable(basis, 'quarter', need)
+  if (quarters && whole(QUARTER_MS)) return { table: quarters, unit: QUARTER_MS, stretches }
+  return null
+}
+
+/**
+ * A series from the UTC hour (or quarter hour) rollups: each local day or hour of the range's
+ * zone is a sum of whole UTC buckets (utcBuckets). The offsets are found once per range
+ * (offsetStretches) and SQLite adds them to each bucket in a CASE on the range's few changes and
+ * groups by the local bucket, so a year in London reads back 365 rows, not 8,760 hours to
+ * convert one by one in JS. null where the rollups cannot answer.
  */
 function hourSeries(
   scope: Scope,
@@ -408,51 +438,41 @@ function hourSeries(
   grain: 'day' | 'hour' | 'weekHour',
   range: DateRange,
 ): Map<number, Measures> | null {
-  // All sources' hours when no source is filtered on, else the hour × source table.
-  const table = pickTable(basis, 'hour', usedDims(scope.dims))
+  const found = utcBuckets(scope, basis, range, usedDims(scope.dims))
+  if (!found) return null
+  const { table, unit, stretches } = found
   const { start, end } = rangeBounds(range)
-  if (
-    !table ||
-    scope.raw ||
-    !scope.state.valid ||
-    !usedDims(scope.dims).every((d) => d === 'source') ||
-    start % HOUR_MS !== 0 ||
-    end % HOUR_MS !== 0
-  ) {
-    return null
-  }
-  const stretches = offsetStretches(range.timeZone, start, end)
-  // Local ms must stay positive: SQLite's integer division truncates toward zero, not down.
-  if (
-    stretches.some((s) => s.offset % HOUR_MS !== 0 || s.from % HOUR_MS !== 0) ||
-    stretches.some((s) => s.from + s.offset < 0)
-  ) {
-    return null
-  }
   const f = dimsSql(scope.dims)
+  const col = table.grain
   const whens = stretches
     .slice(1)
-    .map(() => 'WHEN hour < ? THEN ?')
+    .map(() => `WHEN ${col} < ? THEN ?`)
     .join(' ')
   const caseParams: number[] = []
   for (let i = 1; i < stretches.length; i++) {
-    caseParams.push((stretches[i] as OffsetStretch).from / HOUR_MS)
-    caseParams.push((stretches[i - 1] as OffsetStretch).offset / HOUR_MS)
+    caseParams.push((stretches[i] as OffsetStretch).from / unit)
+    caseParams.push((stretches[i - 1] as OffsetStretch).offset / unit)
   }
-  caseParams.push((stretches.at(-1) as OffsetStretch).offset / HOUR_MS)
+  caseParams.push((stretches.at(-1) as OffsetStretch).offset / unit)
   // Bound numbers arrive as REAL: cast, or the divisions would not be integer ones.
-  const offsetHours = stretches.length === 1 ? '?' : `CASE ${whens} ELSE ? END`
+  const offsetUnits = stretches.length === 1 ? '?' : `CASE ${whens} ELSE ? END`
+  const perHour = HOUR_MS / unit
+  const lh = perHour === 1 ? 'lu' : `(lu / ${perHour})`
   // Day 0 (1970-01-01) was a Thursday: hour of week = ((day + 4) % 7) * 24 + hour of day.
   const bucket =
-    grain === 'day' ? 'lh / 24' : grain === 'hour' ? 'lh' : '((lh / 24 + 4) % 7) * 24 + lh % 24'
+    grain === 'day'
+      ? `lu / ${24 * perHour}`
+      : grain === 'hour'
+        ? lh
+        : `((${lh} / 24 + 4) % 7) * 24 + ${lh} % 24`
   const rows = scope.db
     .prepare(
       `SELECT ${bucket} AS t, ${SUMS} FROM (
-         SELECT hour + CAST(${offsetHours} AS INTEGER) AS lh, ${MEASURES.join(', ')}
-           FROM ${table.table} WHERE hour >= ? AND hour < ?${rollupFilter(table, f)}
+         SELECT ${col} + CAST(${offsetUnits} AS INTEGER) AS lu, ${MEASURES.join(', ')}
+           FROM ${table.table} WHERE ${col} >= ? AND ${col} < ?${rollupFilter(table, f)}
        ) GROUP BY t`,
     )
-    .all(...caseParams, start / HOUR_MS, end / HOUR_MS, ...f.params) as Row[]
+    .all(...caseParams, start / unit, end / unit, ...f.params) as Row[]
   const out = new Map<number, Measures>()
   for (const row of rows) out.set(Number(row.t), measuresOf(row))
   return out
@@ -495,9 +515,8 @@ export function grouped(
 }
 
 /**
- * grouped() for a range in another zone whose bounds are whole UTC hours (London, UTC; not
- * Kolkata's +05:30) and whose filter and grouping name no dimension but the source: a sum of the
- * UTC hour rollups over exactly its instants, without the cube's raw edges. null otherwise.
+ * grouped() for a range in another zone, where the UTC hour or quarter hour rollups can sum it
+ * (utcBuckets): over exactly its instants, without the cube's raw edges. null otherwise.
  */
 function hourGrouped(
   scope: Scope,
@@ -506,25 +525,17 @@ function hourGrouped(
   dim: RollupDim | null,
   need: readonly string[],
 ): Map<string, Measures> | null {
+  const found = utcBuckets(scope, basis, range, need)
+  if (!found) return null
+  const { table, unit } = found
   const { start, end } = rangeBounds(range)
-  if (
-    scope.raw ||
-    !scope.state.valid ||
-    !need.every((d) => d === 'source') ||
-    start % HOUR_MS !== 0 ||
-    end % HOUR_MS !== 0
-  ) {
-    return null
-  }
-  const table = pickTable(basis, 'hour', need)
-  if (!table) return null
   const f = dimsSql(scope.dims)
   const rows = scope.db
     .prepare(
       `SELECT ${dim === null ? "''" : dim} AS k, ${SUMS} FROM ${table.table}
-        WHERE hour >= ? AND hour < ?${rollupFilter(table, f)} GROUP BY k`,
+        WHERE ${table.grain} >= ? AND ${table.grain} < ?${rollupFilter(table, f)} GROUP BY k`,
     )
-    .all(start / HOUR_MS, end / HOUR_MS, ...f.params) as Row[]
+    .all(start / unit, end / unit, ...f.params) as Row[]
   return new Map(rows.map((row) => [String(row.k), measuresOf(row)]))
 }
 

@@ -2,7 +2,8 @@
 // per-hour series, and so its hour-of-week heat map, summed from the UTC hour rollups
 // (aggregate.ts hourSeries): the same sums as the raw rows, for zones ahead of and behind the
 // rollups', across both DST changes, with and without a source filter; a zone whose offset is
-// not whole hours (Asia/Kolkata) still reads raw rows, with the same answer. Kept equal through
+// not whole hours (Asia/Kolkata) reads the quarter hour rollups, or raw rows with a source
+// filter, with the same answer. Kept equal through
 // incremental upkeep as well as a rebuild.
 import { describe, expect, it } from 'vitest'
 import { createScope, series } from '../../main/metrics/aggregate.ts'
@@ -107,7 +108,7 @@ describe('series in any zone from the UTC hour rollups', () => {
         range,
       )
     }
-    // Emptied: London's days now sum nothing, Kolkata's (+05:30) still come from the raw rows.
+    // Emptied: London's days now sum nothing, Kolkata's (+05:30) come from the quarter hours.
     expect(read('Europe/London').size).toBe(0)
     expect(read('Asia/Kolkata').size).toBe(31)
   })

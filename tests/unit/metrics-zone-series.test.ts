@@ -3,9 +3,9 @@
 // (hourGrouped) and its hour-of-week heat map are the raw rows' exactly, for random small data,
 // ranges, source filters and zones: whole hours (UTC, London and Los Angeles across both DST
 // changes, Auckland's southern DST), half hours (Kolkata, Adelaide with DST), 45 minutes
-// (Kathmandu, Chatham with DST). Zones the hour rollups cannot answer fall back to the raw rows,
-// so the answer is the same either way; offsetStretches is checked against the zone's offset at
-// every quarter hour.
+// (Kathmandu, Chatham with DST), read from the quarter hour rollups; with a source filter those
+// fall back to the raw rows, so the answer is the same either way. offsetStretches is checked
+// against the zone's offset at every quarter hour.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -113,6 +113,33 @@ describe('series in any zone from the UTC hour rollups, grouped in SQL', () => {
       ),
       { numRuns: 150 },
     )
+  })
+
+  it('reads half and three-quarter hour zones from the quarter hour rollups, and raw rows with a source filter', () => {
+    const db = openStore(':memory:')
+    insertLeads(
+      db,
+      Array.from({ length: 200 }, (_, i) =>
+        lead({ id: i + 1, created_at: T0 + i * 47 * MINUTE, source: SOURCES[i % 3] ?? 'Yelp' }),
+      ),
+    )
+    rebuildRollups(db, { timeZone: 'America/Detroit' })
+    const read = (timeZone: string, source?: string[]) => {
+      const range: DateRange = { from: '2026-03-05', to: '2026-03-09', timeZone }
+      const filters: Filters = {
+        range: { preset: 'custom', ...range },
+        ...(source ? { source } : {}),
+      }
+      return series(createScope(db, filters), 'created', 'day', range).size
+    }
+    expect(read('Asia/Kolkata')).toBe(5)
+    db.exec('DELETE FROM rollup_leads_quarter')
+    // Emptied: Kolkata and Kathmandu sum nothing; with a source filter they read the raw rows.
+    expect(read('Asia/Kolkata')).toBe(0)
+    expect(read('Asia/Kathmandu')).toBe(0)
+    expect(read('Asia/Kolkata', ['Yelp'])).toBe(5)
+    expect(read('Europe/London')).toBe(5)
+    db.close()
   })
 
   it('finds every offset change of a range, to the quarter hour', () => {
