@@ -106,9 +106,12 @@ async function main(): Promise<void> {
   } else {
     const db = openStore(job.dbPath)
     // The KPI rollups are kept as the core keeps them: invalid through the
-    // first load and rebuilt after it (not timed), then upkept change by
-    // change, so the catch-up figure includes their upkeep.
+    // first load, rebuilt after it, then upkept change by change, so the
+    // catch-up figure includes their upkeep. The rebuild after the first
+    // load runs here, at the next job's start and untimed, so the initial
+    // sync's peak RSS stays the sync's own.
     const rollups = rollupSyncHooks(db)
+    if (db.prepare('SELECT 1 FROM leads LIMIT 1').get() !== undefined) rollups.caughtUp()
     started = performance.now()
     const sync = startPostgresSync({
       rowHooks: rollups,
@@ -133,7 +136,6 @@ async function main(): Promise<void> {
     }
     rows = (sync.status().tables[0]?.rowsApplied ?? 0) - before
     seconds = (performance.now() - started) / 1000
-    rollups.caughtUp()
     db.close()
   }
   await send({
