@@ -11,9 +11,9 @@
 // its edges only (zoneCut); its series by local day or hour, its heat map and
 // its totals are sums of the UTC hour rollups where its offset is whole hours,
 // else of the UTC quarter hour rollups (hourSeries, hourGrouped), grouped in
-// SQL. An owner filter reads the owner rollups for totals, per-source sums
-// and day series (ownerUsable); the cube by other dimensions and the medians
-// of an owner read raw rows. Medians and the hour-of-week heat map come from
+// SQL. An owner filter reads the owner rollups for totals and day series
+// (ownerUsable); the cube, sums per source and the medians of an owner read
+// raw rows. Medians and the hour-of-week heat map come from
 // count blobs (count-blob.ts) on the same terms, with the source as their
 // only dimension.
 
@@ -103,13 +103,12 @@ function rollupUsable(scope: Scope, range: DateRange): boolean {
   )
 }
 
-const OWNER_TABLE_DIMS: readonly string[] = ['owner', 'source']
+const OWNER_TABLE_DIMS: readonly string[] = ['owner']
 
 /**
- * The owner rollups (013-owner-rollups.ts, by org-zone day, owner and source) answer a range in
- * the rollups' zone whose filters name the owner and at most the source besides: totals, sums
- * per source and the day series. The cube's other dimensions and the count blobs have no owner:
- * those read raw rows.
+ * The owner rollups (013-owner-rollups.ts, by org-zone day and owner) answer a range in the
+ * rollups' zone whose filters name the owner only: totals and the day series. The cube, sums per
+ * source and the count blobs have no owner: those read raw rows (as does owner and source).
  */
 function ownerUsable(scope: Scope, range: DateRange): boolean {
   const used = usedDims(scope.dims)
@@ -396,11 +395,11 @@ export function offsetStretches(
 }
 
 /**
- * The UTC bucket tables that can sum a range of another zone exactly: the hour tables (by source,
- * or all sources) where the range's bounds and the zone's offsets and changes are whole hours,
- * else the all-sources quarter hour tables where no source is filtered on (every offset in use
- * is a multiple of 15 minutes). null where neither can: another dimension is filtered on, or a
- * source filter in a zone whose offset is not whole hours.
+ * The UTC bucket tables that can sum a range of another zone exactly: the all-sources quarter
+ * hour tables where no source is filtered on (every offset in use is a multiple of 15 minutes),
+ * else the hour × source tables where the range's bounds and the zone's offsets and changes are
+ * whole hours. null where neither can: another dimension is filtered on, or a source filter in a
+ * zone whose offset is not whole hours.
  */
 function utcBuckets(
   scope: Scope,
@@ -417,10 +416,12 @@ function utcBuckets(
     start % unit === 0 &&
     end % unit === 0 &&
     stretches.every((s) => s.offset % unit === 0 && s.from % unit === 0)
-  const hours = pickTable(basis, 'hour', need)
-  if (hours && whole(HOUR_MS)) return { table: hours, unit: HOUR_MS, stretches }
+  // All sources' quarters when no source is filtered on (4 rows an hour, against one per hour
+  // and source), else the hour × source table where the offsets are whole hours.
   const quarters = pickTable(basis, 'quarter', need)
   if (quarters && whole(QUARTER_MS)) return { table: quarters, unit: QUARTER_MS, stretches }
+  const hours = pickTable(basis, 'hour', need)
+  if (hours && whole(HOUR_MS)) return { table: hours, unit: HOUR_MS, stretches }
   return null
 }
 

@@ -44,14 +44,14 @@ export interface RollupDef {
   readonly dims: readonly KeptDim[]
   /**
    * The key after the time: `dims` (an id in rollup_dims, all five), `source`, or
-   * `owner_source` (the two text columns owner, source), or `none` (all sources summed).
+   * `owner`, or `none` (all sources summed).
    */
-  readonly column: 'dims' | 'source' | 'owner_source' | 'none'
+  readonly column: 'dims' | 'source' | 'owner' | 'none'
 }
 
 /** The key columns after the time of a rollup. */
 export const keyColumns = (r: RollupDef): readonly string[] =>
-  r.column === 'owner_source' ? ['owner', 'source'] : r.column === 'none' ? [] : [r.column]
+  r.column === 'none' ? [] : [r.column]
 
 export const ROLLUPS: readonly RollupDef[] = [
   { table: 'rollup_leads_day', basis: 'created', grain: 'day', dims: ROLLUP_DIMS, column: 'dims' },
@@ -105,10 +105,7 @@ export const ROLLUPS: readonly RollupDef[] = [
     dims: ['source'],
     column: 'source',
   },
-  // A viewer in another zone with no source filter: 8× fewer hours to read (013-owner-rollups.ts).
-  { table: 'rollup_leads_hour', basis: 'created', grain: 'hour', dims: [], column: 'none' },
-  { table: 'rollup_deals_hour', basis: 'converted', grain: 'hour', dims: [], column: 'none' },
-  // Any zone, half and three-quarter hour offsets too (013-owner-rollups.ts).
+  // Any zone with no source filter, half and three-quarter hour offsets too (013-owner-rollups.ts).
   { table: 'rollup_leads_quarter', basis: 'created', grain: 'quarter', dims: [], column: 'none' },
   {
     table: 'rollup_deals_quarter',
@@ -117,20 +114,20 @@ export const ROLLUPS: readonly RollupDef[] = [
     dims: [],
     column: 'none',
   },
-  // An owner filter's totals, per-source sums and day series (013-owner-rollups.ts).
+  // An owner filter's totals and day series (013-owner-rollups.ts).
   {
     table: 'rollup_leads_day_owner',
     basis: 'created',
     grain: 'day',
-    dims: ['owner', 'source'],
-    column: 'owner_source',
+    dims: ['owner'],
+    column: 'owner',
   },
   {
     table: 'rollup_deals_day_owner',
     basis: 'converted',
     grain: 'day',
-    dims: ['owner', 'source'],
-    column: 'owner_source',
+    dims: ['owner'],
+    column: 'owner',
   },
 ]
 
@@ -339,12 +336,6 @@ class Interner {
     return this.leaf(this.root, a, () => [a])
   }
 
-  two(a: string, b: string): number {
-    const node = this.level(this.root, a)
-    const id = node.get(b) as number | undefined
-    return id ?? this.leaf(node, b, () => [a, b])
-  }
-
   five(a: string, b: string, c: string, d: string, e: string): number {
     const node = this.level(this.level(this.level(this.level(this.root, a), b), c), d)
     const id = node.get(e) as number | undefined
@@ -422,7 +413,6 @@ export interface RollupBatch {
 
 const combos = new WeakMap<Store, Interner>()
 const sources = new WeakMap<Store, Interner>()
-const ownerSources = new WeakMap<Store, Interner>()
 
 // The batch handles the three key kinds the tables use (keyValues); a new one needs code there.
 
@@ -430,18 +420,10 @@ const ownerSources = new WeakMap<Store, Interner>()
 // day table of each count) only; the month and source tables' deltas are
 // derived from those at flush, from a few thousand entries instead of each
 // row (a third of the per-row work). The UTC hour tables cannot be derived
-// from local days, nor the owner tables from the five dims: rows are recorded into them too.
+// from local days, nor the owner and quarter tables from the five dims: rows are recorded into
+// them too.
 const SUM_BASE = ROLLUPS.map((r, i) => {
-  if (r.grain === 'quarter') return i
-  if (r.column === 'none') {
-    // All sources' hours: from the hour × source deltas of the basis.
-    const base = ROLLUPS.findIndex(
-      (b) => b.basis === r.basis && b.grain === 'hour' && b.column === 'source',
-    )
-    if (base < 0) throw new Error(`no hour × source rollup to derive ${r.table} from`)
-    return base
-  }
-  if (r.grain === 'hour' || r.column === 'owner_source') return i
+  if (r.grain === 'hour' || r.grain === 'quarter' || r.column === 'owner') return i
   const base = ROLLUPS.findIndex(
     (b) => b.basis === r.basis && b.grain === 'day' && b.column === 'dims',
   )
@@ -461,7 +443,6 @@ class Batch implements RollupBatch {
   private readonly m = new Float64Array(MEASURES.length)
   private readonly combos: Interner
   private readonly sources: Interner
-  private readonly ownerSources: Interner
 
   /**
    * `fresh`: the tables are empty (a rebuild), so flush inserts each table's
@@ -477,11 +458,8 @@ class Batch implements RollupBatch {
     if (!c) combos.set(db, (c = new Interner()))
     let s = sources.get(db)
     if (!s) sources.set(db, (s = new Interner()))
-    let o = ownerSources.get(db)
-    if (!o) ownerSources.set(db, (o = new Interner()))
     this.combos = c
     this.sources = s
-    this.ownerSources = o
   }
 
   record(before: LeadRow | null, after: LeadRow | null): void {
@@ -558,7 +536,8 @@ class Batch implements RollupBatch {
     const hour = Math.floor(local / HOUR_MS)
     const full = this.combos.five(source, city, segment, temperature, status)
     const sourceId = this.sources.one(source)
-    const ownerSource = this.ownerSources.two(owner, source)
+    // Owners and sources share the interner: it hands out ids for strings.
+    const ownerId = this.sources.one(owner)
     const booked = won && convertedAt !== null
     const cDay = booked ? zone.day(convertedAt) : 0
     for (let i = 0; i < ROLLUPS.length; i++) {
@@ -570,9 +549,9 @@ class Batch implements RollupBatch {
       } else if (r.grain === 'hour') {
         if (r.basis === 'created') this.addSum(i, Math.floor(createdAt / HOUR_MS), sourceId, sign)
         else if (booked) this.addSum(i, Math.floor(convertedAt / HOUR_MS), sourceId, sign)
-      } else if (r.column === 'owner_source') {
-        if (r.basis === 'created') this.addSum(i, day, ownerSource, sign)
-        else if (booked) this.addSum(i, cDay, ownerSource, sign)
+      } else if (r.column === 'owner') {
+        if (r.basis === 'created') this.addSum(i, day, ownerId, sign)
+        else if (booked) this.addSum(i, cDay, ownerId, sign)
       } else if (r.basis === 'created') this.addSum(i, day, full, sign)
       else if (booked) this.addSum(i, cDay, full, sign)
     }
@@ -599,9 +578,7 @@ class Batch implements RollupBatch {
         const dims =
           r.column === 'dims'
             ? d
-            : r.column === 'none'
-              ? 0
-              : this.sources.one((this.combos.values[d] as string[])[0] as string)
+            : this.sources.one((this.combos.values[d] as string[])[0] as string)
         into.add(time, dims, from.slot(j), 1)
       }
     }
@@ -699,7 +676,6 @@ class Batch implements RollupBatch {
   private keyValues(i: number, d: number, idOf: (combo: number) => number): (number | string)[] {
     const r = ROLLUPS[i] as RollupDef
     if (r.column === 'dims') return [idOf(d)]
-    if (r.column === 'owner_source') return this.ownerSources.values[d] as string[]
     if (r.column === 'none') return []
     return [(this.sources.values[d] as string[])[0] as string]
   }

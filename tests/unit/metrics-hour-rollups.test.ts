@@ -2,8 +2,8 @@
 // per-hour series, and so its hour-of-week heat map, summed from the UTC hour rollups
 // (aggregate.ts hourSeries): the same sums as the raw rows, for zones ahead of and behind the
 // rollups', across both DST changes, with and without a source filter; a zone whose offset is
-// not whole hours (Asia/Kolkata) reads the quarter hour rollups, or raw rows with a source
-// filter, with the same answer. Kept equal through
+// not whole hours (Asia/Kolkata) reads the quarter hour rollups without a source filter and raw
+// rows with one, with the same answer. Kept equal through
 // incremental upkeep as well as a rebuild.
 import { describe, expect, it } from 'vitest'
 import { createScope, series } from '../../main/metrics/aggregate.ts'
@@ -97,18 +97,14 @@ describe('series in any zone from the UTC hour rollups', () => {
 
   it('are read from the hour rollups where the offset is whole hours, and raw rows elsewhere', () => {
     const db = filledStore()
-    // With no source filter the all-sources hour table answers (013-owner-rollups.ts).
-    db.exec('DELETE FROM rollup_leads_hour')
+    // With a source filter the hour × source table answers (with none, the quarter hours do).
+    db.exec('DELETE FROM rollup_leads_hour_source')
     const read = (timeZone: string) => {
       const range: DateRange = { from: '2026-03-01', to: '2026-03-31', timeZone }
-      return series(
-        createScope(db, { range: { preset: 'custom', ...range } }),
-        'created',
-        'day',
-        range,
-      )
+      const filters: Filters = { range: { preset: 'custom', ...range }, source: SOURCES }
+      return series(createScope(db, filters), 'created', 'day', range)
     }
-    // Emptied: London's days now sum nothing, Kolkata's (+05:30) come from the quarter hours.
+    // Emptied: London's days now sum nothing, Kolkata's (+05:30) still come from the raw rows.
     expect(read('Europe/London').size).toBe(0)
     expect(read('Asia/Kolkata').size).toBe(31)
   })

@@ -117,8 +117,8 @@ function recompute(db: Store): Expected {
       const dims =
         r.column === 'dims'
           ? [l.source, l.city, l.segment, l.temperature, l.status]
-          : r.column === 'owner_source'
-            ? [l.owner, l.source]
+          : r.column === 'owner'
+            ? [l.owner]
             : r.column === 'none'
               ? []
               : [l.source]
@@ -134,11 +134,7 @@ function recompute(db: Store): Expected {
       const key = JSON.stringify([time, dims])
       const row = rows.get(key) ?? {
         [r.grain]: time,
-        ...(r.column === 'owner_source'
-          ? { owner: l.owner, source: l.source }
-          : r.column === 'none'
-            ? {}
-            : { [r.column]: dims.join('|') }),
+        ...(r.column === 'none' ? {} : { [r.column]: dims.join('|') }),
         ...zeroMeasures(),
       }
       rows.set(key, row)
