@@ -395,11 +395,11 @@ export function offsetStretches(
 }
 
 /**
- * The UTC bucket tables that can sum a range of another zone exactly: the all-sources quarter
- * hour tables where no source is filtered on (every offset in use is a multiple of 15 minutes),
- * else the hour × source tables where the range's bounds and the zone's offsets and changes are
- * whole hours. null where neither can: another dimension is filtered on, or a source filter in a
- * zone whose offset is not whole hours.
+ * The UTC bucket tables that can sum a range of another zone exactly: the hour tables (all
+ * sources, or by source) where the range's bounds and the zone's offsets and changes are whole
+ * hours, else the all-sources quarter hour tables where no source is filtered on (every offset in
+ * use is a multiple of 15 minutes). null where neither can: another dimension is filtered on, or
+ * a source filter in a zone whose offset is not whole hours.
  */
 function utcBuckets(
   scope: Scope,
@@ -416,12 +416,12 @@ function utcBuckets(
     start % unit === 0 &&
     end % unit === 0 &&
     stretches.every((s) => s.offset % unit === 0 && s.from % unit === 0)
-  // All sources' quarters when no source is filtered on (4 rows an hour, against one per hour
-  // and source), else the hour × source table where the offsets are whole hours.
-  const quarters = pickTable(basis, 'quarter', need)
-  if (quarters && whole(QUARTER_MS)) return { table: quarters, unit: QUARTER_MS, stretches }
+  // Hours where the offsets are whole hours (all sources' when no source is filtered on: one row
+  // an hour), else all sources' quarters (four rows an hour).
   const hours = pickTable(basis, 'hour', need)
   if (hours && whole(HOUR_MS)) return { table: hours, unit: HOUR_MS, stretches }
+  const quarters = pickTable(basis, 'quarter', need)
+  if (quarters && whole(QUARTER_MS)) return { table: quarters, unit: QUARTER_MS, stretches }
   return null
 }
 

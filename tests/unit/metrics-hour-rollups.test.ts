@@ -97,7 +97,7 @@ describe('series in any zone from the UTC hour rollups', () => {
 
   it('are read from the hour rollups where the offset is whole hours, and raw rows elsewhere', () => {
     const db = filledStore()
-    // With a source filter the hour × source table answers (with none, the quarter hours do).
+    // With a source filter the hour × source table answers (with none, the all-sources hours).
     db.exec('DELETE FROM rollup_leads_hour_source')
     const read = (timeZone: string) => {
       const range: DateRange = { from: '2026-03-01', to: '2026-03-31', timeZone }

@@ -115,7 +115,7 @@ describe('series in any zone from the UTC hour rollups, grouped in SQL', () => {
     )
   })
 
-  it('reads any zone without a source filter from the quarter hour rollups', () => {
+  it('reads half and three-quarter hour zones without a source filter from the quarter hour rollups', () => {
     const db = openStore(':memory:')
     insertLeads(
       db,
@@ -134,13 +134,15 @@ describe('series in any zone from the UTC hour rollups, grouped in SQL', () => {
     }
     expect(read('Asia/Kolkata')).toBe(5)
     db.exec('DELETE FROM rollup_leads_quarter')
-    // Emptied: every zone without a source filter sums nothing; with one, Kolkata reads the raw
-    // rows and London the hour × source rollup.
+    // Emptied: Kolkata and Kathmandu sum nothing; with a source filter they read the raw rows;
+    // London reads the hour rollups either way.
     expect(read('Asia/Kolkata')).toBe(0)
     expect(read('Asia/Kathmandu')).toBe(0)
-    expect(read('Europe/London')).toBe(0)
     expect(read('Asia/Kolkata', ['Yelp'])).toBe(5)
+    expect(read('Europe/London')).toBe(5)
     expect(read('Europe/London', ['Yelp'])).toBe(5)
+    db.exec('DELETE FROM rollup_leads_hour')
+    expect(read('Europe/London')).toBe(0)
     db.close()
   })
 
