@@ -9,9 +9,8 @@
 // another zone (a viewer in London, rollups by Detroit days) has its sums by
 // dimension (the cube) from the rollups' whole days inside it and raw rows at
 // its edges only (zoneCut); its series by local day or hour, its heat map and
-// its totals are sums of the UTC hour rollups where its offset is whole hours,
-// else of the UTC quarter hour rollups (hourSeries, hourGrouped), grouped in
-// SQL. An owner filter reads the owner rollups for totals and day series
+// its totals are sums of the UTC hour rollups, grouped in SQL, where its
+// offset is whole hours (hourSeries, hourGrouped); raw rows elsewhere. An owner filter reads the owner rollups for totals and day series
 // (ownerUsable); the cube, sums per source and the medians of an owner read
 // raw rows. Medians and the hour-of-week heat map come from
 // count blobs (count-blob.ts) on the same terms, with the source as their
@@ -27,7 +26,6 @@ import {
   COUNT_ROLLUPS,
   HOUR_MS,
   MEASURES,
-  QUARTER_MS,
   ROLLUP_DIMS,
   ROLLUPS,
   RESPONSE_BUCKETS,
@@ -357,6 +355,8 @@ export function series(
   })
 }
 
+const QUARTER_MS = 900_000
+
 /** Stretches of constant zone offset: from `from` (UTC ms) on, local time is UTC + `offset`. */
 export interface OffsetStretch {
   readonly from: number
@@ -395,11 +395,10 @@ export function offsetStretches(
 }
 
 /**
- * The UTC bucket tables that can sum a range of another zone exactly: the hour tables (all
- * sources, or by source) where the range's bounds and the zone's offsets and changes are whole
- * hours, else the all-sources quarter hour tables where no source is filtered on (every offset in
- * use is a multiple of 15 minutes). null where neither can: another dimension is filtered on, or
- * a source filter in a zone whose offset is not whole hours.
+ * The UTC hour tables that can sum a range of another zone exactly (all sources' when no source
+ * is filtered on, else by source), where the range's bounds and the zone's offsets and changes
+ * are whole hours. null where they cannot: another dimension is filtered on, or the zone's offset
+ * is not whole hours (Asia/Kolkata +05:30: raw rows).
  */
 function utcBuckets(
   scope: Scope,
@@ -416,17 +415,13 @@ function utcBuckets(
     start % unit === 0 &&
     end % unit === 0 &&
     stretches.every((s) => s.offset % unit === 0 && s.from % unit === 0)
-  // Hours where the offsets are whole hours (all sources' when no source is filtered on: one row
-  // an hour), else all sources' quarters (four rows an hour).
   const hours = pickTable(basis, 'hour', need)
   if (hours && whole(HOUR_MS)) return { table: hours, unit: HOUR_MS, stretches }
-  const quarters = pickTable(basis, 'quarter', need)
-  if (quarters && whole(QUARTER_MS)) return { table: quarters, unit: QUARTER_MS, stretches }
   return null
 }
 
 /**
- * A series from the UTC hour (or quarter hour) rollups: each local day or hour of the range's
+ * A series from the UTC hour rollups: each local day or hour of the range's
  * zone is a sum of whole UTC buckets (utcBuckets). The offsets are found once per range
  * (offsetStretches) and SQLite adds them to each bucket in a CASE on the range's few changes and
  * groups by the local bucket, so a year in London reads back 365 rows, not 8,760 hours to
@@ -516,7 +511,7 @@ export function grouped(
 }
 
 /**
- * grouped() for a range in another zone, where the UTC hour or quarter hour rollups can sum it
+ * grouped() for a range in another zone, where the UTC hour rollups can sum it
  * (utcBuckets): over exactly its instants, without the cube's raw edges. null otherwise.
  */
 function hourGrouped(

@@ -26,12 +26,8 @@ export const HOUR_MS = 3_600_000
 
 export const ROLLUP_DIMS = ['source', 'city', 'segment', 'temperature', 'status'] as const
 export type RollupDim = (typeof ROLLUP_DIMS)[number]
-/**
- * 'day' and 'month' are the org zone's; 'hour' is the UTC hour (ms / 3,600,000), 'quarter' the
- * UTC quarter hour (ms / 900,000).
- */
-export type Grain = 'day' | 'month' | 'hour' | 'quarter'
-export const QUARTER_MS = 900_000
+/** 'day' and 'month' are the org zone's; 'hour' is the UTC hour (ms / 3,600,000). */
+export type Grain = 'day' | 'month' | 'hour'
 export type Basis = 'created' | 'converted'
 
 /** A dimension some rollup keeps: the five of the cube, and the owner (013-owner-rollups.ts). */
@@ -105,18 +101,10 @@ export const ROLLUPS: readonly RollupDef[] = [
     dims: ['source'],
     column: 'source',
   },
-  // A viewer in another zone with no source filter: 8× fewer rows than by hour and source; in a
-  // half or three-quarter hour zone, the quarters (013-owner-rollups.ts).
+  // A viewer in another zone with no source filter: 8× fewer rows than by hour and source
+  // (013-owner-rollups.ts).
   { table: 'rollup_leads_hour', basis: 'created', grain: 'hour', dims: [], column: 'none' },
   { table: 'rollup_deals_hour', basis: 'converted', grain: 'hour', dims: [], column: 'none' },
-  { table: 'rollup_leads_quarter', basis: 'created', grain: 'quarter', dims: [], column: 'none' },
-  {
-    table: 'rollup_deals_quarter',
-    basis: 'converted',
-    grain: 'quarter',
-    dims: [],
-    column: 'none',
-  },
   // An owner filter's totals and day series (013-owner-rollups.ts).
   {
     table: 'rollup_leads_day_owner',
@@ -423,8 +411,7 @@ const sources = new WeakMap<Store, Interner>()
 // day table of each count) only; the month and source tables' deltas are
 // derived from those at flush, from a few thousand entries instead of each
 // row (a third of the per-row work). The UTC hour tables cannot be derived
-// from local days, nor the owner and quarter tables from the five dims: rows are recorded into
-// them too.
+// from local days, nor the owner tables from the five dims: rows are recorded into them too.
 const SUM_BASE = ROLLUPS.map((r, i) => {
   if (r.grain === 'hour' && r.column === 'none') {
     // All sources' hours: derived at flush from the hour × source deltas of the basis.
@@ -434,7 +421,7 @@ const SUM_BASE = ROLLUPS.map((r, i) => {
     if (base < 0) throw new Error(`no hour × source rollup to derive ${r.table} from`)
     return base
   }
-  if (r.grain === 'hour' || r.grain === 'quarter' || r.column === 'owner') return i
+  if (r.grain === 'hour' || r.column === 'owner') return i
   const base = ROLLUPS.findIndex(
     (b) => b.basis === r.basis && b.grain === 'day' && b.column === 'dims',
   )
@@ -554,10 +541,7 @@ class Batch implements RollupBatch {
     for (let i = 0; i < ROLLUPS.length; i++) {
       if (SUM_BASE[i] !== i) continue
       const r = ROLLUPS[i] as RollupDef
-      if (r.grain === 'quarter') {
-        if (r.basis === 'created') this.addSum(i, Math.floor(createdAt / QUARTER_MS), 0, sign)
-        else if (booked) this.addSum(i, Math.floor(convertedAt / QUARTER_MS), 0, sign)
-      } else if (r.grain === 'hour') {
+      if (r.grain === 'hour') {
         if (r.basis === 'created') this.addSum(i, Math.floor(createdAt / HOUR_MS), sourceId, sign)
         else if (booked) this.addSum(i, Math.floor(convertedAt / HOUR_MS), sourceId, sign)
       } else if (r.column === 'owner') {

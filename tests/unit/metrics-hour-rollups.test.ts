@@ -2,8 +2,7 @@
 // per-hour series, and so its hour-of-week heat map, summed from the UTC hour rollups
 // (aggregate.ts hourSeries): the same sums as the raw rows, for zones ahead of and behind the
 // rollups', across both DST changes, with and without a source filter; a zone whose offset is
-// not whole hours (Asia/Kolkata) reads the quarter hour rollups without a source filter and raw
-// rows with one, with the same answer. Kept equal through
+// not whole hours (Asia/Kolkata) reads raw rows, with the same answer. Kept equal through
 // incremental upkeep as well as a rebuild.
 import { describe, expect, it } from 'vitest'
 import { createScope, series } from '../../main/metrics/aggregate.ts'

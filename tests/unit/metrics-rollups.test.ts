@@ -122,15 +122,9 @@ function recompute(db: Store): Expected {
             : r.column === 'none'
               ? []
               : [l.source]
-      // 'hour' and 'quarter': the UTC hour and quarter hour, whatever the zone.
+      // 'hour': the UTC hour, whatever the zone.
       const time =
-        r.grain === 'day'
-          ? t.day
-          : r.grain === 'hour'
-            ? Math.floor(at / 3_600_000)
-            : r.grain === 'quarter'
-              ? Math.floor(at / 900_000)
-              : t.month
+        r.grain === 'day' ? t.day : r.grain === 'hour' ? Math.floor(at / 3_600_000) : t.month
       const key = JSON.stringify([time, dims])
       const row = rows.get(key) ?? {
         [r.grain]: time,
