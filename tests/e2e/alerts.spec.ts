@@ -2,23 +2,13 @@
 // rule on the leads of the last 7 days set just above today's count. New leads written upstream
 // breach it: the alert shows in the header's panel and on the wall's banner within the sync
 // interval plus the rule's `for`; acknowledging it moves it to Acknowledged.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
-import { Redis } from 'ioredis'
-import pg from 'pg'
 import type { AlertRule, DashboardData } from '../../shared/api/index.ts'
 import { HostApi } from '../support/host-client.ts'
 import { DashboardPage } from './dashboard-page.ts'
-import { serveCache } from './host-fixture.ts'
+import { liveUpstream } from './live-upstream-fixture.ts'
 
-const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
-const REDIS_URL = process.env.WATCHFLOOR_TEST_REDIS ?? 'redis://127.0.0.1:6379'
-const cli = fileURLToPath(new URL('../../bin/watchfloor.mjs', import.meta.url))
 const RULE = 'E2E leads this week'
 const LAST_7_UTC = { range: { preset: 'last7', timeZone: 'UTC' } } as const
 
@@ -37,40 +27,18 @@ test('a breach upstream shows in the panel and on the wall; acknowledged, it mov
   browser,
 }) => {
   test.setTimeout(240_000)
-  const schema = `wf_e2e_alerts_${process.pid}_${Date.now()}`
-  const tenant = `tea${process.pid}${Date.now()}`
-  const dir = mkdtempSync(join(tmpdir(), 'watchfloor-e2e-alerts-'))
-  const writer: ChildProcess = spawn(
-    process.execPath,
-    [
-      ...[cli, 'demo', 'upstream', '--pg', PG_URL, '--redis', REDIS_URL],
-      ...['--schema', schema, '--tenant', tenant, '--leads', '2000', '--rate', '10'],
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  )
-  let host: Awaited<ReturnType<typeof serveCache>> | undefined
+  const upstream = await liveUpstream(10)
   let api: HostApi | undefined
   try {
-    await new Promise<void>((resolve, reject) => {
-      let err = ''
-      writer.stderr?.on('data', (d: Buffer) => {
-        err += d.toString()
-        if (err.includes('Writing')) resolve()
-      })
-      writer.once('exit', (code) => reject(new Error(`demo upstream exited (${code}): ${err}`)))
-    })
-    host = await serveCache(join(dir, 'cache.sqlite'), [
-      ...['--pg', PG_URL, '--pg-schema', schema, '--redis', REDIS_URL, '--tenant', tenant],
-    ])
     const errors = consoleErrors(page)
     const dashboard = new DashboardPage(page)
-    await dashboard.open(host.url)
+    await dashboard.open(upstream.url)
     await expect(page.getByTestId('source-Postgres')).toHaveAttribute('data-source-state', 'live', {
       timeout: 60_000,
     })
 
     // The rule: this week's leads above today's count plus a few, holding for 2 s.
-    api = await HostApi.open(host.url)
+    api = await HostApi.open(upstream.url)
     const leadsNow = async () =>
       (
         await api!.call<DashboardData>('kpis.dashboard', {
@@ -112,7 +80,7 @@ test('a breach upstream shows in the panel and on the wall; acknowledged, it mov
     // The wall's banner shows it too, in a page of its own.
     const wall = await browser.newPage()
     const wallErrors = consoleErrors(wall)
-    await wall.goto(`${host.url}?mode=wall`)
+    await wall.goto(`${upstream.url}?mode=wall`)
     await expect(
       wall.locator(`[data-testid="wall-alerts"] [data-alert-key="rule:${rule.id}"]`),
     ).toBeVisible({ timeout: 60_000 })
@@ -135,20 +103,6 @@ test('a breach upstream shows in the panel and on the wall; acknowledged, it mov
     await wall.close()
   } finally {
     api?.close()
-    host?.child.kill('SIGTERM')
-    writer.kill('SIGTERM')
-    await Promise.all(
-      [host?.child, writer]
-        .filter((c): c is ChildProcess => c !== undefined && c.exitCode === null)
-        .map((c) => new Promise((resolve) => c.once('exit', resolve))),
-    )
-    const client = new pg.Client({ connectionString: PG_URL })
-    await client.connect()
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await client.end()
-    const redis = new Redis(REDIS_URL)
-    await redis.del(`ops:${tenant}:events`)
-    redis.disconnect()
-    rmSync(dir, { recursive: true, force: true })
+    await upstream.stop()
   }
 })
