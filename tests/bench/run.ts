@@ -1,7 +1,9 @@
 // `npm run bench`: every performance figure beside a baseline measured in the
 // same run (the machine is shared and noisy, so only ratios travel).
 // BENCH_ONLY=startup,metrics (a comma list of the parts below) runs some parts
-// and writes reports/latest-<parts>.md instead of latest.md.
+// and writes reports/latest-<parts>.md instead of latest.md. BENCH_LOAD=2 runs
+// each part beside two busy loops (tests/support/busy-load.ts) and writes
+// latest[-<parts>]-loaded.md; every row says whether it was quiet or loaded.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +11,7 @@ import { fillCache } from '../../main/demo/fill-cache.ts'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { openStore } from '../../main/store/index.ts'
 import { benchAlertEval } from './alert-eval.ts'
+import { busyLoad, busyLoopsAsked, loadLabel } from '../support/busy-load.ts'
 import { FLOOD_BURST, FLOOD_CALLS, FLOOD_LEADS, benchApiFlood, floodCache } from './api-flood.ts'
 import { coldStartSeconds } from './cold-start.ts'
 import { benchDemoGeneration } from './demo-generation.ts'
@@ -25,6 +28,8 @@ import { benchWallSoak, wallSoakRows } from './wall-soak.ts'
 
 interface Row {
   benchmark: string
+  /** quiet, or loaded by BENCH_LOAD busy loops (set when the row's part ends). */
+  load?: string
   figure: string
   baseline: string
   ratio: string
@@ -56,6 +61,8 @@ for (const part of only ?? []) {
   }
 }
 const runs = (part: Part) => !only || only.includes(part)
+/** BENCH_LOAD=2: each part runs beside two busy loops (one a core here), killed when it ends. */
+const LOOPS = busyLoopsAsked()
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 /** The p-th percentile (0–100), nearest rank. */
 const percentile = (xs: number[], p: number) =>
@@ -66,8 +73,21 @@ const fmt = (n: number, digits = 0) =>
 async function main(): Promise<void> {
   const rows: Row[] = []
   const dir = mkdtempSync(join(tmpdir(), 'watchfloor-bench-'))
+  const load = busyLoad()
+  /** Labels the rows pushed so far with the load they ran under, and ends that load. */
+  const settle = async () => {
+    for (const row of rows) row.load ??= loadLabel(load.running)
+    await load.stop()
+  }
+  /** Whether `part` runs; if so, it runs from here beside LOOPS busy loops (the setup between parts runs quiet). */
+  const begin = async (part: Part): Promise<boolean> => {
+    await settle()
+    if (!runs(part)) return false
+    await load.start(LOOPS)
+    return true
+  }
   try {
-    if (runs('demo')) {
+    if (await begin('demo')) {
       process.stderr.write(`demo generation: ${fmt(LEADS)} leads…\n`)
       const gen = await benchDemoGeneration(LEADS)
       rows.push({
@@ -78,6 +98,7 @@ async function main(): Promise<void> {
       })
     }
 
+    await settle()
     // Data up to now: the page's presets count back from the clock (a cache that ended weeks
     // ago shows an empty last 30 days, and no KPI would ever be painted).
     const endAt = Date.now()
@@ -102,7 +123,7 @@ async function main(): Promise<void> {
         db.close()
       }
     }
-    if (runs('cold-start')) {
+    if (await begin('cold-start')) {
       process.stderr.write('cold start to the first KPI in Chromium…\n')
       const bigTimes = await coldStartSeconds(big, 3)
       const smallTimes = await coldStartSeconds(small, 3)
@@ -114,7 +135,7 @@ async function main(): Promise<void> {
       })
     }
 
-    if (runs('first-paint')) {
+    if (await begin('first-paint')) {
       process.stderr.write('first paint in a fresh browser profile…\n')
       const paint = await benchFirstPaint(big, 5)
       const painted = paint.map((r) => r.paintedMs)
@@ -128,7 +149,7 @@ async function main(): Promise<void> {
       })
     }
 
-    if (runs('filter-change')) {
+    if (await begin('filter-change')) {
       process.stderr.write('filter changes to every chart redrawn…\n')
       const changes = await benchFilterChanges(big)
       const ms = changes.map((c) => c.ms)
@@ -143,7 +164,7 @@ async function main(): Promise<void> {
       })
     }
 
-    if (runs('startup')) {
+    if (await begin('startup')) {
       process.stderr.write('start-up: the CLI and the core process…\n')
       const start = await benchStartup(big)
       const node = median(start.nodeBaselineMs)
@@ -177,7 +198,7 @@ async function main(): Promise<void> {
       )
     }
 
-    if (runs('sync')) {
+    if (await begin('sync')) {
       process.stderr.write('Postgres sync: initial, catch-up, latency, serving thread…\n')
       const sync = await benchPostgresSync(LEADS, dir)
       rows.push(
@@ -208,7 +229,7 @@ async function main(): Promise<void> {
       )
     }
 
-    if (runs('stream')) {
+    if (await begin('stream')) {
       process.stderr.write('Redis stream ingest…\n')
       const stream = await benchStreamIngest({ events: 100_000 })
       rows.push(
@@ -227,7 +248,7 @@ async function main(): Promise<void> {
       )
     }
 
-    if (runs('metrics')) {
+    if (await begin('metrics')) {
       process.stderr.write('KPI dashboards on the big cache…\n')
       const metrics = await benchMetricsDashboard(LEADS)
       for (const d of metrics.dashboards) {
@@ -262,7 +283,7 @@ async function main(): Promise<void> {
       )
     }
 
-    if (runs('sync-rollups')) {
+    if (await begin('sync-rollups')) {
       process.stderr.write('the real sync engine with rollups on and off…\n')
       const syncRollups = await benchSyncRollups(LEADS)
       rows.push({
@@ -273,7 +294,7 @@ async function main(): Promise<void> {
       })
     }
 
-    if (runs('api-flood')) {
+    if (await begin('api-flood')) {
       process.stderr.write('api latency under a flood, through the browser host…\n')
       const dbPath = floodCache(dir)
       // As shipped, then the same host with fewer calls admitted into the core at once: the
@@ -305,7 +326,7 @@ async function main(): Promise<void> {
       }
     }
 
-    if (runs('export-csv')) {
+    if (await begin('export-csv')) {
       process.stderr.write(`CSV export of ${fmt(LEADS)} leads beside a bare writer…\n`)
       const csv = await benchExportCsv(big, endAt, dir)
       const mb = (bytes: number) => fmt(bytes / 1024 / 1024)
@@ -317,7 +338,7 @@ async function main(): Promise<void> {
       })
     }
 
-    if (runs('export-xlsx')) {
+    if (await begin('export-xlsx')) {
       process.stderr.write(`XLSX export of ${fmt(LEADS)} leads beside exceljs's stream writer…\n`)
       const x = await benchExportXlsx(big, endAt, dir)
       const mb = (bytes: number) => fmt(bytes / 1024 / 1024)
@@ -329,7 +350,7 @@ async function main(): Promise<void> {
       })
     }
 
-    if (runs('export-pdf')) {
+    if (await begin('export-pdf')) {
       process.stderr.write('PDF report of the Overview with a 10,000-row table…\n')
       const p = await benchExportPdf(big, endAt, dir)
       const run = (r: typeof p.full) =>
@@ -342,7 +363,7 @@ async function main(): Promise<void> {
       })
     }
 
-    if (runs('alert-eval')) {
+    if (await begin('alert-eval')) {
       process.stderr.write('alert evaluation: 100 rules after a sync commit…\n')
       const a = benchAlertEval(big)
       rows.push({
@@ -353,12 +374,14 @@ async function main(): Promise<void> {
       })
     }
 
-    if (runs('wall-soak')) {
+    if (await begin('wall-soak')) {
       process.stderr.write('wall soak: live updates while the wall rotates in Chromium…\n')
       const soak = await benchWallSoak(dir)
       for (const row of wallSoakRows(soak)) rows.push(row)
     }
+    await settle()
   } finally {
+    await load.stop()
     rmSync(dir, { recursive: true, force: true })
   }
 
@@ -366,20 +389,29 @@ async function main(): Promise<void> {
   const table = [
     `Watchfloor benchmarks, ${date} (Node ${process.version}, ${process.platform}/${process.arch})`,
     '',
-    '| benchmark | figure | baseline (same run) | ratio |',
-    '| --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.benchmark} | ${r.figure} | ${r.baseline} | ${r.ratio} |`),
+    '| benchmark | load | figure | baseline (same run) | ratio |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) => `| ${r.benchmark} | ${r.load ?? ''} | ${r.figure} | ${r.baseline} | ${r.ratio} |`,
+    ),
     '',
   ].join('\n')
   const reports = join(import.meta.dirname, 'reports')
   // A partial run does not overwrite the full report.
-  const name = only ? `latest-${only.join('-')}` : 'latest'
+  // A loaded run does not overwrite the quiet one.
+  const name = `${only ? `latest-${only.join('-')}` : 'latest'}${LOOPS > 0 ? '-loaded' : ''}`
   mkdirSync(reports, { recursive: true })
   writeFileSync(join(reports, `${name}.md`), table)
   writeFileSync(
     join(reports, `${name}.json`),
     JSON.stringify(
-      { date, node: process.version, ...(only ? { parts: only } : {}), rows },
+      {
+        date,
+        node: process.version,
+        ...(only ? { parts: only } : {}),
+        busyLoops: LOOPS,
+        rows,
+      },
       null,
       2,
     ),
