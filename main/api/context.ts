@@ -8,6 +8,7 @@ import type {
 } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import type { AlertEngine } from '../alerts/index.ts'
+import type { ConnectionProfile } from '../config/connection-profile.ts'
 
 /** What every handler may use: the cache and the platform, injected. */
 export interface CoreContext {
@@ -36,6 +37,11 @@ export interface CoreContext {
    * absent where only a read of the cache is served (the handlers then evaluate once per call).
    */
   readonly alerts?: AlertEngine
+  /**
+   * The upstream the core syncs from, secrets and all (issue 15): connections.status masks it,
+   * connections.test connects with it. Absent in demo mode and for a cache-only core.
+   */
+  readonly upstream?: ConnectionProfile
   readonly exports?: {
     start(request: ExportRequest): ExportJob
     status(id: string): ExportJob

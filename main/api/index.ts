@@ -1,3 +1,4 @@
+import { accessHandlers } from './handlers/access.ts'
 import { activityHandlers } from './handlers/activity.ts'
 import { alertEngineHandlers } from './handlers/alert-engine.ts'
 import { alertHandlers } from './handlers/alerts.ts'
@@ -34,6 +35,7 @@ export function createApi(
       ruleHandlers,
       maintenanceHandlers,
       exportHandlers,
+      accessHandlers,
     ),
     ctx,
     log,

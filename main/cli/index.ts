@@ -7,6 +7,7 @@ import type { RuleListOptions, RuleOptions } from './commands/alert-rules.ts'
 import type { ExportCommandOptions } from './commands/export.ts'
 import type { ServeOptions } from './commands/serve.ts'
 import type { SyncCommandOptions } from './commands/sync.ts'
+import type { TokenCreateOptions, TokenListOptions } from './commands/token.ts'
 import type { UpstreamOptions } from './commands/upstream.ts'
 import { packageVersion } from './paths.ts'
 
@@ -40,14 +41,18 @@ program
   .command('serve')
   .description('serve the dashboards and the api to browsers (wall screens, tests) on 127.0.0.1')
   .option('--port <port>', 'port to listen on (0 picks a free one)', integer(0, 65535), 4870)
-  .option('--host <address>', 'address to bind; anything but loopback needs --token', '127.0.0.1')
+  .option(
+    '--host <address>',
+    'address to bind; anything but loopback needs a token (watchfloor token create, or --token)',
+    '127.0.0.1',
+  )
   .option(
     '--db <file>',
     'SQLite cache file (default: $WATCHFLOOR_DB or ~/.local/share/watchfloor/cache.sqlite)',
   )
   .option(
     '--token <token>',
-    'token a wall screen opens the page with once, at least 22 characters (default: $WATCHFLOOR_TOKEN; make one with `watchfloor token create`)',
+    'a viewer token a wall screen opens the page with once, at least 22 characters (default: $WATCHFLOOR_TOKEN); tokens with other roles: `watchfloor token create --role … --name …`',
   )
   .option(
     '--allow-origin <name>',
@@ -198,15 +203,56 @@ program
     rollupsRebuild({ ...options, ...(timeZone ? { timeZone } : {}) })
   })
 
-program
+// Tokens for screens over the network (issue 15), kept in the cache's token table with a role.
+const token = program
   .command('token')
-  .description('tokens for wall screens')
+  .description('tokens for screens over the network, each with a role (viewer, analyst, admin)')
+const dbOption = [
+  '--db <file>',
+  'SQLite cache file (default: $WATCHFLOOR_DB or ~/.local/share/watchfloor/cache.sqlite)',
+] as const
+token
   .command('create')
-  .description('print a new random token (256 bits) for --token or $WATCHFLOOR_TOKEN')
-  .action(async () => {
-    const { createToken } = await import('../host/access.ts')
-    process.stdout.write(`${createToken()}\n`)
+  .description(
+    'make a token kept in the cache with a role, and print its secret once; without --name, print a random token for serve --token',
+  )
+  .option(
+    '--name <name>',
+    'what the token is for (the screen), shown in the token list and audit log',
+  )
+  .addOption(
+    new Option(
+      '--role <role>',
+      'viewer: dashboards; analyst: also presets and alert actions; admin: everything',
+    )
+      .choices(['viewer', 'analyst', 'admin'])
+      .default('viewer'),
+  )
+  .option(...dbOption)
+  .option('--json', 'print { token, secret } as JSON')
+  .action(async (options: TokenCreateOptions, command: Command) => {
+    if (options.name === undefined && command.getOptionValueSource('role') === 'default') {
+      const { createToken } = await import('../host/access.ts')
+      process.stdout.write(`${createToken()}\n`)
+      return
+    }
+    ;(await import('./commands/token.ts')).tokenCreate(options)
   })
+token
+  .command('list')
+  .description('the tokens: id, name, role, created, last used, revoked (never a secret)')
+  .option(...dbOption)
+  .option('--json', 'print the list as JSON')
+  .action(async (options: TokenListOptions) =>
+    (await import('./commands/token.ts')).tokenList(options),
+  )
+token
+  .command('revoke <id|name>')
+  .description('revoke a token: screens holding it are refused at once and disconnected')
+  .option(...dbOption)
+  .action(async (ref: string, options: { db?: string }) =>
+    (await import('./commands/token.ts')).tokenRevoke(ref, options),
+  )
 
 const repeatable = (value: string, previous: string[] = []) => [...previous, value]
 
@@ -391,7 +437,8 @@ Every command:
   watchfloor alerts rules list [--json]          the alert rules; add|edit <id>|enable <id>|disable <id>|delete <id>
         add --name N --metric M --comparator '>' --warning N [--critical N] [--for 5m] [--filter …]
   watchfloor alerts list [--json]                the active alerts, evaluated now; ack <key|--all>; silence <key> --for 2h
-  watchfloor token create                        a random token for a LAN wall screen (--token)
+  watchfloor token create --role viewer|analyst|admin --name N   a stored token for a screen over the network
+  watchfloor token list [--json]; token revoke <id|name>         the tokens; revoke one at once
 `,
 )
 

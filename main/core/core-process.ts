@@ -41,10 +41,10 @@ const spinMethod = /^spin:(.+)$/.exec(process.env.WATCHFLOOR_FAULT ?? '')?.[1]
 
 const parent = createBirpc<ParentFunctions, CoreFunctions>(
   {
-    invoke: async (method, input) => {
+    invoke: async (method, input, caller) => {
       if (spinMethod !== undefined && method === spinMethod) for (;;);
       return core
-        ? core.dispatch(method, input)
+        ? core.dispatch(method, input, caller)
         : { ok: false, error: { code: 'unavailable', message: 'the core is still starting' } }
     },
   },

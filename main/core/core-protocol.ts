@@ -3,7 +3,8 @@ import type { CoreConfig } from './core-service.ts'
 
 /** Functions the core process serves to its parent (host, CLI or Electron shell). */
 export interface CoreFunctions {
-  invoke(method: unknown, input: unknown): Promise<ApiResult<unknown>>
+  /** `caller`: who makes the call (shared/api/roles.ts Caller); left out, the desktop user. */
+  invoke(method: unknown, input: unknown, caller?: unknown): Promise<ApiResult<unknown>>
 }
 
 /** Messages the core sends its parent; all one-way. */

@@ -166,6 +166,8 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
       sources,
       maintenance,
       exports,
+      // connections.status masks it; connections.test connects with it (issue 15).
+      ...(config.upstream ? { upstream: config.upstream } : {}),
     },
     hooks.log,
     () => requestIntegrityCheck(config.dbPath),

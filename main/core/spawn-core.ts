@@ -10,7 +10,8 @@ import {
 } from './core-protocol.ts'
 
 export interface CoreClient {
-  invoke(method: unknown, input: unknown): Promise<ApiResult<unknown>>
+  /** `caller`: who makes the call (shared/api/roles.ts); left out, the person at this machine. */
+  invoke(method: unknown, input: unknown, caller?: unknown): Promise<ApiResult<unknown>>
   onEvent(listener: (name: string, payload: unknown) => void): () => void
   /** The current core process's pid (it changes when a crashed core is restarted). */
   readonly pid: number | undefined
@@ -227,7 +228,7 @@ export async function spawnCore(
     get restarts() {
       return restarts
     },
-    invoke: async (method, input) => {
+    invoke: async (method, input, caller) => {
       // Refused here, before the IPC channel's serialiser meets it.
       if (nestsDeeperThan(input, MAX_REQUEST_DEPTH)) {
         return {
@@ -245,7 +246,7 @@ export async function spawnCore(
       if (inFlight === 0) lastAnswerAt = Date.now()
       inFlight += 1
       try {
-        return await running.rpc.invoke(method, input)
+        return await running.rpc.invoke(method, input, caller)
       } catch {
         return unavailable(
           running.killedBecause ??

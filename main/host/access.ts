@@ -13,9 +13,15 @@
 //   screen opens the page once with ?token=… (a long-lived token, compared in
 //   constant time, failures rate-limited per address); the token is exchanged
 //   for the cookie and removed from the URL by a redirect.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+// - Roles (issue 15): a page on this machine (a loopback peer) is the admin's; a screen over
+//   the network has its token's role. A token is one of the token table's (TokenLookup: made
+//   with `watchfloor token create --role …`, revocable) or the one given with `serve --token`
+//   (WATCHFLOOR_TOKEN), which is a viewer token. The cookie a token screen holds is bound to
+//   its token, so a revoked token's cookie stops working at once.
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { hostname, networkInterfaces } from 'node:os'
+import { LOOPBACK_CALLER, type Caller, type Role } from '../../shared/api/index.ts'
 
 /** The cookie that carries the per-run secret. */
 export const SESSION_COOKIE = 'wf_session'
@@ -42,6 +48,32 @@ export function sameSecret(given: string | null | undefined, expected: string): 
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
+/** The role of the token given with `serve --token` / WATCHFLOOR_TOKEN: a wall screen's. */
+export const SERVE_TOKEN_ROLE: Role = 'viewer'
+/** What the audit log calls a screen that opened with that token. */
+export const SERVE_TOKEN_NAME = 'serve --token'
+
+/** A token a screen presented, once recognised. */
+export interface TokenIdentity {
+  /** The token table's row; absent for the `serve --token` one. */
+  readonly id?: number
+  readonly name: string
+  readonly role: Role
+}
+
+/** The token table as the host reads it (main/access/token-verifier.ts). */
+export interface TokenLookup {
+  /** The token in use that `given` is, compared in constant time; null when none. */
+  match(given: string): TokenIdentity | null
+}
+
+/** Whether a socket's peer address is this machine (127.0.0.0/8, ::1, or v4-mapped loopback). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4)
+}
+
 export interface AccessOptions {
   /** The address the host listens on, and its port. */
   readonly bindHost: string
@@ -49,6 +81,8 @@ export interface AccessOptions {
   /** Further names or origins a wall screen reaches the host by (`wall.local`, `http://10.0.0.5:4870`). */
   readonly allowOrigins?: readonly string[]
   readonly token?: string
+  /** Stored tokens; with them a host bound beyond loopback needs no `token`. */
+  readonly tokens?: TokenLookup
   readonly now?: () => number
 }
 
@@ -73,46 +107,59 @@ function cookieValue(req: IncomingMessage, name: string): string | null {
   return null
 }
 
+/** An accepted request, and who makes it. */
+export type Admitted = { readonly kind: 'ok'; readonly caller: Caller }
+export type Refused = { readonly kind: 'refuse' } & Refusal
+
 export interface Access {
   /** The host's own origins, e.g. `http://127.0.0.1:4870`. */
   readonly origins: ReadonlySet<string>
   /** WebSocket URLs the page may connect to (for the CSP's connect-src). */
   readonly socketUrls: readonly string[]
+  /** Whether pages need a token (bound beyond loopback, or given `serve --token`). */
+  readonly needsToken: boolean
   /** Host and Origin of any request; null when they are the host's own. */
   checkOrigin(req: IncomingMessage): Refusal | null
-  /** The upgrade to /api: the secret (cookie, or the token for a script), Origin required from a page. */
-  checkSocket(req: IncomingMessage): Refusal | null
-  /** A page load: whether it may have the session cookie, and what to do with a ?token=. */
+  /**
+   * The upgrade to /api: the session cookie (or the token, from a script), Origin required
+   * from a page; admitted with the caller every call on the socket is made as.
+   */
+  checkSocket(req: IncomingMessage): Admitted | Refused
+  /**
+   * A page load: whether it may have the session cookie (`cookie`: the Set-Cookie value), and
+   * what to do with a ?token=.
+   */
   checkPage(
     req: IncomingMessage,
   ):
-    | { readonly kind: 'ok' }
-    | { readonly kind: 'exchange'; readonly location: string }
-    | ({ readonly kind: 'refuse' } & Refusal)
+    | { readonly kind: 'ok'; readonly cookie: string }
+    | { readonly kind: 'exchange'; readonly location: string; readonly cookie: string }
+    | Refused
   /**
    * POST /session from the host's own page (a browser always sends Origin on
    * a POST): hands out the cookie again, so a page open across a restart of
    * the host reconnects. With a token, only to a page that holds the cookie.
    */
-  checkSessionRenewal(req: IncomingMessage): Refusal | null
-  /** The Set-Cookie header value that hands the page the per-run secret. */
-  readonly sessionCookie: string
+  checkSessionRenewal(req: IncomingMessage): { readonly cookie: string } | Refusal
   /**
    * GET /exports/<id> (issue 12): the api's rule for a plain request. Host and Origin (when
    * sent: a browser's download of a same-origin link sends none) must be the host's own, and
    * it needs the session cookie, or the token from a script that sends no Origin.
    */
-  checkDownload(req: IncomingMessage): Refusal | null
+  checkDownload(req: IncomingMessage): Admitted | Refused
 }
 
 export function createAccess(options: AccessOptions): Access {
   const now = options.now ?? Date.now
-  // With a token the secret follows from it, so a wall screen's cookie
-  // outlives a restart of the host; without one it is new every run (the
-  // page gets the new one from POST /session before it reconnects).
-  const secret = options.token
-    ? createHmac('sha256', options.token).update('watchfloor session').digest('base64url')
-    : randomBytes(32).toString('base64url')
+  const needsToken =
+    options.token !== undefined || (options.tokens !== undefined && !isLoopback(options.bindHost))
+  // Without a token the session is a secret new every run (the page gets the new one from
+  // POST /session before it reconnects). With one, the cookie carries the token itself: it is
+  // HttpOnly and SameSite=Strict, so no page script and no other site can read or send it, and
+  // a wall screen's cookie outlives a restart of the host but not a revocation of its token.
+  const runSecret = randomBytes(32).toString('base64url')
+  const cookieOf = (value: string) =>
+    `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/`
   const names = new Set<string>([...LOOPBACK_NAMES, hostName(options.bindHost)])
   // Bound to every interface (a LAN wall screen): the machine's own addresses
   // and name are its names too. A rebinding page's domain is none of them.
@@ -166,56 +213,122 @@ export function createAccess(options: AccessOptions): Access {
     return null
   }
 
-  const tokenOk = (req: IncomingMessage, given: string | null): Refusal | null => {
+  /** The token `given` is: the `serve --token` one, or one of the table's. */
+  const identify = (given: string): TokenIdentity | null => {
+    if (options.token !== undefined && sameSecret(given, options.token))
+      return { name: SERVE_TOKEN_NAME, role: SERVE_TOKEN_ROLE }
+    return options.tokens?.match(given) ?? null
+  }
+
+  /** A presented token (a ?token= or a token cookie), rate-limited per address on failure. */
+  const tokenOk = (
+    req: IncomingMessage,
+    given: string | null,
+  ): { identity: TokenIdentity } | Refusal => {
     const address = addressOf(req)
     if (limited(address))
       return { status: 429, reason: 'too many wrong tokens from this address; wait a minute' }
-    if (options.token && sameSecret(given, options.token)) return null
+    const identity = given === null || given.length > 512 ? null : identify(given)
+    if (identity) return { identity }
     fail(address)
     return { status: 401, reason: 'a valid token is required' }
   }
 
+  /** Who a request with this token (or none, on a host that needs none) is. */
+  const callerOf = (req: IncomingMessage, identity: TokenIdentity | null): Caller => {
+    // The machine's own browser is the admin's, token or not (issue 15).
+    if (isLoopbackAddress(req.socket.remoteAddress) || identity === null) return LOOPBACK_CALLER
+    return {
+      role: identity.role,
+      actor: identity.name,
+      ...(identity.id !== undefined ? { tokenId: identity.id } : {}),
+    }
+  }
+
+  /** The session a request's cookie holds: a token's identity, the run's secret, or none. */
+  const session = (
+    req: IncomingMessage,
+  ): { identity: TokenIdentity } | { identity: null } | Refusal | null => {
+    const value = cookieValue(req, SESSION_COOKIE)
+    if (value === null) return null
+    if (!needsToken) return sameSecret(value, runSecret) ? { identity: null } : null
+    let token: string | null = null
+    try {
+      token = decodeURIComponent(value)
+    } catch {
+      // Not one we set: counted as a wrong token below.
+    }
+    return tokenOk(req, token)
+  }
+  const isRefusal = (v: object): v is Refusal => 'status' in v
+
   return {
     origins,
+    needsToken,
     // CSP host sources cannot name an IPv6 literal; 'self' covers a page loaded by one.
     socketUrls: [...origins]
       .filter((o) => !o.includes('['))
       .map((o) => `${o.replace(/^http/, 'ws')}/api`),
-    sessionCookie: `${SESSION_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/`,
     checkOrigin,
     checkSocket(req) {
       const refused = checkOrigin(req)
-      if (refused) return refused
-      if (sameSecret(cookieValue(req, SESSION_COOKIE), secret)) {
+      if (refused) return { kind: 'refuse', ...refused }
+      const held = session(req)
+      if (held !== null) {
+        if (isRefusal(held)) return { kind: 'refuse', ...held }
         // The cookie is only ever handed to the host's own page; a page
         // elsewhere cannot send a WebSocket with our Origin.
         return req.headers.origin === undefined
-          ? { status: 403, reason: 'a page must say where it comes from' }
-          : null
+          ? { kind: 'refuse', status: 403, reason: 'a page must say where it comes from' }
+          : { kind: 'ok', caller: callerOf(req, held.identity) }
       }
       // A script (no Origin) may present the token instead of a cookie.
       const url = new URL(req.url ?? '/', 'http://localhost')
       const given = url.searchParams.get('token')
-      if (options.token && req.headers.origin === undefined) return tokenOk(req, given)
-      return { status: 401, reason: 'open the page first: the api needs its session' }
+      if (needsToken && req.headers.origin === undefined) {
+        const ok = tokenOk(req, given)
+        return isRefusal(ok)
+          ? { kind: 'refuse', ...ok }
+          : { kind: 'ok', caller: callerOf(req, ok.identity) }
+      }
+      return {
+        kind: 'refuse',
+        status: 401,
+        reason: 'open the page first: the api needs its session',
+      }
     },
     checkDownload(req) {
       const refused = checkOrigin(req)
-      if (refused) return refused
-      if (sameSecret(cookieValue(req, SESSION_COOKIE), secret)) return null
+      if (refused) return { kind: 'refuse', ...refused }
+      const held = session(req)
+      if (held !== null) {
+        if (isRefusal(held)) return { kind: 'refuse', ...held }
+        return { kind: 'ok', caller: callerOf(req, held.identity) }
+      }
       const given = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token')
-      if (options.token && given !== null && req.headers.origin === undefined)
-        return tokenOk(req, given)
-      return { status: 401, reason: 'open the page first: downloads need its session' }
+      if (needsToken && given !== null && req.headers.origin === undefined) {
+        const ok = tokenOk(req, given)
+        return isRefusal(ok)
+          ? { kind: 'refuse', ...ok }
+          : { kind: 'ok', caller: callerOf(req, ok.identity) }
+      }
+      return {
+        kind: 'refuse',
+        status: 401,
+        reason: 'open the page first: downloads need its session',
+      }
     },
     checkSessionRenewal(req) {
       const refused = checkOrigin(req)
       if (refused) return refused
       if (req.headers.origin === undefined)
         return { status: 403, reason: 'a page must say where it comes from' }
-      if (options.token && !sameSecret(cookieValue(req, SESSION_COOKIE), secret))
+      if (!needsToken) return { cookie: cookieOf(runSecret) }
+      const value = cookieValue(req, SESSION_COOKIE)
+      const held = session(req)
+      if (held === null || value === null)
         return { status: 401, reason: 'open this page with ?token=… once' }
-      return null
+      return isRefusal(held) ? held : { cookie: cookieOf(value) }
     },
     checkPage(req) {
       const refused = checkOrigin(req)
@@ -223,15 +336,24 @@ export function createAccess(options: AccessOptions): Access {
       const url = new URL(req.url ?? '/', 'http://localhost')
       const given = url.searchParams.get('token')
       if (given !== null) {
-        const bad = options.token
-          ? tokenOk(req, given)
-          : ({ status: 400, reason: 'this host takes no token' } as const)
-        if (bad) return { kind: 'refuse', ...bad }
+        if (!needsToken) return { kind: 'refuse', status: 400, reason: 'this host takes no token' }
+        const ok = tokenOk(req, given)
+        if (isRefusal(ok)) return { kind: 'refuse', ...ok }
         url.searchParams.delete('token')
-        return { kind: 'exchange', location: `${url.pathname}${url.search}` }
+        return {
+          kind: 'exchange',
+          location: `${url.pathname}${url.search}`,
+          // Encoded: a `serve --token` may hold ; or , (printable ASCII).
+          cookie: cookieOf(encodeURIComponent(given)),
+        }
       }
-      if (!options.token || sameSecret(cookieValue(req, SESSION_COOKIE), secret))
-        return { kind: 'ok' }
+      if (!needsToken) return { kind: 'ok', cookie: cookieOf(runSecret) }
+      const value = cookieValue(req, SESSION_COOKIE)
+      const held = session(req)
+      if (held !== null && value !== null) {
+        if (isRefusal(held)) return { kind: 'refuse', ...held }
+        return { kind: 'ok', cookie: cookieOf(value) }
+      }
       return {
         kind: 'refuse',
         status: 401,

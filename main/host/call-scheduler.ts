@@ -8,7 +8,12 @@
 // reached the core are dropped; a queue past `maxQueued` refuses new calls.
 import type { ApiResult } from '../../shared/api/index.ts'
 
-export type Invoke = (method: unknown, input: unknown) => Promise<ApiResult<unknown>>
+/** A call into the core, with who makes it (shared/api/roles.ts Caller; checked by the core). */
+export type Invoke = (
+  method: unknown,
+  input: unknown,
+  caller?: unknown,
+) => Promise<ApiResult<unknown>>
 
 export interface SchedulerLimits {
   /** Calls of one connection in the core at once (default 8). */
@@ -43,7 +48,10 @@ class Connection implements ConnectionCalls {
   inFlight = 0
   closed = false
 
-  constructor(private readonly scheduler: CallScheduler) {}
+  constructor(
+    private readonly scheduler: CallScheduler,
+    readonly caller: unknown,
+  ) {}
 
   get waiting(): number {
     return this.queue.length
@@ -94,8 +102,9 @@ export class CallScheduler {
     this.maxQueued = limits.maxQueued ?? 1_000
   }
 
-  connection(): ConnectionCalls {
-    const c = new Connection(this)
+  /** A connection whose every call is made as `caller` (the page's role, issue 15). */
+  connection(caller?: unknown): ConnectionCalls {
+    const c = new Connection(this, caller)
     this.ring.push(c)
     return c
   }
@@ -136,7 +145,7 @@ export class CallScheduler {
       p.resolve(result)
       this.pump()
     }
-    this.invoke(p.method, p.input).then(finish, (error: unknown) =>
+    this.invoke(p.method, p.input, c.caller).then(finish, (error: unknown) =>
       finish({
         ok: false,
         error: {

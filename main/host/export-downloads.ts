@@ -3,24 +3,19 @@
 // the id is the job's (a random UUID), the core says whether it is done and
 // what it is called, and the file is read from the core's downloads folder.
 // Guarded like the api (Host, Origin, the session cookie) and, like
-// export.start, only for this machine: a LAN wall screen gets the admin
-// sentence. A file that was downloaded whole is deleted; an interrupted
+// export.start, only for an admin (shared/api/roles.ts): a viewer's wall
+// screen gets the admin sentence. A file that was downloaded whole is deleted; an interrupted
 // download keeps it for another try until the core's retention ends.
 import { createReadStream } from 'node:fs'
 import { rm, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import { SECURITY_HEADERS } from '../../shared/api/content-security.ts'
-import {
-  EXPORT_ADMIN_ONLY_MESSAGE,
-  EXPORT_FORMAT_TEXT,
-  exportIdSchema,
-  exportJobSchema,
-} from '../../shared/api/exports.ts'
+import { EXPORT_FORMAT_TEXT, exportIdSchema, exportJobSchema } from '../../shared/api/exports.ts'
 import type { ApiResult } from '../../shared/api/errors.ts'
+import { EXPORT_ADMIN_ONLY_MESSAGE, METHOD_ROLES, roleAllows } from '../../shared/api/roles.ts'
 import { attachmentDisposition, downloadPath } from '../export/downloads.ts'
 import type { Access } from './access.ts'
-import { isLoopbackAddress } from './admin-calls.ts'
 
 /** The path a finished export is served at; the rest of the path is its id. */
 export const EXPORTS_PATH = '/exports/'
@@ -28,7 +23,8 @@ export const EXPORTS_PATH = '/exports/'
 export interface ExportDownloads {
   /** The core's downloads folder (CoreConfig.exportsDir); without it nothing is served. */
   readonly dir: string | undefined
-  readonly invoke: (method: unknown, input: unknown) => Promise<ApiResult<unknown>>
+  /** A call into the core as `caller` (the download's session: the core checks it again). */
+  readonly invoke: (method: unknown, input: unknown, caller: unknown) => Promise<ApiResult<unknown>>
   readonly log: (line: string) => void
 }
 
@@ -49,9 +45,9 @@ export async function serveExportDownload(
   access: Access,
   downloads: ExportDownloads,
 ): Promise<void> {
-  const refused = access.checkDownload(req)
-  if (refused) return answer(res, refused.status, refused.reason)
-  if (!isLoopbackAddress(req.socket.remoteAddress))
+  const admitted = access.checkDownload(req)
+  if (admitted.kind === 'refuse') return answer(res, admitted.status, admitted.reason)
+  if (!roleAllows(admitted.caller.role, METHOD_ROLES['export.status']))
     return answer(res, 403, EXPORT_ADMIN_ONLY_MESSAGE)
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return answer(res, 405, 'Exports are fetched with GET.')
@@ -59,7 +55,7 @@ export async function serveExportDownload(
   const id = exportIdSchema.safeParse(decodeURIComponent(url.pathname.slice(EXPORTS_PATH.length)))
   if (!id.success || downloads.dir === undefined)
     return answer(res, 404, 'There is no such export.')
-  const result = await downloads.invoke('export.status', { id: id.data })
+  const result = await downloads.invoke('export.status', { id: id.data }, admitted.caller)
   const job = result.ok ? exportJobSchema.safeParse(result.value) : null
   if (!job?.success)
     return answer(res, 404, result.ok ? 'There is no such export.' : result.error.message)

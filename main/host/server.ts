@@ -5,8 +5,9 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { SECURITY_HEADERS, contentSecurityPolicy } from '../../shared/api/content-security.ts'
 import { MAX_EXPORT_REQUEST_BYTES } from '../../shared/api/exports.ts'
 import type { CoreClient } from '../core/spawn-core.ts'
+import { TOKEN_REVOKED_MESSAGE, type Caller } from '../../shared/api/index.ts'
+import type { TokenVerifier } from '../access/token-verifier.ts'
 import { checkTokenStrength, createAccess, isLoopback, type Refusal } from './access.ts'
-import { adminRefusal } from './admin-calls.ts'
 import { EXPORTS_PATH, serveExportDownload } from './export-downloads.ts'
 import { CallScheduler, type ConnectionCalls, type SchedulerLimits } from './call-scheduler.ts'
 import { createStatusCache } from './status-cache.ts'
@@ -19,7 +20,13 @@ export interface HostOptions {
   readonly port: number
   /** 127.0.0.1 unless a LAN wall screen needs it; any other address requires a token. */
   readonly host?: string
+  /** The `serve --token` / WATCHFLOOR_TOKEN token: a viewer's (access.ts SERVE_TOKEN_ROLE). */
   readonly token?: string
+  /**
+   * The cache's token table (issue 15): screens over the network open the page with one of its
+   * tokens and get its role; a revoked token's sockets are closed.
+   */
+  readonly tokens?: TokenVerifier
   /** Further names or origins wall screens reach the host by (`--allow-origin`). */
   readonly allowOrigins?: readonly string[]
   readonly log?: (line: string) => void
@@ -45,13 +52,17 @@ export interface Host {
  * Whether the host may listen on `host` with `token`: a sentence when not.
  * Checked before any data work (the CLI calls it before it fills a cache).
  */
-export function bindProblem(host: string, token: string | undefined): string | null {
+export function bindProblem(
+  host: string,
+  token: string | undefined,
+  storedTokens = 0,
+): string | null {
   if (token !== undefined) {
     const weak = checkTokenStrength(token)
     if (weak) return `Refusing the token: ${weak}.`
   }
-  if (!isLoopback(host) && !token)
-    return `Refusing to listen on ${host} without a token: pass --token (or WATCHFLOOR_TOKEN) so only your wall screens can connect.`
+  if (!isLoopback(host) && !token && storedTokens === 0)
+    return `Refusing to listen on ${host} without a token: make one for each screen with \`watchfloor token create --role viewer --name <screen>\` (or pass --token / WATCHFLOOR_TOKEN, a viewer token) so only your screens can connect.`
   return null
 }
 
@@ -84,7 +95,7 @@ function refuseUpgrade(socket: Duplex, refusal: Refusal): void {
 export async function startHost(options: HostOptions): Promise<Host> {
   const host = options.host ?? '127.0.0.1'
   const log = options.log ?? (() => {})
-  const problem = bindProblem(host, options.token)
+  const problem = bindProblem(host, options.token, options.tokens?.count ?? 0)
   if (problem) throw new Error(problem)
   // The access rules need the port, known once listening: requests are
   // refused until then.
@@ -95,12 +106,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname === '/session') {
       if (req.method !== 'POST') return refuse(res, { status: 400, reason: 'POST /session' })
-      const refused = access.checkSessionRenewal(req)
-      if (refused) return refuse(res, refused)
+      const renewal = access.checkSessionRenewal(req)
+      if ('status' in renewal) return refuse(res, renewal)
       res
         .writeHead(204, {
           ...SECURITY_HEADERS,
-          'set-cookie': access.sessionCookie,
+          'set-cookie': renewal.cookie,
           'cache-control': 'no-store',
         })
         .end()
@@ -109,7 +120,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     if (url.pathname.startsWith(EXPORTS_PATH))
       return serveExportDownload(req, res, access, {
         dir: options.exportsDir,
-        invoke: (method, input) => options.core.invoke(method, input),
+        invoke: (method, input, caller) => options.core.invoke(method, input, caller),
         log,
       })
     const page = access.checkPage(req)
@@ -120,13 +131,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
         .writeHead(303, {
           ...SECURITY_HEADERS,
           location: page.location,
-          'set-cookie': access.sessionCookie,
+          'set-cookie': page.cookie,
           'cache-control': 'no-store',
         })
         .end()
       return
     }
-    await serveStatic(req, res, access.sessionCookie)
+    await serveStatic(req, res, page.cookie)
   }
   const server = createServer((req, res) => {
     onRequest(req, res).catch((error: unknown) => {
@@ -142,37 +153,59 @@ export async function startHost(options: HostOptions): Promise<Host> {
     noServer: true,
     maxPayload: MAX_EXPORT_REQUEST_BYTES + 64 * 1024,
   })
-  const statusCache = createStatusCache((method, input) => options.core.invoke(method, input))
+  const statusCache = createStatusCache((method, input, caller) =>
+    options.core.invoke(method, input, caller),
+  )
   const scheduler = new CallScheduler(statusCache.invoke, options.limits)
   const maxConnections = options.maxConnections ?? 64
   const pages = new Set<ReturnType<typeof bindPageSocket>>()
   const alive = new WeakMap<WebSocket, boolean>()
+  /** Sockets opened with a stored token, by socket: closed when their token is revoked. */
+  const tokenSockets = new Map<WebSocket, number>()
+  const closeRevoked = () => {
+    for (const [ws, id] of tokenSockets)
+      if (!options.tokens?.isActive(id)) {
+        tokenSockets.delete(ws)
+        ws.close(1008, 'this screen’s token was revoked')
+      }
+  }
+  const stopTokenWatch = options.tokens?.onChange(closeRevoked)
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== '/api' || !access) {
       socket.destroy()
       return
     }
-    const refused = access.checkSocket(req)
-    if (refused) {
-      refuseUpgrade(socket, refused)
+    const admitted = access.checkSocket(req)
+    if (admitted.kind === 'refuse') {
+      refuseUpgrade(socket, admitted)
       return
     }
+    const caller: Caller = admitted.caller
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (wss.clients.size > maxConnections) {
         ws.close(1013, `too many connections (at most ${maxConnections}); try again later`)
         return
       }
-      const queued = scheduler.connection()
-      const peer = req.socket.remoteAddress
+      // Every call of this socket is made as its caller; the core checks the method's role.
+      const queued = scheduler.connection(caller)
+      const tokenId = caller.tokenId
+      if (tokenId !== undefined) tokenSockets.set(ws, tokenId)
       // A recent status answer is given at once, without a place in the queue.
       const calls: ConnectionCalls = {
-        call: (method, input) => {
-          // Maintenance only from this machine, never from a LAN screen.
-          const refused = adminRefusal(method, peer)
-          if (refused) return Promise.resolve(refused)
+        call: async (method, input) => {
+          // A revoked token's screen gets nothing more, not even a kept status answer.
+          if (tokenId !== undefined && !options.tokens?.isActive(tokenId))
+            return { ok: false, error: { code: 'forbidden', message: TOKEN_REVOKED_MESSAGE } }
           const kept = statusCache.lookup(method, input)
-          return kept ? Promise.resolve(kept) : queued.call(method, input)
+          if (kept) return kept
+          const result = await queued.call(method, input)
+          // Revoked here: its screens are closed now, not at the next poll.
+          if (method === 'tokens.revoke' && result.ok) {
+            options.tokens?.refresh()
+            closeRevoked()
+          }
+          return result
         },
         close: () => queued.close(),
         get waiting() {
@@ -186,7 +219,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
       pages.add(page)
       alive.set(ws, true)
       ws.on('pong', () => alive.set(ws, true))
-      ws.on('close', () => pages.delete(page))
+      ws.on('close', () => {
+        pages.delete(page)
+        tokenSockets.delete(ws)
+      })
       ws.on('error', (error) => log(`page socket: ${error.message}`))
     })
   })
@@ -218,6 +254,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     port: address.port,
     ...(options.allowOrigins ? { allowOrigins: options.allowOrigins } : {}),
     ...(options.token ? { token: options.token } : {}),
+    ...(options.tokens ? { tokens: options.tokens } : {}),
   })
   serveStatic = createStaticHandler(options.staticDir, {
     ...SECURITY_HEADERS,
@@ -229,6 +266,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     server,
     async close() {
       stopEvents()
+      stopTokenWatch?.()
       clearInterval(pinger)
       for (const ws of wss.clients) ws.terminate()
       wss.close()

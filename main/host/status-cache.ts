@@ -17,7 +17,7 @@ export interface StatusCacheOptions {
   readonly now?: () => number
 }
 
-type Invoke = (method: unknown, input: unknown) => Promise<ApiResult<unknown>>
+type Invoke = (method: unknown, input: unknown, caller?: unknown) => Promise<ApiResult<unknown>>
 
 /** Whether a call is the plain `app.status` (its only valid input is `{}`). */
 const isPlainStatus = (method: unknown, input: unknown): boolean =>
@@ -44,9 +44,9 @@ export function createStatusCache(core: Invoke, options: StatusCacheOptions = {}
   let generation = 0
   let refreshing: Promise<unknown> | null = null
 
-  const ask = (input: unknown): Promise<ApiResult<unknown>> => {
+  const ask = (input: unknown, caller?: unknown): Promise<ApiResult<unknown>> => {
     const asked = generation
-    const call = core('app.status', input).then((result) => {
+    const call = core('app.status', input, caller).then((result) => {
       // An answer begun before a change does not describe the cache after it.
       if (result.ok && asked === generation) kept = { at: now(), result, generation: asked }
       // A core that cannot answer (crashed, restarting) is not covered up by
@@ -71,8 +71,8 @@ export function createStatusCache(core: Invoke, options: StatusCacheOptions = {}
       }
       return undefined
     },
-    invoke(method, input) {
-      return isPlainStatus(method, input) ? ask(input) : core(method, input)
+    invoke(method, input, caller) {
+      return isPlainStatus(method, input) ? ask(input, caller) : core(method, input, caller)
     },
     invalidate() {
       generation += 1

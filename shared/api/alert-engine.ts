@@ -85,6 +85,4 @@ export const alertsChangedSchema = z.object({
   tray: z.enum(TRAY_STATES),
 })
 
-/** Refused over the LAN: acknowledging or silencing changes what everyone is told. */
-export const ALERT_ACTION_REMOTE_MESSAGE =
-  'Acknowledging or silencing an alert is only allowed from the machine Watchfloor runs on (the desktop app or a browser on that machine), not from a screen over the network.'
+// Its refusal sentence lives with every other in roles.ts (one home of who may call what).

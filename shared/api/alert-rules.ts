@@ -222,6 +222,4 @@ export interface AlertRuleList {
   readonly unreadable: readonly UnreadableRule[]
 }
 
-/** Said when a LAN client asks to change a rule. */
-export const RULES_ADMIN_ONLY_MESSAGE =
-  'Alert rules can only be changed from the machine Watchfloor runs on (the desktop app or a browser on that machine), not over the network.'
+// Its refusal sentence lives with every other in roles.ts (one home of who may call what).

@@ -44,6 +44,18 @@ import {
   type ExportJob,
 } from './exports.ts'
 
+import {
+  auditListInputSchema,
+  createTokenInputSchema,
+  tokenRefSchema,
+  type AuditPage,
+  type ConnectionsStatus,
+  type ConnectionsTest,
+  type CreatedToken,
+  type TokenInfo,
+  type WhoAmI,
+} from './access.ts'
+
 export type { SourceState, SourceStatus } from './sources.ts'
 
 export interface AppStatus {
@@ -130,10 +142,10 @@ export const methods = defineMethods({
   'alerts.active': method<ActiveAlerts>()(z.object({}).strict()),
   /** Every transition of the local rules with its value, newest first. */
   'alerts.history': method<AlertHistoryPage>()(alertHistoryInputSchema),
-  /** Stays listed, stops notifying (local: until the episode ends). Not over the LAN. */
+  /** Stays listed, stops notifying (local: until the episode ends). Analyst or admin (roles.ts). */
   'alerts.acknowledge': method<ActiveAlerts>()(acknowledgeAlertInputSchema),
   'alerts.acknowledgeAll': method<AlertsAcknowledged>()(z.object({}).strict()),
-  /** No notification for the alert before `until`. Not over the LAN. */
+  /** No notification for the alert before `until`. Analyst or admin. */
   'alerts.silence': method<ActiveAlerts>()(silenceAlertInputSchema),
   /** Starts an admin job (shared/api/maintenance.ts) and answers at once; one job at a time. */
   'maintenance.start': method<MaintenanceJob>()(maintenanceStartSchema),
@@ -147,11 +159,11 @@ export const methods = defineMethods({
   'presets.setDefault': method<PresetChange>()(setDefaultPresetInputSchema),
   /** Local alert rules (shared/api/alert-rules.ts), by name; unreadable rows listed apart with why. */
   'rules.list': method<AlertRuleList>()(z.object({}).strict()),
-  /** Creates a rule, or replaces rule `id`; refused with a sentence (bad_request; a full table: conflict). Not over the LAN. */
+  /** Creates a rule, or replaces rule `id`; refused with a sentence (bad_request; a full table: conflict). Admin only. */
   'rules.save': method<AlertRule>()(saveRuleInputSchema),
-  /** Not over the LAN. */
+  /** Admin only. */
   'rules.delete': method<{ id: number }>()(ruleRefSchema),
-  /** Not over the LAN. */
+  /** Admin only. */
   'rules.setEnabled': method<AlertRule>()(setRuleEnabledInputSchema),
   /**
    * Starts an export (shared/api/exports.ts) into the core's downloads and answers at once;
@@ -162,6 +174,20 @@ export const methods = defineMethods({
   'export.status': method<ExportJob>()(exportRefSchema),
   /** Asks a running export to stop; it ends 'cancelled' with no file left. */
   'export.cancel': method<ExportJob>()(exportRefSchema),
+  /** The caller's role and name (issue 15): what the page shows; the core refuses the rest. */
+  'access.whoami': method<WhoAmI>()(z.object({}).strict()),
+  /** Tokens for screens over the network (shared/api/access.ts); the secrets are never listed. */
+  'tokens.list': method<readonly TokenInfo[]>()(z.object({}).strict()),
+  /** Makes a token; its secret is in this answer once and is never shown again. */
+  'tokens.create': method<CreatedToken>()(createTokenInputSchema),
+  /** Revokes a token: screens holding it are refused at once and their sockets closed. */
+  'tokens.revoke': method<TokenInfo>()(tokenRefSchema),
+  /** The audit log, newest first, paged. */
+  'audit.list': method<AuditPage>()(auditListInputSchema),
+  /** The upstream connections, passwords masked ("set" or not, never the secret). */
+  'connections.status': method<ConnectionsStatus>()(z.object({}).strict()),
+  /** Connects once to each upstream; a failure is the sync's sentence for it. */
+  'connections.test': method<ConnectionsTest>()(z.object({}).strict()),
 })
 
 export type MethodName = keyof typeof methods

@@ -190,6 +190,4 @@ export const exportJobSchema = z.object({
 })
 export type ExportJob = z.infer<typeof exportJobSchema>
 
-/** Said when an export is asked for from another machine over the LAN. */
-export const EXPORT_ADMIN_ONLY_MESSAGE =
-  'Exports are only allowed from the machine Watchfloor runs on (the desktop app or a browser on that machine), not over the network.'
+// Its refusal sentence lives with every other in roles.ts (one home of who may call what).

@@ -29,9 +29,7 @@ export const MAINTENANCE_ACTION_TEXT: Readonly<
   },
 }
 
-/** Said when maintenance is asked for from a machine other than the host's own. */
-export const ADMIN_ONLY_MESSAGE =
-  'Maintenance is only allowed from the machine Watchfloor runs on (the desktop app or a browser on that machine), not over the network.'
+// Its refusal sentence lives with every other in roles.ts (one home of who may call what).
 
 export const maintenanceStartSchema = z
   .object({

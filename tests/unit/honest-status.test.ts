@@ -1,9 +1,10 @@
 // The core's and host's side of honest status and admin rights: a source's
 // last good sync, the demo source as generated data, the host's kept status
-// answer dropped while the core is unreachable, and who may start maintenance.
+// answer dropped while the core is unreachable, and which peers are the machine's own (who may
+// call what is tests/unit/roles.test.ts).
 import { describe, expect, it } from 'vitest'
-import { ADMIN_ONLY_MESSAGE, type ApiResult } from '../../shared/api/index.ts'
-import { adminRefusal, isLoopbackAddress } from '../../main/host/admin-calls.ts'
+import { type ApiResult } from '../../shared/api/index.ts'
+import { isLoopbackAddress } from '../../main/host/access.ts'
 import { createStatusCache } from '../../main/host/status-cache.ts'
 import { createSourceStateReporter } from '../../main/sync/source-state.ts'
 
@@ -52,15 +53,5 @@ describe('admin calls', () => {
       expect(isLoopbackAddress(a), a).toBe(true)
     for (const a of ['192.0.2.2', '::ffff:10.0.0.5', 'fd00::2', '0.0.0.0', undefined])
       expect(isLoopbackAddress(a), String(a)).toBe(false)
-  })
-
-  it('refuse maintenance to a LAN peer with the sentence, and nothing else', () => {
-    expect(adminRefusal('maintenance.start', '192.0.2.7')).toEqual({
-      ok: false,
-      error: { code: 'forbidden', message: ADMIN_ONLY_MESSAGE },
-    })
-    expect(adminRefusal('maintenance.start', '127.0.0.1')).toBeNull()
-    expect(adminRefusal('maintenance.status', '192.0.2.7')).toBeNull()
-    expect(adminRefusal('kpis.dashboard', '192.0.2.7')).toBeNull()
   })
 })

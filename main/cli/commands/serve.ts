@@ -8,6 +8,8 @@ import {
   redactProfile,
   resolveProfile,
 } from '../../config/connection-profile.ts'
+import { countActiveTokens, openTokenVerifier } from '../../access/token-verifier.ts'
+import { isLoopback } from '../../host/access.ts'
 import { bindProblem, startHost } from '../../host/server.ts'
 import { defaultDbPath, ensureParentDir, packageVersion, rendererDir } from '../paths.ts'
 import { progressReporter } from '../progress.ts'
@@ -58,10 +60,12 @@ export function upstreamFrom(options: ServeOptions): ConnectionProfile | undefin
 
 export async function serve(options: ServeOptions): Promise<void> {
   // Before any data work: a bind that will be refused must not first fill a cache.
+  // `--token` / WATCHFLOOR_TOKEN is a viewer token (a wall screen's); the cache's token table
+  // (`watchfloor token create`) holds the others, each with its role.
   const token = options.token ?? process.env.WATCHFLOOR_TOKEN
-  const problem = bindProblem(options.host, token)
-  if (problem) throw new Error(problem)
   const dbPath = options.db ?? defaultDbPath()
+  const problem = bindProblem(options.host, token, countActiveTokens(dbPath))
+  if (problem) throw new Error(problem)
   ensureParentDir(dbPath)
   const log = (line: string) => process.stderr.write(`${line}\n`)
   const report = progressReporter('demo data')
@@ -79,8 +83,11 @@ export async function serve(options: ServeOptions): Promise<void> {
     },
     { log, progress: (_phase, done, total) => report(done, total) },
   )
+  // Read after the core has migrated the cache: the token table exists by now.
+  const tokens = openTokenVerifier(dbPath)
   const host = await startHost({
     core,
+    tokens,
     staticDir: rendererDir,
     port: options.port,
     host: options.host,
@@ -89,6 +96,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(options.allowOrigin ? { allowOrigins: options.allowOrigin } : {}),
     log,
   }).catch(async (error: unknown) => {
+    tokens.close()
     await core.close()
     const code = (error as { code?: string }).code
     if (code === 'EADDRINUSE') {
@@ -99,11 +107,12 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw error
   })
   process.stdout.write(
-    `Watchfloor is serving ${dbPath}\n  open ${host.url}${token ? '?token=…' : ''}\n`,
+    `Watchfloor is serving ${dbPath}\n  open ${host.url}${token || !isLoopback(options.host) ? '?token=…' : ''}\n`,
   )
   const stop = () => {
     void host
       .close()
+      .then(() => tokens.close())
       .then(() => core.close())
       .then(() => process.exit(0))
   }

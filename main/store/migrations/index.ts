@@ -11,6 +11,7 @@ import presetDefault from './010-preset-default.ts'
 import hourRollups from './011-hour-rollups.ts'
 import alertRules from './012-alert-rules.ts'
 import ownerRollups from './013-owner-rollups.ts'
+import access from './014-access.ts'
 
 export interface Migration {
   readonly version: number
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'hour-rollups', sql: hourRollups },
   { version: 12, name: 'alert-rules', sql: alertRules },
   { version: 13, name: 'owner-rollups', sql: ownerRollups },
+  { version: 14, name: 'access', sql: access },
 ]
