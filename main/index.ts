@@ -1,23 +1,75 @@
-// The Electron shell: windows, IPC wiring and the core's utilityProcess.
-// Everything else lives in the plain-Node core under main/.
-import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron'
+// The Electron shell: the app's protocol and security policy, windows, menu, tray, IPC wiring
+// and the core's utilityProcess. Every decision lives in a pure module of main/electron/
+// (tested under Node); this file hands Electron's objects to them. Everything else lives in
+// the plain-Node core under main/.
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  nativeTheme,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+} from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { IPC_EVENT } from '../shared/api/ipc-channels.ts'
 import { eventSchemas, type AppStatus, type MethodOutput } from '../shared/api/contract.ts'
 import { unwrap, type ApiResult } from '../shared/api/errors.ts'
 import { defaultExportsDir } from './export/downloads.ts'
+import { serveAppRequest } from './electron/app-files.ts'
+import { aboutText, type MenuCommand } from './electron/app-menu-model.ts'
+import { setAppMenu } from './electron/app-menu.ts'
 import { forkCore } from './electron/core-utility.ts'
+import { ALLOW_BASIC_TEXT_ENV, loadAppProfile } from './electron/credentials.ts'
 import { registerExportSave } from './electron/export-save.ts'
-import { loadAppProfile } from './electron/credentials.ts'
-import { registerApiIpc, trustedUrlCheck } from './electron/ipc.ts'
-import { createMainWindow, rendererFileFrom } from './electron/window.ts'
+import { registerApiIpc } from './electron/ipc.ts'
 import { createAlertNotifier } from './electron/notifications.ts'
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  devServerUrlFor,
+  openExternal,
+  ownPageCheck,
+} from './electron/security-policy.ts'
+import { parseShellArgs } from './electron/shell-args.ts'
+import {
+  loginItemSettings,
+  readShellSettings,
+  wallRequestOf,
+  writeShellSettings,
+  type ShellSettings,
+} from './electron/shell-settings.ts'
 import { createAlertTray } from './electron/tray.ts'
 import { urlWithView } from './electron/tray-model.ts'
+import { applyContentsPolicy, applySessionPolicy } from './electron/web-contents-policy.ts'
+import type { WallRequest } from './electron/wall-window.ts'
+import { createDeskWindow, createWallWindow, rendererDirFrom } from './electron/window.ts'
 
 const outMain = import.meta.dirname
-const devServerUrl = process.env.ELECTRON_RENDERER_URL
+const log = (line: string) => console.log(line)
+
+// A dev server's page is loaded and trusted only in an app that is not packaged.
+const devServerUrl = devServerUrlFor(process.env.ELECTRON_RENDERER_URL, app.isPackaged)
+const isOwnPage = ownPageCheck(devServerUrl)
+const openOutside = (url: unknown) => openExternal(url, (u) => shell.openExternal(u), log)
+
+// Before `ready`: the app's scheme, privileged (its own origin, secure, standard).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
+
+// An unpackaged app (tests, development) may run apart with a data folder of its own; the
+// single-instance lock lives there too, so each such instance is its own.
+const TEST_HOOKS = !app.isPackaged && process.env.WATCHFLOOR_TEST_HOOKS === '1'
+if (!app.isPackaged && process.env.WATCHFLOOR_USER_DATA)
+  app.setPath('userData', process.env.WATCHFLOOR_USER_DATA)
+
+// Every webContents the app ever creates gets the navigation, window and webview policy.
+app.on('web-contents-created', (_event, contents) =>
+  applyContentsPolicy(contents, { isOwnPage, openExternal: openOutside, log }),
+)
 
 // better-sqlite3 for Electron's ABI is built apart from the Node one (README,
 // "Two ABIs"); the core loads it through nativeBinding when present.
@@ -25,15 +77,38 @@ const electronBinding = join(outMain, '..', 'native', 'better_sqlite3.node')
 
 async function main(): Promise<void> {
   await app.whenReady()
-  const log = (line: string) => console.log(line)
-  // Credentials stay in the main process and the core, encrypted at rest.
-  const upstream = loadAppProfile(
+  const rendererDir = rendererDirFrom(outMain)
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request))
+  applySessionPolicy(session.defaultSession, isOwnPage)
+
+  const userData = app.getPath('userData')
+  const settingsFile = join(userData, 'shell-settings.json')
+  const read = readShellSettings(settingsFile)
+  if (read.problem) log(read.problem)
+  let settings: ShellSettings = read.settings
+  const saveSettings = (next: ShellSettings) => {
+    settings = next
+    try {
+      writeShellSettings(settingsFile, next)
+    } catch (error) {
+      log(`settings: not saved: ${(error as Error).message}`)
+    }
+  }
+  nativeTheme.themeSource = settings.theme
+  // Registered by the installed app only: an unpackaged one would register the bare Electron.
+  if (app.isPackaged) app.setLoginItemSettings(loginItemSettings(settings))
+
+  // Credentials stay in the main process and the core, encrypted at rest; they reach the core
+  // over its message port (utility-launcher.ts).
+  const upstream = loadAppProfile({
     safeStorage,
-    join(app.getPath('userData'), 'profile.enc'),
-    process.env.WATCHFLOOR_PROFILE,
+    platform: process.platform,
+    allowBasicText: settings.allowBasicTextSecrets || process.env[ALLOW_BASIC_TEXT_ENV] === '1',
+    encryptedFile: join(userData, 'profile.enc'),
+    importFrom: process.env.WATCHFLOOR_PROFILE,
     log,
-  )
-  const dbPath = process.env.WATCHFLOOR_DB ?? join(app.getPath('userData'), 'cache.sqlite')
+  })
+  const dbPath = process.env.WATCHFLOOR_DB ?? join(userData, 'cache.sqlite')
   // The core writes finished exports here; the save dialog's handler moves them out.
   const exportsDir = defaultExportsDir(dbPath)
   const core = await forkCore(
@@ -48,45 +123,147 @@ async function main(): Promise<void> {
     },
     log,
   )
-  const rendererFile = rendererFileFrom(outMain)
-  registerApiIpc(
-    ipcMain,
-    (method, input) => core.invoke(method, input),
-    trustedUrlCheck(rendererFile, devServerUrl),
-  )
-  const win = createMainWindow({
-    preload: join(outMain, '..', 'preload', 'index.cjs'),
-    rendererFile,
-    ...(devServerUrl ? { devServerUrl } : {}),
-  })
+  registerApiIpc(ipcMain, (method, input) => core.invoke(method, input), isOwnPage)
+
+  const preload = join(outMain, '..', 'preload', 'index.cjs')
+  const deskUrl = devServerUrl ?? APP_ENTRY_URL
+  let desk: BrowserWindow | null = null
+  let wall: BrowserWindow | null = null
+  const windows = () =>
+    [desk, wall].filter((w): w is BrowserWindow => w !== null && !w.isDestroyed())
+
+  const openDesk = (): BrowserWindow => {
+    if (desk !== null && !desk.isDestroyed()) return desk
+    const win = createDeskWindow({
+      preload,
+      url: deskUrl,
+      stateFile: join(userData, 'window-state.json'),
+      log,
+    })
+    win.on('closed', () => {
+      if (desk === win) desk = null
+    })
+    desk = win
+    return win
+  }
+  const showDesk = (view: string | null) => {
+    const win = openDesk()
+    if (view !== null) void win.loadURL(urlWithView(win.webContents.getURL() || deskUrl, view))
+    if (win.isMinimized()) win.restore()
+    win.show()
+    win.focus()
+  }
+  const openWall = (request: WallRequest) => {
+    if (wall !== null && !wall.isDestroyed()) {
+      wall.focus()
+      return
+    }
+    const win = createWallWindow({ preload, request, devServerUrl, log })
+    win.on('closed', () => {
+      if (wall === win) wall = null
+      refreshMenu()
+    })
+    wall = win
+    refreshMenu()
+  }
+
   registerExportSave(ipcMain, {
     invoke: (method, input) => core.invoke(method, input),
     exportsDir,
-    isTrustedUrl: trustedUrlCheck(rendererFile, devServerUrl),
+    isTrustedUrl: isOwnPage,
     showSaveDialog: async (request) => {
-      const chosen = await dialog.showSaveDialog(win, {
+      const options = {
         ...request,
         filters: [...request.filters],
-        properties: ['createDirectory', 'showOverwriteConfirmation'],
-      })
+        properties: ['createDirectory', 'showOverwriteConfirmation'] as Array<
+          'createDirectory' | 'showOverwriteConfirmation'
+        >,
+      }
+      const parent = BrowserWindow.getFocusedWindow() ?? desk
+      const chosen = await (parent
+        ? dialog.showSaveDialog(parent, options)
+        : dialog.showSaveDialog(options))
       return chosen.canceled || !chosen.filePath ? null : chosen.filePath
     },
     defaultFolder: () => app.getPath('downloads'),
     log,
   })
+  // The core's events reach every window (a restarted core's `data.changed` makes them refetch).
   core.onEvent((name, payload) => {
-    if (!win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload)
+    for (const win of windows()) win.webContents.send(IPC_EVENT, name, payload)
   })
+
+  const about = () => {
+    const text = aboutText({
+      appName: app.getName(),
+      versions: {
+        app: app.getVersion(),
+        electron: process.versions.electron ?? '',
+        chrome: process.versions.chrome ?? '',
+        node: process.versions.node,
+      },
+      paths: { userData, cache: dbPath, exports: exportsDir, settings: settingsFile },
+    })
+    void dialog.showMessageBox({ type: 'info', title: `About ${app.getName()}`, ...text })
+  }
+  const run = (command: MenuCommand) => {
+    switch (command.kind) {
+      case 'export':
+        // The page opens its export dialog on this shell event (File → Export).
+        openDesk().webContents.send(IPC_EVENT, 'shell.export', {})
+        showDesk(null)
+        return
+      case 'wall-toggle':
+        if (wall !== null && !wall.isDestroyed()) wall.close()
+        else openWall(wallRequestOf(settings))
+        return
+      case 'theme':
+        nativeTheme.themeSource = command.theme
+        saveSettings({ ...settings, theme: command.theme })
+        refreshMenu()
+        return
+      case 'open-at-login-toggle':
+        saveSettings({ ...settings, openAtLogin: !settings.openAtLogin })
+        app.setLoginItemSettings(loginItemSettings(settings))
+        refreshMenu()
+        return
+      case 'about':
+        about()
+        return
+    }
+  }
+  function refreshMenu() {
+    setAppMenu(
+      {
+        platform: process.platform,
+        appName: app.getName(),
+        isPackaged: app.isPackaged,
+        wallOpen: wall !== null && !wall.isDestroyed(),
+        theme: settings.theme,
+        openAtLogin: settings.openAtLogin,
+      },
+      run,
+    )
+  }
+
+  // A second launch focuses this one; with `--wall…` it opens the wall.
+  app.on('second-instance', (_event, argv) => {
+    const args = parseShellArgs(argv)
+    args.problems.forEach(log)
+    if (args.wall !== null) openWall(args.wall)
+    else showDesk(null)
+  })
+
+  const firstArgs = parseShellArgs(process.argv)
+  firstArgs.problems.forEach(log)
+  openDesk()
+  if (firstArgs.wall !== null) openWall(firstArgs.wall)
+  else if (settings.wallAtStart) openWall(wallRequestOf(settings))
+  refreshMenu()
+
   // Alerts reach people through the tray and OS notifications (issue 13); both show only what
   // the core answers. A click shows the window, on the alert's tab when it names one.
-  const showWindow = (view: string | null) => {
-    if (win.isDestroyed()) return
-    if (view !== null) void win.loadURL(urlWithView(win.webContents.getURL(), view))
-    if (win.isMinimized()) win.restore()
-    win.show()
-    win.focus()
-  }
-  const notifier = createAlertNotifier({ open: showWindow, log })
+  const notifier = createAlertNotifier({ open: showDesk, log })
   const tray = createAlertTray(
     join(app.getAppPath(), 'resources'),
     {
@@ -103,7 +280,7 @@ async function main(): Promise<void> {
         unwrap(await core.invoke('alerts.acknowledgeAll', {}))
       },
     },
-    { open: showWindow, quit: () => void core.close().finally(() => app.quit()) },
+    { open: showDesk, quit: () => void core.close().finally(() => app.quit()) },
     log,
   )
   core.onEvent((name, payload) => {
@@ -114,15 +291,24 @@ async function main(): Promise<void> {
     } else if (name === 'data.changed') void tray.refresh() // a source may have gone offline
   })
   void tray.refresh()
+  // What the _electron suite reads from the main process (unpackaged, on request only): the
+  // tray's menu as the model it was drawn from.
+  if (TEST_HOOKS)
+    Object.assign(globalThis, {
+      watchfloorShell: { trayMenu: () => tray.current()?.menu ?? null },
+    })
   app.on('window-all-closed', () => {
     void core.close().finally(() => app.quit())
   })
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) app.relaunch()
-  })
+  app.on('activate', () => showDesk(null))
 }
 
-main().catch((error: unknown) => {
-  console.error(`Watchfloor could not start: ${(error as Error).message}`)
-  app.exit(1)
-})
+// One instance: a second launch hands its arguments to this one (`second-instance`) and ends.
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  main().catch((error: unknown) => {
+    console.error(`Watchfloor could not start: ${(error as Error).message}`)
+    app.exit(1)
+  })
+}

@@ -3,7 +3,10 @@
 // never imports electron; it only looks for the port each runtime provides.
 import { createBirpc } from 'birpc'
 import {
+  CORE_CONFIG_BY_MESSAGE,
   CORE_CONFIG_ENV,
+  CORE_CONFIG_REQUEST,
+  isCoreConfigMessage,
   type CoreFunctions,
   type ParentFunctions,
   parentEventNames,
@@ -34,6 +37,17 @@ function parentChannel(): { post: (d: unknown) => void; on: (fn: (d: unknown) =>
 const channel = parentChannel()
 let core: CoreService | undefined
 
+// One listener on the port: a configuration message (CORE_CONFIG_BY_MESSAGE) is taken here,
+// once; everything else is the rpc's.
+let rpcListener: ((data: unknown) => void) | undefined
+let configArrived: ((config: CoreConfig) => void) | undefined
+channel.on((data) => {
+  if (isCoreConfigMessage(data)) {
+    configArrived?.(data.config)
+    configArrived = undefined
+  } else rpcListener?.(data)
+})
+
 // Test-only fault: WATCHFLOOR_FAULT=spin:<method> makes a call of that method
 // loop for ever on the core's thread, as a query that never ends would (the
 // watchdog's test). Off unless set.
@@ -48,21 +62,39 @@ const parent = createBirpc<ParentFunctions, CoreFunctions>(
         : { ok: false, error: { code: 'unavailable', message: 'the core is still starting' } }
     },
   },
-  { post: channel.post, on: channel.on, eventNames: parentEventNames, timeout: -1 },
+  {
+    post: channel.post,
+    on: (fn) => void (rpcListener = fn),
+    eventNames: parentEventNames,
+    timeout: -1,
+  },
 )
 
-try {
-  const config = JSON.parse(process.env[CORE_CONFIG_ENV] ?? 'null') as CoreConfig | null
+/** The configuration: from the environment, or asked of the parent over the port. */
+function configuration(): Promise<CoreConfig> {
+  const text = process.env[CORE_CONFIG_ENV]
+  if (text === CORE_CONFIG_BY_MESSAGE) {
+    const config = new Promise<CoreConfig>((resolve) => (configArrived = resolve))
+    channel.post(CORE_CONFIG_REQUEST)
+    return config
+  }
+  const config = JSON.parse(text ?? 'null') as CoreConfig | null
   if (!config) throw new Error(`${CORE_CONFIG_ENV} is not set`)
-  core = startCore(config, {
-    log: (line) => void parent.log(line),
-    emit: (event, payload) => void parent.event(event, payload),
-    progress: (phase, done, total) => void parent.progress(phase, done, total),
-  })
-  void parent.ready({ ok: true })
-} catch (error) {
-  void parent.ready({ ok: false, message: (error as Error).message })
+  return Promise.resolve(config)
 }
+
+void (async () => {
+  try {
+    core = startCore(await configuration(), {
+      log: (line) => void parent.log(line),
+      emit: (event, payload) => void parent.event(event, payload),
+      progress: (phase, done, total) => void parent.progress(phase, done, total),
+    })
+    void parent.ready({ ok: true })
+  } catch (error) {
+    void parent.ready({ ok: false, message: (error as Error).message })
+  }
+})()
 
 // No SIGTERM or SIGINT handler: a handler runs only when the thread is free,
 // so a core busy in a query would ignore it. The default action ends the

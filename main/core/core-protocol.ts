@@ -20,6 +20,32 @@ export const parentEventNames: (keyof ParentFunctions)[] = ['ready', 'event', 'l
 /** The core's configuration travels in this environment variable as JSON. */
 export const CORE_CONFIG_ENV = 'WATCHFLOOR_CORE_CONFIG'
 
+/**
+ * CORE_CONFIG_ENV's value when the configuration comes over the core's message port instead:
+ * the app's shell (main/electron/utility-launcher.ts) holds the connection profile's secrets,
+ * which must never sit in an environment (/proc/<pid>/environ, crash reports, children). The
+ * core asks once it listens (CORE_CONFIG_REQUEST); the parent answers with a CoreConfigMessage.
+ */
+export const CORE_CONFIG_BY_MESSAGE = 'message'
+const CONFIG_REQUEST_TYPE = 'watchfloor:core-config-request'
+const CONFIG_TYPE = 'watchfloor:core-config'
+export const CORE_CONFIG_REQUEST = { type: CONFIG_REQUEST_TYPE } as const
+export interface CoreConfigMessage {
+  readonly type: typeof CONFIG_TYPE
+  readonly config: CoreConfig
+}
+export const coreConfigMessage = (config: CoreConfig): CoreConfigMessage => ({
+  type: CONFIG_TYPE,
+  config,
+})
+const typed = (message: unknown, type: string): boolean =>
+  typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type
+export const isCoreConfigRequest = (message: unknown): boolean =>
+  typed(message, CONFIG_REQUEST_TYPE)
+export const isCoreConfigMessage = (message: unknown): message is CoreConfigMessage =>
+  typed(message, CONFIG_TYPE) &&
+  typeof (message as { config?: { dbPath?: unknown } }).config?.dbPath === 'string'
+
 /** The environment a core process starts with, however it is forked. */
 export const coreEnvironment = (config: CoreConfig): NodeJS.ProcessEnv => ({
   ...process.env,

@@ -24,6 +24,7 @@ import { IPC_SAVE_EXPORT } from '../../shared/api/ipc-channels.ts'
 import { downloadPath } from '../export/downloads.ts'
 import { fileProblem } from '../export/file-problems.ts'
 import type { IpcMainLike } from './ipc.ts'
+import { isTrustedSender } from './security-policy.ts'
 
 /** What the save dialog is asked: Electron's SaveDialogOptions, the part we use. */
 export interface SaveDialogRequest {
@@ -36,6 +37,7 @@ export interface ExportSaveDeps {
   readonly invoke: (method: unknown, input: unknown) => Promise<ApiResult<unknown>>
   /** The core's downloads folder (CoreConfig.exportsDir). */
   readonly exportsDir: string
+  /** Our own pages (security-policy.ts ownPageCheck); the sender must be one's top frame. */
   readonly isTrustedUrl: (url: string) => boolean
   /** The native save dialog, modal to the window: the chosen path, or null when cancelled. */
   readonly showSaveDialog: (request: SaveDialogRequest) => Promise<string | null>
@@ -107,8 +109,7 @@ export async function saveExport(deps: ExportSaveDeps, id: unknown): Promise<Exp
 /** Wires IPC_SAVE_EXPORT; calls from any frame but our own page are refused. */
 export function registerExportSave(ipcMain: IpcMainLike, deps: ExportSaveDeps): () => void {
   ipcMain.handle(IPC_SAVE_EXPORT, async (event, id): Promise<ExportDelivery> => {
-    const url = event.senderFrame?.url
-    if (!url || !deps.isTrustedUrl(url))
+    if (!isTrustedSender(event.senderFrame, deps.isTrustedUrl))
       return { saved: false, message: 'Saves are accepted only from the Watchfloor window.' }
     return saveExport(deps, id)
   })

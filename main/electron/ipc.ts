@@ -1,5 +1,6 @@
 import { IPC_INVOKE } from '../../shared/api/ipc-channels.ts'
 import type { ApiResult } from '../../shared/api/index.ts'
+import { isTrustedSender, type SenderFrameLike } from './security-policy.ts'
 
 /** The part of Electron's ipcMain we use, so registration is testable without Electron. */
 export interface IpcMainLike {
@@ -7,22 +8,23 @@ export interface IpcMainLike {
   removeHandler(channel: string): void
 }
 export interface IpcEventLike {
-  readonly senderFrame: { readonly url: string } | null
+  /** Electron's WebFrameMain: its URL, and its parent (null for a page's top frame). */
+  readonly senderFrame: SenderFrameLike | null
 }
 
 /**
- * Wires the one api channel to the core. Calls from any frame other than our
- * own page are refused; arguments stay `unknown` here and are validated by
- * the core's dispatcher.
+ * Wires the one api channel to the core. Calls from any frame other than the top frame of one
+ * of our own pages (security-policy.ts isTrustedSender: `app://watchfloor`, or the dev server
+ * in an unpackaged app) are refused; arguments stay `unknown` here and are validated by the
+ * core's dispatcher.
  */
 export function registerApiIpc(
   ipcMain: IpcMainLike,
   invoke: (method: unknown, input: unknown) => Promise<ApiResult<unknown>>,
-  isTrustedUrl: (url: string) => boolean,
+  isOwnPage: (url: string) => boolean,
 ): () => void {
   ipcMain.handle(IPC_INVOKE, async (event, method, input) => {
-    const url = event.senderFrame?.url
-    if (!url || !isTrustedUrl(url)) {
+    if (!isTrustedSender(event.senderFrame, isOwnPage)) {
       return {
         ok: false,
         error: {
@@ -34,19 +36,4 @@ export function registerApiIpc(
     return invoke(method, input)
   })
   return () => ipcMain.removeHandler(IPC_INVOKE)
-}
-
-/** True for our own page: the packaged file, or the dev server's exact origin. */
-export function trustedUrlCheck(rendererFile: string, devServerUrl?: string) {
-  const fileUrl = new URL(`file://${rendererFile}`).href
-  const devOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined
-  return (url: string): boolean => {
-    try {
-      const u = new URL(url)
-      if (u.protocol === 'file:') return `file://${u.pathname}` === fileUrl
-      return devOrigin !== undefined && u.origin === devOrigin
-    } catch {
-      return false
-    }
-  }
 }

@@ -25,6 +25,8 @@ export interface TrayActions {
 export interface AlertTray {
   /** Reads the core again and redraws (after `alerts.changed`, a sync, a source's change). */
   refresh(): Promise<void>
+  /** What the tray shows now (the _electron suite reads its menu through the shell's test hooks). */
+  current(): TrayModel | null
   destroy(): void
 }
 
@@ -111,6 +113,7 @@ export function createAlertTray(
   draw(quietModel)
   return {
     refresh,
+    current: () => shown,
     destroy: () => tray.destroy(),
   }
 }

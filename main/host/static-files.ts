@@ -3,7 +3,8 @@ import { lstat, realpath } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, relative, sep } from 'node:path'
 
-const types: Record<string, string> = {
+/** Content types of the built renderer's files, by extension (the host's and the app's protocol). */
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -157,7 +158,7 @@ export function createStaticHandler(root: string, headers: Readonly<Record<strin
       return
     }
     res.writeHead(200, {
-      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': sent.info.size,
       ...(encoding ? { 'content-encoding': encoding } : {}),
       ...common,

@@ -3,14 +3,13 @@
 // the dangerous generic forms cannot come back.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { registerApiIpc, type IpcEventLike, type IpcMainLike } from '../../main/electron/ipc.ts'
 import {
-  registerApiIpc,
-  trustedUrlCheck,
-  type IpcEventLike,
-  type IpcMainLike,
-} from '../../main/electron/ipc.ts'
+  APP_ENTRY_URL,
+  devServerUrlFor,
+  ownPageCheck,
+} from '../../main/electron/security-policy.ts'
 import { IPC_INVOKE } from '../../shared/api/ipc-channels.ts'
-import { methodNames } from '../../shared/api/index.ts'
 
 function fakeIpcMain() {
   const handlers = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>()
@@ -22,8 +21,7 @@ function fakeIpcMain() {
 }
 
 describe('Electron api IPC', () => {
-  const rendererFile = '/opt/watchfloor/out/renderer/index.html'
-  const trusted = trustedUrlCheck(rendererFile)
+  const trusted = ownPageCheck()
 
   it('registers exactly one channel and forwards calls from our page to the core', async () => {
     const { ipc, handlers } = fakeIpcMain()
@@ -35,7 +33,7 @@ describe('Electron api IPC', () => {
     )
     expect([...handlers.keys()]).toEqual([IPC_INVOKE])
     const result = await handlers.get(IPC_INVOKE)!(
-      { senderFrame: { url: `file://${rendererFile}` } },
+      { senderFrame: { url: `${APP_ENTRY_URL}?view=alerts`, parent: null } },
       'app.status',
       {},
     )
@@ -45,8 +43,10 @@ describe('Electron api IPC', () => {
 
   it.each([
     'https://evil.example/index.html',
-    'file:///tmp/other/index.html',
-    `file://${rendererFile}.evil/x`,
+    'https://evil.example/?next=app://watchfloor/index.html',
+    'file:///opt/watchfloor/out/renderer/index.html',
+    'app://user@watchfloor/index.html',
+    'app://watchfloor.evil.example/index.html',
     'http://127.0.0.1:5173/',
   ])('refuses calls from %s', async (url) => {
     const { ipc, handlers } = fakeIpcMain()
@@ -61,32 +61,48 @@ describe('Electron api IPC', () => {
     expect(called).toBe(false)
   })
 
-  it('accepts the dev server only at its exact origin', () => {
-    const dev = trustedUrlCheck(rendererFile, 'http://localhost:5173')
+  it('refuses calls from a subframe of our own page, and from no frame', async () => {
+    const { ipc, handlers } = fakeIpcMain()
+    let called = false
+    registerApiIpc(
+      ipc,
+      () => ((called = true), Promise.resolve({ ok: true, value: null })),
+      trusted,
+    )
+    for (const senderFrame of [{ url: APP_ENTRY_URL, parent: { url: APP_ENTRY_URL } }, null]) {
+      const result = await handlers.get(IPC_INVOKE)!({ senderFrame }, 'app.status', {})
+      expect(result).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+    }
+    expect(called).toBe(false)
+  })
+
+  it('accepts the dev server only unpackaged and at its exact origin', () => {
+    const dev = ownPageCheck(devServerUrlFor('http://localhost:5173', false))
     expect(dev('http://localhost:5173/index.html')).toBe(true)
     expect(dev('http://localhost:5174/')).toBe(false)
     expect(dev('http://localhost:5173.evil.example/')).toBe(false)
+    const packaged = ownPageCheck(devServerUrlFor('http://localhost:5173', true))
+    expect(packaged('http://localhost:5173/index.html')).toBe(false)
   })
 })
 
 describe('security pins', () => {
   const preload = readFileSync(new URL('../../preload/index.ts', import.meta.url), 'utf8')
-  const windowTs = readFileSync(new URL('../../main/electron/window.ts', import.meta.url), 'utf8')
+  const bridge = readFileSync(new URL('../../preload/bridge.ts', import.meta.url), 'utf8')
 
-  it('the preload exposes one function per contract method and no generic invoke', () => {
-    // One function per name of the contract (contract.test.ts pins the table's source).
-    expect(methodNames.length).toBeGreaterThan(0)
-    expect(preload).toContain('methodNames.map((m) => [m, call(m)])')
-    expect(preload).not.toMatch(/invoke\s*:\s*\(?\s*channel/)
-    expect(preload).not.toMatch(/openExternal|readFile|runSql|require\(/)
+  it('the preload exposes the bridge once and no generic invoke, file, shell or SQL access', () => {
     expect(preload.match(/exposeInMainWorld/g)).toHaveLength(1)
-  })
-
-  it('the window keeps isolation, sandbox and no Node integration, and blocks navigation', () => {
-    expect(windowTs).toMatch(/contextIsolation: true/)
-    expect(windowTs).toMatch(/sandbox: true/)
-    expect(windowTs).toMatch(/nodeIntegration: false/)
-    expect(windowTs).toMatch(/will-navigate/)
-    expect(windowTs).toMatch(/action: 'deny'/)
+    expect(preload).toContain("exposeInMainWorld('watchfloor', buildBridge(ipcRenderer))")
+    for (const source of [preload, bridge]) {
+      expect(source).not.toMatch(/invoke\s*:\s*\(?\s*channel/)
+      expect(source).not.toMatch(
+        /openExternal|readFile|runSql|require\(|shell\.|webFrame|process\./,
+      )
+    }
+    // Every channel the bridge uses is named by a constant, never passed in by the page.
+    expect(bridge.match(/ipc\.invoke\((\w+)/g)).toEqual([
+      'ipc.invoke(IPC_INVOKE',
+      'ipc.invoke(IPC_SAVE_EXPORT',
+    ])
   })
 })

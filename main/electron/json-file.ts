@@ -1,0 +1,33 @@
+// The shell's small JSON files in userData (window bounds, shell settings): read tolerantly
+// (a missing or damaged file is "nothing saved", never a failed start) and written atomically
+// (a temporary file beside it, then a rename), so a crash or a full disk mid-write leaves the
+// previous file whole.
+import { randomBytes } from 'node:crypto'
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+
+/** The parsed JSON in `file`, or undefined when it is missing or not JSON. */
+export function readJsonFile(file: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+/** Writes `value` as JSON to `file` through a temporary file and a rename. */
+export function writeJsonFileAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 })
+    renameSync(tmp, file)
+  } catch (error) {
+    rmSync(tmp, { force: true })
+    throw error
+  }
+}
