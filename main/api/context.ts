@@ -8,6 +8,7 @@ import type {
 } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import type { AlertEngine } from '../alerts/index.ts'
+import type { Intelligence } from '../intelligence/service.ts'
 import type { ConnectionProfile } from '../config/connection-profile.ts'
 
 /** What every handler may use: the cache and the platform, injected. */
@@ -37,6 +38,11 @@ export interface CoreContext {
    * absent where only a read of the cache is served (the handlers then evaluate once per call).
    */
   readonly alerts?: AlertEngine
+  /**
+   * The intelligence recompute (main/intelligence/service.ts), run off the api's thread; absent
+   * where only a read of the cache is served (the stored results are still read).
+   */
+  readonly intelligence?: Intelligence
   /**
    * The upstream the core syncs from, secrets and all (issue 15): connections.status masks it,
    * connections.test connects with it. Absent in demo mode and for a cache-only core.

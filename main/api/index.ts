@@ -5,6 +5,7 @@ import { alertHandlers } from './handlers/alerts.ts'
 import { appHandlers } from './handlers/app.ts'
 import { exportHandlers } from './handlers/exports.ts'
 import { filterHandlers } from './handlers/filters.ts'
+import { intelligenceHandlers } from './handlers/intelligence.ts'
 import { kpiHandlers } from './handlers/kpis.ts'
 import { maintenanceHandlers } from './handlers/maintenance.ts'
 import { presetHandlers } from './handlers/presets.ts'
@@ -35,6 +36,7 @@ export function createApi(
       ruleHandlers,
       maintenanceHandlers,
       exportHandlers,
+      intelligenceHandlers,
       accessHandlers,
     ),
     ctx,

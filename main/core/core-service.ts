@@ -17,6 +17,8 @@ import { createMaintenance } from './maintenance.ts'
 import { startSources } from './start-sources.ts'
 import { createAlertEngine } from '../alerts/index.ts'
 import { ensureDefaultRules } from '../alerts/default-rules.ts'
+import { ensureJourneys } from '../intelligence/journeys.ts'
+import { createIntelligence } from '../intelligence/service.ts'
 
 export interface CoreConfig {
   readonly dbPath: string
@@ -97,6 +99,17 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     }
   }
   ensureRollups(db, hooks.log)
+  // Lead journeys (issue 16): inferred once for leads cached without them (a demo fill, a cache
+  // from before intelligence), then kept by the sync's row hooks.
+  ensureJourneys(db, hooks.log)
+  const intelligence = createIntelligence({
+    db,
+    dbPath: config.dbPath,
+    ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
+    ...(config.kpiTargets ? { targets: config.kpiTargets } : {}),
+    log: hooks.log,
+    emit: (status) => hooks.emit('intel.changed', status),
+  })
   if (config.upstream) setSetting(db, 'upstream', redactProfile(config.upstream))
   // The ops defaults ship enabled (issue 13): seeded once into an empty rule table.
   ensureDefaultRules(db, Date.now())
@@ -120,6 +133,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
           })
           alerts.dataChanged(tables)
         },
+        leadRowsChanged: (rows) => intelligence.noteChanges(rows),
       })
     : undefined
   const isDemo = () =>
@@ -166,6 +180,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
       sources,
       maintenance,
       exports,
+      intelligence,
       // connections.status masks it; connections.test connects with it (issue 15).
       ...(config.upstream ? { upstream: config.upstream } : {}),
     },
@@ -188,6 +203,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     async close() {
       clearInterval(timer)
       alerts.stop()
+      await intelligence.close()
       // Running exports are cancelled (their temporary files deleted) and downloads removed.
       await exports.close()
       await upstream?.stop()

@@ -1,6 +1,7 @@
 import type { SourceStatus } from '../../shared/api/index.ts'
 import type { ConnectionProfile } from '../config/connection-profile.ts'
 import { rollupSyncHooks } from '../metrics/sync-hooks.ts'
+import { combineRowHooks, journeySyncHooks } from '../intelligence/journeys.ts'
 import type { Store } from '../store/index.ts'
 import { startPostgresSync, type PostgresSync } from '../sync/postgres/engine.ts'
 import { opsManifest, type SyncManifest } from '../sync/manifest.ts'
@@ -15,6 +16,8 @@ export interface SourceHooks {
   readonly changed?: (tables: readonly string[]) => void
   /** Rows copied or applied so far, per table. */
   readonly onProgress?: (table: string, phase: 'snapshot' | 'follow', rows: number) => void
+  /** Lead rows each commit changed (the intelligence recompute counts them, issue 16). */
+  readonly leadRowsChanged?: (rows: number) => void
 }
 
 export interface SourceOptions {
@@ -62,6 +65,8 @@ export function startSources(
 ): Sources {
   const changed = (tables: readonly string[]) => hooks.changed?.(tables)
   const rollups = rollupSyncHooks(db, hooks.log)
+  // The leads' stage history (issue 16) is kept in the same transactions as the rollups.
+  const journeys = journeySyncHooks(db, (rows) => hooks.leadRowsChanged?.(rows))
   const tenant = profile.tenant
   const region = profile.rowFilters.region
   const pg = profile.postgres
@@ -76,7 +81,7 @@ export function startSources(
         feed: options.feed ?? (pg.feed === 'poll' ? 'poll' : 'auto'),
         intervalMs: profile.syncIntervalMs,
         log: hooks.log,
-        rowHooks: rollups,
+        rowHooks: combineRowHooks(rollups, journeys),
         onCommit: (tables) => changed(tables),
         ...(options.once ? { once: true } : {}),
         ...(options.batchRows ? { batchRows: options.batchRows } : {}),
@@ -125,7 +130,10 @@ export function startSources(
   // Rollups skipped during an initial load are rebuilt once Postgres is live
   // (a once-run rebuilds them when it has caught up, below).
   const rollupWatch = setInterval(() => {
-    if (postgres?.status().state === 'live' && rollups.caughtUp()) changed(['leads'])
+    if (postgres?.status().state === 'live') {
+      const rebuilt = rollups.caughtUp()
+      if (journeys.caughtUp() || rebuilt) changed(['leads'])
+    }
   }, 1_000)
   rollupWatch.unref()
   // Events per second from the stream, sampled, and the last error of each
@@ -151,7 +159,9 @@ export function startSources(
     .finally(() => clearInterval(rollupWatch))
     .then(() => {
       // Caught up (not stopped part-way): rollups skipped by its bulk load are rebuilt now.
-      if (options.once && rollups.caughtUp()) changed(['leads'])
+      if (!options.once) return
+      const rebuilt = rollups.caughtUp()
+      if (journeys.caughtUp() || rebuilt) changed(['leads'])
     })
   // Whoever awaits `done` sees a failure; a caller that does not must not crash on it.
   done.catch(() => {})

@@ -56,6 +56,21 @@ import {
   type WhoAmI,
 } from './access.ts'
 
+import {
+  callFirstInputSchema,
+  intelChangedSchema,
+  journeysInputSchema,
+  leadScoresInputSchema,
+  recomputeInputSchema,
+  segmentsInputSchema,
+  type CallFirstResult,
+  type IntelStatus,
+  type JourneysResult,
+  type LeadScoresResult,
+  type ModelCard,
+  type SegmentsResult,
+} from './intelligence.ts'
+
 export type { SourceState, SourceStatus } from './sources.ts'
 
 export interface AppStatus {
@@ -174,6 +189,19 @@ export const methods = defineMethods({
   'export.status': method<ExportJob>()(exportRefSchema),
   /** Asks a running export to stop; it ends 'cancelled' with no file left. */
   'export.cancel': method<ExportJob>()(exportRefSchema),
+  /** Customer segments of the last recompute (shared/api/intelligence.ts): PCA points, segment table. */
+  'intel.segments': method<SegmentsResult>()(segmentsInputSchema),
+  /** The leads' stage flows under the global filters: edges with counts and median durations. */
+  'intel.journeys': method<JourneysResult>()(journeysInputSchema),
+  /** Open leads by score × expected deal value (the model's order, or the baseline's). */
+  'intel.callFirst': method<CallFirstResult>()(callFirstInputSchema),
+  /** Scores of given open leads, with the features that drove them. */
+  'intel.leadScores': method<LeadScoresResult>()(leadScoresInputSchema),
+  /** How good the scores are: time split, AUC against the temperature baseline, calibration. */
+  'intel.modelCard': method<ModelCard>()(z.object({}).strict()),
+  'intel.status': method<IntelStatus>()(z.object({}).strict()),
+  /** Starts a recompute off the api's thread and answers at once; progress as `intel.changed`. */
+  'intel.recompute': method<IntelStatus>()(recomputeInputSchema),
   /** The caller's role and name (issue 15): what the page shows; the core refuses the rest. */
   'access.whoami': method<WhoAmI>()(z.object({}).strict()),
   /** Tokens for screens over the network (shared/api/access.ts); the secrets are never listed. */
@@ -211,6 +239,8 @@ export const eventSchemas = {
   'maintenance.progress': maintenanceJobSchema,
   /** An export moved on (phase, rows done, time left) or ended. */
   'export.progress': exportJobSchema,
+  /** The intelligence recompute moved on, ended (results changed) or failed. */
+  'intel.changed': intelChangedSchema,
 } as const
 export type EventName = keyof typeof eventSchemas
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>

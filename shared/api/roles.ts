@@ -63,6 +63,13 @@ export const METHOD_ROLES: Readonly<Record<MethodName, Role>> = {
   'connections.status': 'admin',
   'connections.test': 'admin',
   // Intelligence (issue 16): reading is viewing; a recompute costs the machine seconds of work.
+  'intel.segments': 'viewer',
+  'intel.journeys': 'viewer',
+  'intel.callFirst': 'viewer',
+  'intel.leadScores': 'viewer',
+  'intel.modelCard': 'viewer',
+  'intel.status': 'viewer',
+  'intel.recompute': 'analyst',
 }
 
 /** How a person gets a role they lack, said at the end of every refusal. */

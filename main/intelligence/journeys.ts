@@ -1,0 +1,447 @@
+// Journeys (issue 16): the stages every lead went through, with the time spent in each, as a
+// Sankey of flows with counts and median durations per edge under the global filters.
+//
+// The mirror keeps only a lead's current status, so its history lives in `lead_journeys`
+// (migration 015): inferred for leads the cache already held from the times they carry
+// (created_at, first_response_at, converted_at, updated_at), then observed by the sync's row
+// hooks as statuses change. A filter change reads one range of `lead_journeys_created` (one
+// integer per row: edge and duration packed), never the leads' history as a whole.
+import { LEAD_STATUSES, type Filters } from '../../shared/api/index.ts'
+import type {
+  JourneyEdge,
+  JourneyNode,
+  JourneysResult,
+  JourneyStage,
+} from '../../shared/api/intelligence.ts'
+import { activeDims, type DimFilters } from '../metrics/filter-sql.ts'
+import { dataAsOf, rangeBounds, resolveRange } from '../metrics/index.ts'
+import type { LeadRow } from '../store/mirror-rows.ts'
+import type { Store } from '../store/index.ts'
+import type { RowHooks } from '../store/row-hooks.ts'
+import type Database from 'better-sqlite3'
+
+const STAGE_INDEX: Readonly<Record<string, number>> = Object.fromEntries(
+  LEAD_STATUSES.map((s, i) => [s, i]),
+)
+const WON = STAGE_INDEX['won'] as number
+const CONTACTED = STAGE_INDEX['contacted'] as number
+const NEW = STAGE_INDEX['new'] as number
+
+/**
+ * Longest time in a stage that is stored (2^46 ms, about 2,230 years): a hostile date (year
+ * 9999) cannot push the Sankey's packed integers past 2^53, where they would stop being exact.
+ */
+export const MAX_DURATION_MS = 2 ** 46
+const span = (from: number, to: number): number => Math.min(MAX_DURATION_MS, Math.max(0, to - from))
+
+/** One stage a lead entered: a row of lead_journeys without the copied filter columns. */
+export interface StageEntry {
+  readonly seq: number
+  readonly from: number | null
+  readonly to: number
+  readonly enteredAt: number
+  readonly durationMs: number | null
+  readonly inferred: boolean
+}
+
+type JourneyLead = Pick<
+  LeadRow,
+  | 'id'
+  | 'created_at'
+  | 'updated_at'
+  | 'deleted_at'
+  | 'status'
+  | 'first_response_at'
+  | 'converted_at'
+  | 'source'
+  | 'segment'
+  | 'city'
+  | 'temperature'
+  | 'owner'
+>
+
+/** When a lead entered its current stage, as far as its row tells: the time the stage has a column for, else its last change. */
+function enteredCurrentStage(lead: JourneyLead): number {
+  const stage = STAGE_INDEX[lead.status] as number
+  if (stage === WON && lead.converted_at !== null) return lead.converted_at
+  if (stage === CONTACTED && lead.first_response_at !== null) return lead.first_response_at
+  if (stage === NEW) return lead.created_at
+  return lead.updated_at
+}
+
+/**
+ * The history a lead's row implies, for a lead first seen with it: entered 'new' when created;
+ * 'contacted' at its first response (when it has one and has moved on from 'new'); its current
+ * stage when that stage's time says (converted_at for won, else its last change). Stages between
+ * whose times the row does not keep (qualified on the way to proposal) are not invented: the
+ * edge goes straight to the stage whose time is known. Times never run backwards (a time before
+ * the previous stage's is taken as that time). A lead seen first in 'new' has observed its entry.
+ */
+export function inferHistory(lead: JourneyLead): StageEntry[] {
+  const stage = STAGE_INDEX[lead.status]
+  if (stage === undefined) return []
+  const entries: StageEntry[] = [
+    {
+      seq: 0,
+      from: null,
+      to: NEW,
+      enteredAt: lead.created_at,
+      durationMs: null,
+      inferred: stage !== NEW,
+    },
+  ]
+  if (stage === NEW) return entries
+  let last = lead.created_at
+  let from = NEW
+  if (lead.first_response_at !== null) {
+    const at = Math.max(lead.first_response_at, last)
+    entries.push({
+      seq: 1,
+      from,
+      to: CONTACTED,
+      enteredAt: at,
+      durationMs: span(last, at),
+      inferred: true,
+    })
+    last = at
+    from = CONTACTED
+  }
+  if (stage !== CONTACTED) {
+    const at = Math.max(enteredCurrentStage(lead), last)
+    entries.push({
+      seq: entries.length,
+      from,
+      to: stage,
+      enteredAt: at,
+      durationMs: span(last, at),
+      inferred: true,
+    })
+  }
+  return entries
+}
+
+const INSERT_SQL = `INSERT OR REPLACE INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at,
+  duration_ms, inferred, created_at, source, segment, city, temperature, owner)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+type Statement = Database.Statement<unknown[]>
+interface Statements {
+  insert: Statement
+  deleteLead: Statement
+  last: Statement
+  updateDims: Statement
+}
+const statements = new WeakMap<Store, Statements>()
+function statementsOf(db: Store): Statements {
+  let s = statements.get(db)
+  if (!s) {
+    s = {
+      insert: db.prepare(INSERT_SQL),
+      deleteLead: db.prepare('DELETE FROM lead_journeys WHERE lead_id = ?'),
+      last: db.prepare(
+        'SELECT seq, to_stage AS stage, entered_at AS at FROM lead_journeys WHERE lead_id = ? ORDER BY seq DESC LIMIT 1',
+      ),
+      updateDims: db.prepare(
+        `UPDATE lead_journeys SET created_at = ?, source = ?, segment = ?, city = ?, temperature = ?, owner = ?
+         WHERE lead_id = ?`,
+      ),
+    }
+    statements.set(db, s)
+  }
+  return s
+}
+
+function insertEntries(s: Statements, lead: JourneyLead, entries: readonly StageEntry[]): void {
+  for (const e of entries) {
+    s.insert.run(
+      lead.id,
+      e.seq,
+      e.from,
+      e.to,
+      e.enteredAt,
+      e.durationMs,
+      e.inferred ? 1 : 0,
+      lead.created_at,
+      lead.source,
+      lead.segment,
+      lead.city,
+      lead.temperature,
+      lead.owner,
+    )
+  }
+}
+
+const REBUILD_PAGE = 20_000
+
+const LEAD_COLUMNS =
+  'id, created_at, updated_at, deleted_at, status, first_response_at, converted_at, source, segment, city, temperature, owner'
+
+/**
+ * Rebuilds every lead's history from its row (inferred), in one transaction, and marks the
+ * journeys current. Used at start when journey_state is not valid (a fresh cache, a bulk load).
+ */
+export function rebuildJourneys(db: Store, onProgress?: (done: number) => void): number {
+  const s = statementsOf(db)
+  let done = 0
+  db.transaction(() => {
+    db.exec('DELETE FROM lead_journeys')
+    // In pages by key: better-sqlite3 cannot write on a connection while it iterates a read.
+    const page = db.prepare(
+      `SELECT ${LEAD_COLUMNS} FROM leads WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ${REBUILD_PAGE}`,
+    )
+    let after = -Infinity
+    for (;;) {
+      const leads = page.all(after) as JourneyLead[]
+      if (leads.length === 0) break
+      for (const lead of leads) insertEntries(s, lead, inferHistory(lead))
+      after = (leads.at(-1) as JourneyLead).id
+      done += leads.length
+      onProgress?.(done)
+    }
+    db.prepare('UPDATE journey_state SET valid = 1, rebuilt_at = ? WHERE id = 1').run(Date.now())
+  })()
+  return done
+}
+
+export const journeysValid = (db: Store): boolean =>
+  (db.prepare('SELECT valid FROM journey_state WHERE id = 1').pluck().get() as
+    number | undefined) === 1
+
+/** Rebuilds the journeys when they are not current; true if it did. */
+export function ensureJourneys(db: Store, log: (line: string) => void = () => {}): boolean {
+  if (journeysValid(db)) return false
+  const started = Date.now()
+  const n = rebuildJourneys(db)
+  log(
+    `Lead journeys inferred for ${n.toLocaleString('en-US')} leads in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
+  return true
+}
+
+const DIMS = ['created_at', 'source', 'segment', 'city', 'temperature', 'owner'] as const
+
+/**
+ * When an observed status change happened: the won lead's converted_at, the first response's
+ * time when this change brought it, else the row's change time (a lead sent back to
+ * 'contacted' re-enters it now, not at its first response).
+ */
+function observedAt(was: JourneyLead, is: JourneyLead): number {
+  if (is.status === 'won' && is.converted_at !== null) return is.converted_at
+  if (is.status === 'contacted' && is.first_response_at !== null && was.first_response_at === null)
+    return is.first_response_at
+  return is.updated_at
+}
+
+/** Applies one lead change to its history (inside the writer's transaction). */
+export function recordLeadChange(
+  db: Store,
+  before: JourneyLead | null,
+  after: JourneyLead | null,
+): void {
+  const s = statementsOf(db)
+  const was = before !== null && before.deleted_at === null ? before : null
+  const is = after !== null && after.deleted_at === null ? after : null
+  if (!is) {
+    if (was) s.deleteLead.run(was.id)
+    return
+  }
+  if (!was) {
+    s.deleteLead.run(is.id)
+    insertEntries(s, is, inferHistory(is))
+    return
+  }
+  if (DIMS.some((d) => was[d] !== is[d]))
+    s.updateDims.run(is.created_at, is.source, is.segment, is.city, is.temperature, is.owner, is.id)
+  if (was.status === is.status) return
+  const to = STAGE_INDEX[is.status]
+  if (to === undefined) return
+  const last = s.last.get(is.id) as { seq: number; stage: number; at: number } | undefined
+  if (!last) {
+    insertEntries(s, is, inferHistory(is))
+    return
+  }
+  const at = Math.max(observedAt(was, is), last.at)
+  insertEntries(s, is, [
+    {
+      seq: last.seq + 1,
+      from: last.stage,
+      to,
+      enteredAt: at,
+      durationMs: span(last.at, at),
+      inferred: false,
+    },
+  ])
+}
+
+/** The sync's row hooks for the journeys; `changed` hears how many lead rows each commit moved. */
+export interface JourneyHooks extends Required<RowHooks> {
+  /** Once the sync has caught up: rebuilds journeys skipped during a bulk load. True if it did. */
+  caughtUp(): boolean
+}
+
+export function journeySyncHooks(
+  db: Store,
+  changed: (leadRows: number) => void = () => {},
+): JourneyHooks {
+  // Into an empty cache (an initial load) per-row upkeep is skipped and the journeys rebuilt
+  // once the sync has caught up, as the rollups are (main/metrics/sync-hooks.ts).
+  const empty = db.prepare('SELECT 1 FROM leads LIMIT 1').get() === undefined
+  if (empty) db.prepare('UPDATE journey_state SET valid = 0 WHERE id = 1').run()
+  let valid: boolean | undefined
+  let rows = 0
+  return {
+    wants: (table) => table === 'leads' && (valid ??= journeysValid(db)),
+    row(table, before, after) {
+      if (table !== 'leads') return
+      rows++
+      recordLeadChange(db, before as JourneyLead | null, after as JourneyLead | null)
+    },
+    beforeCommit() {
+      valid = undefined
+      if (rows > 0) changed(rows)
+      rows = 0
+    },
+    rolledBack() {
+      valid = undefined
+      rows = 0
+    },
+    caughtUp() {
+      if (journeysValid(db)) return false
+      rebuildJourneys(db)
+      return true
+    },
+  }
+}
+
+/** Several row hooks as one (the sync engine takes one): each hears the tables it wants. */
+export function combineRowHooks(...hooks: RowHooks[]): Required<RowHooks> {
+  let wanting: RowHooks[] = []
+  return {
+    wants(table) {
+      wanting = hooks.filter((h) => h.wants(table))
+      return wanting.length > 0
+    },
+    row(table, before, after) {
+      for (const h of wanting) h.row(table, before, after)
+    },
+    beforeCommit() {
+      for (const h of hooks) h.beforeCommit?.()
+    },
+    rolledBack() {
+      for (const h of hooks) h.rolledBack?.()
+    },
+  }
+}
+
+// ---- The Sankey ------------------------------------------------------------------------------
+
+/** Edge codes pack (from, to) in the low 6 bits of one integer with the duration above them. */
+const EDGE_BITS = 64
+
+/** The exact median of sorted durations: the middle one, or the mean of the two middle ones. */
+function medianOf(sorted: Float64Array): number {
+  const n = sorted.length
+  const mid = n >> 1
+  return n % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+function whereOf(
+  filters: Filters,
+  now: Date,
+): { sql: string; params: unknown[]; dims: DimFilters } {
+  const { start, end } = rangeBounds(resolveRange(filters.range, now))
+  const dims = activeDims(filters)
+  let sql = 'j.created_at >= ? AND j.created_at < ?'
+  const params: unknown[] = [start, end]
+  // Columns copied into each row (the whitelist of filter-sql.ts, minus status).
+  for (const field of ['source', 'segment', 'city', 'temperature', 'owner'] as const) {
+    const list = dims[field]
+    if (!list || list.length === 0) continue
+    sql += ` AND j.${field} IN (${list.map(() => '?').join(', ')})`
+    params.push(...list)
+  }
+  const status = dims.status
+  if (status && status.length > 0) {
+    // A lead's current status moves with every stage: read from leads, by key.
+    sql += ` AND (SELECT l.status FROM leads l WHERE l.id = j.lead_id) IN (${status.map(() => '?').join(', ')})`
+    params.push(...status)
+  }
+  return { sql, params, dims }
+}
+
+/** The journey Sankey under the global filters (leads created in the range). */
+export function journeys(db: Store, filters: Filters, now: Date, slowestCount = 3): JourneysResult {
+  const { sql, params } = whereOf(filters, now)
+  // One integer per row, so reading 100,000s of rows costs one value each: an edge row is
+  // duration ms × 64 + from × 8 + to (codes up to 45); an entry row (no from) is 56 + its stage,
+  // plus 64 when inferred. Durations are capped at MAX_DURATION_MS so the product stays exact.
+  const packed = db
+    .prepare(
+      `SELECT CASE WHEN j.from_stage IS NULL THEN 56 + j.to_stage + 64 * j.inferred
+              ELSE j.duration_ms * ${EDGE_BITS} + j.from_stage * 8 + j.to_stage END
+       FROM lead_journeys j INDEXED BY lead_journeys_created WHERE ${sql}`,
+    )
+    .pluck()
+    .all(...params) as number[]
+  const stages = LEAD_STATUSES.length
+  const entered = new Array<number>(stages).fill(0)
+  const counts = new Array<number>(stages * 8).fill(0)
+  let leads = 0
+  let inferredLeads = 0
+  for (const v of packed) {
+    const code = v % EDGE_BITS
+    if (v < 128 && code >= 56) {
+      // An entry row (its duration part holds the inferred flag).
+      leads++
+      if (v >= 64) inferredLeads++
+      entered[code - 56] = (entered[code - 56] as number) + 1
+      continue
+    }
+    counts[code] = (counts[code] as number) + 1
+    entered[code & 7] = (entered[code & 7] as number) + 1
+  }
+  const durations: (Float64Array | undefined)[] = counts.map((c) =>
+    c > 0 ? new Float64Array(c) : undefined,
+  )
+  const fill = new Array<number>(stages * 8).fill(0)
+  for (const v of packed) {
+    const code = v % EDGE_BITS
+    if (v < 128 && code >= 56) continue
+    const arr = durations[code] as Float64Array
+    arr[fill[code] as number] = (v - code) / EDGE_BITS
+    fill[code] = (fill[code] as number) + 1
+  }
+  const edges: JourneyEdge[] = []
+  for (let from = 0; from < stages; from++) {
+    for (let to = 0; to < stages; to++) {
+      const arr = durations[from * 8 + to]
+      if (!arr) continue
+      arr.sort()
+      edges.push({
+        from: LEAD_STATUSES[from] as JourneyStage,
+        to: LEAD_STATUSES[to] as JourneyStage,
+        count: arr.length,
+        medianMs: medianOf(arr),
+      })
+    }
+  }
+  const nodes: JourneyNode[] = LEAD_STATUSES.map((stage, i) => ({
+    stage,
+    leads: entered[i] as number,
+  }))
+  const slowest = [...edges]
+    .sort((a, b) => b.medianMs - a.medianMs || b.count - a.count)
+    .slice(0, slowestCount)
+  return {
+    filters,
+    leads,
+    nodes,
+    edges,
+    slowest,
+    inferredLeads,
+    asOf: dataAsOf(db),
+    noData: leads === 0,
+  }
+}

@@ -1,0 +1,114 @@
+// The intelligence bench's child process (issue 16): one recompute's parts timed on a cache of
+// its own process, so its peak RSS is the recompute's (the kernel's high-water mark, read after
+// the segmentation and again after training), and the journey Sankey under a round of filter
+// changes. Reports one JSON message over IPC.
+import { readFeatures } from '../../main/intelligence/features.ts'
+import { ensureJourneys, journeys } from '../../main/intelligence/journeys.ts'
+import { segmentLeads } from '../../main/intelligence/segments.ts'
+import { trainAndScore } from '../../main/intelligence/scores.ts'
+import { recompute, INTEL_SEED } from '../../main/intelligence/compute.ts'
+import { openStore } from '../../main/store/index.ts'
+import type { Filters } from '../../shared/api/index.ts'
+
+export interface IntelChildResult {
+  readonly leads: number
+  readonly journeysInferSeconds: number
+  readonly featuresSeconds: number
+  readonly segmentSeconds: number
+  readonly segmentRssMb: number
+  readonly k: number | null
+  readonly trainSeconds: number
+  readonly openScored: number
+  readonly auc: { model: number | null; baseline: number | null }
+  readonly beatsBaseline: boolean
+  readonly calibrationError: number | null
+  readonly recomputeSeconds: number
+  readonly peakRssMb: number
+  readonly journeys: readonly { filter: string; p50: number; p95: number; rows: number }[]
+  readonly journeysP95: number
+}
+
+const dbPath = process.argv[2] as string
+const rounds = Number(process.argv[3] ?? 20)
+const rss = () => process.resourceUsage().maxRSS / 1024
+const seconds = (from: number) => (performance.now() - from) / 1000
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN
+
+const db = openStore(dbPath)
+db.prepare('UPDATE journey_state SET valid = 0 WHERE id = 1').run()
+let t = performance.now()
+ensureJourneys(db)
+const journeysInferSeconds = seconds(t)
+
+t = performance.now()
+const features = readFeatures(db)
+const featuresSeconds = seconds(t)
+t = performance.now()
+const segments = segmentLeads(features, INTEL_SEED)
+const segmentSeconds = seconds(t)
+const segmentRssMb = rss()
+t = performance.now()
+const { body, scored } = trainAndScore(features)
+const trainSeconds = seconds(t)
+
+// The whole recompute as the worker runs it (features again, segments, model, stored scores).
+t = performance.now()
+recompute(db, { force: true })
+const recomputeSeconds = seconds(t)
+
+const zone = 'America/Detroit'
+const owner = db.prepare('SELECT owner FROM leads LIMIT 1').pluck().get() as string
+const filters: [string, Filters][] = [
+  ['last 30 days', { range: { preset: 'last30', timeZone: zone } }],
+  [
+    'last 30 days, one source',
+    { range: { preset: 'last30', timeZone: zone }, source: ['Google LSA'] },
+  ],
+  ['last 90 days', { range: { preset: 'last90', timeZone: zone } }],
+  ['last 90 days, hot', { range: { preset: 'last90', timeZone: zone }, temperature: ['hot'] }],
+  ['quarter to date, one owner', { range: { preset: 'qtd', timeZone: zone }, owner: [owner] }],
+  [
+    'last 30 days, open statuses',
+    { range: { preset: 'last30', timeZone: zone }, status: ['contacted', 'qualified', 'proposal'] },
+  ],
+  ['year to date', { range: { preset: 'ytd', timeZone: zone } }],
+]
+const now = new Date()
+const all: number[] = []
+const perFilter = filters.map(([name]) => ({ filter: name, times: [] as number[], rows: 0 }))
+for (let r = 0; r < rounds; r++) {
+  filters.forEach(([, f], i) => {
+    const s = performance.now()
+    const result = journeys(db, f, now)
+    const ms = performance.now() - s
+    all.push(ms)
+    const entry = perFilter[i] as (typeof perFilter)[number]
+    entry.times.push(ms)
+    entry.rows = result.leads
+  })
+}
+const result: IntelChildResult = {
+  leads: features.n,
+  journeysInferSeconds,
+  featuresSeconds,
+  segmentSeconds,
+  segmentRssMb,
+  k: segments?.k ?? null,
+  trainSeconds,
+  openScored: scored.length,
+  auc: { model: body.auc.model, baseline: body.auc.baseline },
+  beatsBaseline: body.beatsBaseline,
+  calibrationError: body.calibration.error,
+  recomputeSeconds,
+  peakRssMb: rss(),
+  journeys: perFilter.map((f) => ({
+    filter: f.filter,
+    p50: pct(f.times, 50),
+    p95: pct(f.times, 95),
+    rows: f.rows,
+  })),
+  journeysP95: pct(all, 95),
+}
+db.close()
+process.send?.(result)

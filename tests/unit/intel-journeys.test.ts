@@ -1,0 +1,267 @@
+// Journeys (issue 16): hand-built lead histories, written as the sync's row hooks see them (each
+// status change one row change), give exactly the expected edge counts and median durations,
+// under the global filters; leads the cache held before are inferred from their times; hostile
+// dates stay exact and bounded.
+import { describe, expect, it } from 'vitest'
+import {
+  MAX_DURATION_MS,
+  inferHistory,
+  journeySyncHooks,
+  journeys,
+  rebuildJourneys,
+} from '../../main/intelligence/journeys.ts'
+import type { LeadRow, LeadStatus } from '../../main/store/mirror-rows.ts'
+import { openStore, type Store } from '../../main/store/index.ts'
+import type { Filters } from '../../shared/api/index.ts'
+import { insertLeads, lead } from '../support/leads.ts'
+
+const MIN = 60_000
+const HOUR = 60 * MIN
+const DAY = 24 * HOUR
+const ZONE = 'America/Detroit'
+// Midday in Detroit, 2026-06-10; the clock the presets are read against.
+const T0 = Date.parse('2026-06-10T16:00:00Z')
+const NOW = new Date(T0 + 20 * DAY)
+const all: Filters = {
+  range: { preset: 'custom', from: '2026-06-01', to: '2026-06-30', timeZone: ZONE },
+}
+
+/** Writes a lead as the sync does: inserted, then each status change as an update of its row. */
+function play(
+  { db, hooks }: Cache,
+  base: LeadRow,
+  steps: readonly { status: LeadStatus; after: number }[],
+): LeadRow {
+  const update = db.prepare(
+    'UPDATE leads SET status = ?, updated_at = ?, first_response_at = ?, converted_at = ? WHERE id = ?',
+  )
+  let row = base
+  db.transaction(() => {
+    insertLeads(db, [row])
+    if (hooks.wants('leads')) hooks.row('leads', null, row as never)
+    hooks.beforeCommit()
+  })()
+  for (const step of steps) {
+    const at = base.created_at + step.after
+    const next: LeadRow = {
+      ...row,
+      status: step.status,
+      updated_at: at,
+      first_response_at: row.first_response_at ?? (step.status === 'contacted' ? at : null),
+      converted_at: step.status === 'won' ? at : row.converted_at,
+    }
+    db.transaction(() => {
+      update.run(next.status, next.updated_at, next.first_response_at, next.converted_at, next.id)
+      if (hooks.wants('leads')) hooks.row('leads', row as never, next as never)
+      hooks.beforeCommit()
+    })()
+    row = next
+  }
+  return row
+}
+
+interface Cache {
+  readonly db: Store
+  readonly hooks: ReturnType<typeof journeySyncHooks>
+}
+
+function freshStore(): Cache {
+  const db = openStore(':memory:')
+  // Hooks made over an empty cache skip upkeep until a rebuild (a bulk load); these tests start
+  // from the rebuilt, empty history, so every change after is observed.
+  const hooks = journeySyncHooks(db)
+  rebuildJourneys(db)
+  return { db, hooks }
+}
+
+const edge = (r: ReturnType<typeof journeys>, from: string, to: string) =>
+  r.edges.find((e) => e.from === from && e.to === to)
+
+describe('journeys from observed stage changes', () => {
+  it('count every edge and give exact medians (odd and even counts), under filters', () => {
+    const cache = freshStore()
+    const { db } = cache
+    // Three Google leads: new →(2, 4, 6 min) contacted →(1, 3, 5 days) qualified → won/lost.
+    play(cache, lead({ id: 1, created_at: T0, source: 'Google LSA' }), [
+      { status: 'contacted', after: 2 * MIN },
+      { status: 'qualified', after: 2 * MIN + 1 * DAY },
+      { status: 'won', after: 2 * MIN + 1 * DAY + 10 * HOUR },
+    ])
+    play(cache, lead({ id: 2, created_at: T0 + HOUR, source: 'Google LSA' }), [
+      { status: 'contacted', after: 4 * MIN },
+      { status: 'qualified', after: 4 * MIN + 3 * DAY },
+      { status: 'lost', after: 4 * MIN + 3 * DAY + 20 * HOUR },
+    ])
+    play(cache, lead({ id: 3, created_at: T0 + 2 * HOUR, source: 'Google LSA' }), [
+      { status: 'contacted', after: 6 * MIN },
+      { status: 'qualified', after: 6 * MIN + 5 * DAY },
+    ])
+    // One Nextdoor lead: new →(10 min) contacted →(8 h) lost; one never touched.
+    play(
+      cache,
+      lead({ id: 4, created_at: T0 + 3 * HOUR, source: 'Nextdoor', temperature: 'hot' }),
+      [
+        { status: 'contacted', after: 10 * MIN },
+        { status: 'lost', after: 10 * MIN + 8 * HOUR },
+      ],
+    )
+    play(cache, lead({ id: 5, created_at: T0 + 4 * HOUR, source: 'Nextdoor' }), [])
+
+    const r = journeys(db, all, NOW)
+    expect(r.leads).toBe(5)
+    expect(r.inferredLeads).toBe(0)
+    expect(r.nodes).toEqual([
+      { stage: 'new', leads: 5 },
+      { stage: 'contacted', leads: 4 },
+      { stage: 'qualified', leads: 3 },
+      { stage: 'proposal', leads: 0 },
+      { stage: 'won', leads: 1 },
+      { stage: 'lost', leads: 2 },
+    ])
+    // 4 values: 2, 4, 6, 10 min → median (4 + 6) / 2 = 5 min.
+    expect(edge(r, 'new', 'contacted')).toEqual({
+      from: 'new',
+      to: 'contacted',
+      count: 4,
+      medianMs: 5 * MIN,
+    })
+    expect(edge(r, 'contacted', 'qualified')).toEqual({
+      from: 'contacted',
+      to: 'qualified',
+      count: 3,
+      medianMs: 3 * DAY,
+    })
+    expect(edge(r, 'qualified', 'won')).toMatchObject({ count: 1, medianMs: 10 * HOUR })
+    expect(edge(r, 'qualified', 'lost')).toMatchObject({ count: 1, medianMs: 20 * HOUR })
+    expect(edge(r, 'contacted', 'lost')).toMatchObject({ count: 1, medianMs: 8 * HOUR })
+    expect(r.edges).toHaveLength(5)
+    expect(r.slowest.map((e) => `${e.from}>${e.to}`)).toEqual([
+      'contacted>qualified',
+      'qualified>lost',
+      'qualified>won',
+    ])
+
+    // A source filter: the Google leads only.
+    const google = journeys(db, { ...all, source: ['Google LSA'] }, NOW)
+    expect(google.leads).toBe(3)
+    expect(edge(google, 'new', 'contacted')).toMatchObject({ count: 3, medianMs: 4 * MIN })
+    expect(edge(google, 'contacted', 'lost')).toBeUndefined()
+    // Temperature and source together: the hot Nextdoor lead.
+    const hot = journeys(db, { ...all, temperature: ['hot'], source: ['Nextdoor'] }, NOW)
+    expect(hot.leads).toBe(1)
+    expect(hot.edges).toEqual([
+      { from: 'new', to: 'contacted', count: 1, medianMs: 10 * MIN },
+      { from: 'contacted', to: 'lost', count: 1, medianMs: 8 * HOUR },
+    ])
+    // Status is the lead's current status: the lost leads' whole journeys.
+    const lost = journeys(db, { ...all, status: ['lost'] }, NOW)
+    expect(lost.leads).toBe(2)
+    expect(edge(lost, 'new', 'contacted')).toMatchObject({ count: 2, medianMs: 7 * MIN })
+    // The range counts leads created in it: one that ends before the leads were created has none.
+    const before = journeys(
+      db,
+      { range: { preset: 'custom', from: '2026-05-01', to: '2026-05-31', timeZone: ZONE } },
+      NOW,
+    )
+    expect(before).toMatchObject({ leads: 0, edges: [], noData: true })
+    // Values of a filter that match nothing, and hostile text, are data.
+    expect(journeys(db, { ...all, owner: ["'; DROP TABLE leads; --"] }, NOW).leads).toBe(0)
+  })
+
+  it('follow a lead moved to another owner, deleted, or sent back a stage', () => {
+    const cache = freshStore()
+    const { db, hooks } = cache
+    const row = play(cache, lead({ id: 7, created_at: T0, owner: 'Ann' }), [
+      { status: 'contacted', after: MIN },
+      { status: 'qualified', after: MIN + DAY },
+      // Back to contacted (a correction upstream), then on to proposal.
+      { status: 'contacted', after: MIN + 2 * DAY },
+      { status: 'proposal', after: MIN + 4 * DAY },
+    ])
+    let r = journeys(db, { ...all, owner: ['Ann'] }, NOW)
+    expect(r.edges).toEqual([
+      { from: 'new', to: 'contacted', count: 1, medianMs: MIN },
+      { from: 'contacted', to: 'qualified', count: 1, medianMs: DAY },
+      { from: 'contacted', to: 'proposal', count: 1, medianMs: 2 * DAY },
+      { from: 'qualified', to: 'contacted', count: 1, medianMs: DAY },
+    ])
+    const moved = { ...row, owner: 'Bo' }
+    db.transaction(() => {
+      db.prepare("UPDATE leads SET owner = 'Bo' WHERE id = 7").run()
+      hooks.wants('leads')
+      hooks.row('leads', row as never, moved)
+      hooks.beforeCommit()
+    })()
+    expect(journeys(db, { ...all, owner: ['Ann'] }, NOW).leads).toBe(0)
+    r = journeys(db, { ...all, owner: ['Bo'] }, NOW)
+    expect(r.leads).toBe(1)
+    expect(r.edges).toHaveLength(4)
+    db.transaction(() => {
+      db.prepare('DELETE FROM leads WHERE id = 7').run()
+      hooks.wants('leads')
+      hooks.row('leads', moved, null)
+      hooks.beforeCommit()
+    })()
+    expect(journeys(db, all, NOW)).toMatchObject({ leads: 0, edges: [] })
+  })
+
+  it('infer the history of leads cached before, from their times, without inventing stages', () => {
+    const db = openStore(':memory:')
+    insertLeads(db, [
+      lead({
+        id: 1,
+        created_at: T0,
+        first_response_at: T0 + 3 * MIN,
+        status: 'won',
+        converted_at: T0 + 9 * DAY,
+        updated_at: T0 + 12 * DAY,
+      }),
+      lead({
+        id: 2,
+        created_at: T0,
+        first_response_at: T0 + 5 * MIN,
+        status: 'proposal',
+        updated_at: T0 + 2 * DAY,
+      }),
+      lead({ id: 3, created_at: T0, status: 'lost', updated_at: T0 + DAY }),
+      lead({ id: 4, created_at: T0, status: 'new' }),
+      lead({ id: 5, created_at: T0, status: 'won', deleted_at: T0 + DAY }),
+    ])
+    expect(rebuildJourneys(db)).toBe(4)
+    const r = journeys(db, all, NOW)
+    expect(r).toMatchObject({ leads: 4, inferredLeads: 3 })
+    expect(r.edges).toEqual([
+      { from: 'new', to: 'contacted', count: 2, medianMs: 4 * MIN },
+      { from: 'new', to: 'lost', count: 1, medianMs: DAY },
+      { from: 'contacted', to: 'proposal', count: 1, medianMs: 2 * DAY - 5 * MIN },
+      { from: 'contacted', to: 'won', count: 1, medianMs: 9 * DAY - 3 * MIN },
+    ])
+  })
+
+  it('keep hostile times exact and bounded: year 9999, responses before creation', () => {
+    const y9999 = Date.parse('9999-12-31T00:00:00Z')
+    const far = inferHistory(
+      lead({ id: 1, created_at: 0, status: 'won', first_response_at: -5, converted_at: y9999 }),
+    )
+    expect(far.map((e) => e.durationMs)).toEqual([null, 0, MAX_DURATION_MS])
+    expect(far.every((e) => e.durationMs === null || Number.isSafeInteger(e.durationMs * 64))).toBe(
+      true,
+    )
+    const { db } = freshStore()
+    insertLeads(db, [
+      lead({
+        id: 1,
+        created_at: T0,
+        status: 'won',
+        first_response_at: T0 + MIN,
+        converted_at: y9999,
+      }),
+    ])
+    rebuildJourneys(db)
+    const r = journeys(db, all, NOW)
+    expect(r.edges).toEqual([
+      { from: 'new', to: 'contacted', count: 1, medianMs: MIN },
+      { from: 'contacted', to: 'won', count: 1, medianMs: MAX_DURATION_MS },
+    ])
+  })
+})
