@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 import { findElectronBinary } from './electron-binary.mjs'
+import { ensureElectronNative } from './electron-native.mjs'
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
@@ -16,24 +17,35 @@ function run(args) {
   if (result.status !== 0) process.exit(result.status ?? 1)
 }
 
-const electron = findElectronBinary()
+// The app's core needs better-sqlite3 built for Electron (bin/electron-native.mjs makes it
+// once, kept apart from the Node build in out/native); without it, the browser host.
+const found = findElectronBinary()
+const electron = found && ensureElectronNative() ? found : null
+if (found && !electron) {
+  process.stderr.write(
+    '\nWatchfloor: the desktop window needs better-sqlite3 built for Electron (above); ' +
+      'starting the browser host instead.\n',
+  )
+}
 if (electron) {
   run(['run', 'build'])
   const child = spawn(electron, [root], { cwd: root, stdio: 'inherit' })
   child.on('exit', (code) => process.exit(code ?? 0))
 } else {
-  process.stderr.write(
-    [
-      '',
-      'Watchfloor: no Electron binary is installed here, so the desktop window cannot open.',
-      'The `electron` package installs without its binary; to get one, run `node node_modules/electron/install.js`',
-      'where the network allows it (or set ELECTRON_OVERRIDE_DIST_PATH to an unpacked Electron),',
-      'then run `npm start` again. Meanwhile the same dashboards are served to your browser by the',
-      'browser host, on the same demo data, at the address printed below.',
-      '',
-      '',
-    ].join('\n'),
-  )
+  if (!found) {
+    process.stderr.write(
+      [
+        '',
+        'Watchfloor: no Electron binary is installed here, so the desktop window cannot open.',
+        'The `electron` package installs without its binary; to get one, run `node node_modules/electron/install.js`',
+        'where the network allows it (or set ELECTRON_OVERRIDE_DIST_PATH to an unpacked Electron),',
+        'then run `npm start` again. Meanwhile the same dashboards are served to your browser by the',
+        'browser host, on the same demo data, at the address printed below.',
+        '',
+        '',
+      ].join('\n'),
+    )
+  }
   run(['run', 'build:renderer'])
   const child = spawn(
     process.execPath,
