@@ -3,20 +3,34 @@
 // one row per line, tab-separated, `\N` for NULL, backslash escapes. COPY TO
 // never emits octal or hex escapes, only the ones handled below.
 
-const escapes: Record<string, string> = {
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-}
-
-function unescapeField(field: string): string | null {
-  if (field === '\\N') return null
-  if (!field.includes('\\')) return field
-  return field.replace(/\\(.)/g, (_, c: string) => escapes[c] ?? c)
+/**
+ * Splits whole lines of COPY text (no trailing newline) into rows of
+ * fields. Self-contained — no name from outside its body — because the
+ * COPY decode worker (copy-decode.ts) runs its source as well.
+ */
+export function splitCopyText(text: string): (string | null)[][] {
+  const escapes: Record<string, string> = {
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    '\\': '\\',
+  }
+  const unescape = (_: string, c: string): string => escapes[c] ?? c
+  const lines = text.split('\n')
+  const rows: (string | null)[][] = new Array<(string | null)[]>(lines.length)
+  for (let i = 0; i < lines.length; i++) {
+    const fields: (string | null)[] = (lines[i] as string).split('\t')
+    for (let j = 0; j < fields.length; j++) {
+      const field = fields[j] as string
+      if (field === '\\N') fields[j] = null
+      else if (field.includes('\\')) fields[j] = field.replace(/\\(.)/g, unescape)
+    }
+    rows[i] = fields
+  }
+  return rows
 }
 
 /**
@@ -36,14 +50,9 @@ export async function* copyTextRows(
       continue
     }
     rest = end + 1 < data.length ? data.subarray(end + 1) : null
-    const lines = data.toString('utf8', 0, end).split('\n')
-    const rows: (string | null)[][] = new Array<(string | null)[]>(lines.length)
-    for (let i = 0; i < lines.length; i++) {
-      const fields: (string | null)[] = (lines[i] as string).split('\t')
-      for (let j = 0; j < fields.length; j++) fields[j] = unescapeField(fields[j] as string)
-      rows[i] = fields
-    }
-    yield rows
+    yield splitCopyText(data.toString('utf8', 0, end))
   }
-  if (rest && rest.length > 0) throw new Error('COPY output ended in the middle of a row')
+  if (rest && rest.length > 0) throw new Error(COPY_CUT_MESSAGE)
 }
+
+export const COPY_CUT_MESSAGE = 'COPY output ended in the middle of a row'
