@@ -200,11 +200,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
           const kept = statusCache.lookup(method, input)
           if (kept) return kept
           const result = await queued.call(method, input)
-          // Revoked here: its screens are closed now, not at the next poll.
-          if (method === 'tokens.revoke' && result.ok) {
+          // Made or revoked here: known now, not at the next poll (a revoked token's screens
+          // are closed by the refresh's change listener).
+          if ((method === 'tokens.create' || method === 'tokens.revoke') && result.ok)
             options.tokens?.refresh()
-            closeRevoked()
-          }
           return result
         },
         close: () => queued.close(),
