@@ -271,6 +271,7 @@ export function buildElectronNative(target, base = root) {
       const fetched = runNode(
         [
           prebuildInstall,
+          '--verbose', // prints the URL it tries, which failureReason names
           '--runtime=electron',
           `--target=${target.electron}`,
           `--platform=${target.platform}`,

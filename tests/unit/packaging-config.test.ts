@@ -178,6 +178,11 @@ describe('what goes into the app', () => {
   it('no source maps', () => {
     expect(files).toContain('!**/*.map')
   })
+
+  it('records the asar integrity that the EnableEmbeddedAsarIntegrityValidation fuse checks', () => {
+    expect((config as Record<string, unknown>).disableAsarIntegrity).toBeUndefined()
+    expect(config.asar).toBe(true)
+  })
 })
 
 describe('the afterPack hook', () => {
