@@ -19,7 +19,7 @@ export interface HostCheck {
 }
 
 /** Whether the page (its own address, same origin) is served right now. */
-async function hostAnswers(): Promise<boolean> {
+export async function hostAnswers(): Promise<boolean> {
   try {
     const response = await fetch(window.location.href, {
       cache: 'no-store',
