@@ -47,7 +47,12 @@ import { createAlertTray } from './electron/tray.ts'
 import { urlWithView } from './electron/tray-model.ts'
 import { applyContentsPolicy, applySessionPolicy } from './electron/web-contents-policy.ts'
 import type { WallRequest } from './electron/wall-window.ts'
-import { createDeskWindow, createWallWindow, rendererDirFrom } from './electron/window.ts'
+import {
+  createDeskWindow,
+  createWallWindow,
+  rendererDirFrom,
+  wallPageUrl,
+} from './electron/window.ts'
 
 const outMain = import.meta.dirname
 const log = (line: string) => console.log(line)
@@ -67,8 +72,15 @@ if (!app.isPackaged && process.env.WATCHFLOOR_USER_DATA)
   app.setPath('userData', process.env.WATCHFLOOR_USER_DATA)
 
 // Every webContents the app ever creates gets the navigation, window and webview policy.
+// A page's request for a window on one of our own pages; the shell's handler once it runs.
+let openOwnPage = (_url: string): void => {}
 app.on('web-contents-created', (_event, contents) =>
-  applyContentsPolicy(contents, { isOwnPage, openExternal: openOutside, log }),
+  applyContentsPolicy(contents, {
+    isOwnPage,
+    openExternal: openOutside,
+    openOwnPage: (url) => openOwnPage(url),
+    log,
+  }),
 )
 
 // better-sqlite3 for Electron's ABI is built apart from the Node one (README,
@@ -153,18 +165,27 @@ async function main(): Promise<void> {
     win.show()
     win.focus()
   }
-  const openWall = (request: WallRequest) => {
+  /** The wall window on `url` (our own page in wall mode), or the open one shown again. */
+  const openWallAt = (url: string, display: string | null) => {
     if (wall !== null && !wall.isDestroyed()) {
+      void wall.loadURL(url)
       wall.focus()
       return
     }
-    const win = createWallWindow({ preload, request, devServerUrl, log })
+    const win = createWallWindow({ preload, url, display, log })
     win.on('closed', () => {
       if (wall === win) wall = null
       refreshMenu()
     })
     wall = win
     refreshMenu()
+  }
+  const openWall = (request: WallRequest) =>
+    openWallAt(wallPageUrl(request, devServerUrl), request.display)
+  // The page's own "Wall mode" link (a new window on our page, refused as such by the policy).
+  openOwnPage = (url) => {
+    if (new URL(url).searchParams.get('mode') === 'wall') openWallAt(url, settings.wall.display)
+    else showDesk(null)
   }
 
   registerExportSave(ipcMain, {
@@ -246,9 +267,10 @@ async function main(): Promise<void> {
     )
   }
 
-  // A second launch focuses this one; with `--wall…` it opens the wall.
-  app.on('second-instance', (_event, argv) => {
-    const args = parseShellArgs(argv)
+  // A second launch focuses this one; with `--wall…` it opens the wall. Its arguments come as
+  // the lock's additionalData (Chromium may reorder or add to argv), else as argv.
+  app.on('second-instance', (_event, argv, _cwd, additionalData) => {
+    const args = parseShellArgs(argsOf(additionalData) ?? argv)
     args.problems.forEach(log)
     if (args.wall !== null) openWall(args.wall)
     else showDesk(null)
@@ -303,8 +325,14 @@ async function main(): Promise<void> {
   app.on('activate', () => showDesk(null))
 }
 
+/** The arguments a second instance handed over, when they are a list of strings. */
+function argsOf(data: unknown): string[] | null {
+  const args = (data as { args?: unknown } | null)?.args
+  return Array.isArray(args) && args.every((a) => typeof a === 'string') ? args : null
+}
+
 // One instance: a second launch hands its arguments to this one (`second-instance`) and ends.
-if (!app.requestSingleInstanceLock()) {
+if (!app.requestSingleInstanceLock({ args: process.argv.slice(1) })) {
   app.quit()
 } else {
   main().catch((error: unknown) => {

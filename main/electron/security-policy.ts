@@ -168,14 +168,21 @@ export function navigationDecision(
 }
 
 /**
- * A new window (window.open, target=_blank) is never created: the app has its windows made by
- * the main process only. An http(s) link goes to the person's browser instead.
+ * A new window (window.open, target=_blank) is never created by a page: the app's windows are
+ * made by the main process only. An http(s) link goes to the person's browser instead; one of
+ * our own pages (the header's "Wall mode" link) is handed to the shell, which opens its own
+ * window for it (the wall window for `?mode=wall`).
  */
-export function windowOpenDecision(url: unknown): {
+export function windowOpenDecision(
+  url: unknown,
+  isOwnPage: (url: unknown) => boolean,
+): {
   readonly action: 'deny'
   readonly openExternally: string | null
+  readonly ownPage: string | null
 } {
-  return { action: 'deny', openExternally: externalUrl(url) }
+  const own = isOwnPage(url) && typeof url === 'string' ? new URL(url).href : null
+  return { action: 'deny', openExternally: own === null ? externalUrl(url) : null, ownPage: own }
 }
 
 /**

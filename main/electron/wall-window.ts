@@ -11,7 +11,7 @@ export interface WallRequest {
   readonly display: string | null
   /** View ids in rotation order; null: the page's default playlist. */
   readonly playlist: readonly string[] | null
-  /** `30s`, `2m`, `45000`; null: the page's default. */
+  /** `30s`, `2m`, `1h`, `45000`; null: the page's default. */
   readonly interval: string | null
 }
 
@@ -20,7 +20,7 @@ export const NO_WALL_REQUEST: WallRequest = { display: null, playlist: null, int
 /** A view id as the page names them: lowercase words with dashes. */
 export const VIEW_NAME = /^[a-z][a-z0-9-]{0,31}$/
 export const MAX_PLAYLIST = 32
-export const INTERVAL_TEXT = /^\d{1,7}(ms|s|m)?$/
+export const INTERVAL_TEXT = /^\d{1,7}(s|m|h)?$/
 
 /** A playlist's text (`overview,revenue`) as names, or null when any part is not a name. */
 export function playlistOf(text: string): string[] | null {
@@ -59,4 +59,30 @@ export function chooseWallDisplay(
     if (byPosition) return byPosition
   }
   return displays.find((d) => d.id !== primary.id) ?? primary
+}
+
+/** Keyboard input as Electron's `before-input-event` reports it (the part used here). */
+export interface KeyInput {
+  readonly type: string
+  readonly key: string
+  readonly control: boolean
+  readonly meta: boolean
+  readonly shift: boolean
+  readonly alt: boolean
+}
+
+/**
+ * The key that closes a wall window: Ctrl+Shift+W (Cmd+Shift+W on macOS), the View → Wall
+ * Mode accelerator, which a kiosk without a menu bar would otherwise not hear. Escape alone
+ * does not: a passer-by must not end a wall screen with one key.
+ */
+export function isWallExitKey(input: KeyInput, platform: NodeJS.Platform): boolean {
+  const command = platform === 'darwin' ? input.meta : input.control
+  return (
+    input.type === 'keyDown' &&
+    input.key.toLowerCase() === 'w' &&
+    command &&
+    input.shift &&
+    !input.alt
+  )
 }

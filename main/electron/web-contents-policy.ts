@@ -41,6 +41,8 @@ export interface ContentsPolicyOptions {
   readonly isOwnPage: (url: unknown) => boolean
   /** The one validated way out (security-policy.ts openExternal, over shell.openExternal). */
   readonly openExternal: (url: string) => void
+  /** A page asked for a window on one of our own pages: the shell opens its own (the wall). */
+  readonly openOwnPage?: (url: string) => void
   readonly log: (line: string) => void
 }
 
@@ -88,8 +90,9 @@ export function applyContentsPolicy(
     options.log('security: a <webview> was refused')
   })
   contents.setWindowOpenHandler(({ url }) => {
-    const decision = windowOpenDecision(url)
+    const decision = windowOpenDecision(url, options.isOwnPage)
     if (decision.openExternally !== null) options.openExternal(decision.openExternally)
+    else if (decision.ownPage !== null && options.openOwnPage) options.openOwnPage(decision.ownPage)
     else options.log(`security: a new window for ${where(url)} refused`)
     return { action: decision.action }
   })

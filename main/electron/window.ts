@@ -7,7 +7,7 @@ import { BrowserWindow, dialog, powerSaveBlocker, screen } from 'electron'
 import { join } from 'node:path'
 import { RendererRecovery, UNRESPONSIVE_GRACE_MS } from './renderer-recovery.ts'
 import { secureWebPreferences } from './security-policy.ts'
-import { chooseWallDisplay, wallUrl, type WallRequest } from './wall-window.ts'
+import { chooseWallDisplay, isWallExitKey, wallUrl, type WallRequest } from './wall-window.ts'
 import {
   MIN_WINDOW_SIZE,
   readWindowState,
@@ -139,9 +139,10 @@ export function createDeskWindow(options: DeskWindowOptions): BrowserWindow {
 
 export interface WallWindowOptions {
   readonly preload: string
-  readonly request: WallRequest
-  /** The dev server's page in an unpackaged app, else the app's own (wall-window.ts wallUrl). */
-  readonly devServerUrl: string | null
+  /** Our own page in wall mode (wallPageUrl, or the page's own "Wall mode" link). */
+  readonly url: string
+  /** A display id or position (wall-window.ts chooseWallDisplay); null: the first secondary. */
+  readonly display: string | null
   readonly log: (line: string) => void
 }
 
@@ -163,7 +164,7 @@ export function createWallWindow(options: WallWindowOptions): BrowserWindow {
   const display = chooseWallDisplay(
     screen.getAllDisplays(),
     screen.getPrimaryDisplay(),
-    options.request.display,
+    options.display,
   )
   const win = new BrowserWindow({
     ...display.bounds,
@@ -177,12 +178,17 @@ export function createWallWindow(options: WallWindowOptions): BrowserWindow {
     webPreferences: secureWebPreferences(options.preload),
   })
   win.setMenuBarVisibility(false)
+  win.webContents.on('before-input-event', (event, input) => {
+    if (!isWallExitKey(input, process.platform)) return
+    event.preventDefault()
+    win.close()
+  })
   const blocker = powerSaveBlocker.start('prevent-display-sleep')
   win.on('closed', () => {
     if (powerSaveBlocker.isStarted(blocker)) powerSaveBlocker.stop(blocker)
   })
   recoverRenderer(win, new RendererRecovery(true), options.log, () => {})
   win.once('ready-to-show', () => win.show())
-  void win.loadURL(wallPageUrl(options.request, options.devServerUrl))
+  void win.loadURL(options.url)
   return win
 }

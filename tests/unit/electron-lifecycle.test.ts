@@ -20,8 +20,10 @@ import {
 import {
   NO_WALL_REQUEST,
   chooseWallDisplay,
+  isWallExitKey,
   playlistOf,
   wallUrl,
+  type KeyInput,
 } from '../../main/electron/wall-window.ts'
 import type { DisplayLike } from '../../main/electron/window-bounds.ts'
 import { isAppUrl } from '../../main/electron/security-policy.ts'
@@ -114,6 +116,28 @@ describe('the wall window', () => {
     expect(chooseWallDisplay([primary, tv], primary, '2')).toBe(tv)
     expect(chooseWallDisplay([primary, tv], primary, '7')).toBe(tv)
     expect(chooseWallDisplay([primary, tv], primary, 'x')).toBe(tv)
+  })
+})
+
+describe('the wall exit key', () => {
+  const key = (over: Partial<KeyInput>): KeyInput => ({
+    type: 'keyDown',
+    key: 'W',
+    control: true,
+    meta: false,
+    shift: true,
+    alt: false,
+    ...over,
+  })
+  it('is Ctrl+Shift+W (Cmd on macOS), never Escape or W alone', () => {
+    expect(isWallExitKey(key({}), 'linux')).toBe(true)
+    expect(isWallExitKey(key({ key: 'w' }), 'win32')).toBe(true)
+    expect(isWallExitKey(key({ control: false, meta: true }), 'darwin')).toBe(true)
+    expect(isWallExitKey(key({}), 'darwin')).toBe(false)
+    expect(isWallExitKey(key({ key: 'Escape', control: false, shift: false }), 'linux')).toBe(false)
+    expect(isWallExitKey(key({ shift: false }), 'linux')).toBe(false)
+    expect(isWallExitKey(key({ alt: true }), 'linux')).toBe(false)
+    expect(isWallExitKey(key({ type: 'keyUp' }), 'linux')).toBe(false)
   })
 })
 

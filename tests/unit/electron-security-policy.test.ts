@@ -202,16 +202,25 @@ describe('navigation and new windows', () => {
     })
   })
 
-  it('never creates a window; an http(s) link goes to the browser', () => {
-    expect(windowOpenDecision('https://example.com/')).toEqual({
+  it('never creates a window; an http(s) link goes to the browser, our page to the shell', () => {
+    expect(windowOpenDecision('https://example.com/', ours)).toEqual({
       action: 'deny',
       openExternally: 'https://example.com/',
+      ownPage: null,
     })
-    expect(windowOpenDecision(APP_ENTRY_URL)).toEqual({ action: 'deny', openExternally: null })
-    expect(windowOpenDecision('javascript:alert(1)')).toEqual({
+    expect(windowOpenDecision(`${APP_ENTRY_URL}?mode=wall`, ours)).toEqual({
       action: 'deny',
       openExternally: null,
+      ownPage: `${APP_ENTRY_URL}?mode=wall`,
     })
+    for (const hostile of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'app://user@watchfloor/?mode=wall',
+      'https://evil.example/?next=app://watchfloor/?mode=wall',
+    ])
+      expect(windowOpenDecision(hostile, ours)).toMatchObject({ action: 'deny', ownPage: null })
+    expect(windowOpenDecision('javascript:alert(1)', ours).openExternally).toBeNull()
   })
 })
 

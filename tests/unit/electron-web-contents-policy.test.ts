@@ -28,13 +28,15 @@ class StandInContents extends EventEmitter implements WebContentsLike {
 function setUp() {
   const contents = new StandInContents()
   const opened: string[] = []
+  const ownPages: string[] = []
   const lines: string[] = []
   applyContentsPolicy(contents, {
     isOwnPage: ownPageCheck(),
     openExternal: (url) => opened.push(url),
+    openOwnPage: (url) => ownPages.push(url),
     log: (line) => lines.push(line),
   })
-  return { contents, opened, lines }
+  return { contents, opened, ownPages, lines }
 }
 
 describe('every webContents', () => {
@@ -76,6 +78,17 @@ describe('every webContents', () => {
     })
     expect(opened).toEqual(['https://example.com/'])
     expect(lines.join('\n')).toMatch(/new window .* refused/)
+  })
+
+  it("hands a window on our own page (the header's Wall mode link) to the shell", () => {
+    const { contents, opened, ownPages } = setUp()
+    const wall = `${APP_ENTRY_URL}?f=source%3DGoogle&mode=wall`
+    expect(contents.openHandler?.({ url: wall })).toEqual({ action: 'deny' })
+    expect(contents.openHandler?.({ url: 'app://user@watchfloor/?mode=wall' })).toEqual({
+      action: 'deny',
+    })
+    expect(ownPages).toEqual([wall])
+    expect(opened).toEqual([])
   })
 
   it('attaches no webview', () => {
