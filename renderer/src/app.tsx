@@ -9,6 +9,7 @@ import { ExportButton, ExportDialog } from './components/export-dialog.tsx'
 import { FilterBar } from './components/filter-bar.tsx'
 import { Header } from './components/header.tsx'
 import { ChartContext } from './components/plotly-chart.tsx'
+import { SettingsPanel } from './components/settings-panel.tsx'
 import { StatusFooter } from './components/status-footer.tsx'
 import { UrlNotice } from './components/url-notice.tsx'
 import { ViewTabs } from './components/view-tabs.tsx'
@@ -123,7 +124,12 @@ export function App() {
         themeControl={themeControl}
         now={now}
         exportButton={exportable && <ExportButton exporter={exporter} />}
-        alerts={<AlertPanel now={now} />}
+        alerts={
+          <>
+            <AlertPanel now={now} />
+            <SettingsPanel />
+          </>
+        }
       />
       <ViewTabs active={view} onSelect={selectView} />
       <main className="content" aria-busy={readiness === 'loading'} ref={contentRef}>
