@@ -6,6 +6,7 @@ import {
   type SaveRuleInput,
 } from '../../../shared/api/index.ts'
 import { useApi, useApiClient } from '../api/client.ts'
+import { useRole } from './use-role.ts'
 import { mayChangeRules } from '../lib/rule-units.ts'
 import { RULES_ADMIN_ONLY_MESSAGE } from '../../../shared/api/index.ts'
 
@@ -24,7 +25,7 @@ export interface AlertRules {
 /**
  * The alert rules (`rules.list`) and their changes (`rules.save`, `rules.delete`,
  * `rules.setEnabled`). The list is read again after every change this page makes. A page loaded
- * over the LAN is read-only from the start (the host refuses those writes), and a `forbidden`
+ * by a role below admin is read-only (the core refuses those writes), and a `forbidden`
  * answer makes any page so, with the host's sentence.
  */
 export function useAlertRules(): AlertRules {
@@ -33,8 +34,12 @@ export function useAlertRules(): AlertRules {
   const [refused, setRefused] = useState<string | null>(null)
   // `dashboards: []`: a sync commit does not change the rules.
   const read = useApi('rules.list', {}, [version], { dashboards: [] })
-  const local = mayChangeRules(client.transport, window.location.hostname)
-  const readOnly = refused ?? (local ? null : RULES_ADMIN_ONLY_MESSAGE)
+  // The page's role once known (issue 15: an admin's token over the network may change rules);
+  // until then, whether the page is the machine's own.
+  const who = useRole()
+  const admin =
+    who === null ? mayChangeRules(client.transport, window.location.hostname) : who.role === 'admin'
+  const readOnly = refused ?? (admin ? null : RULES_ADMIN_ONLY_MESSAGE)
 
   const writing = useCallback(async <T>(write: () => Promise<T>): Promise<T> => {
     try {
