@@ -134,47 +134,42 @@ export function readFeatures(
   const iTier = featureIndex('cityTier')
   const iTemperature = featureIndex('temperature')
 
+  // Appointments and project value per lead, read once each by group (not a lookup per lead)
+  // into maps by lead id; the leads are then read alone.
+  const appointmentsOf = new Map(
+    db
+      .prepare(
+        'SELECT lead_id, count(*) FROM appointments WHERE deleted_at IS NULL GROUP BY lead_id',
+      )
+      .raw()
+      .all() as [number, number][],
+  )
+  const projectsOf = new Map(
+    db
+      .prepare(
+        `SELECT c.lead_id, total(p.value_cents) FROM customers c JOIN projects p ON p.customer_id = c.id
+         WHERE c.deleted_at IS NULL AND p.deleted_at IS NULL AND p.status <> 'cancelled'
+           AND c.lead_id IS NOT NULL
+         GROUP BY c.lead_id`,
+      )
+      .raw()
+      .all() as [number, number][],
+  )
   const rows = db
     .prepare(
-      `SELECT l.id, l.created_at, l.updated_at, l.status, l.temperature, l.source, l.segment,
-         l.first_response_at, l.deal_value_cents,
-         (SELECT count(*) FROM appointments a WHERE a.lead_id = l.id AND a.deleted_at IS NULL),
-         (SELECT total(p.value_cents) FROM customers c JOIN projects p ON p.customer_id = c.id
-           WHERE c.lead_id = l.id AND c.deleted_at IS NULL AND p.deleted_at IS NULL
-             AND p.status <> 'cancelled')
-       FROM leads l WHERE l.deleted_at IS NULL ORDER BY l.id`,
+      `SELECT id, created_at, updated_at, status, temperature, source, segment, first_response_at,
+         deal_value_cents
+       FROM leads WHERE deleted_at IS NULL ORDER BY id`,
     )
     .raw()
   let i = 0
   for (const r of rows.iterate() as IterableIterator<
-    [
-      number,
-      number,
-      number,
-      string,
-      string,
-      string,
-      string,
-      number | null,
-      number | null,
-      number,
-      number,
-    ]
+    [number, number, number, string, string, string, string, number | null, number | null]
   >) {
     if (i >= total) break // rows added since the count: the next recompute takes them
-    const [
-      id,
-      created,
-      updated,
-      status,
-      temperature,
-      source,
-      seg,
-      responded,
-      deal,
-      appts,
-      projects,
-    ] = r
+    const [id, created, updated, status, temperature, source, seg, responded, deal] = r
+    const appts = appointmentsOf.get(id) ?? 0
+    const projects = projectsOf.get(id) ?? 0
     const s = STAGE[status] ?? 0
     const closed = !isOpenStage(s)
     const o = i * d

@@ -171,36 +171,54 @@ function insertEntries(s: Statements, lead: JourneyLead, entries: readonly Stage
   }
 }
 
-const REBUILD_PAGE = 20_000
-
-const LEAD_COLUMNS =
-  'id, created_at, updated_at, deleted_at, status, first_response_at, converted_at, source, segment, city, temperature, owner'
+/**
+ * inferHistory for every live lead at once, in SQL (a JavaScript pass over a million leads takes
+ * tens of seconds; this, a few): the entry row, the first response's row for a lead that moved
+ * on from 'new', and the row of a current stage past 'contacted'. tests/unit/intel-journeys.test.ts
+ * holds it to inferHistory on random leads.
+ */
+const REBUILD_SQL = /* sql */ `
+INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at, duration_ms, inferred,
+  created_at, source, segment, city, temperature, owner)
+SELECT lead_id, seq, from_stage, to_stage, entered_at, duration_ms, inferred,
+  created_at, source, segment, city, temperature, owner
+FROM (
+  SELECT id AS lead_id, 0 AS seq, NULL AS from_stage, 0 AS to_stage, created_at AS entered_at,
+    NULL AS duration_ms, status <> 'new' AS inferred, created_at, source, segment, city, temperature, owner
+  FROM leads WHERE deleted_at IS NULL
+  UNION ALL
+  SELECT id, 1, 0, 1, max(first_response_at, created_at),
+    min(${MAX_DURATION_MS}, max(first_response_at, created_at) - created_at), 1,
+    created_at, source, segment, city, temperature, owner
+  FROM leads WHERE deleted_at IS NULL AND status <> 'new' AND first_response_at IS NOT NULL
+  UNION ALL
+  SELECT id, seq, from_stage, to_stage, at, min(${MAX_DURATION_MS}, at - last), 1,
+    created_at, source, segment, city, temperature, owner
+  FROM (
+    SELECT *, max(CASE WHEN status = 'won' THEN coalesce(converted_at, updated_at) ELSE updated_at END, last) AS at
+    FROM (
+      SELECT *,
+        CASE WHEN first_response_at IS NULL THEN created_at ELSE max(first_response_at, created_at) END AS last,
+        CASE WHEN first_response_at IS NULL THEN 1 ELSE 2 END AS seq,
+        CASE WHEN first_response_at IS NULL THEN 0 ELSE 1 END AS from_stage,
+        CASE status WHEN 'qualified' THEN 2 WHEN 'proposal' THEN 3 WHEN 'won' THEN 4 WHEN 'lost' THEN 5 END AS to_stage
+      FROM leads WHERE deleted_at IS NULL AND status NOT IN ('new', 'contacted')
+    )
+  )
+)
+ORDER BY lead_id, seq`
 
 /**
  * Rebuilds every lead's history from its row (inferred), in one transaction, and marks the
  * journeys current. Used at start when journey_state is not valid (a fresh cache, a bulk load).
  */
-export function rebuildJourneys(db: Store, onProgress?: (done: number) => void): number {
-  const s = statementsOf(db)
-  let done = 0
+export function rebuildJourneys(db: Store): number {
   db.transaction(() => {
     db.exec('DELETE FROM lead_journeys')
-    // In pages by key: better-sqlite3 cannot write on a connection while it iterates a read.
-    const page = db.prepare(
-      `SELECT ${LEAD_COLUMNS} FROM leads WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ${REBUILD_PAGE}`,
-    )
-    let after = -Infinity
-    for (;;) {
-      const leads = page.all(after) as JourneyLead[]
-      if (leads.length === 0) break
-      for (const lead of leads) insertEntries(s, lead, inferHistory(lead))
-      after = (leads.at(-1) as JourneyLead).id
-      done += leads.length
-      onProgress?.(done)
-    }
+    db.prepare(REBUILD_SQL).run()
     db.prepare('UPDATE journey_state SET valid = 1, rebuilt_at = ? WHERE id = 1').run(Date.now())
   })()
-  return done
+  return db.prepare('SELECT count(*) FROM lead_journeys WHERE seq = 0').pluck().get() as number
 }
 
 export const journeysValid = (db: Store): boolean =>

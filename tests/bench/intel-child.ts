@@ -3,7 +3,9 @@
 // the segmentation and again after training), and the journey Sankey under a round of filter
 // changes. Reports one JSON message over IPC.
 import { readFeatures } from '../../main/intelligence/features.ts'
-import { ensureJourneys, journeys } from '../../main/intelligence/journeys.ts'
+import { ensureJourneys, journeys, recordLeadChange } from '../../main/intelligence/journeys.ts'
+import { beginRollupBatch } from '../../main/metrics/rollups.ts'
+import type { LeadRow } from '../../main/store/mirror-rows.ts'
 import { segmentLeads } from '../../main/intelligence/segments.ts'
 import { trainAndScore } from '../../main/intelligence/scores.ts'
 import { recompute, INTEL_SEED } from '../../main/intelligence/compute.ts'
@@ -26,6 +28,12 @@ export interface IntelChildResult {
   readonly peakRssMb: number
   readonly journeys: readonly { filter: string; p50: number; p95: number; rows: number }[]
   readonly journeysP95: number
+  /** Status changes applied as the sync applies them: rollups only, and rollups + journeys. */
+  readonly upkeep: {
+    readonly changes: number
+    readonly withoutSeconds: number
+    readonly withSeconds: number
+  }
 }
 
 const dbPath = process.argv[2] as string
@@ -88,6 +96,48 @@ for (let r = 0; r < rounds; r++) {
     entry.rows = result.leads
   })
 }
+// Journey upkeep on the sync path: status changes applied in 5,000-row transactions as the sync
+// does (the row read before, the update, the rollup batch), alternating batches without and with
+// the journeys' row hook, so both halves meet the same machine load.
+const UPKEEP_CHANGES = 100_000
+const changing = db
+  .prepare(
+    `SELECT * FROM leads WHERE deleted_at IS NULL AND status IN ('new', 'contacted', 'qualified', 'lost') ORDER BY id DESC LIMIT ${UPKEEP_CHANGES}`,
+  )
+  .all() as LeadRow[]
+const read = db.prepare('SELECT * FROM leads WHERE id = ?')
+const write = db.prepare('UPDATE leads SET status = ?, updated_at = ? WHERE id = ?')
+const next: Record<string, LeadRow['status']> = {
+  new: 'contacted',
+  contacted: 'qualified',
+  qualified: 'proposal',
+  lost: 'lost',
+}
+let withoutMs = 0
+let withMs = 0
+for (let i = 0, batch = 0; i < changing.length; i += 5_000, batch++) {
+  const rows = changing.slice(i, i + 5_000)
+  const journeysOn = batch % 2 === 1
+  const s = performance.now()
+  db.transaction(() => {
+    const rollup = beginRollupBatch(db)
+    for (const row of rows) {
+      const before = read.get(row.id) as LeadRow
+      const after: LeadRow = {
+        ...before,
+        status: next[before.status] ?? 'won',
+        updated_at: before.updated_at + 1,
+      }
+      write.run(after.status, after.updated_at, after.id)
+      rollup.record(before, after)
+      if (journeysOn) recordLeadChange(db, before, after)
+    }
+    rollup.flush()
+  })()
+  if (journeysOn) withMs += performance.now() - s
+  else withoutMs += performance.now() - s
+}
+
 const result: IntelChildResult = {
   leads: features.n,
   journeysInferSeconds,
@@ -109,6 +159,11 @@ const result: IntelChildResult = {
     rows: f.rows,
   })),
   journeysP95: pct(all, 95),
+  upkeep: {
+    changes: changing.length,
+    withoutSeconds: withoutMs / 1000,
+    withSeconds: withMs / 1000,
+  },
 }
 db.close()
 process.send?.(result)

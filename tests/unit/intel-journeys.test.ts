@@ -2,6 +2,7 @@
 // status change one row change), give exactly the expected edge counts and median durations,
 // under the global filters; leads the cache held before are inferred from their times; hostile
 // dates stay exact and bounded.
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   MAX_DURATION_MS,
@@ -263,5 +264,50 @@ describe('journeys from observed stage changes', () => {
       { from: 'new', to: 'contacted', count: 1, medianMs: MIN },
       { from: 'contacted', to: 'won', count: 1, medianMs: MAX_DURATION_MS },
     ])
+  })
+
+  it('are rebuilt in SQL exactly as inferHistory infers them, lead by lead', () => {
+    const statuses = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'] as const
+    const leadArb = fc.record({
+      status: fc.constantFrom(...statuses),
+      response: fc.option(fc.integer({ min: -5 * DAY, max: 30 * DAY })),
+      converted: fc.option(fc.integer({ min: -DAY, max: 60 * DAY })),
+      updated: fc.integer({ min: -DAY, max: 90 * DAY }),
+      deleted: fc.boolean(),
+      far: fc.boolean(),
+    })
+    fc.assert(
+      fc.property(fc.array(leadArb, { minLength: 1, maxLength: 30 }), (arbs) => {
+        const db = openStore(':memory:')
+        const rows = arbs.map((a, i) => {
+          const created = a.far ? Date.parse('9999-01-01T00:00:00Z') : T0 + i * HOUR
+          return lead({
+            id: i + 1,
+            created_at: created,
+            status: a.status,
+            first_response_at: a.response === null ? null : created + a.response,
+            converted_at: a.converted === null ? null : created + a.converted,
+            updated_at: a.far ? Date.parse('0001-01-01T00:00:00Z') : created + a.updated,
+            deleted_at: a.deleted ? created : null,
+          })
+        })
+        insertLeads(db, rows)
+        rebuildJourneys(db)
+        const stored = db
+          .prepare(
+            `SELECT lead_id, seq, from_stage AS "from", to_stage AS "to", entered_at AS enteredAt,
+               duration_ms AS durationMs, inferred FROM lead_journeys ORDER BY lead_id, seq`,
+          )
+          .all() as { lead_id: number; inferred: number }[]
+        const expected = rows
+          .filter((r) => r.deleted_at === null)
+          .flatMap((r) =>
+            inferHistory(r).map((e) => ({ lead_id: r.id, ...e, inferred: e.inferred ? 1 : 0 })),
+          )
+        expect(stored).toEqual(expected)
+        db.close()
+      }),
+      { numRuns: 200 },
+    )
   })
 })
