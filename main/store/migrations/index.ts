@@ -11,6 +11,7 @@ import presetDefault from './010-preset-default.ts'
 import hourRollups from './011-hour-rollups.ts'
 import alertRules from './012-alert-rules.ts'
 import ownerRollups from './013-owner-rollups.ts'
+import intelligence from './015-intelligence.ts'
 import access from './014-access.ts'
 
 export interface Migration {
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'alert-rules', sql: alertRules },
   { version: 13, name: 'owner-rollups', sql: ownerRollups },
   { version: 14, name: 'access', sql: access },
+  { version: 15, name: 'intelligence', sql: intelligence },
 ]
