@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -31,6 +31,7 @@ interface NativeModule {
   exportsAbi(bytes: Buffer, abi: string): boolean
   failureReason(output: string): string
   electronBuildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
+  ensureElectronNative(options?: { base?: string; force?: boolean }): boolean
   buildElectronNative(
     target: Target,
     base?: string,
@@ -226,6 +227,42 @@ describe('making the build', () => {
     // binding.gyp, never at a build against another runtime's headers.
     expect(result.message).toMatch(/no compile \((could not download|.*binding\.gyp)/)
     expect(existsSync(join(base, 'out'))).toBe(false)
+  })
+
+  it('keeps a build that fits, without any download, and says where it is', () => {
+    // A checkout with the installed packages' versions and a recorded build in out/native.
+    const base = join(scratch, 'keep')
+    for (const file of [
+      'electron/package.json',
+      'electron/abi_version',
+      'better-sqlite3/package.json',
+    ]) {
+      mkdirSync(join(base, 'node_modules', file, '..'), { recursive: true })
+      writeFileSync(
+        join(base, 'node_modules', file),
+        readFileSync(join(root, 'node_modules', file)),
+      )
+    }
+    const current = native.nativeTarget()
+    mkdirSync(join(base, 'out', 'native'), { recursive: true })
+    writeFileSync(join(base, native.ELECTRON_NATIVE), `x\0node_register_module_v${current.abi}\0`)
+    writeFileSync(
+      join(base, native.ELECTRON_NATIVE_STAMP),
+      JSON.stringify({ ...current, how: 'compiled' }),
+    )
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    let kept: boolean
+    let written: string[]
+    try {
+      kept = native.ensureElectronNative({ base })
+      written = spy.mock.calls.map((call) => String(call[0]))
+    } finally {
+      spy.mockRestore()
+    }
+    expect(kept).toBe(true)
+    expect(written.join('')).toBe(
+      `electron-native: better-sqlite3 ${current.betterSqlite3} for Electron ${current.electron} (ABI ${current.abi}, ${current.platform}-${current.arch}) is in ${native.ELECTRON_NATIVE} (compiled)\n`,
+    )
   })
 
   it('with --if-electron, does nothing where no Electron binary is installed (here)', () => {
