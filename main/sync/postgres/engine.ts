@@ -81,6 +81,8 @@ export interface PostgresSyncOptions {
   readonly feed?: 'auto' | 'changelog' | 'poll'
   /** Rows per SQLite transaction (default 5,000). */
   readonly batchRows?: number
+  /** Decode a snapshot's COPY on a worker thread beside the writer (default true; false: one thread, as before issue 14). */
+  readonly decodeOffThread?: boolean
   /** Poll feed: how far back each poll re-reads (default 5 s). */
   readonly pollOverlapMs?: number
   /** Poll feed: how often key-range checksums are compared (default 5 min). */
@@ -218,6 +220,10 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   }
 
   const writers = new Map<string, MirrorWriter>()
+  // Wake-ups counted, so a long pull can ask whether one came while it ran
+  // (FeedContext.liveWaiting); the waker keeps its own flag for the sleep.
+  let wakes = 0
+  let wakesSeen = 0
   const ctx: FeedContext = {
     db,
     pool,
@@ -225,6 +231,12 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     filter,
     state: stateStore,
     batchRows: options.batchRows ?? 5_000,
+    decodeOffThread: options.decodeOffThread ?? true,
+    liveWaiting() {
+      if (wakes === wakesSeen) return false
+      wakesSeen = wakes
+      return true
+    },
     maxText: options.maxTextChars ?? DEFAULT_MAX_TEXT,
     signal: controller.signal,
     writer(table) {
@@ -257,7 +269,10 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
 
   // --- wake-ups: LISTEN/NOTIFY, an external hook, or the timer
   const waker = new Waker(controller.signal)
-  const wake = () => waker.wake()
+  const wake = () => {
+    wakes++
+    waker.wake()
+  }
   let listener: ChangeListener | null = null
   const ensureListener = async () => {
     if (options.listen === false || options.once || listener?.alive()) return
@@ -461,6 +476,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     let quickRetry = 0
     while (!controller.signal.aborted) {
       waker.reset()
+      wakesSeen = wakes
       const waiters = cycleWaiters
       cycleWaiters = []
       let delay = intervalMs

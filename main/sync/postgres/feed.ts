@@ -9,9 +9,11 @@ import type Database from 'better-sqlite3'
 import { escapeIdentifier, escapeLiteral } from 'pg'
 import type { Pool } from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
-import { CHANGE_LOG_META_TABLE, CHANGE_LOG_TABLE } from './change-log.ts'
+import { CHANGE_LOG_META_TABLE, CHANGE_LOG_TABLE, currentHorizon } from './change-log.ts'
 import { copyTextRows } from './copy-text.ts'
+import { decodedCopyBatches, PackedReader, unpackRows, type PackedRows } from './copy-decode.ts'
 import {
+  columnSpec,
   dropSecondaryIndexes,
   isRejected,
   restoreIndexes,
@@ -46,6 +48,13 @@ export interface FeedContext {
   /** Rows per SQLite transaction: short, so api queries interleave. */
   readonly batchRows: number
   readonly maxText: number
+  /**
+   * Whether a wake-up (LISTEN, the stream) came since the last ask: a live
+   * change may be waiting behind the pull running now (see `pullLive`).
+   */
+  readonly liveWaiting?: () => boolean
+  /** Decode a snapshot's COPY on a worker thread beside the writer (default true; see copy-decode.ts). */
+  readonly decodeOffThread?: boolean
   readonly signal: AbortSignal
   writer(table: ManifestTable): MirrorWriter
   /** After each commit: the local table and the rows it changed. */
@@ -158,21 +167,23 @@ export async function copySnapshot(
 
   let batch: Fields[] = []
   let copied = 0
-  const flush = (done: boolean) => {
-    const rows = batch
-    batch = []
-    const lastKey = rows.length ? (rows[rows.length - 1]?.[ki] ?? null) : state.snapshotAfter
+  /** Commits one batch (text rows, or packed by the decode worker) with the key it reached. */
+  const write = (
+    count: number,
+    lastRead: string | null,
+    keys: () => string[],
+    fresh: (writer: MirrorWriter) => void,
+    over: (writer: MirrorWriter) => void,
+    done: boolean,
+  ) => {
+    const lastKey = count > 0 ? lastRead : state.snapshotAfter
     commit(ctx, table, state, (writer, next) => {
-      if (!next.snapshotFresh && (rows.length > 0 || done)) {
-        writer.deleteMissing(
-          next.snapshotAfter,
-          done ? null : lastKey,
-          rows.map((r) => r[ki] ?? ''),
-        )
+      if (!next.snapshotFresh && (count > 0 || done)) {
+        writer.deleteMissing(next.snapshotAfter, done ? null : lastKey, keys())
       }
       // Over cached rows, a copy writes only the rows that differ.
-      if (next.snapshotFresh) for (const fields of rows) writer.apply(decode(fields))
-      else writer.applyBatch(rows.map(decode))
+      if (next.snapshotFresh) fresh(writer)
+      else over(writer)
       next.snapshotAfter = lastKey
       if (done) {
         next.phase = 'follow'
@@ -180,9 +191,36 @@ export async function copySnapshot(
         next.snapshotAfter = null
       }
     })
-    copied += rows.length
+    copied += count
     stepPoint(done ? 'snapshot-copied' : 'snapshot-chunk')
     ctx.progress(table.upstream, 'snapshot', copied)
+  }
+  const flush = (done: boolean) => {
+    const rows = batch
+    batch = []
+    write(
+      rows.length,
+      rows[rows.length - 1]?.[ki] ?? null,
+      () => rows.map((r) => r[ki] ?? ''),
+      (writer) => {
+        for (const fields of rows) writer.apply(decode(fields))
+      },
+      (writer) => writer.applyBatch(rows.map(decode)),
+      done,
+    )
+  }
+  const spec = columnSpec(table, ctx.maxText)
+  const flushPacked = (packed: PackedRows) => {
+    let unpacked: ReturnType<typeof unpackRows> | null = null
+    const rows = () => (unpacked ??= unpackRows(packed, spec))
+    write(
+      packed.rows,
+      packed.lastKey,
+      () => rows().keys,
+      (writer) => writer.insertPacked(new PackedReader(packed, spec.kinds)),
+      (writer) => writer.applyBatch(rows().rows),
+      false,
+    )
   }
 
   const client = await ctx.pool.connect()
@@ -196,10 +234,16 @@ export async function copySnapshot(
     const abort = () => stream.destroy(new Error('sync stopped'))
     ctx.signal.addEventListener('abort', abort, { once: true })
     try {
-      for await (const rows of copyTextRows(stream as AsyncIterable<Buffer>)) {
-        for (const row of rows) {
-          batch.push(row)
-          if (batch.length >= ctx.batchRows) flush(false)
+      if (ctx.decodeOffThread ?? true) {
+        for await (const packed of decodedCopyBatches(stream, spec, ctx.batchRows)) {
+          flushPacked(packed)
+        }
+      } else {
+        for await (const rows of copyTextRows(stream as AsyncIterable<Buffer>)) {
+          for (const row of rows) {
+            batch.push(row)
+            if (batch.length >= ctx.batchRows) flush(false)
+          }
         }
       }
     } finally {
@@ -290,21 +334,86 @@ function applyKeys(
 }
 
 /** Keys to apply and their current upstream rows, `batchRows` keys per chunk. */
-interface FetchedKeys {
+export interface FetchedKeys {
   readonly keys: readonly string[]
   readonly chunks: readonly Fields[][]
+  /** When the fetch began, in the order of `fetchSeq`: a later fetch saw rows at least as new. */
+  readonly seq: number
 }
+
+/** Numbers the fetches in the order they begin (see `pullLive`). */
+let fetchSeq = 0
 
 async function fetchKeys(
   ctx: FeedContext,
   table: ManifestTable,
   keys: readonly string[],
 ): Promise<FetchedKeys> {
+  const seq = ++fetchSeq
   const chunks: Fields[][] = []
   for (let start = 0; start < keys.length; start += ctx.batchRows) {
     chunks.push(await fetchByKey(ctx, table, keys.slice(start, start + ctx.batchRows)))
   }
-  return { keys, chunks }
+  return { keys, chunks, seq }
+}
+
+/**
+ * A page's fetched rows without the keys a live pull wrote from a later
+ * fetch: the cache already holds something at least as new for those, and
+ * writing this page's older rows over them would move them back in time.
+ */
+export function withoutFresher(
+  fetched: FetchedKeys,
+  fresher: ReadonlyMap<string, number>,
+  ki: number,
+  batchRows: number,
+): FetchedKeys {
+  if (fresher.size === 0) return fetched
+  const stale = (key: string) => (fresher.get(key) ?? 0) > fetched.seq
+  if (!fetched.keys.some(stale)) return fetched
+  const keys = fetched.keys.filter((k) => !stale(k))
+  const rows = fetched.chunks.flat().filter((r) => !stale(r[ki] ?? ''))
+  // Re-chunked by key, as applyKeys pairs the n-th chunk of rows with the n-th slice of keys.
+  const chunkOf = new Map<string, number>()
+  keys.forEach((k, i) => chunkOf.set(k, Math.floor(i / batchRows)))
+  const chunks: Fields[][] = Array.from({ length: Math.ceil(keys.length / batchRows) }, () => [])
+  for (const row of rows) chunks[chunkOf.get(row[ki] ?? '') ?? 0]?.push(row)
+  return { keys, chunks, seq: fetched.seq }
+}
+
+/** Most log entries a live pull takes past the horizon of the pull it interrupts. */
+const LIVE_ENTRIES = 1_000
+
+/**
+ * A live lane beside a long pull (a catch-up after a day offline): the
+ * entries committed since the pull's horizon are read, their rows fetched
+ * and written now, between two pages, rather than after the whole backlog.
+ * The cursor does not move: the pull (or the next cycle) replays those
+ * entries again in order, so nothing is skipped, and pages fetched before
+ * this fetch leave its keys alone (`withoutFresher`), so no row moves back.
+ */
+async function pullLive(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  from: bigint,
+  fresher: Map<string, number>,
+): Promise<number> {
+  const to = await currentHorizon(ctx.pool)
+  if (to <= from) return 0
+  const page = await readLog(
+    ctx,
+    'e.table_name = $1 and e.xid >= $2::xid8 and e.xid < $3::xid8',
+    [table.upstream, from, to],
+    LIVE_ENTRIES,
+  )
+  // A pruned or reinstalled log is the pull's to find and handle.
+  if (state.watermark === null || lossIn(page, state.watermark, state.epoch)) return 0
+  const keys = [...new Set(page.entries.map((e) => e.key))]
+  if (keys.length === 0) return 0
+  const fetched = await fetchKeys(ctx, table, keys)
+  for (const key of keys) fresher.set(key, fetched.seq)
+  return applyKeys(ctx, table, state, fetched, () => undefined)
 }
 
 /** One read of the log: entries (numeric xid order), `pruned_through` and the install's epoch, from one snapshot. */
@@ -390,18 +499,24 @@ export async function pullChangeLog(
 ): Promise<PullResult> {
   let applied = 0
   const pages = readAhead(ctx, table, state, horizon)
+  const fresher = new Map<string, number>()
+  const ki = keyIndex(table)
   try {
     while (state.watermark !== null && state.watermark < horizon) {
       ctx.signal.throwIfAborted()
       const page = await pages.next()
       if ('lost' in page) return { applied, lost: page.lost }
-      const fetched = await page.fetched
+      const fetched = withoutFresher(await page.fetched, fresher, ki, ctx.batchRows)
       stepPoint('pull-read')
       applied += applyKeys(ctx, table, state, fetched, (s) => {
         s.watermark = page.next
       })
       stepPoint('pull-applied')
       ctx.progress(table.upstream, 'follow', applied)
+      // More backlog to go and a change announced meanwhile: it goes in now.
+      if (state.watermark !== null && state.watermark < horizon && ctx.liveWaiting?.()) {
+        applied += await pullLive(ctx, table, state, horizon, fresher)
+      }
     }
   } finally {
     pages.stop()
