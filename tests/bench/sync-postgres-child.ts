@@ -16,6 +16,8 @@ export interface ChildJob {
   readonly schema: string
   readonly dbPath: string
   readonly batchRows: number
+  /** The engine's COPY decoded on its own thread (false: the one-thread engine, for comparison). */
+  readonly decodeOffThread?: boolean
 }
 
 export type ChildMessage =
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
       manifest: leadsOnly,
       once: job.kind === 'once',
       batchRows: job.batchRows,
+      ...(job.decodeOffThread === false ? { decodeOffThread: false } : {}),
       intervalMs: 1_000,
       log: (line) => process.stderr.write(`${line}\n`),
     })
