@@ -16,6 +16,12 @@ import {
   type MarketingRoi,
   type PremiumMarkets,
 } from '../../shared/api/index.ts'
+import {
+  INTEL_FEATURE_TEXT,
+  type CallFirstResult,
+  type JourneysResult,
+  type SegmentsResult,
+} from '../../shared/api/intelligence.ts'
 import { FILTER_FIELD_LABELS } from '../../shared/format/index.ts'
 import { createScope, series } from '../metrics/aggregate.ts'
 import { dimsSql, activeDims } from '../metrics/filter-sql.ts'
@@ -31,6 +37,10 @@ export const DATASET_DASHBOARDS: Readonly<Record<ExportDataset, readonly Dashboa
   segments: ['markets'],
   revenueByMonth: [],
   funnel: ['funnel'],
+  // Read from the stored intelligence (main/intelligence/read.ts), not from kpis.dashboard.
+  customerSegments: [],
+  journeySteps: [],
+  callFirst: [],
 }
 
 /** A column whose value is a registry KPI: its kind from the KPI's display unit. */
@@ -308,4 +318,94 @@ export function revenueByMonthDataset(
     targetSum ? targetedCents / targetSum : null,
   ]
   return listed('revenueByMonth', columns, rows, totals)
+}
+
+// ---- customer intelligence (issue 16) ----------------------------------------------------------
+
+/**
+ * The Segments tab's table: each segment with its size, revenue share and conversion, and its
+ * centroid's standardised value of every feature (what sets it apart, as the tab says it).
+ * Segments are a model of every lead: the filters do not apply (the tab shows none).
+ */
+export function customerSegmentsDataset(result: SegmentsResult): Dataset {
+  const features = result.segments[0]?.centroid.map((f) => f.feature) ?? []
+  const columns: readonly Column[] = [
+    { key: 'segment', label: 'Segment', kind: 'text', width: 34 },
+    { key: 'leads', label: 'Leads', kind: 'integer', width: 10 },
+    { key: 'share', label: 'Share of leads', kind: 'fraction', width: 12 },
+    { key: 'revenue', label: 'Revenue', kind: 'money', width: 14 },
+    { key: 'revenueShare', label: 'Revenue share', kind: 'fraction', width: 12 },
+    { key: 'conversion', label: 'Conversion', kind: 'fraction', width: 12 },
+    ...features.map((f): Column => ({
+      key: `z-${f}`,
+      label: `${INTEL_FEATURE_TEXT[f].label} (z)`,
+      kind: 'decimal',
+      width: 12,
+    })),
+  ]
+  const rows = result.segments.map((s) => [
+    s.name,
+    s.size,
+    s.share,
+    dollars(s.revenueCents),
+    s.revenueShare,
+    s.conversion,
+    ...features.map((f) => s.centroid.find((c) => c.feature === f)?.z ?? null),
+  ])
+  return listed('customerSegments', columns, rows)
+}
+
+/** The Journeys tab's steps under the filters: leads that took each, and the median stay. */
+export function journeyStepsDataset(result: JourneysResult): Dataset {
+  const slow = new Set(result.slowest.map((e) => `${e.from}>${e.to}`))
+  const columns: readonly Column[] = [
+    { key: 'from', label: 'From', kind: 'text', width: 12 },
+    { key: 'to', label: 'To', kind: 'text', width: 12 },
+    { key: 'leads', label: 'Leads', kind: 'integer', width: 10 },
+    { key: 'medianStay', label: 'Median stay', kind: 'seconds', width: 14 },
+    { key: 'slowest', label: 'Among the slowest', kind: 'text', width: 12 },
+  ]
+  const rows = result.edges.map((e) => [
+    e.from,
+    e.to,
+    e.count,
+    e.medianMs / 1000,
+    slow.has(`${e.from}>${e.to}`) ? 'yes' : '',
+  ])
+  return listed('journeySteps', columns, rows)
+}
+
+/** The Lead scores tab's list: open leads in the order to call them, with what drove each score. */
+export function callFirstDataset(result: CallFirstResult): Dataset {
+  const columns: readonly Column[] = [
+    { key: 'priority', label: 'Priority', kind: 'integer', width: 10 },
+    { key: 'id', label: 'Lead ID', kind: 'id', width: 20 },
+    { key: 'score', label: 'Score', kind: 'fraction', width: 10 },
+    { key: 'expectedValue', label: 'Expected value', kind: 'money', width: 14 },
+    { key: 'drivers', label: 'Drivers', kind: 'text', width: 34 },
+    { key: 'temperature', label: FILTER_FIELD_LABELS.temperature, kind: 'text', width: 12 },
+    { key: 'status', label: FILTER_FIELD_LABELS.status, kind: 'text', width: 12 },
+    { key: 'source', label: FILTER_FIELD_LABELS.source, kind: 'text', width: 18 },
+    { key: 'city', label: FILTER_FIELD_LABELS.city, kind: 'text', width: 16 },
+    { key: 'owner', label: FILTER_FIELD_LABELS.owner, kind: 'text', width: 14 },
+    { key: 'createdAt', label: 'Created', kind: 'datetime', width: 20 },
+  ]
+  const rows = result.rows.map((r) => [
+    r.priority,
+    String(r.leadId),
+    r.score,
+    dollars(r.expectedValueCents),
+    result.scoreSource === 'model'
+      ? r.drivers
+          .map((d) => `${INTEL_FEATURE_TEXT[d.feature].label} ${d.direction === 'up' ? '+' : '−'}`)
+          .join(', ')
+      : 'temperature alone (the model does not beat it)',
+    r.temperature,
+    r.status,
+    r.source,
+    r.city,
+    r.owner,
+    Date.parse(r.createdAt),
+  ])
+  return listed('callFirst', columns, rows)
 }

@@ -18,11 +18,16 @@ import {
   type SourceStatus,
 } from '../../shared/api/index.ts'
 import { filterWords, rangeWords, viewCards, type ViewCard } from '../../shared/format/index.ts'
+import { journeys } from '../intelligence/journeys.ts'
+import { callFirst, segmentsResult } from '../intelligence/read.ts'
 import { dashboard } from '../metrics/dashboard.ts'
 import type { Store } from '../store/index.ts'
 import {
   DATASET_DASHBOARDS,
+  callFirstDataset,
   channelsDataset,
+  customerSegmentsDataset,
+  journeyStepsDataset,
   funnelDataset,
   kpiKind,
   leadsDataset,
@@ -33,6 +38,12 @@ import type { Dataset, KpiCard, Report, SourceFreshness } from './report.ts'
 
 /** Points of a series in the answer the report reads (its charts come from the page as drawn). */
 const MAX_POINTS = 500
+
+/**
+ * Most open leads a report's call-first list holds: the list is read whole into memory (it is
+ * ordered by expected value), and past this many a person is not calling down it.
+ */
+export const CALL_FIRST_EXPORT_ROWS = 10_000
 
 /** A card as a report carries it: its value in the unit of its kind (dollars, a fraction). */
 export function reportCard(card: ViewCard): KpiCard {
@@ -127,6 +138,13 @@ export function buildReport(
       case 'funnel':
         if (!data.funnel) throw new Error('the funnel answer is missing')
         return funnelDataset(data.funnel, data.kpis)
+      // Segments hold no points in a report: the table is the segments' own numbers.
+      case 'customerSegments':
+        return customerSegmentsDataset(segmentsResult(db, 100))
+      case 'journeySteps':
+        return journeyStepsDataset(journeys(db, filters, generatedAt))
+      case 'callFirst':
+        return callFirstDataset(callFirst(db, filters, CALL_FIRST_EXPORT_ROWS, generatedAt))
     }
   })
   // The page sends the days it shows as custom days; the preset it read them from names them.

@@ -20,6 +20,7 @@ import { useDashboard } from './hooks/use-dashboard.ts'
 import { useElementWidth } from './hooks/use-element-width.ts'
 import { ExportOpenerContext, isExportable, useExport } from './hooks/use-export.ts'
 import { useFilterOptions } from './hooks/use-filter-options.ts'
+import { useAnswerToken, useIntelligence } from './hooks/use-intelligence.ts'
 import { useNow } from './hooks/use-now.ts'
 import { useOpeningPreset } from './hooks/use-opening-preset.ts'
 import { usePresets } from './hooks/use-presets.ts'
@@ -66,8 +67,10 @@ export function App() {
     width,
     comparisonKindFor(rangeFilter.preset),
   )
+  const intel = useIntelligence(definition, opening ? null : range, dimensions)
+  const answer = useAnswerToken(dashboard.data, intel.data)
   const filters = useFilterOptions()
-  const charts = useChartReadiness(theme, dashboard.data)
+  const charts = useChartReadiness(theme, answer)
   // An export asks for what the tab shows: its days, dimensions and comparison, as above.
   const exporter = useExport({
     view,
@@ -102,13 +105,14 @@ export function App() {
     ...(shown.ok ? [] : [{ context: 'Reading the date range', message: shown.problem }]),
     ...failure('Loading status', status),
     ...failure(`Loading ${definition.label}`, dashboard),
+    ...failure('Loading customer intelligence', intel),
     ...failure('Loading the filter lists', filters.request),
     ...(charts.error === null
       ? []
       : [{ context: 'Drawing a chart', message: charts.error.message }]),
   ]
   // Derived in render, so the render that changes a filter or the tab already says "loading".
-  const readiness = readinessOf(errors, [status, dashboard], charts.drawn)
+  const readiness = readinessOf(errors, [status, dashboard, intel], charts.drawn)
 
   const View = VIEW_COMPONENTS[view]
   return (
@@ -171,7 +175,7 @@ export function App() {
                     {/* A view that throws outside its panels keeps the tabs, filters and status. */}
                     <ErrorBoundary
                       key={view}
-                      resetKey={dashboard.data}
+                      resetKey={answer}
                       onRetry={refresh}
                       fallback={(error, again) => (
                         <FailedPart
@@ -182,7 +186,7 @@ export function App() {
                         />
                       )}
                     >
-                      <View data={dashboard.data} />
+                      <View data={dashboard.data} intel={intel.data ?? undefined} />
                     </ErrorBoundary>
                   </ChartExportContext>
                 </ChartCatalogContext>

@@ -38,6 +38,10 @@ export const EXPORT_DATASETS = [
   'segments',
   'revenueByMonth',
   'funnel',
+  // Customer intelligence (issue 16): the segment table, the journey's steps, the call-first list.
+  'customerSegments',
+  'journeySteps',
+  'callFirst',
 ] as const
 export type ExportDataset = (typeof EXPORT_DATASETS)[number]
 
@@ -50,6 +54,9 @@ export const EXPORT_DATASET_TEXT: Readonly<
   segments: { title: 'Market segments', sheet: 'Segments' },
   revenueByMonth: { title: 'Revenue by month', sheet: 'Revenue by month' },
   funnel: { title: 'Funnel', sheet: 'Funnel' },
+  customerSegments: { title: 'Customer segments', sheet: 'Customer segments' },
+  journeySteps: { title: 'Journey steps', sheet: 'Journey steps' },
+  callFirst: { title: 'Call first', sheet: 'Call first' },
 }
 
 /** The datasets a tab's export holds when the request names none: what that tab shows. */
@@ -62,6 +69,9 @@ export const VIEW_EXPORT_DATASETS: Readonly<Record<ViewId, readonly ExportDatase
   revenue: ['revenueByMonth', 'leads'],
   funnel: ['funnel', 'leads'],
   trends: ['revenueByMonth', 'leads'],
+  segments: ['customerSegments'],
+  journeys: ['journeySteps', 'leads'],
+  scores: ['callFirst', 'leads'],
   activity: [],
   health: [],
 }

@@ -13,10 +13,21 @@ export const VIEW_IDS = [
   'revenue',
   'funnel',
   'trends',
+  'segments',
+  'journeys',
+  'scores',
   'activity',
   'health',
 ] as const
 export type ViewId = (typeof VIEW_IDS)[number]
+
+/**
+ * The customer-intelligence results (issue 16, shared/api/intelligence.ts) a tab can show, each
+ * asked of its own `intel.*` method: the PCA segments, the stage journey, the call-first list
+ * and the model card of the lead score.
+ */
+export const INTEL_PARTS = ['segments', 'journeys', 'callFirst', 'modelCard'] as const
+export type IntelPart = (typeof INTEL_PARTS)[number]
 
 /** One tab: what it is called and which dashboards of `kpis.dashboard` it shows. */
 export interface ViewContent {
@@ -24,6 +35,8 @@ export interface ViewContent {
   readonly label: string
   /** Asked of `kpis.dashboard`, and the only ones whose `data.changed` refetch this tab. */
   readonly dashboards: readonly DashboardName[]
+  /** The intelligence results it shows besides (none when absent); a tab may show only these. */
+  readonly intelligence?: readonly IntelPart[]
   /**
    * Whether the global filters (range and dimensions) change what this tab shows. The filter
    * bar is shown only where they do: a control that does nothing reads as broken.
@@ -42,6 +55,8 @@ export const VIEW_CONTENT: Readonly<Record<ViewId, ViewContent>> = {
     id: 'lead-response',
     label: 'Lead response',
     dashboards: ['leadResponse', 'trends'],
+    // The head of the call-first list: the leads to answer now, best bets first.
+    intelligence: ['callFirst'],
     filtered: true,
   },
   conversion: { id: 'conversion', label: 'Conversion', dashboards: ['conversion'], filtered: true },
@@ -60,6 +75,29 @@ export const VIEW_CONTENT: Readonly<Record<ViewId, ViewContent>> = {
   },
   funnel: { id: 'funnel', label: 'Funnel', dashboards: ['funnel'], filtered: true },
   trends: { id: 'trends', label: 'Trends', dashboards: ['trends'], filtered: true },
+  // Segments are computed over every lead of the cache (a model, not a filtered count): the
+  // filters would change nothing on this tab, so it shows none.
+  segments: {
+    id: 'segments',
+    label: 'Segments',
+    dashboards: [],
+    intelligence: ['segments'],
+    filtered: false,
+  },
+  journeys: {
+    id: 'journeys',
+    label: 'Journeys',
+    dashboards: [],
+    intelligence: ['journeys'],
+    filtered: true,
+  },
+  scores: {
+    id: 'scores',
+    label: 'Lead scores',
+    dashboards: [],
+    intelligence: ['callFirst', 'modelCard'],
+    filtered: true,
+  },
   // The feed is the newest events and health is the machine now: neither reads the filters.
   activity: { id: 'activity', label: 'Activity', dashboards: ['activity'], filtered: false },
   health: { id: 'health', label: 'System health', dashboards: ['health'], filtered: false },

@@ -409,8 +409,8 @@ function revenueCards(data: DashboardData): ViewCard[] {
 
 /**
  * The cards a tab shows for an answer, in the page's order. Tabs without cards (Premium markets,
- * Funnel, Trends, Activity) have none; System health's cards describe this machine (memory, disk),
- * not the filtered data, and are not part of a report.
+ * Funnel, Trends, the intelligence tabs, Activity) have none; System health's cards describe this
+ * machine (memory, disk), not the filtered data, and are not part of a report.
  */
 export function viewCards(view: ViewId, data: DashboardData): ViewCard[] {
   const lr = data.leadResponse
@@ -428,6 +428,9 @@ export function viewCards(view: ViewId, data: DashboardData): ViewCard[] {
     case 'markets':
     case 'funnel':
     case 'trends':
+    case 'segments':
+    case 'journeys':
+    case 'scores':
     case 'activity':
     case 'health':
       return []

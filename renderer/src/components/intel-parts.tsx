@@ -114,16 +114,11 @@ const CREATED: Column<CallFirstRow> = {
   sortValue: (r) => r.createdAt,
 }
 
-/** Lead response's short list: who to call and why; Lead scores adds where and when. */
-const COMPACT_COLUMNS = [
-  PRIORITY,
-  LEAD,
-  SCORE,
-  EXPECTED,
-  text('temperature', 'Temperature'),
-  text('status', 'Status'),
-  text('owner', 'Owner'),
-]
+/**
+ * Lead response's short list, beside its charts: who to call, why and who calls; Lead scores adds
+ * the lead's temperature, stage, where it came from and when.
+ */
+const COMPACT_COLUMNS = [PRIORITY, LEAD, SCORE, EXPECTED, text('owner', 'Owner')]
 const FULL_COLUMNS = [
   PRIORITY,
   LEAD,

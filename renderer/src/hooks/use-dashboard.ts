@@ -12,6 +12,9 @@ import type { ViewDefinition } from '../lib/views.ts'
 /** Events on the first activity page (older ones are paged in on demand). */
 const ACTIVITY_PAGE = 50
 
+/** A tab of intelligence alone asks `kpis.dashboard` nothing: settled, with no answer. */
+const NOTHING_ASKED: ApiState<DashboardData> = { data: null, error: null, loading: false }
+
 /**
  * The answer for one tab: its dashboards for the shown days and filters, each series thinned to
  * the pixels of one chart. Waits (loading) until the days and the content's width are known.
@@ -27,8 +30,9 @@ export function useDashboard(
    */
   compareWith?: ComparisonKind,
 ): ApiState<DashboardData> {
+  const asks = view.dashboards.length > 0
   const request: MethodInput<'kpis.dashboard'> | null =
-    range === null || width === null
+    range === null || width === null || !asks
       ? null
       : {
           filters: toFilters({ preset: 'custom', ...range }, dimensions),
@@ -37,5 +41,6 @@ export function useDashboard(
           activityLimit: ACTIVITY_PAGE,
           ...(compareWith === undefined ? {} : { compareWith }),
         }
-  return useApi('kpis.dashboard', request, [], { dashboards: view.dashboards })
+  const answer = useApi('kpis.dashboard', request, [], { dashboards: view.dashboards })
+  return asks ? answer : NOTHING_ASKED
 }

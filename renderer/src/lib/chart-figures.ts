@@ -162,7 +162,8 @@ export function gaugeFigure(c: ChartColors, spec: GaugeSpec): Figure {
           ],
     layout: {
       ...baseLayout(c),
-      margin: { l: 28, r: 28, t: 16, b: 8 },
+      // The end ticks ("0 %", "100 %") stand beside the arc's feet: room for them on both sides.
+      margin: { l: 44, r: 44, t: 16, b: 8 },
       annotations: spec.value === null ? emptyNote(c, spec.emptyText) : [],
     },
   }

@@ -113,12 +113,18 @@ function escapeHover(text: string): string {
  * are drawn in the warning colour; flows into won and lost in the good and bad colours.
  */
 export function journeySankeyFigure(c: ChartColors, journeys: JourneysResult): Figure {
-  const stages = journeys.nodes.map((n) => n.stage)
-  const index = new Map(stages.map((s, i) => [s, i]))
+  const known = new Set(journeys.nodes.map((n) => n.stage))
   const slow = new Set(journeys.slowest.map(edgeKey))
   const edges = journeys.edges.filter(
-    (e) => e.count > 0 && index.has(e.from) && index.has(e.to) && e.from !== e.to,
+    (e) => e.count > 0 && known.has(e.from) && known.has(e.to) && e.from !== e.to,
   )
+  // A stage no flow touches is not drawn (Plotly leaves a node without links out): the nodes
+  // are the stages of the flows, in the journey's order.
+  const nodes = journeys.nodes.filter((n) =>
+    edges.some((e) => e.from === n.stage || e.to === n.stage),
+  )
+  const stages = nodes.map((n) => n.stage)
+  const index = new Map(stages.map((s, i) => [s, i]))
   const main = c.series[0] ?? c.bar
   const nodeColour = (stage: string): string =>
     stage === 'won' ? c.good : stage === 'lost' ? c.bad : main
@@ -143,7 +149,7 @@ export function journeySankeyFigure(c: ChartColors, journeys: JourneysResult): F
             valuesuffix: ' leads',
             node: {
               label: stages,
-              customdata: journeys.nodes.map((n) => formatInteger(n.leads)),
+              customdata: nodes.map((n) => formatInteger(n.leads)),
               pad: 18,
               thickness: 16,
               color: stages.map(nodeColour),

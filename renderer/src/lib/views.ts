@@ -23,6 +23,9 @@ const CHART_COLUMNS: Readonly<Record<ViewId, 1 | 2>> = {
   revenue: 1,
   funnel: 1,
   trends: 2,
+  segments: 1,
+  journeys: 1,
+  scores: 1,
   activity: 1,
   health: 1,
 }

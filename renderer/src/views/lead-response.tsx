@@ -1,3 +1,4 @@
+import { CallFirstTable, callFirstSubtitle } from '../components/intel-parts.tsx'
 import { KpiCard } from '../components/kpi-card.tsx'
 import { LeadResponseKpis } from '../components/lead-response-kpis.tsx'
 import { Panel } from '../components/panel.tsx'
@@ -10,8 +11,9 @@ import type { ViewProps } from './view-props.ts'
 
 const NO_LEADS = 'No leads in this range'
 
-export function LeadResponseView({ data }: ViewProps) {
+export function LeadResponseView({ data, intel }: ViewProps) {
   const kpi = data?.leadResponse ?? null
+  const callFirst = intel?.callFirst ?? null
   const trends = data?.trends ?? null
   const empty = kpi !== null && kpi.noData
   const pending = kpi === null
@@ -85,7 +87,7 @@ export function LeadResponseView({ data }: ViewProps) {
           context={kpi === null ? '\u00a0' : <span className="kpi-target">{kpi.statusRule}</span>}
         />
       </section>
-      <div className="grid-main-side">
+      <div className="grid-main-side grid-response">
         <Panel
           title="Average first response over time"
           subtitle={
@@ -162,6 +164,16 @@ export function LeadResponseView({ data }: ViewProps) {
               })
             }
           />
+        </Panel>
+        {/* Issue 16: the open leads to answer first, by their chance to convert and their worth;
+            beside the charts on a wide screen (styles/intelligence.css), under them otherwise. */}
+        <Panel
+          title="Call first"
+          subtitle={callFirstSubtitle(callFirst)}
+          className="table-panel call-first-side"
+          testId="call-first-panel"
+        >
+          <CallFirstTable result={callFirst} compact />
         </Panel>
       </div>
     </>
