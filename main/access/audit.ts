@@ -4,13 +4,7 @@
 // summary of its arguments with secrets removed. Reads an admin makes often (export.status
 // while an export runs, the lists of the settings screen) are not actions and are not logged.
 import type Database from 'better-sqlite3'
-import type {
-  AuditOutcome,
-  AuditPage,
-  Caller,
-  MethodName,
-  Role,
-} from '../../shared/api/index.ts'
+import type { AuditOutcome, AuditPage, Caller, MethodName, Role } from '../../shared/api/index.ts'
 import { MASKED_SECRET, METHOD_ROLES } from '../../shared/api/index.ts'
 
 type Db = Database.Database
@@ -78,22 +72,28 @@ export interface AuditRecord {
 /** Entries kept at most; the oldest go past it (a year of a busy admin's work is far less). */
 export const MAX_AUDIT_ENTRIES = 100_000
 
+/** Prepared once per connection. */
+const inserts = new WeakMap<Db, Database.Statement>()
+
 /** Writes one entry (and, every thousandth, trims the log to MAX_AUDIT_ENTRIES). */
 export function recordAudit(db: Db, record: AuditRecord): void {
+  let insert = inserts.get(db)
+  if (insert === undefined) {
+    insert = db.prepare(
+      'INSERT INTO audit_log (at, role, actor, method, summary, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    inserts.set(db, insert)
+  }
   const id = Number(
-    db
-      .prepare(
-        'INSERT INTO audit_log (at, role, actor, method, summary, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        record.at,
-        record.caller.role,
-        record.caller.actor,
-        record.method.slice(0, 128),
-        summarizeArguments(record.input),
-        record.outcome,
-        record.message ?? null,
-      ).lastInsertRowid,
+    insert.run(
+      record.at,
+      record.caller.role,
+      record.caller.actor,
+      record.method.slice(0, 128),
+      summarizeArguments(record.input),
+      record.outcome,
+      record.message ?? null,
+    ).lastInsertRowid,
   )
   if (id % 1000 === 0) db.prepare('DELETE FROM audit_log WHERE id <= ?').run(id - MAX_AUDIT_ENTRIES)
 }

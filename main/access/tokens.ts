@@ -136,11 +136,19 @@ export function matchToken(tokens: readonly ActiveToken[], given: string): Activ
   return found
 }
 
+/** Prepared once per connection: the core asks on every call made with a stored token. */
+const roleStatements = new WeakMap<Db, Database.Statement<[number], { role: Role }>>()
+
 /** The role of token `id` while it is in use; null once revoked (or never stored). */
 export function tokenRoleInUse(db: Db, id: number): Role | null {
-  const row = db.prepare('SELECT role FROM tokens WHERE id = ? AND revoked_at IS NULL').get(id) as
-    { role: Role } | undefined
-  return row?.role ?? null
+  let statement = roleStatements.get(db)
+  if (statement === undefined) {
+    statement = db.prepare<[number], { role: Role }>(
+      'SELECT role FROM tokens WHERE id = ? AND revoked_at IS NULL',
+    )
+    roleStatements.set(db, statement)
+  }
+  return statement.get(id)?.role ?? null
 }
 
 /** How often a token's last use is written at most: one write a minute, not one per call. */

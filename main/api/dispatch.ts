@@ -13,7 +13,7 @@ import {
   roleAllows,
 } from '../../shared/api/index.ts'
 import { isAudited, recordAudit, type AuditRecord } from '../access/audit.ts'
-import { tokenRoleInUse, touchToken } from '../access/tokens.ts'
+import { LAST_USED_RESOLUTION_MS, tokenRoleInUse, touchToken } from '../access/tokens.ts'
 import type { CoreContext } from './context.ts'
 import type { Handler, HandlerMap } from './handlers/types.ts'
 
@@ -50,6 +50,8 @@ export function createDispatcher(
       log(`audit log: could not record ${record.method}: ${(error as Error).message}`)
     }
   }
+  /** When each token's use was last written (touchToken). */
+  const touched = new Map<number, number>()
   const forbidden = (caller: Caller, method: string, input: unknown, message: string) => {
     audit({ caller, method, input, outcome: 'forbidden', message })
     return { ok: false as const, error: { code: 'forbidden' as const, message } }
@@ -84,10 +86,16 @@ export function createDispatcher(
     if (!roleAllows(caller.role, METHOD_ROLES[method]))
       return forbidden(caller, method, input, refusalFor(method))
     if (caller.tokenId !== undefined) {
-      try {
-        touchToken(ctx.db, caller.tokenId, ctx.clock().getTime())
-      } catch (error) {
-        log(`tokens: could not note a use: ${(error as Error).message}`)
+      // A write at most once a minute per token, not one per call.
+      const now = ctx.clock().getTime()
+      const last = touched.get(caller.tokenId)
+      if (last === undefined || now - last >= LAST_USED_RESOLUTION_MS) {
+        touched.set(caller.tokenId, now)
+        try {
+          touchToken(ctx.db, caller.tokenId, now)
+        } catch (error) {
+          log(`tokens: could not note a use: ${(error as Error).message}`)
+        }
       }
     }
     const audited = isAudited(method)

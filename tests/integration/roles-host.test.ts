@@ -282,6 +282,36 @@ describe.runIf(lanAddress !== undefined)('roles through the browser host', () =>
     await until('the socket to close', () => (screen.socket.closed() ? true : undefined))
   })
 
+  it('makes one token of a name when many ask for it at once', async () => {
+    const admin = apiPage(
+      await openApiSocket(localUrl, { query: `?token=${secrets.viewer.secret}` }),
+      'none',
+    )
+    pages.push(admin)
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        admin.call<CreatedToken>('tokens.create', { name: 'Race Wall', role: 'viewer' }),
+      ),
+    )
+    expect(answers.filter((r) => r.ok)).toHaveLength(1)
+    for (const r of answers.filter((r) => !r.ok))
+      expect(r).toMatchObject({ ok: false, error: { code: 'conflict' } })
+    const list = value(await admin.call<TokenInfo[]>('tokens.list', {}))
+    expect(list.filter((t) => t.name.toLowerCase() === 'race wall')).toHaveLength(1)
+  })
+
+  it('refuses a cookie that is not a token, a token too long to be one, and a page elsewhere', async () => {
+    for (const cookie of ['wf_session=%E0%A4%A', `wf_session=${'x'.repeat(4096)}`, 'wf_session='])
+      expect((await fetch(lanUrl, { headers: { cookie } })).status, cookie.slice(0, 30)).toBe(401)
+    // A valid token's cookie from a page of another origin opens no socket.
+    await expect(
+      openApiSocket(lanUrl, {
+        cookie: `wf_session=${secrets.admin.secret}`,
+        origin: 'http://evil.example',
+      }),
+    ).rejects.toThrow(UpgradeRefused)
+  })
+
   it('refuses a wrong token, then rate-limits the address', async () => {
     // The revocation tests above spent a few of this address's tries (a revoked token is wrong).
     const statuses: number[] = []

@@ -5,7 +5,13 @@
 // tests/integration/roles-host.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApi, type Dispatch } from '../../main/api/index.ts'
-import { listAudit, summarizeArguments, MAX_SUMMARY } from '../../main/access/audit.ts'
+import {
+  MAX_AUDIT_ENTRIES,
+  MAX_SUMMARY,
+  listAudit,
+  recordAudit,
+  summarizeArguments,
+} from '../../main/access/audit.ts'
 import {
   activeTokens,
   createStoredToken,
@@ -193,6 +199,32 @@ describe('tokens', () => {
       `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`,
     ])
       expect(matchToken(tokens, near)).toBeNull()
+  })
+})
+
+describe('the audit log', () => {
+  it('keeps the newest MAX_AUDIT_ENTRIES entries, and pages newest first', () => {
+    db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MAX_AUDIT_ENTRIES + 999})
+      INSERT INTO audit_log (id, at, role, actor, method, summary, outcome) SELECT i, i, 'viewer', 'w', 'm', '{}', 'forbidden' FROM n`)
+    recordAudit(db, { at: 1, caller: viewer, method: 'x', input: {}, outcome: 'forbidden' })
+    const { n, first } = db
+      .prepare('SELECT count(*) AS n, min(id) AS first FROM audit_log')
+      .get() as {
+      n: number
+      first: number
+    }
+    expect(n).toBe(MAX_AUDIT_ENTRIES)
+    expect(first).toBe(1001)
+    const page = listAudit(db, { limit: 3 })
+    expect(page.entries.map((e) => e.id)).toEqual([
+      MAX_AUDIT_ENTRIES + 1000,
+      MAX_AUDIT_ENTRIES + 999,
+      MAX_AUDIT_ENTRIES + 998,
+    ])
+    expect(listAudit(db, { limit: 2, before: page.next ?? 0 }).entries.map((e) => e.id)).toEqual([
+      MAX_AUDIT_ENTRIES + 997,
+      MAX_AUDIT_ENTRIES + 996,
+    ])
   })
 })
 
