@@ -16,7 +16,12 @@ import {
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { IPC_EVENT } from '../shared/api/ipc-channels.ts'
-import { eventSchemas, type AppStatus, type MethodOutput } from '../shared/api/contract.ts'
+import {
+  eventSchemas,
+  type AppStatus,
+  type EventName,
+  type MethodOutput,
+} from '../shared/api/contract.ts'
 import { unwrap, type ApiResult } from '../shared/api/errors.ts'
 import { defaultExportsDir } from './export/downloads.ts'
 import { serveAppRequest } from './electron/app-files.ts'
@@ -231,7 +236,7 @@ async function main(): Promise<void> {
     switch (command.kind) {
       case 'export':
         // The page opens its export dialog on this shell event (File → Export).
-        openDesk().webContents.send(IPC_EVENT, 'shell.export', {})
+        openDesk().webContents.send(IPC_EVENT, 'shell.export' satisfies EventName, {})
         showDesk(null)
         return
       case 'wall-toggle':

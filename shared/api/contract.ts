@@ -241,6 +241,8 @@ export const eventSchemas = {
   'export.progress': exportJobSchema,
   /** The intelligence recompute moved on, ended (results changed) or failed. */
   'intel.changed': intelChangedSchema,
+  /** From the desktop shell only, never the core: File → Export… asks the page for its export dialog. */
+  'shell.export': z.object({}).strict(),
 } as const
 export type EventName = keyof typeof eventSchemas
 export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>

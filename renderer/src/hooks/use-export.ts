@@ -336,6 +336,8 @@ export function useExport(scope: ExportScope): Exporter {
   }, [moveTo])
   const open = useCallback((from: ExportOpening = {}) => setOpening(from), [])
   const close = useCallback(() => setOpening(null), [])
+  // The desktop app's File → Export… (main/electron/app-menu-model.ts) opens the same dialog.
+  useEffect(() => client.on('shell.export', () => open()), [client, open])
 
   return useMemo(
     () => ({

@@ -184,7 +184,8 @@ test('the tray and the application menu offer what the models say', async () => 
   const launched = await launch()
   const { app } = launched
   try {
-    await ready(await deskWindow(app))
+    const page = await deskWindow(app)
+    await ready(page)
     await expect
       .poll(
         () =>
@@ -210,6 +211,11 @@ test('the tray and the application menu offer what the models say', async () => 
       { id: 'view.theme.dark', type: 'radio' },
       { id: 'help.about', type: 'normal' },
     ])
+    // File → Export… opens the page's export dialog.
+    await app.evaluate(({ Menu }) => {
+      Menu.getApplicationMenu()?.getMenuItemById('file.export')?.click()
+    })
+    await expect(page.getByRole('dialog', { name: /^Export / })).toBeVisible()
   } finally {
     await launched.close()
   }
