@@ -120,7 +120,8 @@ export function inferHistory(lead: JourneyLead): StageEntry[] {
   return entries
 }
 
-const INSERT_SQL = `INSERT OR REPLACE INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at,
+// A plain INSERT: a REPLACE would delete without the delete trigger, and journey_days would drift.
+const INSERT_SQL = `INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at,
   duration_ms, inferred, created_at, source, segment, city, temperature, owner)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
@@ -214,8 +215,16 @@ ORDER BY lead_id, seq`
  */
 export function rebuildJourneys(db: Store): number {
   db.transaction(() => {
+    // Invalid while it runs: the triggers that keep journey_days skip every row, which is then
+    // counted in one pass.
+    db.prepare('UPDATE journey_state SET valid = 0 WHERE id = 1').run()
     db.exec('DELETE FROM lead_journeys')
     db.prepare(REBUILD_SQL).run()
+    db.exec('DELETE FROM journey_days')
+    db.exec(
+      `INSERT INTO journey_days (day, edge, bucket, count)
+       SELECT day, edge, coalesce(bucket, 0), count(*) FROM lead_journeys GROUP BY 1, 2, 3`,
+    )
     db.prepare('UPDATE journey_state SET valid = 1, rebuilt_at = ? WHERE id = 1').run(Date.now())
   })()
   return db.prepare('SELECT count(*) FROM lead_journeys WHERE seq = 0').pluck().get() as number
@@ -355,24 +364,28 @@ export function combineRowHooks(...hooks: RowHooks[]): Required<RowHooks> {
 
 /** Edge codes pack (from, to) in the low 6 bits of one integer with the duration above them. */
 const EDGE_BITS = 64
+const DAY_MS = 86_400_000
+const isEntry = (code: number): boolean => code >= 56
 
-/** The exact median of sorted durations: the middle one, or the mean of the two middle ones. */
-function medianOf(sorted: Float64Array): number {
-  const n = sorted.length
-  const mid = n >> 1
-  return n % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+/** Counts and durations of one query's rows, by edge code (0..127). */
+interface Tally {
+  /** Rows per edge code (entries: 56 + stage, + 64 inferred). */
+  readonly counts: number[]
+  /** Per edge code, rows per duration bucket (the rollup path). */
+  readonly buckets: Map<number, Map<number, number>>
+  /** Per edge code, every duration (the raw path: exact medians from them). */
+  readonly durations: Map<number, number[]>
 }
 
-function whereOf(
-  filters: Filters,
-  now: Date,
-): { sql: string; params: unknown[]; dims: DimFilters } {
-  const { start, end } = rangeBounds(resolveRange(filters.range, now))
-  const dims = activeDims(filters)
-  let sql = 'j.created_at >= ? AND j.created_at < ?'
-  const params: unknown[] = [start, end]
+const newTally = (): Tally => ({
+  counts: new Array<number>(128).fill(0),
+  buckets: new Map(),
+  durations: new Map(),
+})
+
+function dimsWhere(dims: DimFilters): { sql: string; params: unknown[] } {
+  let sql = ''
+  const params: unknown[] = []
   // Columns copied into each row (the whitelist of filter-sql.ts, minus status).
   for (const field of ['source', 'segment', 'city', 'temperature', 'owner'] as const) {
     const list = dims[field]
@@ -386,64 +399,183 @@ function whereOf(
     sql += ` AND (SELECT l.status FROM leads l WHERE l.id = j.lead_id) IN (${status.map(() => '?').join(', ')})`
     params.push(...status)
   }
-  return { sql, params, dims }
+  return { sql, params }
 }
 
-/** The journey Sankey under the global filters (leads created in the range). */
-export function journeys(db: Store, filters: Filters, now: Date, slowestCount = 3): JourneysResult {
-  const { sql, params } = whereOf(filters, now)
-  // One integer per row, so reading 100,000s of rows costs one value each: an edge row is
-  // duration ms × 64 + from × 8 + to (codes up to 45); an entry row (no from) is 56 + its stage,
-  // plus 64 when inferred. Durations are capped at MAX_DURATION_MS so the product stays exact.
-  const packed = db
+/**
+ * The rows created in [start, end) read one by one, as one integer each (reading 100,000s of
+ * rows costs one value apiece): an edge row is duration ms × 64 + its edge code (up to 45); an
+ * entry row its code (56 + stage, + 64 when inferred). Durations are capped at MAX_DURATION_MS,
+ * so the product stays exact. With `withBuckets` the buckets are tallied as well.
+ */
+function tallyRows(
+  db: Store,
+  into: Tally,
+  start: number,
+  end: number,
+  dims: DimFilters,
+  withBuckets: boolean,
+): void {
+  if (end <= start) return
+  const where = dimsWhere(dims)
+  const rows = db
     .prepare(
-      `SELECT CASE WHEN j.from_stage IS NULL THEN 56 + j.to_stage + 64 * j.inferred
-              ELSE j.duration_ms * ${EDGE_BITS} + j.from_stage * 8 + j.to_stage END
-       FROM lead_journeys j INDEXED BY lead_journeys_created WHERE ${sql}`,
+      `SELECT CASE WHEN j.from_stage IS NULL THEN j.edge ELSE j.duration_ms * ${EDGE_BITS} + j.edge END
+         ${withBuckets ? ', coalesce(j.bucket, 0)' : ''}
+       FROM lead_journeys j INDEXED BY lead_journeys_created
+       WHERE j.created_at >= ? AND j.created_at < ?${where.sql}`,
     )
-    .pluck()
-    .all(...params) as number[]
-  const stages = LEAD_STATUSES.length
-  const entered = new Array<number>(stages).fill(0)
-  const counts = new Array<number>(stages * 8).fill(0)
-  let leads = 0
-  let inferredLeads = 0
-  for (const v of packed) {
-    const code = v % EDGE_BITS
-    if (v < 128 && code >= 56) {
-      // An entry row (its duration part holds the inferred flag).
-      leads++
-      if (v >= 64) inferredLeads++
-      entered[code - 56] = (entered[code - 56] as number) + 1
+    .raw()
+    .all(start, end, ...where.params) as [number, number?][]
+  for (const [v, bucket] of rows) {
+    if (v < 128 && isEntry(v)) {
+      into.counts[v] = (into.counts[v] as number) + 1
       continue
     }
-    counts[code] = (counts[code] as number) + 1
-    entered[code & 7] = (entered[code & 7] as number) + 1
-  }
-  const durations: (Float64Array | undefined)[] = counts.map((c) =>
-    c > 0 ? new Float64Array(c) : undefined,
-  )
-  const fill = new Array<number>(stages * 8).fill(0)
-  for (const v of packed) {
     const code = v % EDGE_BITS
-    if (v < 128 && code >= 56) continue
-    const arr = durations[code] as Float64Array
-    arr[fill[code] as number] = (v - code) / EDGE_BITS
-    fill[code] = (fill[code] as number) + 1
-  }
-  const edges: JourneyEdge[] = []
-  for (let from = 0; from < stages; from++) {
-    for (let to = 0; to < stages; to++) {
-      const arr = durations[from * 8 + to]
-      if (!arr) continue
-      arr.sort()
-      edges.push({
-        from: LEAD_STATUSES[from] as JourneyStage,
-        to: LEAD_STATUSES[to] as JourneyStage,
-        count: arr.length,
-        medianMs: medianOf(arr),
-      })
+    into.counts[code] = (into.counts[code] as number) + 1
+    if (withBuckets) addBucket(into, code, bucket ?? 0, 1)
+    else {
+      let list = into.durations.get(code)
+      if (!list) into.durations.set(code, (list = []))
+      list.push((v - code) / EDGE_BITS)
     }
+  }
+}
+
+function addBucket(into: Tally, code: number, bucket: number, n: number): void {
+  let b = into.buckets.get(code)
+  if (!b) into.buckets.set(code, (b = new Map<number, number>()))
+  b.set(bucket, (b.get(bucket) ?? 0) + n)
+}
+
+/** The exact median of sorted durations: the middle one, or the mean of the two middle ones. */
+function medianOfSorted(sorted: Float64Array): number {
+  const n = sorted.length
+  const mid = n >> 1
+  return n % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+/**
+ * The k-th (0-based) smallest duration of an edge created in [start, end), from its buckets:
+ * the bucket holding rank k is found from the counts, and only its rows in the range are read
+ * (sorted here; `sorted` keeps them for the other middle of an even count).
+ */
+function kthDuration(
+  db: Store,
+  code: number,
+  buckets: Map<number, number>,
+  k: number,
+  start: number,
+  end: number,
+  sorted: Map<number, Float64Array>,
+): number {
+  let below = 0
+  for (const [bucket, n] of [...buckets].sort((a, b) => a[0] - b[0])) {
+    if (k < below + n) {
+      let values = sorted.get(bucket)
+      if (!values) {
+        const rows = db
+          .prepare(
+            `SELECT duration_ms FROM lead_journeys INDEXED BY lead_journeys_edge
+             WHERE from_stage = ? AND to_stage = ? AND bucket = ? AND created_at >= ? AND created_at < ?`,
+          )
+          .pluck()
+          .all(code >> 3, code & 7, bucket, start, end) as number[]
+        values = Float64Array.from(rows).sort()
+        sorted.set(bucket, values)
+      }
+      const v = values[k - below]
+      if (v === undefined)
+        throw new Error(
+          `journeys: bucket ${bucket} of edge ${code} holds ${values.length} rows, not ${n}`,
+        )
+      return v
+    }
+    below += n
+  }
+  throw new Error(`journeys: rank ${k} of edge ${code} is beyond its ${below} rows`)
+}
+
+/** Ranges shorter than this many whole days read raw rows (the rollup's edges would be most of it). */
+const ROLLUP_MIN_DAYS = 3
+
+/**
+ * The journey Sankey under the global filters (leads created in the range). Without dimension
+ * filters the whole UTC days of the range come from journey_days and only its two part-days
+ * from lead_journeys; medians are then exact through one indexed read per median. With
+ * dimension filters every row in the range is read (exact medians from the durations).
+ */
+export function journeys(
+  db: Store,
+  filters: Filters,
+  now: Date,
+  slowestCount = 3,
+  options: { readonly raw?: boolean } = {},
+): JourneysResult {
+  const { start, end } = rangeBounds(resolveRange(filters.range, now))
+  const dims = activeDims(filters)
+  const firstDay = Math.ceil(start / DAY_MS)
+  const endDay = Math.floor(end / DAY_MS)
+  const rollup =
+    !options.raw &&
+    Object.keys(dims).length === 0 &&
+    endDay - firstDay >= ROLLUP_MIN_DAYS &&
+    journeysValid(db)
+  const tally = newTally()
+  const medians = new Map<number, number>()
+  if (rollup) {
+    const days = db
+      .prepare(
+        `SELECT edge, bucket, sum(count) FROM journey_days WHERE day >= ? AND day < ?
+         GROUP BY edge, bucket HAVING sum(count) > 0`,
+      )
+      .raw()
+      .all(firstDay, endDay) as [number, number, number][]
+    for (const [code, bucket, n] of days) {
+      tally.counts[code] = (tally.counts[code] as number) + n
+      if (!isEntry(code)) addBucket(tally, code, bucket, n)
+    }
+    tallyRows(db, tally, start, firstDay * DAY_MS, dims, true)
+    tallyRows(db, tally, endDay * DAY_MS, end, dims, true)
+    for (const [code, buckets] of tally.buckets) {
+      const n = tally.counts[code] as number
+      const mid = n >> 1
+      const read = new Map<number, Float64Array>()
+      const kth = (k: number) => kthDuration(db, code, buckets, k, start, end, read)
+      medians.set(code, n % 2 === 1 ? kth(mid) : (kth(mid - 1) + kth(mid)) / 2)
+    }
+  } else {
+    tallyRows(db, tally, start, end, dims, false)
+    for (const [code, list] of tally.durations) {
+      medians.set(code, medianOfSorted(Float64Array.from(list).sort()))
+    }
+  }
+
+  const stages = LEAD_STATUSES.length
+  const entered = new Array<number>(stages).fill(0)
+  let leads = 0
+  let inferredLeads = 0
+  const edges: JourneyEdge[] = []
+  for (let code = 0; code < 128; code++) {
+    const n = tally.counts[code] as number
+    if (n === 0) continue
+    if (isEntry(code)) {
+      const stage = (code - 56) % 64
+      leads += n
+      if (code >= 120) inferredLeads += n
+      entered[stage] = (entered[stage] as number) + n
+      continue
+    }
+    entered[code & 7] = (entered[code & 7] as number) + n
+    edges.push({
+      from: LEAD_STATUSES[code >> 3] as JourneyStage,
+      to: LEAD_STATUSES[code & 7] as JourneyStage,
+      count: n,
+      medianMs: medians.get(code) as number,
+    })
   }
   const nodes: JourneyNode[] = LEAD_STATUSES.map((stage, i) => ({
     stage,
