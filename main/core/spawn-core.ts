@@ -96,6 +96,31 @@ export interface SpawnCoreOptions {
 /** The watchdog's default: no call of the contract takes this long on a healthy core. */
 export const CORE_WATCHDOG_MS = 30_000
 
+/** A dead core's first restart waits about this long, doubling up to CORE_RESTART_MAX_MS. */
+export const CORE_RESTART_FIRST_MS = 250
+export const CORE_RESTART_MAX_MS = 30_000
+/** A core that ran this long before dying starts its restarts' backoff again from the first. */
+export const CORE_STABLE_MS = 60_000
+
+/**
+ * The wait before restart `attempt` (0 first) of a core that died: doubling from
+ * CORE_RESTART_FIRST_MS to CORE_RESTART_MAX_MS, jittered within its upper half (`random` in
+ * [0, 1)) so that cores dying together do not come back in step.
+ */
+export function coreRestartDelayMs(attempt: number, random: number): number {
+  const base = Math.min(CORE_RESTART_MAX_MS, CORE_RESTART_FIRST_MS * 2 ** Math.max(0, attempt))
+  const jitter = Number.isFinite(random) ? Math.min(Math.max(random, 0), 1) : 0.5
+  return base * (0.5 + jitter / 2)
+}
+
+/**
+ * The attempt a new round of restarts starts from: where the last round ended when the core
+ * it brought back died again within CORE_STABLE_MS (a core that dies at every sync must not be
+ * restarted four times a second for ever), else the first.
+ */
+export const firstRestartAttempt = (streak: number, ranForMs: number): number =>
+  ranForMs < CORE_STABLE_MS ? streak : 0
+
 type ReadyInfo = { ok: true } | { ok: false; message: string }
 
 interface Running {
@@ -131,6 +156,9 @@ export async function spawnCore(
   let closing = false
   let restarts = 0
   let current: Running | undefined
+  // The backoff carried over to the next round (firstRestartAttempt), and when the core last came up.
+  let streak = 0
+  let upSince = Date.now()
 
   function start(): { running: Running; ready: Promise<ReadyInfo> } {
     const proc = launch(config)
@@ -164,8 +192,9 @@ export async function spawnCore(
       void running.rpc.$rejectPendingCalls()
       if (closing || options.restart === false) return
       // Back off if the core keeps dying (a damaged disk, say), but come back.
-      for (let attempt = 0; !closing; attempt += 1) {
-        const delay = Math.min(30_000, 250 * 2 ** attempt) * (0.5 + Math.random() / 2)
+      const from = firstRestartAttempt(streak, Date.now() - upSince)
+      for (let attempt = from; !closing; attempt += 1) {
+        const delay = coreRestartDelayMs(attempt, Math.random())
         options.log?.(
           `the core process stopped unexpectedly; restarting in ${Math.round(delay)} ms`,
         )
@@ -181,6 +210,8 @@ export async function spawnCore(
         }
         if (info.ok) {
           restarts += 1
+          streak = attempt + 1
+          upSince = Date.now()
           current = next.running
           supervise(next.running)
           emit('data.changed', { tables: [], at: new Date().toISOString() })
@@ -219,6 +250,7 @@ export async function spawnCore(
     throw new Error(info.message)
   }
   current = first.running
+  upSince = Date.now()
   supervise(first.running)
 
   return {
