@@ -28,7 +28,7 @@ import { serveAppRequest } from './electron/app-files.ts'
 import { aboutText, type MenuCommand } from './electron/app-menu-model.ts'
 import { setAppMenu } from './electron/app-menu.ts'
 import { forkCore } from './electron/core-utility.ts'
-import { ALLOW_BASIC_TEXT_ENV, loadAppProfile } from './electron/credentials.ts'
+import { ALLOW_BASIC_TEXT_ENV, keychainState, loadAppProfile } from './electron/credentials.ts'
 import { registerExportSave } from './electron/export-save.ts'
 import { registerApiIpc } from './electron/ipc.ts'
 import { createAlertNotifier } from './electron/notifications.ts'
@@ -117,14 +117,19 @@ async function main(): Promise<void> {
 
   // Credentials stay in the main process and the core, encrypted at rest; they reach the core
   // over its message port (utility-launcher.ts).
+  const allowBasicText = settings.allowBasicTextSecrets || process.env[ALLOW_BASIC_TEXT_ENV] === '1'
+  const importFrom = process.env.WATCHFLOOR_PROFILE
   const upstream = loadAppProfile({
     safeStorage,
     platform: process.platform,
-    allowBasicText: settings.allowBasicTextSecrets || process.env[ALLOW_BASIC_TEXT_ENV] === '1',
+    allowBasicText,
     encryptedFile: join(userData, 'profile.enc'),
-    importFrom: process.env.WATCHFLOOR_PROFILE,
+    importFrom,
     log,
   })
+  // Importing secrets where the OS keeps them badly (or not at all) is said on screen too.
+  const keychain = keychainState(safeStorage, process.platform, allowBasicText)
+  const keychainWarning = keychain.usable ? keychain.warning : keychain.reason
   const dbPath = process.env.WATCHFLOOR_DB ?? join(userData, 'cache.sqlite')
   // The core writes finished exports here; the save dialog's handler moves them out.
   const exportsDir = defaultExportsDir(dbPath)
@@ -283,7 +288,16 @@ async function main(): Promise<void> {
 
   const firstArgs = parseShellArgs(process.argv)
   firstArgs.problems.forEach(log)
-  openDesk()
+  const firstDesk = openDesk()
+  if (importFrom && keychainWarning !== null) {
+    void dialog.showMessageBox(firstDesk, {
+      type: 'warning',
+      message: keychain.usable
+        ? 'The connection profile is stored with weak protection.'
+        : 'The connection profile was used for this run only and not saved.',
+      detail: keychainWarning,
+    })
+  }
   if (firstArgs.wall !== null) openWall(firstArgs.wall)
   else if (settings.wallAtStart) openWall(wallRequestOf(settings))
   refreshMenu()
