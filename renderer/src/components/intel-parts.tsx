@@ -35,13 +35,6 @@ export function IntelUnavailable({
   return <NoData testId="intel-unavailable">{intelUnavailableText(result, what)}</NoData>
 }
 
-/** When a result was computed and from which data: the small print under it. */
-export function computedText(result: IntelResultBase): string | null {
-  if (result.computedAt === null) return null
-  const asOf = result.dataAsOf === null ? '' : ` from data as of ${formatDateTime(result.dataAsOf)}`
-  return `computed ${formatDateTime(result.computedAt)}${asOf}`
-}
-
 /** The order in use, in words: the subtitle of every call-first list. */
 export function scoreSourceText(result: Pick<CallFirstResult, 'scoreSource'>): string {
   return result.scoreSource === 'model'
@@ -272,7 +265,9 @@ export function ModelCardBody({ card }: { readonly card: ModelCard | null }) {
           </div>
         )}
       </dl>
-      {computedText(card) !== null && <p className="rule">{computedText(card)}</p>}
+      {card.dataAsOf !== null && (
+        <p className="rule">trained and tested on the data as of {formatDateTime(card.dataAsOf)}</p>
+      )}
     </div>
   )
 }

@@ -61,12 +61,15 @@ export function useIntelligence(
   view: Pick<ViewDefinition, 'id' | 'intelligence'>,
   range: DateRange | null,
   dimensions: Dimensions,
+  /** Rows of the call-first list; by default the head of it on Lead response, more on its tab. */
+  callFirstRows?: number,
 ): ApiState<IntelData> {
   const parts: readonly IntelPart[] = view.intelligence ?? []
   const wants = (part: IntelPart) => parts.includes(part)
   const version = useIntelVersion()
   const filters = range === null ? null : toFilters({ preset: 'custom', ...range }, dimensions)
-  const limit = view.id === 'lead-response' ? CALL_FIRST_ROWS.compact : CALL_FIRST_ROWS.full
+  const limit =
+    callFirstRows ?? (view.id === 'lead-response' ? CALL_FIRST_ROWS.compact : CALL_FIRST_ROWS.full)
 
   const segments = useApi(
     'intel.segments',
