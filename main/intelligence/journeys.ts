@@ -236,7 +236,17 @@ export const journeysValid = (db: Store): boolean =>
 
 /** Rebuilds the journeys when they are not current; true if it did. */
 export function ensureJourneys(db: Store, log: (line: string) => void = () => {}): boolean {
-  if (journeysValid(db)) return false
+  // Valid, and holding one entry per live lead: a fill written without the sync's hooks (the
+  // demo command into a cache a core had opened) leaves the flag set but the leads uncounted.
+  if (journeysValid(db)) {
+    const entries = db
+      .prepare('SELECT total(count) FROM journey_days WHERE edge >= 56')
+      .pluck()
+      .get() as number
+    // The raw count (about 60 ms at a million leads, once at start): rollups may be as stale.
+    const live = db.prepare('SELECT count(*) FROM leads WHERE deleted_at IS NULL').pluck().get()
+    if (entries === live) return false
+  }
   const started = Date.now()
   const n = rebuildJourneys(db)
   log(

@@ -6,6 +6,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   MAX_DURATION_MS,
+  ensureJourneys,
   inferHistory,
   journeySyncHooks,
   journeys,
@@ -376,5 +377,17 @@ describe('journeys from observed stage changes', () => {
       ),
       { numRuns: 150 },
     )
+  })
+})
+
+describe('journeys at start', () => {
+  it('are inferred again when leads were written without the hooks (a demo fill)', () => {
+    const db = openStore(':memory:')
+    expect(ensureJourneys(db)).toBe(true)
+    expect(ensureJourneys(db)).toBe(false)
+    insertLeads(db, [lead({ id: 1, created_at: T0 }), lead({ id: 2, created_at: T0 + HOUR })])
+    expect(ensureJourneys(db)).toBe(true)
+    expect(journeys(db, all, NOW).leads).toBe(2)
+    expect(ensureJourneys(db)).toBe(false)
   })
 })
