@@ -47,11 +47,18 @@ export async function serveExportDownload(
 ): Promise<void> {
   const admitted = access.checkDownload(req)
   if (admitted.kind === 'refuse') return answer(res, admitted.status, admitted.reason)
-  if (!roleAllows(admitted.caller.role, METHOD_ROLES['export.status']))
-    return answer(res, 403, EXPORT_ADMIN_ONLY_MESSAGE)
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  if (!roleAllows(admitted.caller.role, METHOD_ROLES['export.status'])) {
+    // Asked of the core all the same: it refuses too, and writes the refusal to the audit log.
+    const refused = await downloads.invoke(
+      'export.status',
+      { id: url.pathname.slice(EXPORTS_PATH.length, EXPORTS_PATH.length + 80) },
+      admitted.caller,
+    )
+    return answer(res, 403, refused.ok ? EXPORT_ADMIN_ONLY_MESSAGE : refused.error.message)
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return answer(res, 405, 'Exports are fetched with GET.')
-  const url = new URL(req.url ?? '/', 'http://localhost')
   const id = exportIdSchema.safeParse(decodeURIComponent(url.pathname.slice(EXPORTS_PATH.length)))
   if (!id.success || downloads.dir === undefined)
     return answer(res, 404, 'There is no such export.')

@@ -282,6 +282,20 @@ describe.runIf(lanAddress !== undefined)('roles through the browser host', () =>
     await until('the socket to close', () => (screen.socket.closed() ? true : undefined))
   })
 
+  it('refuses a viewer’s download of an export with the admin sentence, and logs it', async () => {
+    const cookie = await pageCookie(`${lanUrl}?token=${secrets.viewer.secret}`)
+    const id = '0b5d6c1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e'
+    const download = await fetch(`${lanUrl}exports/${id}`, { headers: { cookie } })
+    expect(download.status).toBe(403)
+    expect((await download.text()).trim()).toBe(refusalFor('export.status'))
+    const admin = await lanPage(secrets.admin.secret)
+    const [entry] = value(
+      await admin.call<AuditPage>('audit.list', { limit: 1, outcome: 'forbidden' }),
+    ).entries
+    expect(entry).toMatchObject({ method: 'export.status', actor: 'viewer-desk', role: 'viewer' })
+    expect(entry?.summary).toContain(id)
+  })
+
   it('makes one token of a name when many ask for it at once', async () => {
     const admin = apiPage(
       await openApiSocket(localUrl, { query: `?token=${secrets.viewer.secret}` }),
