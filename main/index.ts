@@ -40,7 +40,7 @@ import {
   openExternal,
   ownPageCheck,
 } from './electron/security-policy.ts'
-import { parseShellArgs } from './electron/shell-args.ts'
+import { handedOverArgs, parseShellArgs } from './electron/shell-args.ts'
 import {
   loginItemSettings,
   readShellSettings,
@@ -280,7 +280,7 @@ async function main(): Promise<void> {
   // A second launch focuses this one; with `--wall…` it opens the wall. Its arguments come as
   // the lock's additionalData (Chromium may reorder or add to argv), else as argv.
   app.on('second-instance', (_event, argv, _cwd, additionalData) => {
-    const args = parseShellArgs(argsOf(additionalData) ?? argv)
+    const args = parseShellArgs(handedOverArgs(additionalData, argv))
     args.problems.forEach(log)
     if (args.wall !== null) openWall(args.wall)
     else showDesk(null)
@@ -342,12 +342,6 @@ async function main(): Promise<void> {
     void core.close().finally(() => app.quit())
   })
   app.on('activate', () => showDesk(null))
-}
-
-/** The arguments a second instance handed over, when they are a list of strings. */
-function argsOf(data: unknown): string[] | null {
-  const args = (data as { args?: unknown } | null)?.args
-  return Array.isArray(args) && args.every((a) => typeof a === 'string') ? args : null
 }
 
 // One instance: a second launch hands its arguments to this one (`second-instance`) and ends.

@@ -47,3 +47,19 @@ export function parseShellArgs(argv: readonly string[]): ShellArgs {
     problems,
   }
 }
+
+/**
+ * A second instance's arguments as the first receives them: the list it handed over as the
+ * single-instance lock's additionalData (`{ args }`), when that is a list of strings; else the
+ * argv Electron reports, which Chromium may have reordered or added to.
+ */
+export function handedOverArgs(
+  additionalData: unknown,
+  argv: readonly string[],
+): readonly string[] {
+  const args: unknown =
+    typeof additionalData === 'object' && additionalData !== null
+      ? (additionalData as { args?: unknown }).args
+      : undefined
+  return Array.isArray(args) && args.every((a): a is string => typeof a === 'string') ? args : argv
+}

@@ -10,7 +10,7 @@ import {
   RELOAD_WINDOW_MS,
   RendererRecovery,
 } from '../../main/electron/renderer-recovery.ts'
-import { parseShellArgs } from '../../main/electron/shell-args.ts'
+import { handedOverArgs, parseShellArgs } from '../../main/electron/shell-args.ts'
 import {
   DEFAULT_SHELL_SETTINGS,
   loginItemSettings,
@@ -65,6 +65,16 @@ describe('launch arguments', () => {
     ])
     expect(args.wall).toEqual(NO_WALL_REQUEST)
     expect(args.problems).toHaveLength(3)
+  })
+
+  it("of a second instance are the list it handed over, else Electron's argv", () => {
+    const argv = ['/opt/watchfloor', '--some-chromium-switch', '.']
+    expect(handedOverArgs({ args: ['--wall', '--playlist=a'] }, argv)).toEqual([
+      '--wall',
+      '--playlist=a',
+    ])
+    for (const hostile of [undefined, null, 'x', { args: 'x' }, { args: ['--wall', 1] }, []])
+      expect(handedOverArgs(hostile, argv)).toBe(argv)
   })
 
   it('take the last of a repeated value', () => {
