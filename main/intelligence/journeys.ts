@@ -430,7 +430,10 @@ function tallyRows(
   const where = dimsWhere(dims)
   const rows = db
     .prepare(
-      `SELECT CASE WHEN j.from_stage IS NULL THEN j.edge ELSE j.duration_ms * ${EDGE_BITS} + j.edge END
+      // The edge written out rather than the generated column: the covering index then answers
+      // without reading the rows (SQLite does not derive a generated column from an index).
+      `SELECT CASE WHEN j.from_stage IS NULL THEN 56 + j.to_stage + 64 * j.inferred
+         ELSE j.duration_ms * ${EDGE_BITS} + j.from_stage * 8 + j.to_stage END
          ${withBuckets ? ', coalesce(j.bucket, 0)' : ''}
        FROM lead_journeys j INDEXED BY lead_journeys_created
        WHERE j.created_at >= ? AND j.created_at < ?${where.sql}`,
