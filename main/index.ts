@@ -40,6 +40,7 @@ import {
   openExternal,
   ownPageCheck,
 } from './electron/security-policy.ts'
+import { applyLinuxAutostart, autostartProgram } from './electron/login-item.ts'
 import { handedOverArgs, parseShellArgs } from './electron/shell-args.ts'
 import {
   loginItemSettings,
@@ -112,8 +113,24 @@ async function main(): Promise<void> {
     }
   }
   nativeTheme.themeSource = settings.theme
-  // Registered by the installed app only: an unpackaged one would register the bare Electron.
-  if (app.isPackaged) app.setLoginItemSettings(loginItemSettings(settings))
+  // Start at login: the OS's login items on macOS and Windows, an XDG autostart entry on
+  // Linux. Registered by the installed app only: an unpackaged one would start bare Electron.
+  const applyLoginItem = () => {
+    if (!app.isPackaged) return
+    if (process.platform !== 'linux') app.setLoginItemSettings(loginItemSettings(settings))
+    else {
+      try {
+        applyLinuxAutostart(
+          join(app.getPath('appData'), 'autostart'),
+          settings,
+          autostartProgram(process.execPath, process.env.APPIMAGE),
+        )
+      } catch (error) {
+        log(`start at login: not set: ${(error as Error).message}`)
+      }
+    }
+  }
+  applyLoginItem()
 
   // Credentials stay in the main process and the core, encrypted at rest; they reach the core
   // over its message port (utility-launcher.ts).
@@ -255,7 +272,7 @@ async function main(): Promise<void> {
         return
       case 'open-at-login-toggle':
         saveSettings({ ...settings, openAtLogin: !settings.openAtLogin })
-        app.setLoginItemSettings(loginItemSettings(settings))
+        applyLoginItem()
         refreshMenu()
         return
       case 'about':

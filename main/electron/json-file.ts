@@ -20,14 +20,18 @@ export function readJsonFile(file: string): unknown {
   }
 }
 
-/** Writes `value` as JSON to `file` through a temporary file and a rename. */
-export function writeJsonFileAtomic(file: string, value: unknown): void {
+/** Writes `text` to `file` (mode 600) through a temporary file beside it and a rename. */
+export function writeTextFileAtomic(file: string, text: string): void {
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`
   try {
-    writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 })
+    writeFileSync(tmp, text, { mode: 0o600 })
     renameSync(tmp, file)
   } catch (error) {
     rmSync(tmp, { force: true })
     throw error
   }
 }
+
+/** Writes `value` as JSON to `file` through a temporary file and a rename. */
+export const writeJsonFileAtomic = (file: string, value: unknown): void =>
+  writeTextFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`)
