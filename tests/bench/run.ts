@@ -11,6 +11,7 @@ import { fillCache } from '../../main/demo/fill-cache.ts'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { openStore } from '../../main/store/index.ts'
 import { benchAlertEval } from './alert-eval.ts'
+import { benchIntelligence } from './intel.ts'
 import { busyLoad, busyLoopsAsked, loadLabel } from '../support/busy-load.ts'
 import { FLOOD_BURST, FLOOD_CALLS, FLOOD_LEADS, benchApiFlood, floodCache } from './api-flood.ts'
 import { coldStartSeconds } from './cold-start.ts'
@@ -52,6 +53,7 @@ const PARTS = [
   'export-xlsx',
   'export-pdf',
   'alert-eval',
+  'intel',
 ] as const
 type Part = (typeof PARTS)[number]
 const only = process.env.BENCH_ONLY?.split(',').map((p) => p.trim())
@@ -112,7 +114,8 @@ async function main(): Promise<void> {
       runs('export-csv') ||
       runs('export-xlsx') ||
       runs('export-pdf') ||
-      runs('alert-eval')
+      runs('alert-eval') ||
+      runs('intel')
     ) {
       for (const [file, leads] of [
         [big, LEADS],
@@ -372,6 +375,37 @@ async function main(): Promise<void> {
         baseline: `one dashboard() of the rules' dashboards for the default filters: p50 ${fmt(percentile(a.baselineMs, 50), 1)} ms, p95 ${fmt(percentile(a.baselineMs, 95), 1)} ms`,
         ratio: `${fmt(percentile(a.cycleMs, 95) / percentile(a.baselineMs, 95), 2)} (target p95 < 100 ms)`,
       })
+    }
+
+    if (await begin('intel')) {
+      process.stderr.write('customer intelligence: segments, lead scores, journeys…\n')
+      const intel = await benchIntelligence(big)
+      rows.push(
+        {
+          benchmark: `features + PCA + k-means (k by silhouette, 2–6) of ${fmt(intel.leads)} leads, child process`,
+          figure: `${fmt(intel.featuresSeconds + intel.segmentSeconds, 1)} s (features ${fmt(intel.featuresSeconds, 1)} s), peak RSS ${fmt(intel.segmentRssMb)} MB, k = ${intel.k ?? '—'}`,
+          baseline: '—',
+          ratio: 'target < 10 s, RSS < 500 MB',
+        },
+        {
+          benchmark: `lead score: train (IRLS), calibrate, test, score ${fmt(intel.openScored)} open leads`,
+          figure: `${fmt(intel.trainSeconds, 1)} s; test AUC ${fmt(intel.auc.model ?? NaN, 3)} vs temperature ${fmt(intel.auc.baseline ?? NaN, 3)}, calibration error ${fmt(intel.calibrationError ?? NaN, 3)}`,
+          baseline: `the whole recompute (features, segments, model, scores stored): ${fmt(intel.recomputeSeconds, 1)} s, peak RSS ${fmt(intel.peakRssMb)} MB`,
+          ratio: 'target < 10 s',
+        },
+        {
+          benchmark: `journey Sankey for a filter change, ${fmt(LEADS)} leads, ${intel.journeys.length} filters × 20 rounds`,
+          figure: `p95 ${fmt(intel.journeysP95, 1)} ms (${intel.journeys.map((j) => `${j.filter}: p50 ${fmt(j.p50, 1)}, p95 ${fmt(j.p95, 1)} ms, ${fmt(j.rows)} leads`).join('; ')})`,
+          baseline: `history inferred for every lead once: ${fmt(intel.journeysInferSeconds, 1)} s`,
+          ratio: 'target p95 < 100 ms',
+        },
+        {
+          benchmark: `journey upkeep on the sync path: ${fmt(intel.upkeep.changes)} lead status changes in 5k-row transactions with the rollups, half with the journeys' row hook (alternating)`,
+          figure: `${fmt(intel.upkeep.withSeconds, 2)} s with journeys`,
+          baseline: `${fmt(intel.upkeep.withoutSeconds, 2)} s without (rollups only)`,
+          ratio: fmt(intel.upkeep.withSeconds / intel.upkeep.withoutSeconds, 2),
+        },
+      )
     }
 
     if (await begin('wall-soak')) {
