@@ -31,6 +31,8 @@ const skipReason =
   'the renderer end to end through the browser host instead.'
 if (!binary) console.log(`Electron end-to-end tests ${skipReason}`)
 test.skip(!binary, skipReason)
+// The first start fills the demo cache (100,000 leads) before any window opens.
+test.describe.configure({ timeout: 300_000 })
 
 interface Launched {
   readonly app: ElectronApplication
@@ -70,7 +72,7 @@ async function launch(args: readonly string[] = []): Promise<Launched> {
 
 /** The window whose page is the desk (not the wall). */
 async function deskWindow(app: ElectronApplication): Promise<Page> {
-  const first = await app.firstWindow()
+  const first = await app.firstWindow({ timeout: 180_000 })
   await expect
     .poll(() => app.windows().find((w) => !w.url().includes('mode=wall')) ?? null, {
       timeout: 60_000,
