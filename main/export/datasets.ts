@@ -15,6 +15,7 @@ import {
   type KpiDefinition,
   type MarketingRoi,
   type PremiumMarkets,
+  type LEAD_STATUSES,
 } from '../../shared/api/index.ts'
 import {
   INTEL_FEATURE_TEXT,
@@ -23,6 +24,7 @@ import {
   type SegmentsResult,
 } from '../../shared/api/intelligence.ts'
 import { FILTER_FIELD_LABELS } from '../../shared/format/index.ts'
+import { modelCard } from '../intelligence/read.ts'
 import { createScope, series } from '../metrics/aggregate.ts'
 import { dimsSql, activeDims } from '../metrics/filter-sql.ts'
 import { BASIS } from '../metrics/rollups.ts'
@@ -95,7 +97,12 @@ const LEAD_COLUMNS: readonly Column[] = [
   { key: 'firstResponseSeconds', label: 'First response', kind: 'seconds', width: 14 },
   { key: 'convertedAt', label: 'Converted', kind: 'datetime', width: 20 },
   { key: 'dealValue', label: 'Deal value', kind: 'money', width: 14 },
+  // Issue 16: an open lead's chance to convert, as its call-first row shows it.
+  { key: 'score', label: 'Score', kind: 'fraction', width: 10 },
 ]
+
+/** A won or lost lead has no score: its outcome is known (a score kept from before it closed is stale). */
+const CLOSED: readonly (typeof LEAD_STATUSES)[number][] = ['won', 'lost']
 
 /**
  * The filtered leads, one row each, oldest first: the leads created in the range's days of its
@@ -113,12 +120,17 @@ export function leadsDataset(db: Store, filters: Filters, range: DateRange): Dat
     .prepare(`SELECT count(*) FROM leads WHERE ${where}`)
     .pluck()
     .get(...params) as number
+  // The score of the order the call-first list follows: the model's, or the temperature
+  // baseline's when the model does not beat it (main/intelligence/read.ts).
+  const score = modelCard(db).scoreSource === 'model' ? 'model_score' : 'baseline_score'
   // Money and seconds divided in SQL into the units a cell carries; the leads_created_at index
-  // (its entries end with the rowid) gives this order without a sort.
+  // (its entries end with the rowid) gives this order without a sort; a score is one lookup by key.
   const select = db
     .prepare(
       `SELECT CAST(id AS TEXT), created_at, source, city, segment, temperature, status, owner,
-              (first_response_at - created_at) / 1000.0, converted_at, deal_value_cents / 100.0
+              (first_response_at - created_at) / 1000.0, converted_at, deal_value_cents / 100.0,
+              CASE WHEN status IN (${CLOSED.map(() => '?').join(', ')}) THEN NULL
+                   ELSE (SELECT s.${score} FROM intel_lead_scores s WHERE s.lead_id = leads.id) END
          FROM leads WHERE ${where} ORDER BY created_at, id`,
     )
     .raw(true)
@@ -127,7 +139,7 @@ export function leadsDataset(db: Store, filters: Filters, range: DateRange): Dat
     ...EXPORT_DATASET_TEXT.leads,
     columns: LEAD_COLUMNS,
     rowCount,
-    rows: () => select.iterate(...params) as Iterator<readonly Cell[]>,
+    rows: () => select.iterate(...CLOSED, ...params) as Iterator<readonly Cell[]>,
   }
 }
 

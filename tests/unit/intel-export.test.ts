@@ -7,7 +7,7 @@ import type { Report } from '../../main/export/report.ts'
 import { buildReport } from '../../main/export/summary.ts'
 import { recompute } from '../../main/intelligence/compute.ts'
 import { ensureJourneys, journeys } from '../../main/intelligence/journeys.ts'
-import { callFirst, segmentsResult } from '../../main/intelligence/read.ts'
+import { callFirst, leadScores, segmentsResult } from '../../main/intelligence/read.ts'
 import {
   VIEW_EXPORT_DATASETS,
   exportStartSchema,
@@ -86,5 +86,21 @@ describe('an intelligence tab’s report', () => {
     )
     // Each row says what drove its score (or that the baseline's order is followed).
     for (const row of rows) expect(String(row[4])).not.toBe('')
+  })
+
+  it('Leads: an open lead carries its score, as intel.leadScores gives it; a closed lead none', () => {
+    const [, leads] = report('scores', ONE_SOURCE).datasets
+    expect(leads?.id).toBe('leads')
+    const col = (key: string) => leads!.columns.findIndex((c) => c.key === key)
+    const rows = rowsOf(leads!)
+    const open = rows.filter((r) => r[col('status')] !== 'won' && r[col('status')] !== 'lost')
+    const closed = rows.filter((r) => r[col('status')] === 'won' || r[col('status')] === 'lost')
+    expect(open.length).toBeGreaterThan(0)
+    expect(closed.length).toBeGreaterThan(0)
+    for (const r of closed) expect(r[col('score')]).toBeNull()
+    const ids = open.slice(0, 500).map((r) => Number(r[col('id')]))
+    const api = new Map(leadScores(cache.db, ids).scores.map((s) => [s.leadId, s.score]))
+    expect(api.size).toBe(ids.length)
+    for (const r of open.slice(0, 500)) expect(r[col('score')]).toBe(api.get(Number(r[col('id')])))
   })
 })
