@@ -151,28 +151,85 @@ export interface ChangeLogInfo {
   readonly triggered: ReadonlySet<string>
 }
 
-/** Whether the change log is installed, and on which tables. */
+/**
+ * Whether the change log is installed, and on which tables: one statement
+ * (each cycle asks, and each round trip is latency on the live path), which
+ * fails with undefined_table when the meta table is missing.
+ */
 export async function changeLogInfo(pg: Pg, schema: string): Promise<ChangeLogInfo> {
+  const none = { epoch: null, prunedThrough: 0n, triggered: new Set<string>() }
   const meta = qualified(schema, CHANGE_LOG_META_TABLE)
-  const exists = await pg.query<{ ok: boolean }>(
-    `select to_regclass($1) is not null and to_regclass($2) is not null as ok`,
-    [meta, qualified(schema, CHANGE_LOG_TABLE)],
-  )
-  if (!exists.rows[0]?.ok) return { epoch: null, prunedThrough: 0n, triggered: new Set() }
-  const info = await pg.query<{ epoch: string; pruned_through: string }>(
-    `select epoch, pruned_through::text from ${meta}`,
-  )
-  const triggers = await pg.query<{ table_name: string }>(
-    `select c.relname::text as table_name
-     from pg_trigger t join pg_class c on c.oid = t.tgrelid
-     join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = $1 and t.tgname = $2 and t.tgenabled <> 'D'`,
-    [schema, CHANGE_LOG_TRIGGER],
-  )
+  let rows: { log: boolean; epoch: string; pruned_through: string; triggered: string[] }[]
+  try {
+    ;({ rows } = await pg.query(
+      `select to_regclass($1) is not null as log, m.epoch, m.pruned_through::text,
+         array(select c.relname::text
+               from pg_trigger t join pg_class c on c.oid = t.tgrelid
+               join pg_namespace n on n.oid = c.relnamespace
+               where n.nspname = $2 and t.tgname = $3 and t.tgenabled <> 'D') as triggered
+       from ${meta} as m`,
+      [qualified(schema, CHANGE_LOG_TABLE), schema, CHANGE_LOG_TRIGGER],
+    ))
+  } catch (error) {
+    if ((error as { code?: unknown }).code === UNDEFINED_TABLE) return none
+    throw error
+  }
+  const row = rows[0]
+  if (!row?.log) return none
   return {
-    epoch: info.rows[0]?.epoch ?? null,
-    prunedThrough: parseXid(info.rows[0]?.pruned_through ?? '0'),
-    triggered: new Set(triggers.rows.map((r) => r.table_name)),
+    epoch: row.epoch,
+    prunedThrough: parseXid(row.pruned_through),
+    triggered: new Set(row.triggered),
+  }
+}
+
+/** Postgres's SQLSTATE for a relation that does not exist. */
+const UNDEFINED_TABLE = '42P01'
+
+/** Where a cycle's pulls go, and which tables have anything to pull (`followPlan`). */
+export interface FollowPlan {
+  readonly horizon: bigint
+  /** The meta row as of the same statement (a pull checks it again on each page it reads). */
+  readonly epoch: string
+  readonly prunedThrough: bigint
+  /** Tables with log entries in [their cursor, horizon). */
+  readonly busy: ReadonlySet<string>
+}
+
+/**
+ * The horizon, the meta row and which of `cursors`' tables hold entries
+ * between their cursor and that horizon, in one statement: a table with
+ * none moves its cursor to the horizon without a read of its own, so a live
+ * cycle reads the log only for the tables that changed.
+ */
+export async function followPlan(
+  pg: Pg,
+  schema: string,
+  cursors: readonly { readonly table: string; readonly cursor: bigint }[],
+): Promise<FollowPlan> {
+  const log = qualified(schema, CHANGE_LOG_TABLE)
+  const meta = qualified(schema, CHANGE_LOG_META_TABLE)
+  const { rows } = await pg.query<{
+    horizon: string
+    epoch: string
+    pruned_through: string
+    busy: string[]
+  }>(
+    `with h as (select pg_snapshot_xmin(pg_current_snapshot()) as h)
+     select h.h::text as horizon, m.epoch, m.pruned_through::text as pruned_through,
+       array(select c.t from unnest($1::text[], $2::text[]) as c(t, cursor)
+             where exists (select 1 from ${log} as e
+                           where e.table_name = c.t and e.xid >= c.cursor::xid8 and e.xid < h.h)) as busy
+     from h, ${meta} as m`,
+    [cursors.map((c) => c.table), cursors.map((c) => c.cursor.toString())],
+  )
+  const row = rows[0]
+  if (!row) throw new Error(`the change log's meta row is missing in schema "${schema}"`)
+  return {
+    horizon: parseXid(row.horizon),
+    epoch: row.epoch,
+    prunedThrough: parseXid(row.pruned_through),
+    busy: new Set(row.busy),
   }
 }
 

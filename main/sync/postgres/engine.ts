@@ -6,7 +6,7 @@
 import type { ConnectionOptions } from 'node:tls'
 import type Database from 'better-sqlite3'
 import { Pool } from 'pg'
-import { changeLogInfo, currentHorizon, type ChangeLogInfo } from './change-log.ts'
+import { changeLogInfo, currentHorizon, followPlan, type ChangeLogInfo } from './change-log.ts'
 import {
   DEFAULT_MAX_TEXT,
   localSchemaProblems,
@@ -27,6 +27,7 @@ import {
   type SyncManifest,
 } from '../manifest.ts'
 import {
+  advanceQuiet,
   beginSnapshot,
   copySnapshot,
   logBacklog,
@@ -411,15 +412,34 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       })
       if (asked && t.error) failResyncs(t.error, t.table.upstream)
     }
-    // Then every table follows to one horizon.
-    const horizon = await currentHorizon(pool)
+    // Then every table follows to one horizon, read with which tables have
+    // anything to pull: a quiet table's cursor moves without a read of its own.
+    const following = tables.filter(
+      (t) => !t.error && t.state.phase === 'follow' && t.feed === 'changelog',
+    )
+    const cursors = following.flatMap((t) =>
+      t.state.watermark === null ? [] : [{ table: t.table.upstream, cursor: t.state.watermark }],
+    )
+    const plan = cursors.length > 0 ? await followPlan(pool, schema, cursors) : null
+    const horizon = plan?.horizon ?? (await currentHorizon(pool))
+    const quiet = (t: TableRuntime): boolean =>
+      plan !== null &&
+      !plan.busy.has(t.table.upstream) &&
+      t.state.watermark !== null &&
+      t.state.watermark < horizon &&
+      plan.epoch === t.state.epoch &&
+      plan.prunedThrough < t.state.watermark
     const logged: string[] = []
     for (const t of tables) {
       if (t.error || t.state.phase !== 'follow') continue
       await guarded(t, async () => {
         if (t.feed === 'changelog') {
           logged.push(t.table.upstream)
-          await pull(t, horizon, info.epoch)
+          if (quiet(t)) {
+            planned.add(t.table.upstream)
+            advanceQuiet(ctx, t.table, t.state, horizon)
+            pruneStreak.pulled(t.table.upstream)
+          } else await pull(t, horizon, info.epoch)
         } else {
           await pollTable(ctx, t.table, t.state, options.pollOverlapMs ?? 5_000)
           if (reconcileRequested || Date.now() - (t.state.reconciledAt ?? 0) >= reconcileEveryMs) {

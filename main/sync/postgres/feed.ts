@@ -524,6 +524,23 @@ export async function pullChangeLog(
   return { applied, lost: null }
 }
 
+/**
+ * Moves a table's cursor to `horizon` when the log holds nothing for it in
+ * between (`followPlan` said so, from a meta row that shows no prune past
+ * the cursor and the same install): what a pull of no entries would commit,
+ * without reading the log again.
+ */
+export function advanceQuiet(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  horizon: bigint,
+): void {
+  commit(ctx, table, state, (_w, next) => {
+    next.watermark = horizon
+  })
+}
+
 /** Pages read (and rows fetched) ahead of the one being written. */
 const PAGES_AHEAD = 3
 
