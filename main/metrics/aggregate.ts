@@ -19,14 +19,17 @@
 import type { DateRange, Filters } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import { activeDims, dimsSql, type DimFilters, type SqlPart } from './filter-sql.ts'
-import { addCounts } from './count-blob.ts'
+import { addCounts, forEachSection, forEachSums } from './count-blob.ts'
 import { registryOf } from './registry.ts'
 import {
   BASIS,
   COUNT_ROLLUPS,
   HOUR_MS,
   MEASURES,
+  QUARTER_MS,
+  QUARTER_ROLLUPS,
   ROLLUP_DIMS,
+  quarterSection,
   ROLLUPS,
   RESPONSE_BUCKETS,
   WEEK_HOURS,
@@ -34,10 +37,13 @@ import {
   responseBucket,
   responseBucketBounds,
   rollupState,
+  weekHour,
   zeroMeasures,
   type Basis,
   type CountOf,
   type Measures,
+  type QuarterDim,
+  type QuarterRollupDef,
   type RollupDef,
   type RollupDim,
   type RollupState,
@@ -142,6 +148,12 @@ export function zoneCut(scope: Scope, range: DateRange): ZoneCut | null {
   ) {
     return null
   }
+  return orgDaysCut(scope, range)
+}
+
+/** zoneCut for any filter: the range whole when in the rollups' zone. */
+function orgDaysCut(scope: Scope, range: DateRange): ZoneCut {
+  if (range.timeZone === scope.state.timeZone) return { inner: range, edges: [] }
   const zone = scope.state.timeZone
   const { start, end } = rangeBounds(range)
   const dayStart = (day: number) => localDayStartUtc(dayString(day), zone)
@@ -324,8 +336,8 @@ export function series(
       for (const row of rows) out.set(Number(row.t), measuresOf(row))
       return out
     }
-    const hours = hourSeries(scope, basis, grain, range)
-    if (hours) return hours
+    const quarters = quarterSums(scope, basis, range, grain)
+    if (quarters) return quarters as Map<number, Measures>
     // Raw: per UTC quarter hour (every zone offset is a multiple of 15
     // minutes), then each quarter is read as local time in JS.
     // The day and hour series of one range (a day's trend and its heat map off the rollups'
@@ -354,8 +366,6 @@ export function series(
     return out
   })
 }
-
-const QUARTER_MS = 900_000
 
 /** Stretches of constant zone offset: from `from` (UTC ms) on, local time is UTC + `offset`. */
 export interface OffsetStretch {
@@ -395,82 +405,110 @@ export function offsetStretches(
 }
 
 /**
- * The UTC hour tables that can sum a range of another zone exactly (all sources' when no source
- * is filtered on, else by source), where the range's bounds and the zone's offsets and changes
- * are whole hours. null where they cannot: another dimension is filtered on, or the zone's offset
- * is not whole hours (Asia/Kolkata +05:30: raw rows).
+ * Where the UTC quarter hour rollups (016-quarter-rollups.ts) can sum a range exactly with `need`
+ * filtered on or grouped by: their table, the sections to read (all sources', by source, or by
+ * owner: one dimension at most) and the range's offset stretches, where the range's bounds and
+ * the zone's offsets and changes are whole quarter hours (every zone in use since 1972). null
+ * where they cannot.
  */
-function utcBuckets(
+function quarterTable(
   scope: Scope,
   basis: Basis,
   range: DateRange,
   need: readonly string[],
-): { table: RollupDef; unit: number; stretches: readonly OffsetStretch[] } | null {
-  if (scope.raw || !scope.state.valid || !need.every((d) => d === 'source')) return null
+): {
+  table: QuarterRollupDef
+  dim: QuarterDim | null
+  stretches: readonly OffsetStretch[]
+} | null {
+  if (scope.raw || !scope.state.valid) return null
+  const dims = [...new Set(need)]
+  const dim = dims[0] ?? null
+  if (dims.length > 1 || (dim !== null && dim !== 'source' && dim !== 'owner')) return null
+  const table = QUARTER_ROLLUPS.find((q) => q.basis === basis)
+  if (!table) return null
   const { start, end } = rangeBounds(range)
   const stretches = offsetStretches(range.timeZone, start, end)
-  // Local ms must stay positive: SQLite's integer division truncates toward zero, not down.
-  if (stretches.some((s) => s.from + s.offset < 0)) return null
-  const whole = (unit: number) =>
-    start % unit === 0 &&
-    end % unit === 0 &&
-    stretches.every((s) => s.offset % unit === 0 && s.from % unit === 0)
-  const hours = pickTable(basis, 'hour', need)
-  if (hours && whole(HOUR_MS)) return { table: hours, unit: HOUR_MS, stretches }
-  return null
+  const whole =
+    start % QUARTER_MS === 0 &&
+    end % QUARTER_MS === 0 &&
+    stretches.every((s) => s.offset % QUARTER_MS === 0 && s.from % QUARTER_MS === 0)
+  return whole ? { table, dim, stretches } : null
 }
 
+/** How quarterSums keys its sums: a local day, hour or hour of week, the source, or '' (all). */
+type QuarterKey = 'day' | 'hour' | 'weekHour' | 'source' | null
+
 /**
- * A series from the UTC hour rollups: each local day or hour of the range's
- * zone is a sum of whole UTC buckets (utcBuckets). The offsets are found once per range
- * (offsetStretches) and SQLite adds them to each bucket in a CASE on the range's few changes and
- * groups by the local bucket, so a year in London reads back 365 rows, not 8,760 hours to
- * convert one by one in JS. null where the rollups cannot answer.
+ * Sums over the range's instants from the UTC quarter hour rollups, keyed by the local day, hour
+ * or hour of week of each quarter in the range's zone (its offset from the stretches found once
+ * per range), by source, or all together: a year reads 365 blobs of 96 quarters (by source or
+ * owner, one per source and owner that had leads that day). null where they cannot answer
+ * (quarterTable).
  */
-function hourSeries(
+function quarterSums(
   scope: Scope,
   basis: Basis,
-  /** weekHour: the local hour of week, Sunday 00 = 0 (rollups.ts weekHour), for the heat map. */
-  grain: 'day' | 'hour' | 'weekHour',
   range: DateRange,
-): Map<number, Measures> | null {
-  const found = utcBuckets(scope, basis, range, usedDims(scope.dims))
+  key: QuarterKey,
+): Map<number | string, Measures> | null {
+  const need = [...usedDims(scope.dims), ...(key === 'source' ? ['source'] : [])]
+  const found = quarterTable(scope, basis, range, need)
   if (!found) return null
-  const { table, unit, stretches } = found
+  const { table, dim, stretches } = found
   const { start, end } = rangeBounds(range)
-  const f = dimsSql(scope.dims)
-  const col = table.grain
-  const whens = stretches
-    .slice(1)
-    .map(() => `WHEN ${col} < ? THEN ?`)
-    .join(' ')
-  const caseParams: number[] = []
-  for (let i = 1; i < stretches.length; i++) {
-    caseParams.push((stretches[i] as OffsetStretch).from / unit)
-    caseParams.push((stretches[i - 1] as OffsetStretch).offset / unit)
-  }
-  caseParams.push((stretches.at(-1) as OffsetStretch).offset / unit)
-  // Bound numbers arrive as REAL: cast, or the divisions would not be integer ones.
-  const offsetUnits = stretches.length === 1 ? '?' : `CASE ${whens} ELSE ? END`
-  const perHour = HOUR_MS / unit
-  const lh = perHour === 1 ? 'lu' : `(lu / ${perHour})`
-  // Day 0 (1970-01-01) was a Thursday: hour of week = ((day + 4) % 7) * 24 + hour of day.
-  const bucket =
-    grain === 'day'
-      ? `lu / ${24 * perHour}`
-      : grain === 'hour'
-        ? lh
-        : `((${lh} / 24 + 4) % 7) * 24 + ${lh} % 24`
+  // The sections to read: all leads', or those of the values filtered on (or all of a dimension).
+  const listed = dim === null ? undefined : scope.dims[dim]
+  const wanted =
+    dim === null
+      ? new Set([quarterSection(null)])
+      : listed && new Set(listed.map((v) => quarterSection(dim, v)))
+  const prefix = dim === null ? '' : quarterSection(dim)
   const rows = scope.db
-    .prepare(
-      `SELECT ${bucket} AS t, ${SUMS} FROM (
-         SELECT ${col} + CAST(${offsetUnits} AS INTEGER) AS lu, ${MEASURES.join(', ')}
-           FROM ${table.table} WHERE ${col} >= ? AND ${col} < ?${rollupFilter(table, f)}
-       ) GROUP BY t`,
-    )
-    .all(...caseParams, start / unit, end / unit, ...f.params) as Row[]
-  const out = new Map<number, Measures>()
-  for (const row of rows) out.set(Number(row.t), measuresOf(row))
+    .prepare(`SELECT day, sums FROM ${table.table} WHERE day BETWEEN ? AND ?`)
+    .raw()
+    .all(Math.floor(start / DAY_MS), Math.floor((end - 1) / DAY_MS)) as [number, Uint8Array][]
+  const width = MEASURES.length
+  const sums = new Map<number | string, Float64Array>()
+  let lastKey: number | string | undefined
+  let last: Float64Array | undefined
+  for (const [day, blob] of rows) {
+    const dayStart = day * DAY_MS
+    forEachSection(blob, (section, body) => {
+      if (wanted ? !wanted.has(section) : !section.startsWith(prefix)) return
+      const source = section.slice(prefix.length)
+      // The stretch in force at the day's first quarter; later ones follow in order.
+      let k = 0
+      while (k + 1 < stretches.length && (stretches[k + 1] as OffsetStretch).from <= dayStart) k++
+      forEachSums(body, width, (slot, values) => {
+        const t = dayStart + slot * QUARTER_MS
+        if (t < start || t >= end) return
+        while (k + 1 < stretches.length && (stretches[k + 1] as OffsetStretch).from <= t) k++
+        const local = t + (stretches[k] as OffsetStretch).offset
+        const bucket =
+          key === 'day'
+            ? Math.floor(local / DAY_MS)
+            : key === 'hour'
+              ? Math.floor(local / HOUR_MS)
+              : key === 'weekHour'
+                ? weekHour(Math.floor(local / HOUR_MS))
+                : key === 'source'
+                  ? source
+                  : ''
+        let into = bucket === lastKey ? last : sums.get(bucket)
+        if (!into) sums.set(bucket, (into = new Float64Array(width)))
+        lastKey = bucket
+        last = into
+        for (let i = 0; i < width; i++) into[i] = (into[i] as number) + (values[i] as number)
+      })
+    })
+  }
+  const out = new Map<number | string, Measures>()
+  for (const [bucket, v] of sums) {
+    const m = zeroMeasures()
+    MEASURES.forEach((name, i) => (m[name] = v[i] as number))
+    out.set(bucket, m)
+  }
   return out
 }
 
@@ -494,9 +532,12 @@ export function grouped(
       (ownerUsable(scope, range) && need.every((d) => OWNER_TABLE_DIMS.includes(d)))
         ? pickTable(basis, 'day', need)
         : undefined
-    if (!table) {
-      const hours = hourGrouped(scope, basis, range, dim, need)
-      if (hours) return hours
+    const facets = ownerFacets(scope, basis, range, dim)
+    if (facets) return facets
+    if (!table && (dim === null || dim === 'source')) {
+      // Any zone, an owner (and sources): over exactly the range's quarters.
+      const quarters = quarterSums(scope, basis, range, dim)
+      if (quarters) return quarters as Map<string, Measures>
     }
     if (!table || table.column === 'dims') return groupCube(cube(scope, basis, range), dim)
     const f = dimsSql(scope.dims)
@@ -511,28 +552,72 @@ export function grouped(
 }
 
 /**
- * grouped() for a range in another zone, where the UTC hour rollups can sum it
- * (utcBuckets): over exactly its instants, without the cube's raw edges. null otherwise.
+ * grouped() by one of the five dimensions for an owner filter alone (created leads): the owner
+ * facets (org-zone month × owner × dimension value, 016-quarter-rollups.ts) for the range's whole
+ * months in the rollups' zone, raw rows of the owners for the days left (the months' edges, and
+ * the edges of a range in another zone). null where they cannot answer.
  */
-function hourGrouped(
+function ownerFacets(
   scope: Scope,
   basis: Basis,
   range: DateRange,
   dim: RollupDim | null,
-  need: readonly string[],
 ): Map<string, Measures> | null {
-  const found = utcBuckets(scope, basis, range, need)
-  if (!found) return null
-  const { table, unit } = found
-  const { start, end } = rangeBounds(range)
+  const used = usedDims(scope.dims)
+  const table = ROLLUPS.find((r) => r.column === 'facet' && r.basis === basis)
+  if (
+    scope.raw ||
+    !scope.state.valid ||
+    dim === null ||
+    !table ||
+    used.length !== 1 ||
+    used[0] !== 'owner'
+  ) {
+    return null
+  }
   const f = dimsSql(scope.dims)
-  const rows = scope.db
-    .prepare(
-      `SELECT ${dim === null ? "''" : dim} AS k, ${SUMS} FROM ${table.table}
-        WHERE ${table.grain} >= ? AND ${table.grain} < ?${rollupFilter(table, f)} GROUP BY k`,
+  const out = new Map<string, Measures>()
+  const addRows = (rows: Row[]) => {
+    for (const row of rows) {
+      const k = String(row.k)
+      const found = out.get(k)
+      if (found) addMeasures(found, measuresOf(row))
+      else out.set(k, measuresOf(row))
+    }
+  }
+  const b = BASIS[basis]
+  const raw = (start: number, end: number) =>
+    addRows(
+      scope.db
+        .prepare(
+          `SELECT ${dim} AS k, ${rawSums(scope)} FROM leads
+            WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql} GROUP BY k`,
+        )
+        .all(start, end, ...f.params) as Row[],
     )
-    .all(start / unit, end / unit, ...f.params) as Row[]
-  return new Map(rows.map((row) => [String(row.k), measuresOf(row)]))
+  const cut = orgDaysCut(scope, range)
+  const zone = scope.state.timeZone
+  if (cut.inner) {
+    for (const span of monthSpans(cut.inner)) {
+      if (span.grain === 'day') {
+        raw(
+          localDayStartUtc(dayString(span.lo), zone),
+          localDayStartUtc(dayString(span.hi + 1), zone),
+        )
+        continue
+      }
+      addRows(
+        scope.db
+          .prepare(
+            `SELECT value AS k, ${SUMS} FROM ${table.table}
+              WHERE month BETWEEN ? AND ? AND dim = ?${f.sql} GROUP BY value`,
+          )
+          .all(span.lo, span.hi, dim, ...f.params) as Row[],
+      )
+    }
+  }
+  for (const edge of cut.edges) raw(edge.start, edge.end)
+  return out
 }
 
 /** All the range's leads (or deals) in scope summed. */
@@ -579,8 +664,8 @@ function addBlobs(scope: Scope, of: CountOf, span: Span, into: Float64Array): vo
  */
 export function weekHourCounts(scope: Scope, range: DateRange): Float64Array | null {
   if (!countsUsable(scope, range)) {
-    // Another zone: its 168 hours of week grouped in SQL from the UTC hour rollup.
-    const hours = hourSeries(scope, 'created', 'weekHour', range)
+    // Another zone, or an owner: its 168 hours of week summed from the UTC quarter rollups.
+    const hours = quarterSums(scope, 'created', range, 'weekHour') as Map<number, Measures> | null
     if (!hours) return null
     const counts = new Float64Array(WEEK_HOURS)
     for (const [h, m] of hours) counts[h] = m.leads

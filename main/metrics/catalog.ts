@@ -34,13 +34,10 @@ import { TEMPERATURES, comparisonKindFor } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import {
   createScope,
-  cube,
-  groupCube,
   grouped,
   medianResponseSeconds,
   series,
   total,
-  totalOf,
   weekHourCounts,
   type Scope,
 } from './aggregate.ts'
@@ -358,10 +355,11 @@ export function conversionKpi(
   const { targets } = registryOf(db)
   const band = targets.conversionBand
   const range = rangeOf(filters, clock)
-  const rows = cube(s, 'created', range)
-  const total = totalOf(rows)
-  const byTemp = groupCube(rows, 'temperature')
-  const bySrc = groupCube(rows, 'source')
+  // Each breakdown through grouped(): the cube's where it answers, an owner's facets, or the
+  // day × source rollup.
+  const sums = total(s, 'created', range)
+  const byTemp = grouped(s, 'created', range, 'temperature')
+  const bySrc = grouped(s, 'created', range, 'source')
   const config = channels(db)
   const byTemperature: RateRow[] = TEMPERATURES.map((t) => {
     const m = byTemp.get(t) ?? zeroMeasures()
@@ -375,22 +373,22 @@ export function conversionKpi(
     const target = config.find((c) => c.name === key)?.conversion_target ?? null
     return { key, leads: m.leads, conversions: m.won, rate: rate(m.won, m.leads), target }
   })
-  const overall = rate(total.won, total.leads)
+  const overall = rate(sums.won, sums.leads)
   const maturity = cohortMaturity(s, range, clock, { openShare: true })
   const opportunities = conversionTips({
     targets,
     overall,
-    won: total.won,
-    leads: total.leads,
+    won: sums.won,
+    leads: sums.leads,
     byTemperature,
     bySource,
     maturity,
   })
   return {
     asOf: dataAsOf(db),
-    noData: total.leads === 0,
-    leads: total.leads,
-    conversions: total.won,
+    noData: sums.leads === 0,
+    leads: sums.leads,
+    conversions: sums.won,
     rate: overall,
     targetBand: band,
     band:
@@ -485,9 +483,9 @@ export function premiumMarketsKpi(
   scope?: Scope,
 ): PremiumMarkets {
   const s = scopeFor(db, filters, scope)
-  const rows = cube(s, 'created', rangeOf(filters, clock))
-  const total = totalOf(rows)
-  const bySeg = groupCube(rows, 'segment')
+  const range = rangeOf(filters, clock)
+  const all = total(s, 'created', range)
+  const bySeg = grouped(s, 'created', range, 'segment')
   const config = db
     .prepare(
       `SELECT name, target_deal_size_cents AS target FROM market_segments
@@ -511,12 +509,12 @@ export function premiumMarketsKpi(
       targetDealCents: target,
       dealSizeVsTarget: avg === null || !target ? null : avg / target,
       conversion: rate(m.won, m.leads),
-      penetration: rate(m.leads, total.leads),
+      penetration: rate(m.leads, all.leads),
     }
   })
   return {
     asOf: dataAsOf(db),
-    noData: total.leads === 0,
+    noData: all.leads === 0,
     segments,
     penetrationRule: registryOf(db).kpis.penetration.rule,
   }
@@ -614,7 +612,7 @@ export const FUNNEL_STAGES = ['new', 'contacted', 'qualified', 'proposal', 'won'
 
 export function funnelKpi(db: Store, filters: Filters, clock: Clock, scope?: Scope): Funnel {
   const s = scopeFor(db, filters, scope)
-  const byStatus = groupCube(cube(s, 'created', rangeOf(filters, clock)), 'status')
+  const byStatus = grouped(s, 'created', rangeOf(filters, clock), 'status')
   const n = (st: string) => byStatus.get(st)?.leads ?? 0
   const lost = n('lost')
   const stages = FUNNEL_STAGES.map((stage, i) => {

@@ -17,17 +17,27 @@
 import type { LeadRow } from '../store/mirror-rows.ts'
 import { canonicalTimeZone } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
-import { addCounts, encodeCounts } from './count-blob.ts'
+import {
+  addCounts,
+  addSums,
+  encodeCounts,
+  encodeSections,
+  encodeSums,
+  forEachSection,
+} from './count-blob.ts'
 import { MEASURES, registryOf, type KpiRegistry, type Measures } from './registry.ts'
 import { DAY_MS, firstDayOfMonth, localTime, monthOfDay, type LocalTime } from './time-range.ts'
 
 export const DEFAULT_ORG_TIME_ZONE = 'America/Detroit'
 export const HOUR_MS = 3_600_000
+/** Every zone offset in use, and every change of one, falls on a UTC quarter hour. */
+export const QUARTER_MS = 900_000
+export const QUARTERS_PER_DAY = 96
 
 export const ROLLUP_DIMS = ['source', 'city', 'segment', 'temperature', 'status'] as const
 export type RollupDim = (typeof ROLLUP_DIMS)[number]
-/** 'day' and 'month' are the org zone's; 'hour' is the UTC hour (ms / 3,600,000). */
-export type Grain = 'day' | 'month' | 'hour'
+/** The org zone's local days and months. */
+export type Grain = 'day' | 'month'
 export type Basis = 'created' | 'converted'
 
 /** A dimension some rollup keeps: the five of the cube, and the owner (013-owner-rollups.ts). */
@@ -40,14 +50,15 @@ export interface RollupDef {
   readonly dims: readonly KeptDim[]
   /**
    * The key after the time: `dims` (an id in rollup_dims, all five), `source`, or
-   * `owner`, or `none` (all sources summed).
+   * `owner`, or `facet` (owner, one of the five dims and its value: the owner's sums by each
+   * dimension, 016-quarter-rollups.ts).
    */
-  readonly column: 'dims' | 'source' | 'owner' | 'none'
+  readonly column: 'dims' | 'source' | 'owner' | 'facet'
 }
 
 /** The key columns after the time of a rollup. */
 export const keyColumns = (r: RollupDef): readonly string[] =>
-  r.column === 'none' ? [] : [r.column]
+  r.column === 'facet' ? ['owner', 'dim', 'value'] : [r.column]
 
 export const ROLLUPS: readonly RollupDef[] = [
   { table: 'rollup_leads_day', basis: 'created', grain: 'day', dims: ROLLUP_DIMS, column: 'dims' },
@@ -86,25 +97,6 @@ export const ROLLUPS: readonly RollupDef[] = [
     dims: ['source'],
     column: 'source',
   },
-  // Any zone's local days and hours as sums of UTC hours (011-hour-rollups.ts).
-  {
-    table: 'rollup_leads_hour_source',
-    basis: 'created',
-    grain: 'hour',
-    dims: ['source'],
-    column: 'source',
-  },
-  {
-    table: 'rollup_deals_hour_source',
-    basis: 'converted',
-    grain: 'hour',
-    dims: ['source'],
-    column: 'source',
-  },
-  // A viewer in another zone with no source filter: 8× fewer rows than by hour and source
-  // (013-owner-rollups.ts).
-  { table: 'rollup_leads_hour', basis: 'created', grain: 'hour', dims: [], column: 'none' },
-  { table: 'rollup_deals_hour', basis: 'converted', grain: 'hour', dims: [], column: 'none' },
   // An owner filter's totals and day series (013-owner-rollups.ts).
   {
     table: 'rollup_leads_day_owner',
@@ -113,14 +105,39 @@ export const ROLLUPS: readonly RollupDef[] = [
     dims: ['owner'],
     column: 'owner',
   },
+  // An owner filter's sums by source, city, segment, temperature and status (the conversion,
+  // markets and funnel breakdowns) by org-zone month (016-quarter-rollups.ts).
   {
-    table: 'rollup_deals_day_owner',
-    basis: 'converted',
-    grain: 'day',
+    table: 'rollup_leads_month_owner',
+    basis: 'created',
+    grain: 'month',
     dims: ['owner'],
-    column: 'owner',
+    column: 'facet',
   },
 ]
+
+/**
+ * Sums per UTC quarter hour (016-quarter-rollups.ts): one row per UTC day, whose blob holds in
+ * sections (count-blob.ts) the measures of each of the day's 96 quarters over all sources, per
+ * source and per owner (quarterSection). Any zone's local days, hours and hours of week, and the
+ * totals of any range of its days, are sums of whole quarters.
+ */
+export interface QuarterRollupDef {
+  readonly table: string
+  readonly basis: Basis
+}
+
+export const QUARTER_ROLLUPS: readonly QuarterRollupDef[] = [
+  { table: 'rollup_leads_quarters', basis: 'created' },
+  { table: 'rollup_deals_quarters', basis: 'converted' },
+]
+
+/** The dimensions a quarter section can be read by: one of them, or none (all leads). */
+export type QuarterDim = 'source' | 'owner'
+
+/** The key of a quarter blob's section: all leads (''), one source's or one owner's. */
+export const quarterSection = (dim: QuarterDim | null, value = ''): string =>
+  dim === null ? '' : `${dim === 'source' ? 's' : 'o'}:${value}`
 
 export { MEASURES, leadMeasures, type Measure, type Measures } from './registry.ts'
 
@@ -219,10 +236,15 @@ interface Prepared {
   readonly registry: KpiRegistry
   readonly upsert: Get[]
   readonly add: Run[]
+  /** `add` for ROWS_PER_UPSERT rows at once. */
+  readonly addMany: Run[]
   readonly del: Run[]
   readonly readCounts: Get[]
   readonly writeCounts: Run[]
   readonly delCounts: Run[]
+  readonly readQuarters: Get[]
+  readonly writeQuarters: Run[]
+  readonly delQuarters: Run[]
   readonly invalidate: Run
   readonly stamp: Run
   readonly findDims: Get
@@ -231,10 +253,11 @@ interface Prepared {
 
 const prepared = new WeakMap<Store, Prepared>()
 
-const upsertSql = (r: RollupDef) => {
+const upsertSql = (r: RollupDef, rows = 1) => {
   const keys = [r.grain, ...keyColumns(r)]
+  const row = `(${[...keys, ...MEASURES].map(() => '?').join(', ')})`
   return `INSERT INTO ${r.table} (${[...keys, ...MEASURES].join(', ')})
-    VALUES (${[...keys, ...MEASURES].map(() => '?').join(', ')})
+    VALUES ${Array(rows).fill(row).join(', ')}
     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET
     ${MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(', ')}`
 }
@@ -252,6 +275,7 @@ function prepare(db: Store, state = rollupState(db)): Prepared {
     registry,
     upsert: ROLLUPS.map((r) => db.prepare(`${upsertSql(r)} RETURNING leads`)),
     add: ROLLUPS.map((r) => db.prepare(upsertSql(r))),
+    addMany: ROLLUPS.map((r) => db.prepare(upsertSql(r, ROWS_PER_UPSERT))),
     del: ROLLUPS.map((r) =>
       db.prepare(
         `DELETE FROM ${r.table} WHERE ${[r.grain, ...keyColumns(r)].map((c) => `${c} = ?`).join(' AND ')}`,
@@ -269,6 +293,16 @@ function prepare(db: Store, state = rollupState(db)): Prepared {
     delCounts: COUNT_ROLLUPS.map((c) =>
       db.prepare(`DELETE FROM ${c.table} WHERE ${c.grain} = ? AND source = ?`),
     ),
+    readQuarters: QUARTER_ROLLUPS.map((q) =>
+      db.prepare(`SELECT sums FROM ${q.table} WHERE day = ?`).pluck(),
+    ),
+    writeQuarters: QUARTER_ROLLUPS.map((q) =>
+      db.prepare(
+        `INSERT INTO ${q.table} (day, sums) VALUES (?, ?)
+         ON CONFLICT (day) DO UPDATE SET sums = excluded.sums`,
+      ),
+    ),
+    delQuarters: QUARTER_ROLLUPS.map((q) => db.prepare(`DELETE FROM ${q.table} WHERE day = ?`)),
     invalidate: db.prepare('UPDATE rollup_state SET valid = 0 WHERE id = 1'),
     stamp: db.prepare(
       `UPDATE rollup_state SET definitions = ? WHERE id = 1 AND definitions = '${EMPTY_ROLLUPS}'`,
@@ -327,6 +361,12 @@ class Interner {
     return this.leaf(this.root, a, () => [a])
   }
 
+  three(a: string, b: string, c: string): number {
+    const node = this.level(this.level(this.root, a), b)
+    const id = node.get(c) as number | undefined
+    return id ?? this.leaf(node, c, () => [a, b, c])
+  }
+
   five(a: string, b: string, c: string, d: string, e: string): number {
     const node = this.level(this.level(this.level(this.level(this.root, a), b), c), d)
     const id = node.get(e) as number | undefined
@@ -355,6 +395,11 @@ class SumDeltas {
 
   /** Adds `m` × sign into the slot of (time, dims). */
   add(time: number, dims: number, m: Float64Array, sign: number): void {
+    this.addAt(time, dims, m, 0, sign)
+  }
+
+  /** Adds the M values of `m` from `offset` × sign into the slot of (time, dims). */
+  addAt(time: number, dims: number, m: Float64Array, offset: number, sign: number): void {
     let byTime = this.index[dims]
     if (!byTime) this.index[dims] = byTime = new Map()
     let slot = byTime.get(time)
@@ -371,7 +416,7 @@ class SumDeltas {
     }
     const v = this.values
     const o = slot * M
-    for (let i = 0; i < M; i++) v[o + i] = (v[o + i] as number) + sign * (m[i] as number)
+    for (let i = 0; i < M; i++) v[o + i] = (v[o + i] as number) + sign * (m[offset + i] as number)
   }
 
   /** The measures of a slot (a view: copy before the next add). */
@@ -404,24 +449,48 @@ export interface RollupBatch {
 
 const combos = new WeakMap<Store, Interner>()
 const sources = new WeakMap<Store, Interner>()
+/**
+ * Small ids for pairs of small ids (two numeric Map lookups, no string to hash per row): the
+ * quarter deltas' (source, owner) and the owner cube's (five dims, owner).
+ */
+class IdPairs {
+  private readonly index: (Map<number, number> | undefined)[] = []
+  readonly values: [number, number][] = []
+
+  id(a: number, b: number): number {
+    let byB = this.index[a]
+    if (!byB) this.index[a] = byB = new Map()
+    let id = byB.get(b)
+    if (id === undefined) {
+      if (this.values.length >= KEY_SPACE) throw new RangeError('too many rollup dimension values')
+      id = this.values.length
+      byB.set(b, id)
+      this.values.push([a, b])
+    }
+    return id
+  }
+}
+
+const pairs = new WeakMap<Store, IdPairs>()
+const owned = new WeakMap<Store, IdPairs>()
+/** (owner, dim, value): the facets' keys. */
+const facets = new WeakMap<Store, Interner>()
 
 // The batch handles the three key kinds the tables use (keyValues); a new one needs code there.
 
 // Rows are recorded into the day × five-dims table of their basis (and the
 // day table of each count) only; the month and source tables' deltas are
 // derived from those at flush, from a few thousand entries instead of each
-// row (a third of the per-row work). The UTC hour tables cannot be derived
-// from local days, nor the owner tables from the five dims: rows are recorded into them too.
+// row (a third of the per-row work). The owner tables cannot be derived from
+// the five dims: rows are recorded into them too. The UTC quarter tables are
+// recorded per (quarter, source, owner) and the rest derived (QUARTER_BASE).
 const SUM_BASE = ROLLUPS.map((r, i) => {
-  if (r.grain === 'hour' && r.column === 'none') {
-    // All sources' hours: derived at flush from the hour × source deltas of the basis.
-    const base = ROLLUPS.findIndex(
-      (b) => b.basis === r.basis && b.grain === 'hour' && b.column === 'source',
-    )
-    if (base < 0) throw new Error(`no hour × source rollup to derive ${r.table} from`)
-    return base
+  // The created owner tables: derived from the owner × five dims deltas (Batch.ownerCube).
+  if (r.column === 'owner' || r.column === 'facet') {
+    if (r.basis !== 'created') throw new Error(`no owner cube of deals to derive ${r.table} from`)
+    return -1
   }
-  if (r.grain === 'hour' || r.column === 'owner') return i
+  if (r.column === 'dims' && r.grain === 'day') return i
   const base = ROLLUPS.findIndex(
     (b) => b.basis === r.basis && b.grain === 'day' && b.column === 'dims',
   )
@@ -437,10 +506,22 @@ const COUNT_BASE = COUNT_ROLLUPS.map((c) => {
 class Batch implements RollupBatch {
   private readonly sums = ROLLUPS.map(() => new SumDeltas())
   private readonly counts = COUNT_ROLLUPS.map(() => new Map<number, CountDelta>())
+  /**
+   * Per (UTC quarter, source and owner), created and converted: one entry per row (as few as
+   * the hour × source deltas this replaced), fanned out to the three quarter tables at flush.
+   */
+  private readonly quarters = { created: new SumDeltas(), converted: new SumDeltas() }
+  /** Created leads per (org day, owner and five dims): the created owner tables' base. */
+  private readonly ownerCube = new SumDeltas()
   private readonly months = new Map<number, number>()
   private readonly m = new Float64Array(MEASURES.length)
   private readonly combos: Interner
   private readonly sources: Interner
+  /** (source id, owner id), both of `sources`. */
+  private readonly pairs: IdPairs
+  /** (combo id of the five dims, owner id of `sources`). */
+  private readonly owned: IdPairs
+  private readonly facets: Interner
 
   /**
    * `fresh`: the tables are empty (a rebuild), so flush inserts each table's
@@ -456,8 +537,17 @@ class Batch implements RollupBatch {
     if (!c) combos.set(db, (c = new Interner()))
     let s = sources.get(db)
     if (!s) sources.set(db, (s = new Interner()))
+    let pp = pairs.get(db)
+    if (!pp) pairs.set(db, (pp = new IdPairs()))
+    let o = owned.get(db)
+    if (!o) owned.set(db, (o = new IdPairs()))
+    let f = facets.get(db)
+    if (!f) facets.set(db, (f = new Interner()))
+    this.facets = f
     this.combos = c
     this.sources = s
+    this.pairs = pp
+    this.owned = o
   }
 
   record(before: LeadRow | null, after: LeadRow | null): void {
@@ -538,16 +628,15 @@ class Batch implements RollupBatch {
     const ownerId = this.sources.one(owner)
     const booked = won && convertedAt !== null
     const cDay = booked ? zone.day(convertedAt) : 0
+    const pair = this.pairs.id(sourceId, ownerId)
+    this.quarters.created.add(Math.floor(createdAt / QUARTER_MS), pair, m, sign)
+    if (booked) this.quarters.converted.add(Math.floor(convertedAt / QUARTER_MS), pair, m, sign)
+    this.ownerCube.add(day, this.owned.id(full, ownerId), m, sign)
     for (let i = 0; i < ROLLUPS.length; i++) {
       if (SUM_BASE[i] !== i) continue
       const r = ROLLUPS[i] as RollupDef
-      if (r.grain === 'hour') {
-        if (r.basis === 'created') this.addSum(i, Math.floor(createdAt / HOUR_MS), sourceId, sign)
-        else if (booked) this.addSum(i, Math.floor(convertedAt / HOUR_MS), sourceId, sign)
-      } else if (r.column === 'owner') {
-        if (r.basis === 'created') this.addSum(i, day, ownerId, sign)
-        else if (booked) this.addSum(i, cDay, ownerId, sign)
-      } else if (r.basis === 'created') this.addSum(i, day, full, sign)
+      // Only the day × five dims tables are recorded per row (SUM_BASE).
+      if (r.basis === 'created') this.addSum(i, day, full, sign)
       else if (booked) this.addSum(i, cDay, full, sign)
     }
     for (let i = 0; i < COUNT_ROLLUPS.length; i++) {
@@ -562,7 +651,8 @@ class Batch implements RollupBatch {
   private derive(): void {
     for (let i = 0; i < ROLLUPS.length; i++) {
       const base = SUM_BASE[i] as number
-      if (base === i) continue
+      if (base === -1) this.deriveOwned(i)
+      if (base === i || base === -1) continue
       const r = ROLLUPS[i] as RollupDef
       const into = this.sums[i] as SumDeltas
       const from = this.sums[base] as SumDeltas
@@ -573,10 +663,8 @@ class Batch implements RollupBatch {
         const dims =
           r.column === 'dims'
             ? d
-            : r.column === 'none'
-              ? 0
-              : this.sources.one((this.combos.values[d] as string[])[0] as string)
-        into.add(time, dims, from.slot(j), 1)
+            : this.sources.one((this.combos.values[d] as string[])[0] as string)
+        into.addAt(time, dims, from.values, j * M, 1)
       }
     }
     for (let i = 0; i < COUNT_ROLLUPS.length; i++) {
@@ -589,6 +677,29 @@ class Batch implements RollupBatch {
         let d = into.get(k)
         if (!d) into.set(k, (d = { time, source: e.source, d: new Map() }))
         for (const [b, n] of e.d) d.d.set(b, (d.d.get(b) ?? 0) + n)
+      }
+    }
+  }
+
+  /** Fills a created owner table's deltas (by day, or its facets by month) from the owner cube. */
+  private deriveOwned(i: number): void {
+    const r = ROLLUPS[i] as RollupDef
+    const into = this.sums[i] as SumDeltas
+    const from = this.ownerCube
+    const { values } = from
+    for (let j = 0; j < from.size; j++) {
+      const day = from.times[j] as number
+      const [full, ownerId] = this.owned.values[from.dims[j] as number] as [number, number]
+      if (r.column === 'owner') {
+        into.addAt(day, ownerId, values, j * M, 1)
+        continue
+      }
+      const owner = (this.sources.values[ownerId] as string[])[0] as string
+      const key = this.combos.values[full] as string[]
+      const month = this.monthOf(day)
+      for (let d = 0; d < ROLLUP_DIMS.length; d++) {
+        const facet = this.facets.three(owner, ROLLUP_DIMS[d] as string, key[d] as string)
+        into.addAt(month, facet, values, j * M, 1)
       }
     }
   }
@@ -621,22 +732,34 @@ class Batch implements RollupBatch {
         }
         const upsert = p.upsert[i] as Get
         const add = p.add[i] as Run
+        const addMany = p.addMany[i] as Run
         const sums = this.sums[i] as SumDeltas
+        const many: (number | string)[] = []
+        let rows = 0
         for (let j = 0; j < sums.size; j++) {
           const m = sums.slot(j)
           if (m.every((x) => x === 0)) continue
           const key = sums.times[j] as number
           const dims = this.keyValues(i, sums.dims[j] as number, idOf)
           // Only a net loss of leads can empty a bucket; the common delta (new
-          // leads, same-bucket updates) skips reading the result back.
+          // leads, same-bucket updates) skips reading the result back, and goes
+          // ROWS_PER_UPSERT rows a statement.
           if ((m[0] as number) >= 0) {
-            add.run(key, ...dims, ...m)
+            many.push(key, ...dims)
+            for (let k = 0; k < M; k++) many.push(m[k] as number)
+            if (++rows === ROWS_PER_UPSERT) {
+              addMany.run(many)
+              many.length = 0
+              rows = 0
+            }
             continue
           }
           const row = upsert.get(key, ...dims, ...m) as { leads: number }
           // A bucket left without leads is deleted, as a rebuild would not create it.
           if (row.leads === 0) (p.del[i] as Run).run(key, ...dims)
         }
+        const width = many.length / Math.max(rows, 1)
+        for (let r = 0; r < rows; r++) add.run(many.slice(r * width, (r + 1) * width))
       }
       for (let i = 0; i < COUNT_ROLLUPS.length; i++) {
         const def = COUNT_ROLLUPS[i] as CountRollupDef
@@ -656,6 +779,8 @@ class Batch implements RollupBatch {
           else (p.delCounts[i] as Run).run(e.time, source)
         }
       }
+      this.writeQuarters('created')
+      this.writeQuarters('converted')
     } catch (error) {
       // A count below zero: the rollups no longer match the leads (a change
       // applied twice, or a before row that was not the stored one). The
@@ -665,7 +790,86 @@ class Batch implements RollupBatch {
       p.invalidate.run()
     } finally {
       for (const sums of this.sums) sums.clear()
+      this.ownerCube.clear()
+      this.quarters.created.clear()
+      this.quarters.converted.clear()
       for (const map of this.counts) map.clear()
+    }
+  }
+
+  /**
+   * Writes the quarter table of a basis: its (quarter, source and owner) deltas grouped by UTC
+   * day, and each day's sums over all sources, per source and per owner merged into the day's
+   * sections (read back unless the table is fresh): one row rewritten a day touched. One day's
+   * vectors at a time, so a batch of changes spread over years holds no more than a day's.
+   */
+  private writeQuarters(basis: Basis): void {
+    const sums = this.quarters[basis]
+    const { times, dims, values } = sums
+    const days = new Map<number, number[]>()
+    for (let j = 0; j < sums.size; j++) {
+      let any = false
+      for (let k = j * M; k < (j + 1) * M; k++) if (values[k] !== 0) any = true
+      if (!any) continue
+      const day = Math.floor((times[j] as number) / QUARTERS_PER_DAY)
+      const list = days.get(day)
+      if (list) list.push(j)
+      else days.set(day, [j])
+    }
+    if (days.size === 0) return
+    const i = QUARTER_ROLLUPS.findIndex((q) => q.basis === basis)
+    const read = this.p.readQuarters[i] as Get
+    const write = this.p.writeQuarters[i] as Run
+    const del = this.p.delQuarters[i] as Run
+    const size = QUARTERS_PER_DAY * M
+    const pool: Float64Array[] = []
+    const sections = new Map<string, Float64Array>()
+    const vector = (key: string): Float64Array => {
+      let v = sections.get(key)
+      if (!v) {
+        v = pool.pop() ?? new Float64Array(size)
+        sections.set(key, v)
+      }
+      return v
+    }
+    // Each pair's three section keys, made once per flush.
+    const keysOf: string[][] = []
+    for (const [day, slots] of days) {
+      if (!this.fresh) {
+        const old = read.get(day) as Uint8Array | undefined
+        if (old) forEachSection(old, (key, body) => addSums(vector(key), body, M))
+      }
+      for (const j of slots) {
+        const d = dims[j] as number
+        let keys = keysOf[d]
+        if (!keys) {
+          const [sourceId, ownerId] = this.pairs.values[d] as [number, number]
+          const source = (this.sources.values[sourceId] as string[])[0] as string
+          const owner = (this.sources.values[ownerId] as string[])[0] as string
+          keys = [
+            quarterSection(null),
+            quarterSection('source', source),
+            quarterSection('owner', owner),
+          ]
+          keysOf[d] = keys
+        }
+        const o = ((times[j] as number) - day * QUARTERS_PER_DAY) * M
+        for (const key of keys) {
+          const v = vector(key)
+          for (let k = 0; k < M; k++)
+            v[o + k] = (v[o + k] as number) + (values[j * M + k] as number)
+        }
+      }
+      const bodies = new Map<string, Uint8Array | null>()
+      for (const [key, v] of sections) {
+        bodies.set(key, encodeSums(v, M))
+        v.fill(0)
+        pool.push(v)
+      }
+      sections.clear()
+      const blob = encodeSections(bodies)
+      if (blob) write.run(day, blob)
+      else if (!this.fresh) del.run(day)
     }
   }
 
@@ -673,7 +877,7 @@ class Batch implements RollupBatch {
   private keyValues(i: number, d: number, idOf: (combo: number) => number): (number | string)[] {
     const r = ROLLUPS[i] as RollupDef
     if (r.column === 'dims') return [idOf(d)]
-    if (r.column === 'none') return []
+    if (r.column === 'facet') return this.facets.values[d] as string[]
     return [(this.sources.values[d] as string[])[0] as string]
   }
 
@@ -733,6 +937,8 @@ class Batch implements RollupBatch {
 
 /** Rows bound per INSERT statement in a rebuild; beyond ~50 the gain flattens out. */
 const ROWS_PER_INSERT = 64
+/** Rows bound per upsert statement in a sync batch's flush. */
+const ROWS_PER_UPSERT = 32
 
 /** SQLite's BINARY order of two texts (UTF-8 bytes), which UTF-16 `<` can differ from. */
 const compareText = (a: string, b: string): number =>
@@ -766,7 +972,12 @@ export function applyLeadChange(db: Store, before: LeadRow | null, after: LeadRo
 
 // ---- Rebuild -------------------------------------------------------------------------------
 
-const ROLLUP_TABLES = [...ROLLUPS.map((r) => r.table), ...COUNT_ROLLUPS.map((c) => c.table)]
+/** Every table a rebuild refills. */
+export const ROLLUP_TABLES = [
+  ...ROLLUPS.map((r) => r.table),
+  ...COUNT_ROLLUPS.map((c) => c.table),
+  ...QUARTER_ROLLUPS.map((q) => q.table),
+]
 
 export interface RebuildOptions {
   /** The org zone to rebuild in, which then becomes the org zone (default: the current one). */

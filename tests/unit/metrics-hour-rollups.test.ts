@@ -1,9 +1,9 @@
 // A viewer in another zone than the rollups' (rollups by Detroit days) has its per-day and
-// per-hour series, and so its hour-of-week heat map, summed from the UTC hour rollups
-// (aggregate.ts hourSeries): the same sums as the raw rows, for zones ahead of and behind the
-// rollups', across both DST changes, with and without a source filter; a zone whose offset is
-// not whole hours (Asia/Kolkata) reads raw rows, with the same answer. Kept equal through
-// incremental upkeep as well as a rebuild.
+// per-hour series, and so its hour-of-week heat map, summed from the UTC quarter hour rollups
+// (aggregate.ts quarterSums; the UTC hour rollups before issue 14): the same sums as the raw
+// rows, for zones ahead of and behind the rollups', across both DST changes, with and without a
+// source filter, a zone whose offset is not whole hours (Asia/Kolkata) included. Kept equal
+// through incremental upkeep as well as a rebuild.
 import { describe, expect, it } from 'vitest'
 import { createScope, series } from '../../main/metrics/aggregate.ts'
 import { trendsKpi } from '../../main/metrics/catalog.ts'
@@ -89,23 +89,23 @@ function expectSameAsRaw(db: Store): number {
   return compared
 }
 
-describe('series in any zone from the UTC hour rollups', () => {
+describe('series in any zone from the UTC quarter hour rollups', () => {
   it('equal the raw rows’ after a rebuild', () => {
     expect(expectSameAsRaw(filledStore())).toBeGreaterThan(1000)
   })
 
-  it('are read from the hour rollups where the offset is whole hours, and raw rows elsewhere', () => {
+  it('are read from the quarter rollups, whole-hour zones and others alike', () => {
     const db = filledStore()
-    // With a source filter the hour × source table answers (with none, the all-sources hours).
-    db.exec('DELETE FROM rollup_leads_hour_source')
+    // With a source filter the sources' sections of the quarter rows answer.
+    db.exec('DELETE FROM rollup_leads_quarters')
     const read = (timeZone: string) => {
       const range: DateRange = { from: '2026-03-01', to: '2026-03-31', timeZone }
       const filters: Filters = { range: { preset: 'custom', ...range }, source: SOURCES }
       return series(createScope(db, filters), 'created', 'day', range)
     }
-    // Emptied: London's days now sum nothing, Kolkata's (+05:30) still come from the raw rows.
+    // Emptied: London's and Kolkata's (+05:30) days now sum nothing.
     expect(read('Europe/London').size).toBe(0)
-    expect(read('Asia/Kolkata').size).toBe(31)
+    expect(read('Asia/Kolkata').size).toBe(0)
   })
 
   it('equal the raw rows’ after incremental upkeep (inserts, a move, a win, a delete)', () => {

@@ -13,8 +13,8 @@ import {
   rebuildRollups,
   rollupState,
 } from '../../main/metrics/index.ts'
-import { BASIS, zeroMeasures } from '../../main/metrics/rollups.ts'
-import { addCounts } from '../../main/metrics/count-blob.ts'
+import { BASIS, MEASURES, QUARTER_ROLLUPS, zeroMeasures } from '../../main/metrics/rollups.ts'
+import { addCounts, forEachSection, forEachSums } from '../../main/metrics/count-blob.ts'
 import { rollupSyncHooks } from '../../main/metrics/sync-hooks.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import type { Filters } from '../../shared/api/index.ts'
@@ -60,13 +60,18 @@ const leadArb = (id: number): fc.Arbitrary<LeadRow> =>
       }),
     )
 
-const snapshot = (db: Store) =>
-  Object.fromEntries(
-    ROLLUPS.map((r) => [
+const snapshot = (db: Store): Record<string, unknown[]> =>
+  Object.fromEntries<unknown[]>([
+    ...ROLLUPS.map((r): [string, unknown[]] => [
       r.table,
       db.prepare(`SELECT * FROM ${r.table} ORDER BY 1, 2, 3, 4, 5, 6`).all(),
     ]),
-  )
+    // The quarter blobs byte for byte: the encoding is canonical.
+    ...QUARTER_ROLLUPS.map((q): [string, unknown[]] => [
+      q.table,
+      db.prepare(`SELECT * FROM ${q.table} ORDER BY day`).all(),
+    ]),
+  ])
 
 // ---- An independent recomputation of every rollup, straight from the rules
 // in 005-metric-rollups.ts: Intl for local times, plain loops for the sums.
@@ -114,40 +119,75 @@ function recompute(db: Store): Expected {
       if (r.basis === 'converted' && !(won && l.converted_at !== null)) continue
       const at = r.basis === 'created' ? l.created_at : (l.converted_at as number)
       const t = local(at, zone)
-      const dims =
+      const time = r.grain === 'day' ? t.day : t.month
+      // The facets: a row per (owner, dimension, value), each lead in five of them.
+      const keys: Record<string, string>[] =
         r.column === 'dims'
-          ? [l.source, l.city, l.segment, l.temperature, l.status]
+          ? [{ dims: [l.source, l.city, l.segment, l.temperature, l.status].join('|') }]
           : r.column === 'owner'
-            ? [l.owner]
-            : r.column === 'none'
-              ? []
-              : [l.source]
-      // 'hour': the UTC hour, whatever the zone.
-      const time =
-        r.grain === 'day' ? t.day : r.grain === 'hour' ? Math.floor(at / 3_600_000) : t.month
-      const key = JSON.stringify([time, dims])
-      const row = rows.get(key) ?? {
-        [r.grain]: time,
-        ...(r.column === 'none' ? {} : { [r.column]: dims.join('|') }),
-        ...zeroMeasures(),
-      }
-      rows.set(key, row)
-      const ms = l.first_response_at === null ? null : l.first_response_at - l.created_at
-      const add = (k: string, n: number) => (row[k] = (row[k] as number) + n)
-      add('leads', 1)
-      if (ms !== null) {
-        add('responded', 1)
-        add('response_ms', ms)
-        if (ms <= 120_000) add('under_target', 1)
-        if (ms <= 120_000 && won) add('won_under', 1)
-      }
-      if (won) add('won', 1)
-      if (won && l.deal_value_cents !== null) {
-        add('won_valued', 1)
-        add('revenue_cents', l.deal_value_cents)
+            ? [{ owner: l.owner }]
+            : r.column === 'facet'
+              ? (['source', 'city', 'segment', 'temperature', 'status'] as const).map((d) => ({
+                  owner: l.owner,
+                  dim: d,
+                  value: l[d],
+                }))
+              : [{ source: l.source }]
+      for (const cols of keys) {
+        const key = JSON.stringify([time, cols])
+        const row = rows.get(key) ?? { [r.grain]: time, ...cols, ...zeroMeasures() }
+        rows.set(key, row)
+        const ms = l.first_response_at === null ? null : l.first_response_at - l.created_at
+        const add = (k: string, n: number) => (row[k] = (row[k] as number) + n)
+        add('leads', 1)
+        if (ms !== null) {
+          add('responded', 1)
+          add('response_ms', ms)
+          if (ms <= 120_000) add('under_target', 1)
+          if (ms <= 120_000 && won) add('won_under', 1)
+        }
+        if (won) add('won', 1)
+        if (won && l.deal_value_cents !== null) {
+          add('won_valued', 1)
+          add('revenue_cents', l.deal_value_cents)
+        }
       }
     }
     out[r.table] = [...rows.values()]
+  }
+  // The UTC quarter blobs: per UTC day, each section's (all leads, a source's, an owner's) measures
+  // of each quarter (<section> q<quarter>.<measure>).
+  for (const q of QUARTER_ROLLUPS) {
+    const rows = new Map<string, Record<string, number | string>>()
+    for (const l of leads) {
+      const won = l.status === 'won'
+      if (q.basis === 'converted' && !(won && l.converted_at !== null)) continue
+      const at = q.basis === 'created' ? l.created_at : (l.converted_at as number)
+      const day = Math.floor(at / 86_400_000)
+      const slot = Math.floor((at - day * 86_400_000) / 900_000)
+      const key = String(day)
+      const row = rows.get(key) ?? { day }
+      rows.set(key, row)
+      for (const section of ['', `s:${l.source}`, `o:${l.owner}`]) {
+        const name = (m: string) => `${section} q${slot}.${m}`
+        if (row[name('leads')] === undefined) for (const m of MEASURES) row[name(m)] = 0
+        const ms = l.first_response_at === null ? null : l.first_response_at - l.created_at
+        const add = (k: string, n: number) => (row[name(k)] = (row[name(k)] as number) + n)
+        add('leads', 1)
+        if (ms !== null) {
+          add('responded', 1)
+          add('response_ms', ms)
+          if (ms <= 120_000) add('under_target', 1)
+          if (ms <= 120_000 && won) add('won_under', 1)
+        }
+        if (won) add('won', 1)
+        if (won && l.deal_value_cents !== null) {
+          add('won_valued', 1)
+          add('revenue_cents', l.deal_value_cents)
+        }
+      }
+    }
+    out[q.table] = [...rows.values()]
   }
   for (const c of COUNT_ROLLUPS) {
     const rows = new Map<string, Record<string, number | string>>()
@@ -181,6 +221,19 @@ function stored(db: Store): Expected {
              FROM ${r.table} t JOIN rollup_dims d ON d.id = t.dims`
         : `SELECT * FROM ${r.table}`
     out[r.table] = db.prepare(sql).all() as Record<string, number | string>[]
+  }
+  for (const q of QUARTER_ROLLUPS) {
+    out[q.table] = (
+      db.prepare(`SELECT * FROM ${q.table}`).all() as Record<string, number | string | Buffer>[]
+    ).map(({ sums, ...key }) => {
+      const row: Record<string, number | string> = key as Record<string, number | string>
+      forEachSection(sums as Buffer, (section, body) =>
+        forEachSums(body, MEASURES.length, (slot, values) => {
+          MEASURES.forEach((m, k) => (row[`${section} q${slot}.${m}`] = values[k] as number))
+        }),
+      )
+      return row
+    })
   }
   for (const c of COUNT_ROLLUPS) {
     out[c.table] = (

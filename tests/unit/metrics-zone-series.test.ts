@@ -1,11 +1,10 @@
-// Property test: a series by local day or hour in any zone, read from the UTC hour rollups with
-// the zone's offsets added in SQL (aggregate.ts hourSeries), its totals and sums per source
-// (hourGrouped) and its hour-of-week heat map are the raw rows' exactly, for random small data,
-// ranges, source filters and zones: whole hours (UTC, London and Los Angeles across both DST
-// changes, Auckland's southern DST), half hours (Kolkata, Adelaide with DST), 45 minutes
-// (Kathmandu, Chatham with DST), which the hour rollups cannot answer and read raw rows, so the
-// answer is the same either way. offsetStretches is checked
-// against the zone's offset at every quarter hour.
+// Property test: a series by local day or hour in any zone, read from the UTC quarter hour
+// rollups with the zone's offsets found once per range (aggregate.ts quarterSums), its totals
+// and sums per source and its hour-of-week heat map are the raw rows' exactly, for random small
+// data, ranges, source filters and zones: whole hours (UTC, London and Los Angeles across both
+// DST changes, Auckland's southern DST), half hours (Kolkata, Adelaide with DST), 45 minutes
+// (Kathmandu, Chatham with DST). offsetStretches is checked against the zone's offset at every
+// quarter hour.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -47,7 +46,7 @@ const leadArb = fc.record({
 const plain = (m: Map<number, unknown>) => [...m].sort((a, b) => a[0] - b[0])
 const plainKeys = (m: Map<string, unknown>) => [...m].sort((a, b) => a[0].localeCompare(b[0]))
 
-describe('series in any zone from the UTC hour rollups, grouped in SQL', () => {
+describe('series in any zone from the UTC quarter hour rollups', () => {
   it('equal the raw rows’ for random leads, zones, ranges and source filters', () => {
     fc.assert(
       fc.property(
@@ -115,7 +114,7 @@ describe('series in any zone from the UTC hour rollups, grouped in SQL', () => {
     )
   })
 
-  it('reads a whole-hour zone without a source filter from the all-sources hour rollup', () => {
+  it('reads any zone, with a source filter or without, from the quarter rollups', () => {
     const db = openStore(':memory:')
     insertLeads(
       db,
@@ -133,12 +132,13 @@ describe('series in any zone from the UTC hour rollups, grouped in SQL', () => {
       return series(createScope(db, filters), 'created', 'day', range).size
     }
     expect(read('Europe/London')).toBe(5)
-    db.exec('DELETE FROM rollup_leads_hour')
-    // Emptied: London sums nothing without a source filter, the hour × source rollup with one;
-    // Kolkata (+05:30) reads raw rows either way.
+    expect(read('Asia/Kolkata', ['Yelp'])).toBe(5)
+    db.exec('DELETE FROM rollup_leads_quarters')
+    // Emptied: London and Kolkata (+05:30) sum nothing, with a source filter or without.
     expect(read('Europe/London')).toBe(0)
-    expect(read('Europe/London', ['Yelp'])).toBe(5)
-    expect(read('Asia/Kolkata')).toBe(5)
+    expect(read('Europe/London', ['Yelp'])).toBe(0)
+    expect(read('Asia/Kolkata')).toBe(0)
+    expect(read('Asia/Kolkata', ['Yelp'])).toBe(0)
     db.close()
   })
 

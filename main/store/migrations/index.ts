@@ -12,6 +12,7 @@ import hourRollups from './011-hour-rollups.ts'
 import alertRules from './012-alert-rules.ts'
 import ownerRollups from './013-owner-rollups.ts'
 import intelligence from './015-intelligence.ts'
+import quarterRollups from './016-quarter-rollups.ts'
 import access from './014-access.ts'
 
 export interface Migration {
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'owner-rollups', sql: ownerRollups },
   { version: 14, name: 'access', sql: access },
   { version: 15, name: 'intelligence', sql: intelligence },
+  { version: 16, name: 'quarter-rollups', sql: quarterRollups },
 ]
