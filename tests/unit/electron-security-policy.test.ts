@@ -286,15 +286,4 @@ describe('window options', () => {
       disableBlinkFeatures: 'Auxclick',
     })
   })
-
-  it('are the only webPreferences any window of the shell is given', async () => {
-    const { readFileSync } = await import('node:fs')
-    const windowTs = readFileSync(new URL('../../main/electron/window.ts', import.meta.url), 'utf8')
-    const indexTs = readFileSync(new URL('../../main/index.ts', import.meta.url), 'utf8')
-    const uses = windowTs.match(/webPreferences: [^\n]+/g) ?? []
-    expect(uses.length).toBeGreaterThanOrEqual(2)
-    for (const use of uses)
-      expect(use).toBe('webPreferences: secureWebPreferences(options.preload),')
-    expect(indexTs).not.toMatch(/new BrowserWindow|webPreferences/)
-  })
 })
