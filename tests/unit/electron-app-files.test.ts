@@ -3,6 +3,7 @@
 // encoded tricks, links out of the folder and other origins get nothing.
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appFileFor, serveAppRequest } from '../../main/electron/app-files.ts'
 import { contentSecurityPolicy } from '../../shared/api/content-security.ts'
@@ -132,5 +133,50 @@ describe('one content security policy', () => {
     expect(script).toBe("script-src 'self'")
     expect(policy).not.toMatch(/unsafe-eval|https?:|\*/)
     expect(directives(policy)).toContain("object-src 'none'")
+  })
+})
+
+describe('any path at all', () => {
+  // Pieces a hostile path is made of: climbs, encodings of them, separators, NUL, odd unicode.
+  const piece = fc.constantFrom(
+    '..',
+    '.',
+    '%2e%2e',
+    '%2E%2e',
+    '%252e',
+    '%2f',
+    '%5c',
+    '\\',
+    '/',
+    '//',
+    '%00',
+    'assets',
+    'index.html',
+    'secret.txt',
+    '．．',
+    '%c0%ae',
+    '~',
+    'up',
+  )
+  const pathOf = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join('/'))
+
+  it('resolves inside the folder or not at all', () => {
+    fc.assert(
+      fc.property(pathOf, fc.string({ maxLength: 20 }), (path, tail) => {
+        const file = appFileFor(root, `app://watchfloor/${path}${encodeURIComponent(tail)}`)
+        return file === null || file === join(root, 'index.html') || file.startsWith(`${root}/`)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('never answers with a byte of a file outside the folder', async () => {
+    await fc.assert(
+      fc.asyncProperty(pathOf, async (path) => {
+        const response = await get(`app://watchfloor/${path}`)
+        return !(await response.text()).includes('the password')
+      }),
+      { numRuns: 300 },
+    )
   })
 })
