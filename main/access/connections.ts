@@ -187,13 +187,20 @@ async function testRedis(
           target.cluster.map((n) => ({ host: n.host, port: n.port })),
           { clusterRetryStrategy: () => null, lazyConnect: true, redisOptions: common },
         )
-  client.on('error', () => undefined)
+  // Without retries, connect() rejects with "Connection is closed"; the cause (refused, not
+  // found, a wrong password) came as an error event first.
+  let cause: unknown
+  client.on('error', (error: unknown) => (cause ??= error))
   try {
     await within(client.connect(), timeoutMs, 'the connection')
     await within(client.ping(), timeoutMs, 'PING')
     return { kind: 'redis', ok: true, message: `Connected to Redis at ${endpoint}` }
   } catch (error) {
-    return { kind: 'redis', ok: false, message: explainRedisError(endpoint, error).message }
+    return {
+      kind: 'redis',
+      ok: false,
+      message: explainRedisError(endpoint, cause ?? error).message,
+    }
   } finally {
     client.disconnect()
   }
