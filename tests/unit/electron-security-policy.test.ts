@@ -1,6 +1,7 @@
 // The shell's security policy (main/electron/security-policy.ts) under Node, with hostile
 // inputs: what counts as our page, which URLs may leave the app, navigation, new windows,
 // permissions, IPC senders, the dev server rule and the window's webPreferences.
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   APP_ENTRY_URL,
@@ -285,5 +286,72 @@ describe('window options', () => {
       navigateOnDragDrop: false,
       disableBlinkFeatures: 'Auxclick',
     })
+  })
+})
+
+describe('any string at all', () => {
+  // Strings near the boundary: schemes, authorities and tricks glued together at random.
+  const part = fc.constantFrom(
+    'https:',
+    'http:',
+    'HTTPS:',
+    'app:',
+    'javascript:',
+    'file:',
+    '//',
+    '/',
+    '\\\\',
+    'evil.example',
+    'watchfloor',
+    'user@',
+    'user:pw@',
+    ':8080',
+    '?next=app://watchfloor',
+    '#',
+    '%0a',
+    '\t',
+    ' ',
+    '\u202e',
+    '.',
+  )
+  const hostile = fc.oneof(
+    fc.array(part, { maxLength: 8 }).map((p) => p.join('')),
+    fc.string({ maxLength: 40 }),
+  )
+
+  it('is opened outside only as a normalised http(s) address with a host and no credentials', () => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        const href = externalUrl(value)
+        if (href === null) return true
+        const url = new URL(href)
+        return (
+          (url.protocol === 'https:' || url.protocol === 'http:') &&
+          url.hostname !== '' &&
+          url.username === '' &&
+          url.password === '' &&
+          url.href === href &&
+          !isAppUrl(href)
+        )
+      }),
+      { numRuns: 5000 },
+    )
+  })
+
+  it('is our page only with the app scheme and host exactly, and no credentials or port', () => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        if (!ours(value)) return true
+        const url = new URL(value)
+        return (
+          url.protocol === 'app:' &&
+          url.hostname.toLowerCase() === 'watchfloor' &&
+          url.username === '' &&
+          url.password === '' &&
+          url.port === ''
+        )
+      }),
+      { numRuns: 5000 },
+    )
   })
 })
