@@ -151,6 +151,17 @@ test('a screen over the network with a viewer token has no Settings, and the cor
       expect(page.url()).not.toContain('token=')
       await expect(page.getByTestId('alerts-button')).toBeVisible()
       await expect(page.getByTestId('settings-button')).toHaveCount(0)
+      // A viewer applies saved filters but is offered no save, rename or delete …
+      await page.getByTestId('presets-button').click()
+      await expect(page.getByTestId('presets-panel')).toBeVisible()
+      await expect(page.getByTestId('preset-save')).toHaveCount(0)
+      await expect(page.getByTestId('preset-name')).toHaveCount(0)
+      await page.keyboard.press('Escape')
+      // … and reads alerts without Acknowledge or Silence, told why.
+      await page.getByTestId('alerts-button').click()
+      await expect(page.getByTestId('alert-acknowledge')).toHaveCount(0)
+      await expect(page.getByTestId('alert-silence')).toHaveCount(0)
+      await page.keyboard.press('Escape')
       // The page's own socket (its cookie) asks anyway: the core refuses it.
       const answer = await page.evaluate(
         () =>

@@ -5,6 +5,8 @@ import { useApi, useApiClient } from '../api/client.ts'
 import { useBrowserNotifications, type NotifyState } from '../hooks/use-browser-notifications.ts'
 import { useDismiss } from '../hooks/use-dismiss.ts'
 import { useLocalAlerts } from '../hooks/use-local-alerts.ts'
+import { useMayCall } from '../hooks/use-role.ts'
+import { ALERT_ACTION_REMOTE_MESSAGE } from '../../../shared/api/index.ts'
 import { alertButton, panelLists } from '../lib/alert-panel.ts'
 import { AlertRules } from './alert-rules.tsx'
 import { formatAge, formatDateTime } from '../lib/format.ts'
@@ -33,6 +35,8 @@ const valueText = (value: number | null): string =>
 export function AlertPanel({ now }: { now: number }) {
   const client = useApiClient()
   const { active, changes, acknowledge, silence } = useLocalAlerts()
+  // A viewer's screen (a wall) reads alerts; acknowledging or silencing is an analyst's.
+  const mayAct = useMayCall('alerts.acknowledge')
   const alerts = active?.alerts ?? null
   const notify = useBrowserNotifications(alerts, client.transport === 'websocket')
   const [open, setOpen] = useState(false)
@@ -134,8 +138,9 @@ export function AlertPanel({ now }: { now: number }) {
                       : 'No acknowledged alerts.'
                 }
                 now={now}
-                onAcknowledge={tab === 'active' ? (key) => act(acknowledge(key)) : null}
-                onSilence={(key) => act(silence(key, HOUR_MS))}
+                onAcknowledge={mayAct && tab === 'active' ? (key) => act(acknowledge(key)) : null}
+                onSilence={mayAct ? (key) => act(silence(key, HOUR_MS)) : null}
+                readOnly={mayAct ? null : ALERT_ACTION_REMOTE_MESSAGE}
               />
             )}
           </div>
@@ -194,70 +199,82 @@ function AlertList({
   now,
   onAcknowledge,
   onSilence,
+  readOnly,
 }: {
   alerts: readonly AlertView[]
   empty: string
   now: number
   onAcknowledge: ((key: string) => void) | null
-  onSilence: (key: string) => void
+  onSilence: ((key: string) => void) | null
+  /** Why this screen may not act on alerts (its role); null when it may. */
+  readOnly: string | null
 }) {
   if (alerts.length === 0) return <p className="alert-empty">{empty}</p>
   return (
-    <ul className="alert-items">
-      {alerts.map((a) => {
-        const severity = a.severity ?? 'warning'
-        const silenced = a.silencedUntil !== null && Date.parse(a.silencedUntil) > now
-        return (
-          <li
-            key={a.key}
-            className={`alert-item alert-item-${severity}`}
-            data-testid="alert-item"
-            data-key={a.key}
-            data-severity={severity}
-          >
-            <p className="alert-item-head">
-              <span className="alert-severity">{LEVEL_WORD[severity]}</span>
-              <span className="alert-name">{a.name}</span>
-              <time className="alert-since" dateTime={a.since} title={formatDateTime(a.since)}>
-                {formatAge(a.since, now)}
-              </time>
-            </p>
-            <p className="alert-message">{a.message}</p>
-            <p className="alert-meta">
-              Value <span className="alert-value">{valueText(a.value)}</span>
-              {silenced && a.silencedUntil !== null && (
-                <span className="alert-silenced">
-                  {' '}
-                  · silenced until {formatDateTime(a.silencedUntil)}
-                </span>
-              )}
-            </p>
-            <div className="alert-actions">
-              {onAcknowledge !== null && (
-                <button
-                  type="button"
-                  className="button"
-                  data-testid="alert-acknowledge"
-                  aria-label={`Acknowledge: ${a.name}`}
-                  onClick={() => onAcknowledge(a.key)}
-                >
-                  Acknowledge
-                </button>
-              )}
-              <button
-                type="button"
-                className="button"
-                data-testid="alert-silence"
-                aria-label={`Silence for 1 h: ${a.name}`}
-                onClick={() => onSilence(a.key)}
-              >
-                Silence for 1 h
-              </button>
-            </div>
-          </li>
-        )
-      })}
-    </ul>
+    <>
+      {readOnly !== null && (
+        <p className="alert-empty" data-testid="alerts-read-only">
+          {readOnly}
+        </p>
+      )}
+      <ul className="alert-items">
+        {alerts.map((a) => {
+          const severity = a.severity ?? 'warning'
+          const silenced = a.silencedUntil !== null && Date.parse(a.silencedUntil) > now
+          return (
+            <li
+              key={a.key}
+              className={`alert-item alert-item-${severity}`}
+              data-testid="alert-item"
+              data-key={a.key}
+              data-severity={severity}
+            >
+              <p className="alert-item-head">
+                <span className="alert-severity">{LEVEL_WORD[severity]}</span>
+                <span className="alert-name">{a.name}</span>
+                <time className="alert-since" dateTime={a.since} title={formatDateTime(a.since)}>
+                  {formatAge(a.since, now)}
+                </time>
+              </p>
+              <p className="alert-message">{a.message}</p>
+              <p className="alert-meta">
+                Value <span className="alert-value">{valueText(a.value)}</span>
+                {silenced && a.silencedUntil !== null && (
+                  <span className="alert-silenced">
+                    {' '}
+                    · silenced until {formatDateTime(a.silencedUntil)}
+                  </span>
+                )}
+              </p>
+              <div className="alert-actions">
+                {onAcknowledge !== null && (
+                  <button
+                    type="button"
+                    className="button"
+                    data-testid="alert-acknowledge"
+                    aria-label={`Acknowledge: ${a.name}`}
+                    onClick={() => onAcknowledge(a.key)}
+                  >
+                    Acknowledge
+                  </button>
+                )}
+                {onSilence !== null && (
+                  <button
+                    type="button"
+                    className="button"
+                    data-testid="alert-silence"
+                    aria-label={`Silence for 1 h: ${a.name}`}
+                    onClick={() => onSilence(a.key)}
+                  >
+                    Silence for 1 h
+                  </button>
+                )}
+              </div>
+            </li>
+          )
+        })}
+      </ul>
+    </>
   )
 }
 

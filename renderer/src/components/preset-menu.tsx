@@ -6,6 +6,7 @@ import {
   type Filters,
 } from '../../../shared/api/index.ts'
 import { useDismiss } from '../hooks/use-dismiss.ts'
+import { useMayCall } from '../hooks/use-role.ts'
 import type { PresetOutcome, Presets } from '../hooks/use-presets.ts'
 
 interface PresetMenuProps {
@@ -42,6 +43,8 @@ export function PresetMenu({ presets, current, onApply, disabled = false }: Pres
   const panelId = useId()
   const renameInput = useRef<HTMLInputElement>(null)
   const renamingId = renaming?.id ?? null
+  // A viewer's screen applies saved filters; saving and changing them is an analyst's.
+  const mayEdit = useMayCall('presets.save')
 
   // "Rename" swaps the name for a field: the focus moves into it, where the viewer asked.
   useEffect(() => {
@@ -137,31 +140,33 @@ export function PresetMenu({ presets, current, onApply, disabled = false }: Pres
           aria-label="Saved filters"
           data-testid="presets-panel"
         >
-          <form className="preset-save" onSubmit={(event) => void save(event)}>
-            <label className="preset-save-label" htmlFor={`${panelId}-name`}>
-              Save these filters as
-            </label>
-            <div className="preset-save-row">
-              <input
-                id={`${panelId}-name`}
-                type="text"
-                className="multi-search"
-                data-testid="preset-name"
-                value={name}
-                maxLength={PRESET_NAME_MAX}
-                placeholder="Name"
-                onChange={(event) => setName(event.currentTarget.value)}
-              />
-              <button
-                type="submit"
-                className="button button-small"
-                data-testid="preset-save"
-                disabled={name.trim() === ''}
-              >
-                Save
-              </button>
-            </div>
-          </form>
+          {mayEdit && (
+            <form className="preset-save" onSubmit={(event) => void save(event)}>
+              <label className="preset-save-label" htmlFor={`${panelId}-name`}>
+                Save these filters as
+              </label>
+              <div className="preset-save-row">
+                <input
+                  id={`${panelId}-name`}
+                  type="text"
+                  className="multi-search"
+                  data-testid="preset-name"
+                  value={name}
+                  maxLength={PRESET_NAME_MAX}
+                  placeholder="Name"
+                  onChange={(event) => setName(event.currentTarget.value)}
+                />
+                <button
+                  type="submit"
+                  className="button button-small"
+                  data-testid="preset-save"
+                  disabled={name.trim() === ''}
+                >
+                  Save
+                </button>
+              </div>
+            </form>
+          )}
           {note !== null && (
             <p
               className={
@@ -264,42 +269,44 @@ export function PresetMenu({ presets, current, onApply, disabled = false }: Pres
                           <span className="preset-default-mark"> · default</span>
                         )}
                       </button>
-                      <span className="preset-actions">
-                        <button
-                          type="button"
-                          className="multi-clear"
-                          data-testid="preset-default"
-                          aria-pressed={preset.isDefault}
-                          aria-label={`Open on ${preset.name} by default`}
-                          onClick={() => void toggleDefault(preset)}
-                        >
-                          {preset.isDefault ? 'Unset default' : 'Default'}
-                        </button>
-                        <button
-                          type="button"
-                          className="multi-clear"
-                          data-testid="preset-rename"
-                          aria-label={`Rename ${preset.name}`}
-                          onClick={() => {
-                            setDeleting(null)
-                            setRenaming({ id: preset.id, name: preset.name })
-                          }}
-                        >
-                          Rename
-                        </button>
-                        <button
-                          type="button"
-                          className="multi-clear"
-                          data-testid="preset-delete"
-                          aria-label={`Delete ${preset.name}`}
-                          onClick={() => {
-                            setRenaming(null)
-                            setDeleting(preset.id)
-                          }}
-                        >
-                          Delete
-                        </button>
-                      </span>
+                      {mayEdit && (
+                        <span className="preset-actions">
+                          <button
+                            type="button"
+                            className="multi-clear"
+                            data-testid="preset-default"
+                            aria-pressed={preset.isDefault}
+                            aria-label={`Open on ${preset.name} by default`}
+                            onClick={() => void toggleDefault(preset)}
+                          >
+                            {preset.isDefault ? 'Unset default' : 'Default'}
+                          </button>
+                          <button
+                            type="button"
+                            className="multi-clear"
+                            data-testid="preset-rename"
+                            aria-label={`Rename ${preset.name}`}
+                            onClick={() => {
+                              setDeleting(null)
+                              setRenaming({ id: preset.id, name: preset.name })
+                            }}
+                          >
+                            Rename
+                          </button>
+                          <button
+                            type="button"
+                            className="multi-clear"
+                            data-testid="preset-delete"
+                            aria-label={`Delete ${preset.name}`}
+                            onClick={() => {
+                              setRenaming(null)
+                              setDeleting(preset.id)
+                            }}
+                          >
+                            Delete
+                          </button>
+                        </span>
+                      )}
                     </>
                   )}
                 </li>
@@ -314,14 +321,16 @@ export function PresetMenu({ presets, current, onApply, disabled = false }: Pres
                   <span>
                     {preset.name}: {preset.problem}
                   </span>
-                  <button
-                    type="button"
-                    className="multi-clear"
-                    aria-label={`Delete ${preset.name}`}
-                    onClick={() => void remove(preset)}
-                  >
-                    Delete
-                  </button>
+                  {mayEdit && (
+                    <button
+                      type="button"
+                      className="multi-clear"
+                      aria-label={`Delete ${preset.name}`}
+                      onClick={() => void remove(preset)}
+                    >
+                      Delete
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>

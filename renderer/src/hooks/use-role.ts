@@ -1,4 +1,9 @@
-import type { WhoAmI } from '../../../shared/api/index.ts'
+import {
+  METHOD_ROLES,
+  roleAllows,
+  type MethodName,
+  type WhoAmI,
+} from '../../../shared/api/index.ts'
 import { useApi } from '../api/client.ts'
 
 /**
@@ -9,4 +14,13 @@ import { useApi } from '../api/client.ts'
 export function useRole(): WhoAmI | null {
   // `dashboards: []`: a sync commit does not change who the page is.
   return useApi('access.whoami', {}, [], { dashboards: [] }).data
+}
+
+/**
+ * Whether the page may offer `method` (shared/api/roles.ts is the one rule): false until the
+ * role is known, so a viewer's wall never flashes a button the core would refuse.
+ */
+export function useMayCall(method: MethodName): boolean {
+  const who = useRole()
+  return who !== null && roleAllows(who.role, METHOD_ROLES[method])
 }
