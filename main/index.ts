@@ -41,7 +41,7 @@ import {
   ownPageCheck,
 } from './electron/security-policy.ts'
 import { applyLinuxAutostart, autostartProgram } from './electron/login-item.ts'
-import { handedOverArgs, parseShellArgs } from './electron/shell-args.ts'
+import { handedOverArgs, parseShellArgs, type ShellArgs } from './electron/shell-args.ts'
 import {
   loginItemSettings,
   readShellSettings,
@@ -87,6 +87,15 @@ app.on('web-contents-created', (_event, contents) =>
     openOwnPage: (url) => openOwnPage(url),
     log,
   }),
+)
+
+// A second launch focuses this one; with `--wall…` it opens the wall. Its arguments come as
+// the lock's additionalData (Chromium may reorder or add to argv), else as argv. Listened for
+// from the start: one that comes while the core is still filling its cache waits, not lost.
+const earlyLaunches: ShellArgs[] = []
+let onSecondLaunch = (args: ShellArgs): void => void earlyLaunches.push(args)
+app.on('second-instance', (_event, argv, _cwd, additionalData) =>
+  onSecondLaunch(parseShellArgs(handedOverArgs(additionalData, argv))),
 )
 
 // better-sqlite3 for Electron's ABI is built apart from the Node one (README,
@@ -294,14 +303,12 @@ async function main(): Promise<void> {
     )
   }
 
-  // A second launch focuses this one; with `--wall…` it opens the wall. Its arguments come as
-  // the lock's additionalData (Chromium may reorder or add to argv), else as argv.
-  app.on('second-instance', (_event, argv, _cwd, additionalData) => {
-    const args = parseShellArgs(handedOverArgs(additionalData, argv))
+  // Second launches, those that came while the core started included.
+  onSecondLaunch = (args) => {
     args.problems.forEach(log)
     if (args.wall !== null) openWall(args.wall)
     else showDesk(null)
-  })
+  }
 
   const firstArgs = parseShellArgs(process.argv)
   firstArgs.problems.forEach(log)
@@ -318,6 +325,7 @@ async function main(): Promise<void> {
   if (firstArgs.wall !== null) openWall(firstArgs.wall)
   else if (settings.wallAtStart) openWall(wallRequestOf(settings))
   refreshMenu()
+  earlyLaunches.splice(0).forEach(onSecondLaunch)
 
   // Alerts reach people through the tray and OS notifications (issue 13); both show only what
   // the core answers. A click shows the window, on the alert's tab when it names one.

@@ -70,6 +70,12 @@ describe('the shell wiring', () => {
 
   it('keeps one instance, and the test hooks out of a packaged app', () => {
     expect(index).toMatch(/if \(!app\.requestSingleInstanceLock\(/)
+    // A second launch during the core's start is heard (and queued), not lost.
+    expect(index.indexOf("app.on('second-instance'")).toBeGreaterThan(0)
+    expect(index.indexOf("app.on('second-instance'")).toBeLessThan(
+      index.indexOf('await app.whenReady()'),
+    )
+    expect(index).toContain('earlyLaunches.splice(0).forEach(onSecondLaunch)')
     expect(index).toContain(
       "const TEST_HOOKS = !app.isPackaged && process.env.WATCHFLOOR_TEST_HOOKS === '1'",
     )
