@@ -419,16 +419,24 @@ describe('absurd and greedy clients', () => {
       },
       dashboards: 'all',
     }
+    // Counted, not timed (a loaded machine makes every call slow alike): how many of the
+    // flood's calls the core answered while the other client made its 40 calls one by one.
+    let floodAnswered = 0
+    flood.ws.on('message', (data) => {
+      const frame = JSON.parse(Buffer.from(data as Buffer).toString('utf8')) as {
+        i?: string
+        r?: { ok?: boolean }
+      }
+      if (frame.i?.startsWith('x') === true && frame.r?.ok === true) floodAnswered++
+    })
     for (let i = 0; i < 5_000; i++) flood.ws.send(callFrame(`x${i}`, 'kpis.dashboard', call))
-    const waits: number[] = []
     for (let i = 0; i < 40; i++) {
-      const started = performance.now()
       expect(await answer(poller, `p${i}`, 'app.status', {})).toMatchObject({ ok: true })
-      waits.push(performance.now() - started)
     }
-    waits.sort((a, b) => a - b)
-    const p99 = waits[Math.ceil(waits.length * 0.99) - 1] as number
-    expect(p99).toBeLessThan(500)
+    // Round-robin admission: each of the 40 waited behind at most the two calls in the core
+    // (CallScheduler's total), not behind the flood's 1,000 queued ones. Slack for frames in
+    // flight between the two sockets.
+    expect(floodAnswered).toBeLessThan(40 * 2 + 40)
     // The flood's own calls are answered, or refused past its queue, never lost.
     flood.ws.close()
     poller.ws.close()
