@@ -17,7 +17,7 @@ import { createMaintenance } from './maintenance.ts'
 import { startSources } from './start-sources.ts'
 import { createAlertEngine } from '../alerts/index.ts'
 import { ensureDefaultRules } from '../alerts/default-rules.ts'
-import { ensureJourneys } from '../intelligence/journeys.ts'
+import { journeysStale } from '../intelligence/journeys.ts'
 import { createIntelligence } from '../intelligence/service.ts'
 
 export interface CoreConfig {
@@ -99,9 +99,6 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     }
   }
   ensureRollups(db, hooks.log)
-  // Lead journeys (issue 16): inferred once for leads cached without them (a demo fill, a cache
-  // from before intelligence), then kept by the sync's row hooks.
-  ensureJourneys(db, hooks.log)
   const intelligence = createIntelligence({
     db,
     dbPath: config.dbPath,
@@ -110,6 +107,9 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     log: hooks.log,
     emit: (status) => hooks.emit('intel.changed', status),
   })
+  // Lead journeys (issue 16): inferred once, off this thread, for leads cached without them (a
+  // demo fill, a cache from before intelligence); then kept by the sync's row hooks.
+  if (journeysStale(db)) intelligence.rebuildJourneys()
   if (config.upstream) setSetting(db, 'upstream', redactProfile(config.upstream))
   // The ops defaults ship enabled (issue 13): seeded once into an empty rule table.
   ensureDefaultRules(db, Date.now())
@@ -134,6 +134,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
           alerts.dataChanged(tables)
         },
         leadRowsChanged: (rows) => intelligence.noteChanges(rows),
+        rebuildJourneys: () => intelligence.rebuildJourneys(),
       })
     : undefined
   const isDemo = () =>

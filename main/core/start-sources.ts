@@ -18,6 +18,8 @@ export interface SourceHooks {
   readonly onProgress?: (table: string, phase: 'snapshot' | 'follow', rows: number) => void
   /** Lead rows each commit changed (the intelligence recompute counts them, issue 16). */
   readonly leadRowsChanged?: (rows: number) => void
+  /** Infers the journeys off this thread after a bulk load (the core's worker); else here. */
+  readonly rebuildJourneys?: () => void
 }
 
 export interface SourceOptions {
@@ -66,7 +68,11 @@ export function startSources(
   const changed = (tables: readonly string[]) => hooks.changed?.(tables)
   const rollups = rollupSyncHooks(db, hooks.log)
   // The leads' stage history (issue 16) is kept in the same transactions as the rollups.
-  const journeys = journeySyncHooks(db, (rows) => hooks.leadRowsChanged?.(rows))
+  const journeys = journeySyncHooks(
+    db,
+    (rows) => hooks.leadRowsChanged?.(rows),
+    hooks.rebuildJourneys,
+  )
   const tenant = profile.tenant
   const region = profile.rowFilters.region
   const pg = profile.postgres

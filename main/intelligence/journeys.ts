@@ -234,19 +234,25 @@ export const journeysValid = (db: Store): boolean =>
   (db.prepare('SELECT valid FROM journey_state WHERE id = 1').pluck().get() as
     number | undefined) === 1
 
-/** Rebuilds the journeys when they are not current; true if it did. */
+/**
+ * Whether the journeys must be inferred again: marked invalid (a fresh cache, a bulk load), or
+ * valid but holding another number of entries than there are live leads (a fill written without
+ * the sync's hooks, as the demo command into a cache a core had opened). The raw count costs
+ * about 60 ms at a million leads; it is asked at start only (rollups may be as stale).
+ */
+export function journeysStale(db: Store): boolean {
+  if (!journeysValid(db)) return true
+  const entries = db
+    .prepare('SELECT total(count) FROM journey_days WHERE edge >= 56')
+    .pluck()
+    .get() as number
+  const live = db.prepare('SELECT count(*) FROM leads WHERE deleted_at IS NULL').pluck().get()
+  return entries !== live
+}
+
+/** Rebuilds the journeys, on this thread, when they are stale; true if it did. */
 export function ensureJourneys(db: Store, log: (line: string) => void = () => {}): boolean {
-  // Valid, and holding one entry per live lead: a fill written without the sync's hooks (the
-  // demo command into a cache a core had opened) leaves the flag set but the leads uncounted.
-  if (journeysValid(db)) {
-    const entries = db
-      .prepare('SELECT total(count) FROM journey_days WHERE edge >= 56')
-      .pluck()
-      .get() as number
-    // The raw count (about 60 ms at a million leads, once at start): rollups may be as stale.
-    const live = db.prepare('SELECT count(*) FROM leads WHERE deleted_at IS NULL').pluck().get()
-    if (entries === live) return false
-  }
+  if (!journeysStale(db)) return false
   const started = Date.now()
   const n = rebuildJourneys(db)
   log(
@@ -319,6 +325,8 @@ export interface JourneyHooks extends Required<RowHooks> {
 export function journeySyncHooks(
   db: Store,
   changed: (leadRows: number) => void = () => {},
+  /** Rebuilds off this thread (the core's intelligence worker); without it, here. */
+  rebuildElsewhere?: () => void,
 ): JourneyHooks {
   // Into an empty cache (an initial load) per-row upkeep is skipped and the journeys rebuilt
   // once the sync has caught up, as the rollups are (main/metrics/sync-hooks.ts).
@@ -344,6 +352,10 @@ export function journeySyncHooks(
     },
     caughtUp() {
       if (journeysValid(db)) return false
+      if (rebuildElsewhere) {
+        rebuildElsewhere()
+        return false
+      }
       rebuildJourneys(db)
       return true
     },

@@ -16,6 +16,7 @@ import { liveLeadCount } from '../metrics/index.ts'
 import { DEFAULT_TARGETS } from '../metrics/registry.ts'
 import type { Store } from '../store/index.ts'
 import { readResult, recompute, type RecomputeOutcome } from './compute.ts'
+import { rebuildJourneys } from './journeys.ts'
 import type { WorkerInput, WorkerMessage } from './worker.ts'
 
 /** Progress events at most this often while a phase runs (state changes always go out). */
@@ -47,6 +48,11 @@ export interface Intelligence {
   noteChanges(rows: number): void
   /** Starts a first recompute when nothing is stored yet (the first read of a view asks). */
   ensureComputed(): void
+  /**
+   * Infers every lead's journey again in the worker (at start when they are stale, after a bulk
+   * load): seconds to a minute at a million leads, which must not hold the api's thread.
+   */
+  rebuildJourneys(): void
   close(): Promise<void>
 }
 
@@ -199,12 +205,13 @@ export function createIntelligence(deps: IntelligenceDeps): Intelligence {
       nativeBinding: deps.nativeBinding ?? null,
       targets,
       force,
+      task: 'recompute',
     })
     worker = w
     let answered = false
     w.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') progress(m.phase, m.done, m.total)
-      else {
+      else if (m.type !== 'journeys') {
         answered = true
         void w.terminate()
         finished(m.type === 'done' ? m.outcome : null, m.type === 'error' ? m.message : null)
@@ -222,8 +229,65 @@ export function createIntelligence(deps: IntelligenceDeps): Intelligence {
     })
   }
 
+  let journeysWorker: Worker | null = null
+  let journeysRunning = false
+  const journeysDone = (text: string) => {
+    journeysRunning = false
+    journeysWorker = null
+    if (closed) return
+    deps.log(`intelligence: ${text}`)
+    // Views showing the Sankey read it again.
+    update({ phase: text })
+  }
+  const rebuildJourneysOffThread = () => {
+    if (closed || journeysRunning) return
+    journeysRunning = true
+    const started = now()
+    const source = deps.dbPath === ':memory:' ? null : workerSource()
+    if (!source) {
+      setImmediate(() => {
+        if (closed) return
+        try {
+          const n = rebuildJourneys(deps.db)
+          journeysDone(
+            `Lead journeys inferred for ${n.toLocaleString('en-US')} leads in ${((now() - started) / 1000).toFixed(1)} s`,
+          )
+        } catch (error) {
+          journeysDone(`Inferring lead journeys failed: ${(error as Error).message}`)
+        }
+      })
+      return
+    }
+    const w = startWorker(source, {
+      marker: 'watchfloor-intel',
+      path: deps.dbPath,
+      nativeBinding: deps.nativeBinding ?? null,
+      targets,
+      force: false,
+      task: 'journeys',
+    })
+    journeysWorker = w
+    let answered = false
+    const end = (text: string) => {
+      if (answered) return
+      answered = true
+      void w.terminate()
+      journeysDone(text)
+    }
+    w.on('message', (m: WorkerMessage) => {
+      if (m.type === 'journeys')
+        end(
+          `Lead journeys inferred for ${m.leads.toLocaleString('en-US')} leads in ${m.seconds.toFixed(1)} s`,
+        )
+      else if (m.type === 'error') end(`Inferring lead journeys failed: ${m.message}`)
+    })
+    w.once('error', (error) => end(`Inferring lead journeys failed: ${error.message}`))
+    w.once('exit', (code) => end(`The journeys worker ended (code ${code})`))
+  }
+
   return {
     status: () => state,
+    rebuildJourneys: rebuildJourneysOffThread,
     recompute(trigger, force = false) {
       if (closed) return state
       if (state.state === 'running') {
@@ -252,6 +316,9 @@ export function createIntelligence(deps: IntelligenceDeps): Intelligence {
       const w = worker
       worker = null
       if (w) await w.terminate()
+      const j = journeysWorker
+      journeysWorker = null
+      if (j) await j.terminate()
     },
   }
 }

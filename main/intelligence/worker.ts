@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { KpiTargets } from '../../shared/api/index.ts'
 import { recompute, type RecomputeOutcome } from './compute.ts'
+import { rebuildJourneys } from './journeys.ts'
 
 export interface WorkerInput {
   readonly marker: 'watchfloor-intel'
@@ -13,6 +14,8 @@ export interface WorkerInput {
   readonly nativeBinding: string | null
   readonly targets: KpiTargets
   readonly force: boolean
+  /** recompute: segments, model and scores; journeys: infer every lead's history again. */
+  readonly task: 'recompute' | 'journeys'
 }
 
 export type WorkerMessage =
@@ -23,6 +26,7 @@ export type WorkerMessage =
       readonly total: number
     }
   | { readonly type: 'done'; readonly outcome: RecomputeOutcome }
+  | { readonly type: 'journeys'; readonly leads: number; readonly seconds: number }
   | { readonly type: 'error'; readonly message: string }
 
 const input = workerData as WorkerInput | null
@@ -33,12 +37,20 @@ if (parentPort && input?.marker === 'watchfloor-intel') {
   try {
     db = new Database(input.path, input.nativeBinding ? { nativeBinding: input.nativeBinding } : {})
     db.pragma('busy_timeout = 30000')
-    const outcome = recompute(db, {
-      targets: input.targets,
-      force: input.force,
-      progress: (phase, done, total) => post({ type: 'progress', phase, done, total }),
-    })
-    post({ type: 'done', outcome })
+    if (input.task === 'journeys') {
+      // One write transaction: the sync's writes wait for it (journeys are inferred once, at
+      // the first start after an upgrade or a bulk load).
+      const started = Date.now()
+      const leads = rebuildJourneys(db)
+      post({ type: 'journeys', leads, seconds: (Date.now() - started) / 1000 })
+    } else {
+      const outcome = recompute(db, {
+        targets: input.targets,
+        force: input.force,
+        progress: (phase, done, total) => post({ type: 'progress', phase, done, total }),
+      })
+      post({ type: 'done', outcome })
+    }
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? error.message : String(error) })
   } finally {
