@@ -142,7 +142,14 @@ test('the app window opens on demo data from app://watchfloor, isolated and sand
 
     // No window opens and no navigation leaves our page.
     const before = app.windows().length
-    expect(await page.evaluate(() => window.open('https://example.com/') === null)).toBe(true)
+    // (Not an http(s) address, which the shell would hand to the machine's browser.)
+    expect(
+      await page.evaluate(() => [
+        window.open('about:blank') === null,
+        window.open('app://evil.example/') === null,
+        window.open('data:text/html,<p>x</p>') === null,
+      ]),
+    ).toEqual([true, true, true])
     await page.evaluate(() => {
       location.href = 'file:///etc/passwd'
     })
