@@ -64,7 +64,10 @@ const WARM_UP_READINGS = roundsFrom(process.env.WALL_SOAK_WARM_UP_READINGS, '1,2
 const CHECKPOINT_ROUNDS = roundsFrom(process.env.WALL_SOAK_ROUNDS, '1,2,5,10,20,40')
 /** Live changes a second: the writer's pace during the warm-up and the soak. */
 const RATE_PER_SECOND = 250
-/** The heap's used size is read this many times after forced GCs; the lowest counts. */
+/**
+ * The heap's used size and the DOM counters are read this many times after forced GCs; the
+ * lowest counts.
+ */
 const HEAP_READINGS = 3
 
 export interface WallSoak {
@@ -129,6 +132,10 @@ export function growthPercent(start: number, end: number): number {
 interface Measured {
   readonly memory: WallMemory
   readonly census: HeapCensus
+  /** The view the readings were taken on. */
+  readonly view: string
+  /** Rotations it took to bring the view back. */
+  readonly rotations: number
 }
 
 /**
@@ -139,32 +146,80 @@ interface Measured {
  */
 const SETTLE_MS = 3_000
 
-async function measure(page: Page, cdp: CDPSession, name: string): Promise<Measured> {
-  await page.waitForTimeout(SETTLE_MS)
-  // The used size moves with what the page allocated since the GC (a message, a fetch in
-  // flight): the lowest of a few readings is the one nearest what is kept.
-  let heapBytes = Number.POSITIVE_INFINITY
-  for (let i = 0; i < HEAP_READINGS; i += 1) {
-    if (i > 0) await page.waitForTimeout(500)
-    // Twice: a first collection can leave garbage its finalisers made.
-    await cdp.send('HeapProfiler.collectGarbage')
-    await cdp.send('HeapProfiler.collectGarbage')
-    heapBytes = Math.min(heapBytes, (await cdp.send('Runtime.getHeapUsage')).usedSize)
+/**
+ * Stops the page's clock where it is (a second on: the clock runs on while the call travels,
+ * and it cannot be set back).
+ */
+async function holdClock(page: Page): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000 * attempt)
+      return
+    } catch (e) {
+      if (attempt >= 5) throw e
+    }
   }
-  const dom = await cdp.send('Memory.getDOMCounters')
-  const elements = await page.evaluate(() => document.getElementsByTagName('*').length)
-  const reading = await heapCensus(cdp, snapshotFile(name))
-  return {
-    memory: {
-      heapBytes,
-      reachableBytes: reading.reachableBytes,
-      codeBytes: reading.code.bytes,
-      code: reading.code,
-      nodes: dom.nodes,
-      elements,
-      listeners: dom.jsEventListeners,
-    },
-    census: reading.census,
+}
+
+/**
+ * Readings on `view` (on whatever is shown when undefined): rotates to it, lets it settle, then
+ * holds the page's clock so the wall cannot rotate during the readings (on a loaded machine they
+ * take longer than an interval, and a reading across a rotation once counted 150 DOM nodes);
+ * a view that moved on while settling is rotated to again.
+ */
+async function measure(
+  page: Page,
+  cdp: CDPSession,
+  name: string,
+  view?: string,
+): Promise<Measured> {
+  let rotations = 0
+  for (;;) {
+    if (view !== undefined) rotations += await rotateTo(page, view)
+    await page.waitForTimeout(SETTLE_MS)
+    await holdClock(page)
+    try {
+      const shown = await page.evaluate(() => {
+        const wall = document.querySelector<HTMLElement>('[data-testid="wall"]')
+        return wall?.dataset.state === 'ready' ? (wall.dataset.view ?? '') : null
+      })
+      if (shown === null || (view !== undefined && shown !== view)) continue
+      // The used size moves with what the page allocated since the GC (a message, a fetch in
+      // flight), and the DOM counters count nodes the GC found dead until Blink has swept them
+      // (a reading once had 370 more nodes than the snapshot taken right after held): the
+      // lowest of a few readings is the one nearest what is kept.
+      let heapBytes = Number.POSITIVE_INFINITY
+      let nodes = Number.POSITIVE_INFINITY
+      let listeners = Number.POSITIVE_INFINITY
+      for (let i = 0; i < HEAP_READINGS; i += 1) {
+        if (i > 0) await page.waitForTimeout(500)
+        // Twice: a first collection can leave garbage its finalisers made.
+        await cdp.send('HeapProfiler.collectGarbage')
+        await cdp.send('HeapProfiler.collectGarbage')
+        heapBytes = Math.min(heapBytes, (await cdp.send('Runtime.getHeapUsage')).usedSize)
+        const dom = await cdp.send('Memory.getDOMCounters')
+        nodes = Math.min(nodes, dom.nodes)
+        listeners = Math.min(listeners, dom.jsEventListeners)
+      }
+      const elements = await page.evaluate(() => document.getElementsByTagName('*').length)
+      const reading = await heapCensus(cdp, snapshotFile(name))
+      return {
+        memory: {
+          heapBytes,
+          reachableBytes: reading.reachableBytes,
+          codeBytes: reading.code.bytes,
+          code: reading.code,
+          nodes,
+          elements,
+          listeners,
+        },
+        census: reading.census,
+        view: shown,
+        rotations,
+      }
+    } finally {
+      await page.clock.resume()
+    }
   }
 }
 
@@ -208,8 +263,10 @@ async function slotOf(page: Page): Promise<number> {
 }
 
 export async function benchWallSoak(dir: string, updates = 10_000): Promise<WallSoak> {
-  const schema = `wf_bench_wall_${process.pid}`
-  const tenant = `wall${process.pid}`
+  // Unique beyond the process: helpers in other sandboxes share the Postgres and Redis.
+  const run = `${process.pid}_${Date.now()}`
+  const schema = `wallsoak_${run}`
+  const tenant = `wall${run}`
   const pool = new Pool({ connectionString: PG_URL, max: 4 })
   const redis = new Redis(REDIS_URL)
   const cache = join(mkdtempSync(join(dir, 'wall-soak-')), 'cache.sqlite')
@@ -300,9 +357,8 @@ export async function benchWallSoak(dir: string, updates = 10_000): Promise<Wall
     await warmUpWriter
     // Let the last warm-up changes reach the page before the baseline.
     await page.waitForTimeout(3_000)
-    const view = (await page.getByTestId('wall').getAttribute('data-view')) ?? ''
     const baseSlot = await slotOf(page)
-    const { memory: start, census: startCensus } = await measure(page, cdp, 'start')
+    const { memory: start, census: startCensus, view } = await measure(page, cdp, 'start')
     progress(
       `  baseline on "${view}" after ${warmUpRotations} warm-up rotations, ${warmUpUpdates} changes: ${describe(start)}`,
     )
@@ -334,8 +390,8 @@ export async function benchWallSoak(dir: string, updates = 10_000): Promise<Wall
       const due = CHECKPOINT_ROUNDS[checkpoints.length]
       if (due !== undefined && rounds >= due) {
         // On the baseline's view, so the counters compare like with like.
-        rotations += await rotateTo(page, view)
-        const { memory } = await measure(page, cdp, `round-${due}`)
+        const { memory, rotations: back } = await measure(page, cdp, `round-${due}`, view)
+        rotations += back
         checkpoints.push({
           rounds: Math.floor(((await slotOf(page)) - baseSlot) / playlist.length),
           updates: updatesSoFar,
@@ -348,8 +404,12 @@ export async function benchWallSoak(dir: string, updates = 10_000): Promise<Wall
     const seconds = (performance.now() - started) / 1000
     // Let the last changes reach the page, then come back to the view measured at the start.
     await page.waitForTimeout(3_000)
-    rotations += await rotateTo(page, view)
-    const { memory: end, census: endCensus } = await measure(page, cdp, 'end')
+    const {
+      memory: end,
+      census: endCensus,
+      rotations: back,
+    } = await measure(page, cdp, 'end', view)
+    rotations += back
     const reloaded = await page.evaluate(
       () => (window as unknown as { wallSoakLoad?: string }).wallSoakLoad !== 'first',
     )
