@@ -3,12 +3,14 @@
 // console error, and every number they show is the api's, asked over the same socket the page
 // uses; they follow the filters where they say they do; axe finds no serious violation in any
 // theme; and they fit a 1920×1080 screen and a 1280×800 laptop without clipping.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import AxeBuilder from '@axe-core/playwright'
+import Database from 'better-sqlite3'
 import type { Page } from '@playwright/test'
-import { expect, test } from './host-fixture.ts'
+import { demoCache, expect, serveCache, test } from './host-fixture.ts'
 import { IntelligencePage, callApi } from './intelligence-page.ts'
 
 const INTEL_TABS = ['segments', 'journeys', 'scores'] as const
@@ -200,6 +202,64 @@ test('the call-first list on Lead response and on Lead scores is the api’s, be
     intel.calibrationChart.locator('.scatterlayer .trace').nth(1).locator('.point'),
   ).toHaveCount(bins.length)
   expect(problems).toEqual([])
+})
+
+test('filter changes one after another without waiting: the Sankey ends on the last one’s answer', async ({
+  page,
+  host,
+}) => {
+  const problems = recordProblems(page)
+  const intel = new IntelligencePage(page)
+  await intel.openOn(host.url, 'journeys')
+  // Three presets clicked faster than the answers come: the page may show only the last.
+  for (const preset of ['Last 7 days', 'Last 90 days', 'Today', 'Last 90 days'])
+    await page.getByRole('button', { name: preset, exact: true }).click()
+  await intel.readyOn('journeys').waitFor()
+  const api = await callApi(host.url, 'intel.journeys', { filters: await intel.shownFilters() })
+  expect(await intel.rows(intel.edgeRows, ['from', 'to', 'count'])).toEqual(
+    api.edges.map((e) => ({ from: e.from, to: e.to, count: String(e.count) })),
+  )
+  const flows = api.edges.filter((e) => e.count > 0 && e.from !== e.to)
+  await expect(intel.sankey.locator('.sankey-link')).toHaveCount(flows.length)
+  expect(problems).toEqual([])
+})
+
+test('a cache where no lead has closed yet: the tabs say why, the list follows temperature, nothing breaks', async ({
+  page,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'watchfloor-e2e-intel-open-'))
+  const dbPath = demoCache(dir, 1_000)
+  // Every lead still open: nothing to train a score on (the core must say so, not guess).
+  const db = new Database(dbPath)
+  db.prepare(`UPDATE leads SET status = 'new', converted_at = NULL`).run()
+  db.close()
+  const { url, child } = await serveCache(dbPath, ['--no-demo'])
+  try {
+    await resultsComputed(url)
+    const problems = recordProblems(page)
+    const intel = new IntelligencePage(page)
+    const card = await callApi(url, 'intel.modelCard', {})
+    expect(card.availability).not.toBe('ready')
+    expect(card.message).not.toBeNull()
+    await intel.openOn(url, 'scores')
+    await expect(page.getByTestId('model-card-panel')).toContainText(card.message ?? '')
+    const list = await callApi(url, 'intel.callFirst', { filters: await intel.shownFilters() })
+    expect(list.scoreSource).toBe('baseline')
+    expect((await intel.rows(intel.callFirstRows, ['lead-id'])).length).toBe(list.rows.length)
+    if (list.rows.length > 0)
+      await expect(page.getByTestId('call-first-panel')).toContainText('by temperature alone')
+    const segments = await callApi(url, 'intel.segments', {})
+    await intel.openTab('segments')
+    if (segments.availability === 'ready')
+      await expect(intel.segmentRows).toHaveCount(segments.segments.length)
+    else await expect(page.getByTestId('intel-unavailable')).toBeVisible()
+    await intel.openTab('journeys')
+    expect(problems).toEqual([])
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((resolve) => child.once('exit', resolve))
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 for (const theme of THEMES) {
