@@ -186,12 +186,13 @@ SELECT lead_id, seq, from_stage, to_stage, entered_at, duration_ms, inferred,
 FROM (
   SELECT id AS lead_id, 0 AS seq, NULL AS from_stage, 0 AS to_stage, created_at AS entered_at,
     NULL AS duration_ms, status <> 'new' AS inferred, created_at, source, segment, city, temperature, owner
-  FROM leads WHERE deleted_at IS NULL
+  FROM leads WHERE deleted_at IS NULL AND id >= @lo AND id < @hi
   UNION ALL
   SELECT id, 1, 0, 1, max(first_response_at, created_at),
     min(${MAX_DURATION_MS}, max(first_response_at, created_at) - created_at), 1,
     created_at, source, segment, city, temperature, owner
-  FROM leads WHERE deleted_at IS NULL AND status <> 'new' AND first_response_at IS NOT NULL
+  FROM leads WHERE deleted_at IS NULL AND id >= @lo AND id < @hi AND status <> 'new'
+    AND first_response_at IS NOT NULL
   UNION ALL
   SELECT id, seq, from_stage, to_stage, at, min(${MAX_DURATION_MS}, at - last), 1,
     created_at, source, segment, city, temperature, owner
@@ -203,7 +204,8 @@ FROM (
         CASE WHEN first_response_at IS NULL THEN 1 ELSE 2 END AS seq,
         CASE WHEN first_response_at IS NULL THEN 0 ELSE 1 END AS from_stage,
         CASE status WHEN 'qualified' THEN 2 WHEN 'proposal' THEN 3 WHEN 'won' THEN 4 WHEN 'lost' THEN 5 END AS to_stage
-      FROM leads WHERE deleted_at IS NULL AND status NOT IN ('new', 'contacted')
+      FROM leads WHERE deleted_at IS NULL AND id >= @lo AND id < @hi
+        AND status NOT IN ('new', 'contacted')
     )
   )
 )
@@ -213,21 +215,63 @@ ORDER BY lead_id, seq`
  * Rebuilds every lead's history from its row (inferred), in one transaction, and marks the
  * journeys current. Used at start when journey_state is not valid (a fresh cache, a bulk load).
  */
-export function rebuildJourneys(db: Store): number {
+/** Leads re-inferred per transaction: short enough that the sync's writes wait a moment only. */
+export const REBUILD_CHUNK = 20_000
+
+/** journey_days += (sign) the counts of the rows of leads [lo, hi). */
+const countRange = (sign: 1 | -1) => /* sql */ `
+  INSERT INTO journey_days (day, edge, bucket, count)
+  SELECT * FROM (
+    SELECT day, edge, coalesce(bucket, 0), ${sign} * count(*) FROM lead_journeys
+    WHERE lead_id >= @lo AND lead_id < @hi GROUP BY 1, 2, 3
+  ) WHERE true
+  ON CONFLICT (day, edge, bucket) DO UPDATE SET count = count + excluded.count`
+
+/**
+ * Infers every live lead's history again, REBUILD_CHUNK leads per transaction, so that the
+ * sync's writes (and their row hooks, which stay on) go on between chunks. Each chunk turns the
+ * journey_days triggers off inside its own transaction (no other connection sees it) and
+ * counts its rows in one pass instead. A change the hooks record for a lead before its chunk is
+ * inferred again with it; one after, is observed. Stopped part-way (the app closed), the next
+ * start finds the entries short of the leads (journeysStale) and starts again.
+ */
+export function rebuildJourneys(db: Store, chunk = REBUILD_CHUNK): number {
+  const off = db.prepare('UPDATE journey_state SET valid = 0 WHERE id = 1')
+  const on = db.prepare('UPDATE journey_state SET valid = 1, rebuilt_at = ? WHERE id = 1')
   db.transaction(() => {
-    // Invalid while it runs: the triggers that keep journey_days skip every row, which is then
-    // counted in one pass.
-    db.prepare('UPDATE journey_state SET valid = 0 WHERE id = 1').run()
+    off.run()
     db.exec('DELETE FROM lead_journeys')
-    db.prepare(REBUILD_SQL).run()
     db.exec('DELETE FROM journey_days')
-    db.exec(
-      `INSERT INTO journey_days (day, edge, bucket, count)
-       SELECT day, edge, coalesce(bucket, 0), count(*) FROM lead_journeys GROUP BY 1, 2, 3`,
-    )
-    db.prepare('UPDATE journey_state SET valid = 1, rebuilt_at = ? WHERE id = 1').run(Date.now())
+    on.run(null)
   })()
-  return db.prepare('SELECT count(*) FROM lead_journeys WHERE seq = 0').pluck().get() as number
+  const [lo, hi] = db.prepare('SELECT min(id), max(id) FROM leads').raw().get() as [
+    number | null,
+    number | null,
+  ]
+  if (lo !== null && hi !== null) {
+    const subtract = db.prepare(countRange(-1))
+    const add = db.prepare(countRange(1))
+    const clear = db.prepare('DELETE FROM lead_journeys WHERE lead_id >= @lo AND lead_id < @hi')
+    const infer = db.prepare(REBUILD_SQL)
+    for (let from = lo; from <= hi; from += chunk) {
+      const range = { lo: from, hi: from + chunk }
+      db.transaction(() => {
+        off.run()
+        // Rows the hooks wrote for these leads since the start are counted out, then inferred.
+        subtract.run(range)
+        clear.run(range)
+        infer.run(range)
+        add.run(range)
+        on.run(null)
+      })()
+    }
+  }
+  on.run(Date.now())
+  db.exec('DELETE FROM journey_days WHERE count = 0')
+  return db
+    .prepare('SELECT total(count) FROM journey_days WHERE edge >= 56')
+    .pluck()
+    .get() as number
 }
 
 export const journeysValid = (db: Store): boolean =>

@@ -293,7 +293,20 @@ describe('journeys from observed stage changes', () => {
           })
         })
         insertLeads(db, rows)
-        rebuildJourneys(db)
+        // Small chunks: several transactions, each counting its own rows into journey_days.
+        expect(rebuildJourneys(db, 1 + (arbs.length % 7))).toBe(
+          rows.filter((r) => r.deleted_at === null).length,
+        )
+        expect(
+          db.prepare('SELECT day, edge, bucket, count FROM journey_days ORDER BY 1, 2, 3').all(),
+        ).toEqual(
+          db
+            .prepare(
+              `SELECT day, edge, coalesce(bucket, 0) AS bucket, count(*) AS count FROM lead_journeys
+               GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+            )
+            .all(),
+        )
         const stored = db
           .prepare(
             `SELECT lead_id, seq, from_stage AS "from", to_stage AS "to", entered_at AS enteredAt,
