@@ -8,8 +8,9 @@
 // What each job costs the core's thread (the api's): the re-sync commits in
 // the sync's own short batches; the VACUUM of a compaction runs on a second
 // connection in a worker thread (seconds at a million leads); a rollup
-// rebuild is one transaction on this thread (rebuildRollups: about 0.2 s at
-// 100,000 leads, 2 s at a million), the same as `watchfloor rollups rebuild`.
+// rebuild scans the leads in slices on this thread, giving it back between
+// them, and writes the rollups in one last transaction
+// (rebuildRollupsInSlices, issue 14).
 import { statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
@@ -20,7 +21,7 @@ import {
   type MaintenanceStart,
   type MaintenanceStatus,
 } from '../../shared/api/index.ts'
-import { rebuildRollups } from '../metrics/index.ts'
+import { rebuildRollupsInSlices } from '../metrics/index.ts'
 import type { Store } from '../store/index.ts'
 import type { PostgresSync } from '../sync/postgres/engine.ts'
 
@@ -187,7 +188,7 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
       phase('Rebuilding rollups', 0, total)
       await turn()
       const started = now()
-      rebuildRollups(deps.db, { onProgress: (done, all) => count(done, all) })
+      await rebuildRollupsInSlices(deps.db, { onProgress: (done, all) => count(done, all) })
       const seconds = ((now() - started) / 1000).toFixed(1)
       deps.changed(['leads'])
       return `Rebuilt the KPI rollups from ${total.toLocaleString('en-US')} leads in ${seconds} s.`

@@ -12,6 +12,7 @@ export {
   beginRollupBatch,
   ensureRollups,
   rebuildRollups,
+  rebuildRollupsInSlices,
   rollupState,
   COUNT_ROLLUPS,
   ROLLUPS,

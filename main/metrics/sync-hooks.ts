@@ -1,7 +1,13 @@
 import type { LeadRow } from '../store/mirror-rows.ts'
 import type { Store } from '../store/index.ts'
 import type { RowHooks } from '../store/row-hooks.ts'
-import { beginRollupBatch, rebuildRollups, rollupState, type RollupBatch } from './rollups.ts'
+import {
+  beginRollupBatch,
+  rebuildRollups,
+  rebuildUnderWay,
+  rollupState,
+  type RollupBatch,
+} from './rollups.ts'
 
 /** The sync engine's rowHooks for the rollups, plus the rebuild after a bulk load. */
 export interface RollupSyncHooks extends Required<RowHooks> {
@@ -25,11 +31,13 @@ export function rollupSyncHooks(
   if (empty) db.prepare('UPDATE rollup_state SET valid = 0 WHERE id = 1').run()
   // While the rollups are invalid the rows are not wanted at all: the sync
   // then skips reading each row before its change. Read once per
-  // transaction, so a rebuild between two is seen by the next.
+  // transaction, so a rebuild between two is seen by the next. A rebuild in
+  // slices (rebuildRollupsInSlices) wants them: it takes the changes of the
+  // leads it has scanned.
   let valid: boolean | undefined
   let batch: RollupBatch | undefined
   return {
-    wants: (table) => table === 'leads' && (valid ??= rollupState(db).valid),
+    wants: (table) => table === 'leads' && (valid ??= rollupState(db).valid || rebuildUnderWay(db)),
     row(table, before, after) {
       if (table !== 'leads') return
       batch ??= beginRollupBatch(db)
@@ -45,7 +53,7 @@ export function rollupSyncHooks(
       valid = undefined
     },
     caughtUp() {
-      if (rollupState(db).valid) return false
+      if (rollupState(db).valid || rebuildUnderWay(db)) return false
       const started = Date.now()
       rebuildRollups(db)
       log(
