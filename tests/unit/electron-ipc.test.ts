@@ -61,6 +61,23 @@ describe('Electron api IPC', () => {
     expect(called).toBe(false)
   })
 
+  it('passes the core the method and input only, never a caller the page names', async () => {
+    const { ipc, handlers } = fakeIpcMain()
+    const calls: unknown[][] = []
+    registerApiIpc(
+      ipc,
+      (...args: unknown[]) => (calls.push(args), Promise.resolve({ ok: true, value: null })),
+      trusted,
+    )
+    await handlers.get(IPC_INVOKE)!(
+      { senderFrame: { url: APP_ENTRY_URL, parent: null } },
+      'rules.save',
+      { name: 'x' },
+      { role: 'admin', actor: 'forged' },
+    )
+    expect(calls).toEqual([['rules.save', { name: 'x' }]])
+  })
+
   it('refuses calls from a subframe of our own page, and from no frame', async () => {
     const { ipc, handlers } = fakeIpcMain()
     let called = false
