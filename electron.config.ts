@@ -10,7 +10,12 @@ export default defineConfig({
       outDir: 'out/main',
       externalizeDeps: true,
       rollupOptions: {
-        input: { index: 'main/index.ts', core: 'main/core/core-process.ts' },
+        input: {
+          index: 'main/index.ts',
+          core: 'main/core/core-process.ts',
+          // The intelligence recompute's worker thread (main/intelligence/service.ts finds it).
+          'intel-worker': 'main/intelligence/worker.ts',
+        },
       },
     },
   },

@@ -73,7 +73,12 @@ mkdirSync(staging, { recursive: true })
 try {
   await esbuild.build({
     absWorkingDir: packageRoot,
-    entryPoints: { index: 'main/cli/index.ts', 'core-process': 'main/core/core-process.ts' },
+    entryPoints: {
+      index: 'main/cli/index.ts',
+      'core-process': 'main/core/core-process.ts',
+      // The intelligence recompute's worker thread (main/intelligence/service.ts finds it here).
+      'intel-worker': 'main/intelligence/worker.ts',
+    },
     outdir: staging,
     bundle: true,
     splitting: true,
