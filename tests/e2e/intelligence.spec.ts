@@ -11,6 +11,7 @@ import AxeBuilder from '@axe-core/playwright'
 import Database from 'better-sqlite3'
 import type { Page } from '@playwright/test'
 import { demoCache, expect, serveCache, test } from './host-fixture.ts'
+import type { JourneysInput } from '../../shared/api/intelligence.ts'
 import { IntelligencePage, callApi } from './intelligence-page.ts'
 
 const INTEL_TABS = ['segments', 'journeys', 'scores'] as const
@@ -45,6 +46,16 @@ async function resultsComputed(url: string): Promise<void> {
       { timeout: 120_000, message: 'the intelligence results are computed' },
     )
     .not.toBeNull()
+}
+
+/** Until the host has inferred the leads' stage history, a journey is empty: wait for it. */
+async function journeysInferred(url: string, filters: JourneysInput['filters']): Promise<void> {
+  await expect
+    .poll(async () => (await callApi(url, 'intel.journeys', { filters })).noData, {
+      timeout: 120_000,
+      message: 'the leads’ journeys are inferred',
+    })
+    .toBe(false)
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -102,7 +113,14 @@ test('the journey Sankey and its steps are the api’s for the shown filters, an
 }) => {
   const problems = recordProblems(page)
   const intel = new IntelligencePage(page)
+  // Opened at once: the host infers the leads' stage history off its api thread after it starts,
+  // and the open tab draws it when the core says it is there (intel.changed), without a reload.
   await intel.openOn(host.url, 'journeys')
+  await journeysInferred(host.url, await intel.shownFilters())
+  await expect
+    .poll(async () => (await intel.rows(intel.edgeRows, ['count'])).length)
+    .toBeGreaterThan(0)
+  await intel.readyOn('journeys').waitFor()
 
   /** The shown journey against the api's for the shown days and the dimensions ticked. */
   const check = async (dims: { source?: string[] } = {}): Promise<void> => {
@@ -211,6 +229,7 @@ test('filter changes one after another without waiting: the Sankey ends on the l
   const problems = recordProblems(page)
   const intel = new IntelligencePage(page)
   await intel.openOn(host.url, 'journeys')
+  await journeysInferred(host.url, await intel.shownFilters())
   // Three presets clicked faster than the answers come: the page may show only the last.
   for (const preset of ['Last 7 days', 'Last 90 days', 'Today', 'Last 90 days'])
     await page.getByRole('button', { name: preset, exact: true }).click()

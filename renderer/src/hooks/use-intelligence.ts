@@ -2,7 +2,9 @@
 // `intel.*` methods beside the tab's `kpis.dashboard` answer. Segments and the model card are
 // stored results: they are asked again when the core says it recomputed them (`intel.changed`),
 // not on every sync. The journey and the call-first list read the cached leads under the filters:
-// they are asked again when a sync moved leads, as the dashboards are.
+// they are asked again when a sync moved leads, as the dashboards are; the journey also when the
+// core's intelligence work settles (it infers the leads' stage history off the api's thread, at
+// start or after a bulk load, and says so with `intel.changed`).
 import { useEffect, useMemo, useState } from 'react'
 import { changedDashboards, type DateRange, type IntelPart } from '../../../shared/api/index.ts'
 import type {
@@ -36,21 +38,33 @@ const NEVER_WITH_A_SYNC = [] as const
 
 const NOTHING: IntelData = {}
 
+interface IntelVersions {
+  /** The stored results' computed time and inputs' hash, from the newest `intel.changed`. */
+  readonly results: string
+  /** `intel.changed` reports of work that ended (not a recompute's progress). */
+  readonly settled: number
+}
+
 /**
- * The results' version: their computed time and inputs' hash from the newest `intel.changed`.
- * A progress report of a recompute under way carries the old pair and moves nothing.
+ * What moves the intelligence answers: a progress report of a recompute under way carries the old
+ * results and moves nothing; a recompute's end moves the stored results; any work's end (also
+ * the journeys inferred off the api's thread) moves the journey.
  */
-function useIntelVersion(): string {
+function useIntelVersions(): IntelVersions {
   const client = useApiClient()
-  const [version, setVersion] = useState('')
+  const [versions, setVersions] = useState<IntelVersions>({ results: '', settled: 0 })
   useEffect(
     () =>
       client.on('intel.changed', (status) =>
-        setVersion(`${status.computedAt ?? ''}:${status.inputsHash ?? ''}`),
+        setVersions((v) => {
+          const results = `${status.computedAt ?? ''}:${status.inputsHash ?? ''}`
+          const settled = status.state === 'running' ? v.settled : v.settled + 1
+          return results === v.results && settled === v.settled ? v : { results, settled }
+        }),
       ),
     [client],
   )
-  return version
+  return versions
 }
 
 /**
@@ -66,7 +80,7 @@ export function useIntelligence(
 ): ApiState<IntelData> {
   const parts: readonly IntelPart[] = view.intelligence ?? []
   const wants = (part: IntelPart) => parts.includes(part)
-  const version = useIntelVersion()
+  const { results: version, settled } = useIntelVersions()
   const filters = range === null ? null : toFilters({ preset: 'custom', ...range }, dimensions)
   const limit =
     callFirstRows ?? (view.id === 'lead-response' ? CALL_FIRST_ROWS.compact : CALL_FIRST_ROWS.full)
@@ -80,7 +94,7 @@ export function useIntelligence(
   const journeys = useApi(
     'intel.journeys',
     wants('journeys') && filters !== null ? { filters } : null,
-    [],
+    [settled],
     { dashboards: LEADS_MOVED },
   )
   const callFirst = useApi(
