@@ -373,9 +373,25 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   }
 
   let reconcileRequested = false
+  /** The change-log tables following, with their cursors (what `followPlan` asks about). */
+  const followCursors = () =>
+    tables.flatMap((t) =>
+      !t.error && t.state.phase === 'follow' && t.feed === 'changelog' && t.state.watermark !== null
+        ? [{ table: t.table.upstream, cursor: t.state.watermark }]
+        : [],
+    )
   const cycle = async (): Promise<boolean> => {
     if (!validated || tables.some((t) => t.error && !t.localProblem)) await revalidate()
-    const info = await changeLogInfo(pool, schema)
+    // The follow plan is asked for beside the log's state (both connections of
+    // the pool, one round trip less on the live path); it is used only if the
+    // snapshot step below changes no table's state, else asked again.
+    const earlyCursors = followCursors()
+    const [info, early] = await Promise.all([
+      changeLogInfo(pool, schema),
+      earlyCursors.length > 0
+        ? followPlan(pool, schema, earlyCursors).catch(() => null)
+        : Promise.resolve(null),
+    ])
     for (const t of tables) {
       if (t.error) continue
       const chosen = chooseFeed(options.feed, info, schema, t.table.upstream)
@@ -414,13 +430,17 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     }
     // Then every table follows to one horizon, read with which tables have
     // anything to pull: a quiet table's cursor moves without a read of its own.
-    const following = tables.filter(
-      (t) => !t.error && t.state.phase === 'follow' && t.feed === 'changelog',
-    )
-    const cursors = following.flatMap((t) =>
-      t.state.watermark === null ? [] : [{ table: t.table.upstream, cursor: t.state.watermark }],
-    )
-    const plan = cursors.length > 0 ? await followPlan(pool, schema, cursors) : null
+    const cursors = followCursors()
+    const sameCursors =
+      cursors.length === earlyCursors.length &&
+      cursors.every(
+        (c, i) => c.table === earlyCursors[i]?.table && c.cursor === earlyCursors[i]?.cursor,
+      )
+    const plan = sameCursors
+      ? early
+      : cursors.length > 0
+        ? await followPlan(pool, schema, cursors)
+        : null
     const horizon = plan?.horizon ?? (await currentHorizon(pool))
     const quiet = (t: TableRuntime): boolean =>
       plan !== null &&
