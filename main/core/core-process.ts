@@ -70,17 +70,18 @@ const parent = createBirpc<ParentFunctions, CoreFunctions>(
   },
 )
 
-/** The configuration: from the environment, or asked of the parent over the port. */
+/**
+ * The configuration, asked of the parent over the port (core-protocol.ts configHandOver): it
+ * holds the connection profile's secrets, so it is never in this process's environment.
+ */
 function configuration(): Promise<CoreConfig> {
-  const text = process.env[CORE_CONFIG_ENV]
-  if (text === CORE_CONFIG_BY_MESSAGE) {
-    const config = new Promise<CoreConfig>((resolve) => (configArrived = resolve))
-    channel.post(CORE_CONFIG_REQUEST)
-    return config
-  }
-  const config = JSON.parse(text ?? 'null') as CoreConfig | null
-  if (!config) throw new Error(`${CORE_CONFIG_ENV} is not set`)
-  return Promise.resolve(config)
+  if (process.env[CORE_CONFIG_ENV] !== CORE_CONFIG_BY_MESSAGE)
+    throw new Error(
+      `${CORE_CONFIG_ENV} is not "${CORE_CONFIG_BY_MESSAGE}": start the core with spawnCore`,
+    )
+  const config = new Promise<CoreConfig>((resolve) => (configArrived = resolve))
+  channel.post(CORE_CONFIG_REQUEST)
+  return config
 }
 
 void (async () => {

@@ -17,14 +17,17 @@ export interface ParentFunctions {
 
 export const parentEventNames: (keyof ParentFunctions)[] = ['ready', 'event', 'log', 'progress']
 
-/** The core's configuration travels in this environment variable as JSON. */
+/**
+ * Says how a core process gets its configuration: CORE_CONFIG_BY_MESSAGE, over its message port
+ * (every launcher: the host's and the CLI's Node child, the app's utilityProcess), or JSON.
+ */
 export const CORE_CONFIG_ENV = 'WATCHFLOOR_CORE_CONFIG'
 
 /**
- * CORE_CONFIG_ENV's value when the configuration comes over the core's message port instead:
- * the app's shell (main/electron/utility-launcher.ts) holds the connection profile's secrets,
- * which must never sit in an environment (/proc/<pid>/environ, crash reports, children). The
- * core asks once it listens (CORE_CONFIG_REQUEST); the parent answers with a CoreConfigMessage.
+ * CORE_CONFIG_ENV's value when the configuration comes over the core's message port: it holds
+ * the connection profile's secrets, which must never sit in an environment (/proc/<pid>/environ,
+ * crash reports, children). The core asks once it listens (CORE_CONFIG_REQUEST); the parent
+ * answers with a CoreConfigMessage (configHandOver).
  */
 export const CORE_CONFIG_BY_MESSAGE = 'message'
 const CONFIG_REQUEST_TYPE = 'watchfloor:core-config-request'
@@ -46,10 +49,31 @@ export const isCoreConfigMessage = (message: unknown): message is CoreConfigMess
   typed(message, CONFIG_TYPE) &&
   typeof (message as { config?: { dbPath?: unknown } }).config?.dbPath === 'string'
 
-/** The environment a core process starts with, however it is forked. */
-export const coreEnvironment = (config: CoreConfig): NodeJS.ProcessEnv => ({
+/**
+ * The parent's side of the hand-over, one per core process: answers the core's configuration
+ * request once with `config` (through `post`) and hands every other message to `next`.
+ */
+export function configHandOver(
+  config: CoreConfig,
+  post: (message: CoreConfigMessage) => void,
+): (message: unknown, next: (message: unknown) => void) => void {
+  let handedOver = false
+  return (message, next) => {
+    if (!isCoreConfigRequest(message)) next(message)
+    else if (!handedOver) {
+      handedOver = true
+      post(coreConfigMessage(config))
+    }
+  }
+}
+
+/**
+ * The environment a core process starts with, however it is forked: its parent's, with
+ * CORE_CONFIG_ENV saying "ask over the port". Never the configuration itself, nor in argv.
+ */
+export const coreEnvironment = (): NodeJS.ProcessEnv => ({
   ...process.env,
-  [CORE_CONFIG_ENV]: JSON.stringify(config),
+  [CORE_CONFIG_ENV]: CORE_CONFIG_BY_MESSAGE,
 })
 
 export type { CoreConfig }

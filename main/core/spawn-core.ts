@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { createBirpc, type BirpcReturn } from 'birpc'
 import { MAX_REQUEST_DEPTH, nestsDeeperThan, type ApiResult } from '../../shared/api/index.ts'
 import {
+  configHandOver,
   coreEnvironment,
   type CoreConfig,
   type CoreFunctions,
@@ -58,14 +59,21 @@ export const nodeCoreLauncher: CoreLauncher = (config) => {
     // Not the parent's flags: under tsx or vitest they would load a
     // TypeScript loader into a core that runs JavaScript.
     execArgv: [],
-    env: coreEnvironment(config),
+    env: coreEnvironment(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
+  const send = (message: unknown) => {
+    if (child.connected) child.send(message as object)
+  }
+  // The configuration (with the profile's secrets) goes over the IPC channel when the core asks.
+  const handOver = configHandOver(config, send)
+  const listeners = new Set<(message: unknown) => void>()
+  child.on('message', (message) =>
+    handOver(message, (m) => listeners.forEach((listener) => listener(m))),
+  )
   return {
-    send: (message) => {
-      if (child.connected) child.send(message as object)
-    },
-    onMessage: (listener) => void child.on('message', listener),
+    send,
+    onMessage: (listener) => void listeners.add(listener),
     exited: new Promise((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     ),

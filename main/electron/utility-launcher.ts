@@ -1,12 +1,7 @@
 // The core as an Electron utilityProcess, written against the parts of
 // `utilityProcess.fork`'s result it uses, so that it is tested under Node
 // with a stand-in (STYLE.md 4, "inject the platform").
-import {
-  CORE_CONFIG_BY_MESSAGE,
-  CORE_CONFIG_ENV,
-  coreConfigMessage,
-  isCoreConfigRequest,
-} from '../core/core-protocol.ts'
+import { configHandOver, coreEnvironment } from '../core/core-protocol.ts'
 import type { CoreLauncher } from '../core/spawn-core.ts'
 
 /** What the launcher uses of Electron's UtilityProcess. */
@@ -25,15 +20,6 @@ export type UtilityFork = (
 ) => UtilityProcessLike
 
 /**
- * The core's environment in the app: the shell's, with CORE_CONFIG_ENV saying "ask over the
- * port". The configuration (with the connection profile's secrets) is never in it, nor in argv.
- */
-export const utilityCoreEnvironment = (): NodeJS.ProcessEnv => ({
-  ...process.env,
-  [CORE_CONFIG_ENV]: CORE_CONFIG_BY_MESSAGE,
-})
-
-/**
  * Starts the core with `fork` (Electron's `utilityProcess.fork` in the app). The core's
  * configuration is handed over its message port when the core asks (core-protocol.ts
  * CORE_CONFIG_REQUEST), once per process; the request never reaches the rpc.
@@ -42,18 +28,14 @@ export function utilityCoreLauncher(entry: string, fork: UtilityFork): CoreLaunc
   return (config) => {
     const child = fork(entry, [], {
       serviceName: 'watchfloor-core',
-      env: utilityCoreEnvironment(),
+      env: coreEnvironment(),
       stdio: 'inherit',
     })
+    const handOver = configHandOver(config, (message) => child.postMessage(message))
     const listeners = new Set<(message: unknown) => void>()
-    let handedOver = false
-    child.on('message', (message) => {
-      if (!isCoreConfigRequest(message)) listeners.forEach((listener) => listener(message))
-      else if (!handedOver) {
-        handedOver = true
-        child.postMessage(coreConfigMessage(config))
-      }
-    })
+    child.on('message', (message) =>
+      handOver(message, (m) => listeners.forEach((listener) => listener(m))),
+    )
     return {
       send: (message) => child.postMessage(message),
       onMessage: (listener) => void listeners.add(listener),

@@ -1,5 +1,6 @@
-// The app's core gets its configuration, with the connection profile's secrets, over its
-// message port, never through its environment or argv (issue 15, "Found in the shell").
+// A core gets its configuration, with the connection profile's secrets, over its message
+// port, never through its environment or argv (issue 15, "Found in the shell"): the app's
+// utility process, and the browser host's and the CLI's Node child the same way.
 // Electron's binary is not here, so `utilityProcess.fork` is stood in for by a Node child
 // process with the same surface, as in core-utility.test.ts; the real core runs in it, and its
 // environment and command line are read back from /proc.
@@ -48,12 +49,15 @@ const standInFork: UtilityFork = (modulePath, args, options) => {
   return like
 }
 
+let nodeCore: CoreClient | undefined
+
 afterAll(async () => {
   await core?.close()
+  await nodeCore?.close()
   temp.cleanup()
 })
 
-describe('secrets reach the app core over its port', () => {
+describe('secrets reach a core over its port', () => {
   it('never in its environment or argv; the core syncs with them; a restart gets them again', async () => {
     // A Postgres that is not there: the core tries it (and says it is offline) with the password.
     const upstream = resolveProfile({
@@ -93,5 +97,27 @@ describe('secrets reach the app core over its port', () => {
     expect(posted.filter((m) => JSON.stringify(m).includes(SECRET))).toHaveLength(2)
     expect(JSON.stringify(forked[1]!.env)).not.toContain(SECRET)
     expect(await core.invoke('app.status', {})).toMatchObject({ ok: true })
+  })
+
+  it("the same for the browser host's and the CLI's core (a Node child process)", async () => {
+    const upstream = resolveProfile({
+      postgres: { url: `postgres://ops:${SECRET}@127.0.0.1:${await freePort()}/ops` },
+      tenant: 'acme',
+    })
+    nodeCore = await spawnCore(
+      { dbPath: `${temp.dir}/node-cache.sqlite`, demo: null, version: 'test', upstream },
+      { log: () => {} },
+    )
+    const status = await nodeCore.invoke('app.status', {})
+    expect(status.ok).toBe(true)
+    expect(JSON.stringify(status)).toMatch(/postgres/i)
+    expect(JSON.stringify(status)).not.toContain(SECRET)
+    const pid = nodeCore.pid as number
+    if (existsSync(`/proc/${pid}/environ`)) {
+      const environ = readFileSync(`/proc/${pid}/environ`).toString('latin1')
+      expect(environ).toContain(`${CORE_CONFIG_ENV}=message`)
+      expect(environ).not.toContain(SECRET)
+      expect(readFileSync(`/proc/${pid}/cmdline`).toString('latin1')).not.toContain(SECRET)
+    }
   })
 })

@@ -84,7 +84,7 @@ describe('the shell wiring', () => {
 
   it('hands the core its configuration through the utility launcher, never its environment', () => {
     const launcher = read('main/electron/utility-launcher.ts')
-    expect(launcher).toContain('env: utilityCoreEnvironment()')
+    expect(launcher).toContain('env: coreEnvironment()')
     expect(launcher).not.toMatch(/JSON\.stringify\(config\)/)
     expect(index).not.toMatch(/process\.env\.[A-Z_]+ = /)
   })
