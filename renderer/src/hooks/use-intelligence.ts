@@ -1,14 +1,15 @@
 // The customer-intelligence results a tab shows (shared/api/views.ts `intelligence`), asked of the
 // `intel.*` methods beside the tab's `kpis.dashboard` answer. Segments and the model card are
-// stored results: they are asked again when the core says it recomputed them (`intel.changed`),
-// not on every sync. The journey and the call-first list read the cached leads under the filters:
-// they are asked again when a sync moved leads, as the dashboards are; the journey also when the
-// core's intelligence work settles (it infers the leads' stage history off the api's thread, at
-// start or after a bulk load, and says so with `intel.changed`).
+// stored results: they are asked again when the core says its intelligence work ended
+// (`intel.changed`: a recompute, or the leads' stage history inferred off the api's thread at
+// start or after a bulk load), not on every sync. The journey and the call-first list read the
+// cached leads under the filters: they are asked again when a sync moved leads, as the dashboards
+// are, and when that work ended too.
 import { useEffect, useMemo, useState } from 'react'
 import { changedDashboards, type DateRange, type IntelPart } from '../../../shared/api/index.ts'
 import type {
   CallFirstResult,
+  IntelStatus,
   JourneysResult,
   ModelCard,
   SegmentsResult,
@@ -38,33 +39,23 @@ const NEVER_WITH_A_SYNC = [] as const
 
 const NOTHING: IntelData = {}
 
-interface IntelVersions {
-  /** The stored results' computed time and inputs' hash, from the newest `intel.changed`. */
-  readonly results: string
-  /** `intel.changed` reports of work that ended (not a recompute's progress). */
-  readonly settled: number
+/**
+ * How many `intel.changed` reports said that work ended (a recompute done or failed, the journeys
+ * inferred): the stored results and the journey can only have moved then. A recompute's progress
+ * reports move nothing, so a tab is not asked again at every step of it.
+ */
+export function intelWorkEnded(ended: number, status: Pick<IntelStatus, 'state'>): number {
+  return status.state === 'running' ? ended : ended + 1
 }
 
-/**
- * What moves the intelligence answers: a progress report of a recompute under way carries the old
- * results and moves nothing; a recompute's end moves the stored results; any work's end (also
- * the journeys inferred off the api's thread) moves the journey.
- */
-function useIntelVersions(): IntelVersions {
+function useIntelWorkEnded(): number {
   const client = useApiClient()
-  const [versions, setVersions] = useState<IntelVersions>({ results: '', settled: 0 })
+  const [ended, setEnded] = useState(0)
   useEffect(
-    () =>
-      client.on('intel.changed', (status) =>
-        setVersions((v) => {
-          const results = `${status.computedAt ?? ''}:${status.inputsHash ?? ''}`
-          const settled = status.state === 'running' ? v.settled : v.settled + 1
-          return results === v.results && settled === v.settled ? v : { results, settled }
-        }),
-      ),
+    () => client.on('intel.changed', (status) => setEnded((n) => intelWorkEnded(n, status))),
     [client],
   )
-  return versions
+  return ended
 }
 
 /**
@@ -80,7 +71,7 @@ export function useIntelligence(
 ): ApiState<IntelData> {
   const parts: readonly IntelPart[] = view.intelligence ?? []
   const wants = (part: IntelPart) => parts.includes(part)
-  const { results: version, settled } = useIntelVersions()
+  const ended = useIntelWorkEnded()
   const filters = range === null ? null : toFilters({ preset: 'custom', ...range }, dimensions)
   const limit =
     callFirstRows ?? (view.id === 'lead-response' ? CALL_FIRST_ROWS.compact : CALL_FIRST_ROWS.full)
@@ -88,22 +79,22 @@ export function useIntelligence(
   const segments = useApi(
     'intel.segments',
     wants('segments') ? { maxPoints: SEGMENT_POINTS } : null,
-    [version],
+    [ended],
     { dashboards: NEVER_WITH_A_SYNC },
   )
   const journeys = useApi(
     'intel.journeys',
     wants('journeys') && filters !== null ? { filters } : null,
-    [settled],
+    [ended],
     { dashboards: LEADS_MOVED },
   )
   const callFirst = useApi(
     'intel.callFirst',
     wants('callFirst') && filters !== null ? { filters, limit } : null,
-    [version],
+    [ended],
     { dashboards: LEADS_MOVED },
   )
-  const modelCard = useApi('intel.modelCard', wants('modelCard') ? {} : null, [version], {
+  const modelCard = useApi('intel.modelCard', wants('modelCard') ? {} : null, [ended], {
     dashboards: NEVER_WITH_A_SYNC,
   })
 

@@ -8,7 +8,7 @@ import { renderToStaticMarkup } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { ApiProvider, type ApiClient } from '../../../renderer/src/api/client.ts'
 import { ChartContext } from '../../../renderer/src/components/plotly-chart.tsx'
-import type { IntelData } from '../../../renderer/src/hooks/use-intelligence.ts'
+import { intelWorkEnded, type IntelData } from '../../../renderer/src/hooks/use-intelligence.ts'
 import { createChartReadiness } from '../../../renderer/src/lib/chart-readiness.ts'
 import { figureTable } from '../../../renderer/src/lib/chart-export.ts'
 import {
@@ -488,5 +488,18 @@ describe('the intelligence tabs', () => {
       expect(() => render(view, undefined), view).not.toThrow()
       expect(() => render(view, {}), view).not.toThrow()
     }
+  })
+})
+
+describe('what an intel.changed report moves', () => {
+  it('nothing while a recompute runs; the answers once any work ended', () => {
+    let ended = 0
+    for (const state of ['running', 'running', 'running'] as const)
+      ended = intelWorkEnded(ended, { state })
+    expect(ended).toBe(0)
+    // The recompute done, then the journeys inferred (the same results, work ended), then a failure.
+    for (const state of ['done', 'idle', 'failed'] as const)
+      ended = intelWorkEnded(ended, { state })
+    expect(ended).toBe(3)
   })
 })
