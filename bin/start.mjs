@@ -29,7 +29,8 @@ if (found && !electron) {
 }
 if (electron) {
   run(['run', 'build'])
-  const child = spawn(electron, [root], { cwd: root, stdio: 'inherit' })
+  // `npm start -- --wall --wall-display 2` reaches the shell (main/electron: the wall window).
+  const child = spawn(electron, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
   child.on('exit', (code) => process.exit(code ?? 0))
 } else {
   if (!found) {

@@ -38,7 +38,11 @@ export const APP_SCHEME_PRIVILEGES = {
 export const MAX_EXTERNAL_URL_LENGTH = 2048
 
 /** The only permission a page of ours may ask for or be asked about: alert notifications. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications'])
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set([
+  'notifications',
+  // The settings screen's Copy button for a new token (written, never read: not clipboard-read).
+  'clipboard-sanitized-write',
+])
 
 /**
  * Whitespace, control and invisible direction characters, anywhere in a URL: the parser drops

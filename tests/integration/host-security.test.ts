@@ -382,7 +382,10 @@ describe('absurd and greedy clients', () => {
       const started = Date.now()
       const r = await answer(s, `f${n++}`, method, input)
       const ms = Date.now() - started
-      expect(ms, `${method} ${JSON.stringify(input)}`).toBeLessThan(1_000)
+      // A deadline against unbounded work (a hostile range or limit that scanned or built per
+      // day, per point or per row would take minutes), generous for a loaded 2-core machine;
+      // how fast these answers are is the bench's business, not this test's.
+      expect(ms, `${method} ${JSON.stringify(input)}`).toBeLessThan(10_000)
       if (!r.ok) expect(['bad_request', 'unknown_method']).toContain(r.error?.code)
     }
     expect(core.restarts).toBe(0)

@@ -226,7 +226,9 @@ describe('navigation and new windows', () => {
 })
 
 describe('permissions', () => {
-  it('grants notifications to our own pages and nothing else to anyone', () => {
+  it('grants notifications and clipboard writes to our own pages and nothing else to anyone', () => {
+    expect(permissionAllowed('clipboard-sanitized-write', APP_ORIGIN, ours)).toBe(true)
+    expect(permissionAllowed('clipboard-sanitized-write', 'https://evil.example', ours)).toBe(false)
     expect(permissionAllowed('notifications', APP_ORIGIN, ours)).toBe(true)
     expect(permissionAllowed('notifications', `${APP_ENTRY_URL}?view=x`, ours)).toBe(true)
     expect(permissionAllowed('notifications', 'https://evil.example', ours)).toBe(false)
@@ -235,7 +237,6 @@ describe('permissions', () => {
       'media',
       'geolocation',
       'clipboard-read',
-      'clipboard-sanitized-write',
       'fullscreen',
       'openExternal',
       'pointerLock',
