@@ -15,6 +15,8 @@ import {
   CALIBRATION_ERROR_BOUND,
   INTEL_SCORE_FEATURES,
   type CalibrationBin,
+  type IntelResultBase,
+  type ModelCard,
   type ModelCoefficient,
   type ScoreDriver,
   type ScoreSource,
@@ -176,36 +178,8 @@ export interface ScoredLead {
   readonly drivers: readonly ScoreDriver[]
 }
 
-export interface ModelBody {
-  readonly model: string
-  readonly baseline: string
-  readonly features: readonly (typeof INTEL_SCORE_FEATURES)[number][]
-  readonly trainingRows: number
-  readonly calibrationRows: number
-  readonly testRows: number
-  readonly split: {
-    readonly description: string
-    readonly trainFrom: string | null
-    readonly trainTo: string | null
-    readonly testFrom: string | null
-    readonly testTo: string | null
-  }
-  readonly auc: {
-    readonly model: number | null
-    readonly baseline: number | null
-    readonly differenceSe: number | null
-  }
-  readonly calibration: {
-    readonly method: string
-    readonly error: number | null
-    readonly baselineError: number | null
-    readonly bound: number
-    readonly bins: readonly CalibrationBin[]
-  }
-  readonly beatsBaseline: boolean
-  readonly verdict: string
-  readonly scoreSource: ScoreSource
-  readonly coefficients: readonly ModelCoefficient[]
+/** The model card without its result header (shared/api/intelligence.ts is the one shape). */
+export type ModelBody = Omit<ModelCard, keyof IntelResultBase> & {
   /** Why the model could not be trained (too few closed leads), or null. */
   readonly insufficient: string | null
 }
