@@ -511,7 +511,7 @@ class Batch implements RollupBatch {
    * the hour × source deltas this replaced), fanned out to the three quarter tables at flush.
    */
   private readonly quarters = { created: new SumDeltas(), converted: new SumDeltas() }
-  /** Created leads per (org day, owner and five dims): the created owner tables' base. */
+  /** Created leads per (org month, owner and five dims): the owner facets' base. */
   private readonly ownerCube = new SumDeltas()
   private readonly months = new Map<number, number>()
   private readonly m = new Float64Array(MEASURES.length)
@@ -631,7 +631,7 @@ class Batch implements RollupBatch {
     const pair = this.pairs.id(sourceId, ownerId)
     this.quarters.created.add(Math.floor(createdAt / QUARTER_MS), pair, m, sign)
     if (booked) this.quarters.converted.add(Math.floor(convertedAt / QUARTER_MS), pair, m, sign)
-    this.ownerCube.add(day, this.owned.id(full, ownerId), m, sign)
+    this.ownerCube.add(this.monthOf(day), this.owned.id(full, ownerId), m, sign)
     for (let i = 0; i < ROLLUPS.length; i++) {
       if (SUM_BASE[i] !== i) continue
       const r = ROLLUPS[i] as RollupDef
@@ -681,25 +681,33 @@ class Batch implements RollupBatch {
     }
   }
 
-  /** Fills a created owner table's deltas (by day, or its facets by month) from the owner cube. */
+  /**
+   * Fills a created owner table's deltas: by org day from the quarter deltas (each UTC quarter
+   * lies in one org day: the zone's offsets are whole quarters), its facets by org month from
+   * the owner cube.
+   */
   private deriveOwned(i: number): void {
     const r = ROLLUPS[i] as RollupDef
     const into = this.sums[i] as SumDeltas
-    const from = this.ownerCube
-    const { values } = from
-    for (let j = 0; j < from.size; j++) {
-      const day = from.times[j] as number
-      const [full, ownerId] = this.owned.values[from.dims[j] as number] as [number, number]
-      if (r.column === 'owner') {
-        into.addAt(day, ownerId, values, j * M, 1)
-        continue
+    if (r.column === 'owner') {
+      const from = this.quarters.created
+      const { zone } = this.p
+      for (let j = 0; j < from.size; j++) {
+        const ownerId = (this.pairs.values[from.dims[j] as number] as [number, number])[1]
+        const day = zone.day((from.times[j] as number) * QUARTER_MS)
+        into.addAt(day, ownerId, from.values, j * M, 1)
       }
+      return
+    }
+    const from = this.ownerCube
+    for (let j = 0; j < from.size; j++) {
+      const month = from.times[j] as number
+      const [full, ownerId] = this.owned.values[from.dims[j] as number] as [number, number]
       const owner = (this.sources.values[ownerId] as string[])[0] as string
       const key = this.combos.values[full] as string[]
-      const month = this.monthOf(day)
       for (let d = 0; d < ROLLUP_DIMS.length; d++) {
         const facet = this.facets.three(owner, ROLLUP_DIMS[d] as string, key[d] as string)
-        into.addAt(month, facet, values, j * M, 1)
+        into.addAt(month, facet, from.values, j * M, 1)
       }
     }
   }
