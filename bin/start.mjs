@@ -29,7 +29,7 @@ if (found && !electron) {
 }
 if (electron) {
   run(['run', 'build'])
-  // `npm start -- --wall --wall-display 2` reaches the shell (main/electron: the wall window).
+  // `npm start -- --wall --wall-display=2` reaches the shell (main/electron: the wall window).
   const child = spawn(electron, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
   child.on('exit', (code) => process.exit(code ?? 0))
 } else {
@@ -48,9 +48,17 @@ if (electron) {
     )
   }
   run(['run', 'build:renderer'])
+  // The shell's own arguments mean nothing to the host: a wall is the page's ?mode=wall.
+  const shellOnly = (arg) => arg === '--wall' || arg.startsWith('--wall-display')
+  const args = process.argv.slice(2)
+  if (args.some(shellOnly)) {
+    process.stderr.write(
+      'Watchfloor: --wall opens the desktop wall window; in the browser, add ?mode=wall to the address below.\n',
+    )
+  }
   const child = spawn(
     process.execPath,
-    [join(root, 'bin', 'watchfloor.mjs'), 'serve', ...process.argv.slice(2)],
+    [join(root, 'bin', 'watchfloor.mjs'), 'serve', ...args.filter((arg) => !shellOnly(arg))],
     {
       cwd: root,
       stdio: 'inherit',

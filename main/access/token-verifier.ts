@@ -8,7 +8,7 @@
 // refused at once anyway, by the core, which checks the table on every call.
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import type { TokenIdentity, TokenLookup } from '../host/access.ts'
+import type { TokenIdentity, TokenLookup } from './token-identity.ts'
 import { activeTokens, matchToken, type ActiveToken } from './tokens.ts'
 
 export interface TokenVerifier extends TokenLookup {

@@ -10,7 +10,7 @@ import {
   type Role,
   type TokenInfo,
 } from '../../shared/api/index.ts'
-import { createToken } from '../host/access.ts'
+import { createToken } from './token-identity.ts'
 
 type Db = Database.Database
 

@@ -232,7 +232,7 @@ token
   .option('--json', 'print { token, secret } as JSON')
   .action(async (options: TokenCreateOptions, command: Command) => {
     if (options.name === undefined && command.getOptionValueSource('role') === 'default') {
-      const { createToken } = await import('../host/access.ts')
+      const { createToken } = await import('../access/token-identity.ts')
       process.stdout.write(`${createToken()}\n`)
       return
     }

@@ -22,6 +22,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { hostname, networkInterfaces } from 'node:os'
 import { LOOPBACK_CALLER, type Caller, type Role } from '../../shared/api/index.ts'
+import type { TokenIdentity, TokenLookup } from '../access/token-identity.ts'
 
 /** The cookie that carries the per-run secret. */
 export const SESSION_COOKIE = 'wf_session'
@@ -30,9 +31,6 @@ export const MIN_TOKEN_LENGTH = 22
 /** Failed token attempts allowed per address per window before 429. */
 export const TOKEN_FAILURES_ALLOWED = 10
 export const TOKEN_FAILURE_WINDOW_MS = 60_000
-
-/** A new token: 256 random bits, base64url (`watchfloor token create`). */
-export const createToken = (): string => randomBytes(32).toString('base64url')
 
 export function checkTokenStrength(token: string): string | null {
   if (token.length < MIN_TOKEN_LENGTH)
@@ -52,20 +50,6 @@ export function sameSecret(given: string | null | undefined, expected: string): 
 export const SERVE_TOKEN_ROLE: Role = 'viewer'
 /** What the audit log calls a screen that opened with that token. */
 export const SERVE_TOKEN_NAME = 'serve --token'
-
-/** A token a screen presented, once recognised. */
-export interface TokenIdentity {
-  /** The token table's row; absent for the `serve --token` one. */
-  readonly id?: number
-  readonly name: string
-  readonly role: Role
-}
-
-/** The token table as the host reads it (main/access/token-verifier.ts). */
-export interface TokenLookup {
-  /** The token in use that `given` is, compared in constant time; null when none. */
-  match(given: string): TokenIdentity | null
-}
 
 /** Whether a socket's peer address is this machine (127.0.0.0/8, ::1, or v4-mapped loopback). */
 export function isLoopbackAddress(address: string | undefined): boolean {

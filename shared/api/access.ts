@@ -2,7 +2,7 @@
 // token's secret crosses the api once, in the answer to tokens.create; a connection's password
 // never does: connections.status says only whether one is set.
 import { z } from 'zod'
-import { roleSchema, type Role } from './roles.ts'
+import { roleSchema, type Role } from './role-names.ts'
 
 /** A token's name: what the audit log and the settings screen call the screen that holds it. */
 export const tokenNameSchema = z

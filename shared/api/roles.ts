@@ -8,15 +8,9 @@
 // silencing alerts. admin: exports, maintenance, alert rules, connections, tokens, the audit log.
 import { z } from 'zod'
 import type { MethodName } from './contract.ts'
+import { roleSchema, type Role } from './role-names.ts'
 
-/** Least to most: a role may do everything the roles before it may. */
-export const ROLES = ['viewer', 'analyst', 'admin'] as const
-export type Role = (typeof ROLES)[number]
-export const roleSchema = z.enum(ROLES)
-
-/** Whether a caller with role `have` may call a method that needs `need`. */
-export const roleAllows = (have: Role, need: Role): boolean =>
-  ROLES.indexOf(have) >= ROLES.indexOf(need)
+export { ROLES, roleAllows, roleSchema, type Role } from './role-names.ts'
 
 /** What each role is for, as the settings screen and `watchfloor token create --help` say it. */
 export const ROLE_TEXT: Readonly<Record<Role, string>> = {

@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page, Request } from '@playwright/test'
-import { createToken } from '../../main/host/access.ts'
+import { createToken } from '../../main/access/token-identity.ts'
 import { DashboardsPage } from './dashboards-page.ts'
 import { PAGE_NOW, demoCache, expect, serveCache, test } from './host-fixture.ts'
 
