@@ -41,6 +41,13 @@ import {
 
 /** How often rules are evaluated without a sync commit (time-based ones: `for`, offline). */
 export const DEFAULT_EVALUATION_INTERVAL_MS = 30_000
+/**
+ * The least time between two evaluations a sync commit starts: a live upstream commits many
+ * times a second, and each evaluation reads dashboards on the thread that also applies the next
+ * commit, so commits inside the gap are evaluated together at its end (issue 14, the live path
+ * under load). A commit after a quiet spell is evaluated at once.
+ */
+export const MIN_EVALUATION_GAP_MS = 500
 /** How long an upstream alert stays in the active list after it was raised. */
 export const UPSTREAM_ACTIVE_MS = 24 * 3600 * 1000
 const UPSTREAM_LISTED = 100
@@ -58,6 +65,8 @@ export interface AlertEngineOptions {
   readonly notify?: (transitions: readonly AlertTransition[]) => void
   /** 0: no timer (a CLI evaluating once). */
   readonly intervalMs?: number
+  /** The least time between evaluations started by sync commits (MIN_EVALUATION_GAP_MS). */
+  readonly minGapMs?: number
   readonly log?: (line: string) => void
 }
 
@@ -456,11 +465,18 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   // A burst of sync commits is one evaluation of the union of what they moved.
   let pending: Set<DashboardName> | 'all' | null = null
   let upstreamMoved = false
+  // A commit inside MIN_EVALUATION_GAP_MS of the last evaluation waits for the gap's end.
+  const minGapMs = options.minGapMs ?? MIN_EVALUATION_GAP_MS
+  let lastRunAt = -Infinity
+  let wait: ReturnType<typeof setTimeout> | null = null
   const runPending = () => {
     const what = pending
     const announce = upstreamMoved
     pending = null
     upstreamMoved = false
+    if (wait !== null) clearTimeout(wait)
+    wait = null
+    lastRunAt = performance.now()
     if (what === null) return
     try {
       const { transitions } = evaluate(what === 'all' ? undefined : [...what])
@@ -476,7 +492,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     else if (pending !== 'all')
       pending = new Set([...(pending ?? []), ...changedDashboards(tables)])
     if (tables === undefined || tables.includes('upstream_alerts')) upstreamMoved = true
-    if (first) setImmediate(runPending)
+    if (!first) return
+    const left = lastRunAt + minGapMs - performance.now()
+    if (left <= 0) setImmediate(runPending)
+    else wait = setTimeout(runPending, left)
   }
   // A rule saved, enabled or deleted through the api is evaluated at once, not at the next tick.
   const unsubscribe = onRulesChanged(db, () => dataChanged(undefined))
@@ -512,6 +531,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     stop: () => {
       unsubscribe()
       if (timer) clearInterval(timer)
+      if (wait !== null) clearTimeout(wait)
+      wait = null
       pending = null
     },
   }

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createAlertEngine, evaluateRules, type AlertEngine } from '../../main/alerts/index.ts'
 import { dashboard } from '../../main/metrics/dashboard.ts'
+import { enabledRules } from '../../main/alerts/rules-store.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import type { ActiveAlerts } from '../../shared/api/alert-engine.ts'
 import type { AlertTransition } from '../../shared/api/alert-rules.ts'
 import { END_AT, alertCache, insertRule, type AlertCache } from '../support/alert-fixture.ts'
+import { until } from '../support/wait.ts'
 
 const MIN = 60_000
 let cache: AlertCache
@@ -158,6 +160,36 @@ describe('alert engine on a demo cache', () => {
     expect(engine.evaluate(['marketing']).evaluated).toBe(0)
     expect(engine.evaluate(['revenue']).evaluated).toBe(1)
     expect(engine.evaluate(['leadResponse', 'revenue']).evaluated).toBe(2)
+  })
+
+  it('evaluates a burst of sync commits together, at most once a gap, and none is lost', async () => {
+    insertRule(cache.db, { ...manyLeads, forSeconds: 0 })
+    let evaluations = 0
+    const engine = createAlertEngine({
+      db: cache.db,
+      clock,
+      sources: () => [],
+      intervalMs: 0,
+      minGapMs: 300,
+      rules: (db) => {
+        evaluations++
+        return enabledRules(db)
+      },
+    })
+    // A commit after a quiet spell is evaluated at once (next tick).
+    engine.dataChanged(['leads'])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(evaluations).toBe(1)
+    // Forty commits inside the gap wait for its end and are evaluated as one.
+    for (let i = 0; i < 40; i++) engine.dataChanged(['leads'])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(evaluations).toBe(1)
+    await until('the burst evaluated at the gap’s end', () =>
+      evaluations === 2 ? true : undefined,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(evaluations).toBe(2)
+    engine.stop()
   })
 
   it('reads each metric as its tab shows it: revenue booked is the trends series summed', () => {
