@@ -5,6 +5,7 @@ import { ChartContext } from '../components/plotly-chart.tsx'
 import { useChartReadiness } from '../hooks/use-chart-readiness.ts'
 import { useDashboard } from '../hooks/use-dashboard.ts'
 import { useElementWidth } from '../hooks/use-element-width.ts'
+import { CALL_FIRST_ROWS, useAnswerToken, useIntelligence } from '../hooks/use-intelligence.ts'
 import { useNow } from '../hooks/use-now.ts'
 import { localTimeZone, rangeAt } from '../lib/dates.ts'
 import { failure, readinessOf } from '../lib/page-state.ts'
@@ -50,7 +51,10 @@ export function WallApp() {
   const range = shown.ok ? shown.range : null
   const [viewRef, width] = useElementWidth<HTMLElement>()
   const dashboard = useDashboard(definition, range, dimensions, width)
-  const charts = useChartReadiness(theme, dashboard.data)
+  // A wall named to show Lead scores shows the head of the list: across a room, and on one screen.
+  const intel = useIntelligence(definition, range, dimensions, CALL_FIRST_ROWS.compact)
+  const answer = useAnswerToken(dashboard.data, intel.data)
+  const charts = useChartReadiness(theme, answer)
   // Chart text sized to the screen like the wall's own type (the charts' fonts are in pixels).
   const textScale = useChartTextScale()
   const chartHost = useMemo(() => ({ ...charts.host, textScale }), [charts.host, textScale])
@@ -66,11 +70,12 @@ export function WallApp() {
   const errors = [
     ...(shown.ok ? [] : [{ context: 'Reading the date range', message: shown.problem }]),
     ...failure(`Loading ${definition.label}`, dashboard),
+    ...failure('Loading customer intelligence', intel),
     ...(charts.error === null
       ? []
       : [{ context: 'Drawing a chart', message: charts.error.message }]),
   ]
-  const readiness = readinessOf(errors, [dashboard], charts.drawn)
+  const readiness = readinessOf(errors, [dashboard, intel], charts.drawn)
   useFitToScreen(viewRef, `${view}:${remount.mount}`, `${readiness}:${width ?? 0}`)
 
   // Plotly's measured text boxes are of the views shown before: dropped at each rotation, or a
@@ -123,7 +128,7 @@ export function WallApp() {
           {/* A panel's own boundary reports here too: nobody will press its retry. */}
           <PartFailureContext value={remount.failed}>
             <ChartContext value={chartHost}>
-              <View data={dashboard.data} />
+              <View data={dashboard.data} intel={intel.data ?? undefined} />
             </ChartContext>
           </PartFailureContext>
         </WallErrorBoundary>

@@ -17,11 +17,12 @@ export const MAX_INTERVAL_MS = 60 * 60_000
 export const DEFAULT_INTERVAL_MS = 30_000
 
 /**
- * Without a playlist a wall shows every dashboard that draws charts: the Activity feed and
- * System health are lists for someone at a desk (they can still be named in a playlist).
+ * Without a playlist a wall shows every dashboard that draws charts: the Activity feed, System
+ * health and the Lead scores' call list are lists for someone at a desk (they can still be named
+ * in a playlist).
  */
 export const DEFAULT_PLAYLIST: readonly ViewId[] = VIEWS.filter(
-  (v) => v.id !== 'activity' && v.id !== 'health',
+  (v) => v.id !== 'activity' && v.id !== 'health' && v.id !== 'scores',
 ).map((v) => v.id)
 
 export interface WallSettings {
