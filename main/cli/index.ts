@@ -10,6 +10,7 @@ import type { SyncCommandOptions } from './commands/sync.ts'
 import type { TokenCreateOptions, TokenListOptions } from './commands/token.ts'
 import type { UpstreamOptions } from './commands/upstream.ts'
 import { packageVersion } from './paths.ts'
+import { EXPORT_DATASETS, VIEW_EXPORT_DATASETS } from '../../shared/api/export-datasets.ts'
 
 type DemoFillOptions = Parameters<typeof DemoCommands.demoFill>[0]
 type DemoUpstreamOptions = Parameters<typeof DemoCommands.runDemoUpstream>[0]
@@ -264,7 +265,10 @@ program
   .option('--db <file>', 'SQLite cache file')
   .requiredOption(
     '--dashboard <view>',
-    'the tab to report: overview, lead-response, conversion, marketing, markets, revenue, funnel, trends',
+    `the tab to report: ${Object.entries(VIEW_EXPORT_DATASETS)
+      .filter(([, datasets]) => datasets.length > 0)
+      .map(([view]) => view)
+      .join(', ')}`,
   )
   .option(
     '--filter <filters>',
@@ -278,7 +282,7 @@ program
   )
   .option(
     '--dataset <name>',
-    "a table to include: leads, channels, segments, revenueByMonth, funnel (default: the tab's); repeatable, one for CSV",
+    `a table to include: ${EXPORT_DATASETS.join(', ')} (default: the tab's); repeatable, one for CSV`,
     repeatable,
   )
   .option('--paper <size>', 'PDF paper: A4 or Letter', 'A4')
