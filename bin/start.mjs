@@ -49,11 +49,12 @@ if (electron) {
   }
   run(['run', 'build:renderer'])
   // The shell's own arguments mean nothing to the host: a wall is the page's ?mode=wall.
-  const shellOnly = (arg) => arg === '--wall' || arg.startsWith('--wall-display')
+  const shellOnly = (arg) =>
+    arg === '--wall' || /^--(wall-display|playlist|interval)(=|$)/.test(arg)
   const args = process.argv.slice(2)
   if (args.some(shellOnly)) {
     process.stderr.write(
-      'Watchfloor: --wall opens the desktop wall window; in the browser, add ?mode=wall to the address below.\n',
+      'Watchfloor: --wall opens the desktop wall window; in the browser, add ?mode=wall (and &playlist=…&interval=…) to the address below.\n',
     )
   }
   const child = spawn(
