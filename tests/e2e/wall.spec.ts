@@ -1,13 +1,16 @@
 // Wall mode through the real host (`watchfloor serve`) in Chromium: every view fits the
 // screen, the playlist rotates in order, and the wall heals itself (a reload, a dropped
-// socket, a restarted host) and keeps rotating through a simulated week, all without a person.
+// socket, a restarted host) and keeps rotating through a simulated week, all without a person;
+// once a day it reloads itself, at a rotation boundary and never over an alert.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
 import type { Page } from '@playwright/test'
+import type { AlertRule } from '../../shared/api/index.ts'
 import { VIEW_IDS } from '../../shared/api/views.ts'
+import { HostApi } from '../support/host-client.ts'
 import { demoCache, expect, serveCache, test } from './host-fixture.ts'
 import { WallPage } from './wall-page.ts'
 
@@ -281,6 +284,9 @@ test('under a compressed clock it rotates through a simulated week without stall
     // An hour a view, a week of hours: 168 rotations, each one a jump of the page's clock.
     await wall.open(host.url, 'interval=1h')
     const { playlist } = await wall.slot()
+    // The daily reload (04:00 by default) happens on each of the week's 7 mornings.
+    let loads = 0
+    page.on('load', () => void (loads += 1))
     const visits = new Map<string, number>()
     for (let hour = 0; hour < 7 * 24; hour += 1) {
       const view = await nextSlot(wall, HOUR)
@@ -290,6 +296,7 @@ test('under a compressed clock it rotates through a simulated week without stall
     expect([...visits.keys()].sort()).toEqual([...playlist].sort())
     // A week on, the numbers are a week old: the wall says so.
     await expect(wall.dataAsOf).toHaveAttribute('data-state', 'old')
+    expect(loads).toBe(7)
     expect(dialogs).toEqual([])
   } finally {
     await stop(host)
@@ -311,5 +318,115 @@ test('the desk’s Wall mode link opens wall mode on the filters shown', async (
     expect(new URL(wallTab.url()).searchParams.get('f')).toBe('r-last7.z-UTC')
   } finally {
     await stop(host)
+  }
+})
+
+/** Marks the page's window: a reload drops the mark. */
+async function markLoad(page: Page): Promise<void> {
+  await page.evaluate(() => Object.assign(window, { wallLoad: 'marked' }))
+}
+async function sameLoad(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { wallLoad?: string }).wallLoad === 'marked')
+}
+
+/** The view the clock says is on screen for a playlist (rotation.ts: slots from the epoch). */
+function viewAt(iso: string, intervalMs: number, playlist: readonly string[]): string {
+  return playlist[Math.floor(Date.parse(iso) / intervalMs) % playlist.length] ?? ''
+}
+
+test('reloads itself once a day at the hour given, at a rotation boundary, its code from the browser cache', async ({
+  page,
+}) => {
+  test.setTimeout(180_000)
+  const host = await serve()
+  try {
+    const dialogs = failOnDialog(page)
+    const wall = new WallPage(page)
+    const playlist = ['overview', 'revenue']
+    const TEN_MIN = 10 * 60_000
+    // Loaded at 15:00 (the page's zone is UTC): the reload is due at 16:30 the same day.
+    await wall.open(host.url, `playlist=${playlist.join(',')}&interval=10m&reload=16:30`)
+    await expect(wall.root).toHaveAttribute('data-reload-due', '2026-11-01T16:30:00.000Z')
+    await markLoad(page)
+
+    // Rotations up to 16:25: not yet.
+    await page.clock.fastForward('01:25:00')
+    await wall.ready(viewAt('2026-11-01T16:20:00Z', TEN_MIN, playlist)).waitFor()
+    expect(await sameLoad(page)).toBe(true)
+
+    // 16:30, a boundary: the page reloads as the next view goes up, and shows that view.
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Network.enable')
+    const fromCache = new Set<string>()
+    cdp.on('Network.requestServedFromCache', ({ requestId }) => fromCache.add(requestId))
+    const assets: { url: string; requestId: string; fromDisk: boolean }[] = []
+    cdp.on('Network.responseReceived', ({ requestId, response }) => {
+      if (new URL(response.url).pathname.startsWith('/assets/'))
+        assets.push({ url: response.url, requestId, fromDisk: response.fromDiskCache === true })
+    })
+    const reloaded = page.waitForEvent('load')
+    await page.clock.fastForward('05:00')
+    await reloaded
+    await wall.ready(viewAt('2026-11-01T16:30:00Z', TEN_MIN, playlist)).waitFor()
+    expect(await sameLoad(page)).toBe(false)
+    expect(new URL(page.url()).searchParams.get('mode')).toBe('wall')
+    expect((await wall.slot()).playlist).toEqual(playlist)
+    await expect(wall.dataAsOf).not.toHaveAttribute('data-value', '')
+    // The page's code came from the browser's cache (the host serves it immutable).
+    expect(assets.length).toBeGreaterThan(0)
+    expect(assets.filter((a) => !a.fromDisk && !fromCache.has(a.requestId))).toEqual([])
+
+    // Once a day: the next is due tomorrow, and the next boundary does not reload.
+    await expect(wall.root).toHaveAttribute('data-reload-due', '2026-11-02T16:30:00.000Z')
+    await markLoad(page)
+    await nextSlot(wall, TEN_MIN)
+    expect(await sameLoad(page)).toBe(true)
+    expect(dialogs).toEqual([])
+  } finally {
+    await stop(host)
+  }
+})
+
+test('the daily reload waits while the alert banner shows something', async ({ page, host }) => {
+  test.setTimeout(180_000)
+  const api = await HostApi.open(host.url)
+  try {
+    const dialogs = failOnDialog(page)
+    // A rule that fires at once on the demo data: its alert stays in the banner until deleted.
+    const rule = await api.call<AlertRule>('rules.save', {
+      name: 'E2E wall reload',
+      metric: 'leads',
+      comparator: '>',
+      warning: 0,
+      forSeconds: 0,
+      filters: {
+        range: { preset: 'custom', from: '2026-10-01', to: '2026-11-01', timeZone: 'UTC' },
+      },
+      message: '{name}: {value} leads',
+    })
+    const wall = new WallPage(page)
+    await wall.open(host.url, 'playlist=overview,revenue&interval=10m&reload=16:30')
+    const banner = page.locator(`[data-testid="wall-alerts"] [data-alert-key="rule:${rule.id}"]`)
+    await expect(banner).toBeVisible({ timeout: 60_000 })
+    await markLoad(page)
+
+    // 16:35: the boundary at 16:30 came with the alert on screen: no reload.
+    await page.clock.fastForward('01:35:00')
+    await wall.ready().waitFor()
+    await expect(banner).toBeVisible()
+    expect(await sameLoad(page)).toBe(true)
+
+    // The alert goes: the next boundary (16:40) reloads.
+    await api.call('rules.delete', { id: rule.id })
+    await expect(page.getByTestId('wall-alerts')).toHaveCount(0, { timeout: 60_000 })
+    expect(await sameLoad(page)).toBe(true)
+    const reloaded = page.waitForEvent('load')
+    await page.clock.fastForward('05:00')
+    await reloaded
+    await wall.ready().waitFor()
+    expect(await sameLoad(page)).toBe(false)
+    expect(dialogs).toEqual([])
+  } finally {
+    api.close()
   }
 })

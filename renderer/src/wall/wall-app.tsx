@@ -15,6 +15,7 @@ import { VIEW_COMPONENTS } from '../views/index.ts'
 import { AlertBanner, useActiveAlerts } from './alert-banner.tsx'
 import { ProgressRing } from './progress-ring.tsx'
 import { useChartTextScale } from './use-chart-text-scale.ts'
+import { useDailyReload } from './use-daily-reload.ts'
 import { useFitToScreen } from './use-fit-to-screen.ts'
 import { useRemountOnError } from './use-remount-on-error.ts'
 import { useRotation } from './use-rotation.ts'
@@ -40,7 +41,7 @@ export function WallApp() {
   useEffect(() => {
     for (const notice of settings.notices) console.info(`watchfloor wall: ${notice}`)
   }, [settings])
-  const { playlist, intervalMs, range: rangeFilter, dimensions } = settings
+  const { playlist, intervalMs, range: rangeFilter, dimensions, reloadMinutes } = settings
 
   const { slot, shownAt } = useRotation(intervalMs, playlist.length)
   const view = playlist[slot.index] ?? playlist[0] ?? 'overview'
@@ -60,6 +61,7 @@ export function WallApp() {
   const chartHost = useMemo(() => ({ ...charts.host, textScale }), [charts.host, textScale])
   const status = useApi('app.status', {}, [], { refreshIntervalMs: WALL_STATUS_REFRESH_MS })
   const alerts = useActiveAlerts(now)
+  const reloadDue = useDailyReload(reloadMinutes, slot, alerts.length)
 
   const remount = useRemountOnError()
   const { offline: failingChecks } = useSelfHealing(status, remount.exhausted, now)
@@ -101,6 +103,7 @@ export function WallApp() {
       data-slot={slot.slot}
       data-playlist={playlist.join(',')}
       data-transport={client.transport}
+      data-reload-due={reloadDue === null ? 'off' : new Date(reloadDue).toISOString()}
     >
       <header className="wall-bar">
         <div className="wall-title">

@@ -4,11 +4,13 @@
 import type { RangeFilter } from '../../../shared/api/index.ts'
 import { readUrl, type Dimensions } from '../lib/url-state.ts'
 import { VIEWS, isViewId, type ViewId } from '../lib/views.ts'
+import { DEFAULT_RELOAD_MINUTES, formatReloadAt, parseReloadAt } from './daily-reload.ts'
 
 const MODE_PARAM = 'mode'
 const WALL_MODE = 'wall'
 const PLAYLIST_PARAM = 'playlist'
 const INTERVAL_PARAM = 'interval'
+const RELOAD_PARAM = 'reload'
 
 /** Shorter than this and a view is gone before anyone across the room has read it. */
 export const MIN_INTERVAL_MS = 10_000
@@ -32,6 +34,8 @@ export interface WallSettings {
   /** The desk's filters (`f=`), or the default range (last 30 days) in the viewer's zone. */
   readonly range: RangeFilter
   readonly dimensions: Dimensions
+  /** Local minutes past midnight of the daily reload (daily-reload.ts); null: `reload=off`. */
+  readonly reloadMinutes: number | null
   /** Why part of the address was ignored or bounded; written to the console, never shown. */
   readonly notices: readonly string[]
 }
@@ -118,8 +122,23 @@ export function readWallUrl(search: string, localZone: string): WallSettings {
     }
   }
 
+  let reloadMinutes: number | null = DEFAULT_RELOAD_MINUTES
+  const reloadText = params.get(RELOAD_PARAM)
+  if (reloadText !== null) {
+    const read = parseReloadAt(reloadText)
+    if (read.ok) reloadMinutes = read.minutes
+    else notices.push(`${read.notice}; reloading at ${formatReloadAt(DEFAULT_RELOAD_MINUTES)}`)
+  }
+
   // The desk's own reading of `f=`: one parser for the filters, whichever page shows them.
   const { state, problems } = readUrl(search, localZone)
   notices.push(...problems)
-  return { playlist, intervalMs, range: state.range, dimensions: state.dimensions, notices }
+  return {
+    playlist,
+    intervalMs,
+    range: state.range,
+    dimensions: state.dimensions,
+    reloadMinutes,
+    notices,
+  }
 }

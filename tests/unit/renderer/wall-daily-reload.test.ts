@@ -3,12 +3,14 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
+  DEFAULT_RELOAD_MINUTES,
   MIN_UPTIME_MS,
   formatReloadAt,
   parseReloadAt,
   reloadDueAt,
   reloadsAtBoundary,
 } from '../../../renderer/src/wall/daily-reload.ts'
+import { readWallUrl } from '../../../renderer/src/wall/wall-url.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -35,6 +37,15 @@ describe('the reload time in the address', () => {
         expect(parseReloadAt(formatReloadAt(minutes))).toEqual({ ok: true, minutes })
       }),
     )
+  })
+
+  it('a wall reloads at 04:00 unless told otherwise; an unreadable time keeps the default', () => {
+    expect(readWallUrl('?mode=wall', 'UTC').reloadMinutes).toBe(DEFAULT_RELOAD_MINUTES)
+    expect(readWallUrl('?mode=wall&reload=off', 'UTC').reloadMinutes).toBeNull()
+    expect(readWallUrl('?mode=wall&reload=02:15', 'UTC').reloadMinutes).toBe(135)
+    const bad = readWallUrl('?mode=wall&reload=noon', 'UTC')
+    expect(bad.reloadMinutes).toBe(DEFAULT_RELOAD_MINUTES)
+    expect(bad.notices).toEqual([expect.stringContaining('reload "noon"')])
   })
 })
 
