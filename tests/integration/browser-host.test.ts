@@ -43,6 +43,21 @@ afterAll(async () => {
 
 /** A raw socket of the host's own page (its session cookie and Origin). */
 const connect = async () => openApiSocket(host.url, { cookie: await pageCookie(host.url) })
+/**
+ * The next frame other than an event this test is not about: the core also announces its own
+ * background work (intel.changed when it infers journeys or recomputes, issue 16).
+ */
+async function nextSkipping(
+  next: () => Promise<Record<string, unknown>>,
+  skip: readonly string[] = ['intel.changed', 'alerts.changed'],
+): Promise<Record<string, unknown>> {
+  for (;;) {
+    const frame = await next()
+    const name = Array.isArray(frame.a) ? (frame.a[0] as unknown) : undefined
+    if (frame.m === 'event' && typeof name === 'string' && skip.includes(name)) continue
+    return frame
+  }
+}
 
 const call = callFrame
 
@@ -117,7 +132,7 @@ describe('browser host api', () => {
     const db = openStore(dbPath)
     insertLeadsSynced(db, [lead({ id: 2, created_at: Date.parse('2026-03-10T10:00:00Z') })])
     db.close()
-    expect(await next()).toMatchObject({
+    expect(await nextSkipping(next)).toMatchObject({
       t: 'q',
       m: 'event',
       a: ['data.changed', { tables: ['leads'] }],
@@ -130,12 +145,19 @@ describe('browser host api', () => {
     const pid = core.pid
     process.kill(pid!, 'SIGKILL')
     // The page hears that everything may have changed once the core is back…
-    expect(await next()).toMatchObject({ t: 'q', m: 'event', a: ['data.changed', { tables: [] }] })
+    expect(await nextSkipping(next)).toMatchObject({
+      t: 'q',
+      m: 'event',
+      a: ['data.changed', { tables: [] }],
+    })
     expect(core.pid).not.toBe(pid)
     expect(core.restarts).toBe(1)
     // …and the same socket is answered by the new core.
     ws.send(call('r', 'app.status', {}))
-    expect(await next()).toMatchObject({ i: 'r', r: { ok: true, value: { leadCount: 2 } } })
+    expect(await nextSkipping(next)).toMatchObject({
+      i: 'r',
+      r: { ok: true, value: { leadCount: 2 } },
+    })
     ws.close()
   })
 

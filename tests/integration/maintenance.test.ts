@@ -4,7 +4,7 @@
 // start one, and a re-sync from a real Postgres brings back a row the cache
 // lost.
 import { networkInterfaces } from 'node:os'
-import { mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { Pool } from 'pg'
@@ -18,6 +18,7 @@ import { installChangeLog } from '../../main/sync/postgres/change-log.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
 import {
   ADMIN_ONLY_MESSAGE,
+  type IntelStatus,
   type MaintenanceJob,
   type MaintenanceStatus,
 } from '../../shared/api/index.ts'
@@ -131,7 +132,18 @@ describe('maintenance on demo data', () => {
   })
 
   it('compacts the cache, saying what it freed, and refuses a second job meanwhile', async () => {
-    const sizeBefore = statSync(dbPath).size
+    // The core infers lead journeys in the background after start (issue 16): once that has
+    // written, the file's size moves only by what compaction does.
+    await until('the background journey inference to end', async () => {
+      const intel = value(await local.call<IntelStatus>('intel.status', {}))
+      return intel.state !== 'running' && (/journeys/i.test(intel.phase) || intel.state === 'done')
+        ? true
+        : undefined
+    })
+    // The cache on disk is the file and its write-ahead log (background writes may sit in it).
+    const cacheSize = () =>
+      statSync(dbPath).size + (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0)
+    const sizeBefore = cacheSize()
     const [first, second] = await Promise.all([
       local.call<MaintenanceJob>('maintenance.start', { action: 'compact' }),
       local.call<MaintenanceJob>('maintenance.start', { action: 'rebuild-rollups' }),
@@ -152,7 +164,7 @@ describe('maintenance on demo data', () => {
         'Done',
       ]),
     )
-    expect(statSync(dbPath).size).toBeLessThan(sizeBefore - 3_000_000)
+    expect(cacheSize()).toBeLessThan(sizeBefore - 3_000_000)
     // The core answered throughout and still does.
     expect(value(await local.call<{ leadCount: number }>('app.status', {})).leadCount).toBe(
       liveLeads,
