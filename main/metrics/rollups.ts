@@ -1160,6 +1160,9 @@ export async function rebuildRollupsInSlices(
       .prepare('SELECT count(*) FROM leads WHERE deleted_at IS NULL')
       .pluck()
       .get() as number
+    // Registered before the scan is prepared: a connection that never rebuilt in one go has
+    // no wf_rollup_lead yet, and preparing would fail (a cache filled by another process).
+    feedLeads(db, () => current.batch)
     const scan = db.prepare(
       `SELECT count(*), max(id), count(wf_rollup_lead(${LEAD_COLUMNS})) FROM (
          SELECT * FROM leads WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?)`,

@@ -4,6 +4,7 @@
 // transaction or rolled back) are taken in, and the tables end exactly as a rebuild in one
 // transaction leaves them; meanwhile the rollups are invalid, so every KPI reads the raw rows;
 // progress is reported slice by slice up to the whole.
+import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -17,6 +18,7 @@ import { rollupSyncHooks } from '../../main/metrics/sync-hooks.ts'
 import type { LeadRow } from '../../main/store/mirror-rows.ts'
 import { openStore, type Store } from '../../main/store/index.ts'
 import { insertLeads, lead } from '../support/leads.ts'
+import { tempDir } from '../support/temp.ts'
 
 const T0 = Date.parse('2026-02-25T00:00:00Z')
 const DAY = 86_400_000
@@ -157,6 +159,32 @@ describe('a rollup rebuild in slices', () => {
       ),
       { numRuns: 60 },
     )
+  })
+
+  it('runs first on a connection that never rebuilt in one go (a cache another process filled)', async () => {
+    const temp = tempDir('watchfloor-rebuild-slices-')
+    const path = join(temp.dir, 'cache.sqlite')
+    try {
+      const filler = openStore(path)
+      insertLeads(
+        filler,
+        Array.from({ length: 25 }, (_, i) => lead({ id: i + 1, created_at: T0 + i * 3_600_000 })),
+      )
+      rebuildRollups(filler)
+      const expected = tables(filler)
+      filler.close()
+      // The maintenance job's connection: opened fresh, its first rebuild the sliced one.
+      const db = openStore(path)
+      try {
+        await rebuildRollupsInSlices(db, { sliceLeads: 10 })
+        expect(rollupState(db).valid).toBe(true)
+        expect(tables(db)).toEqual(expected)
+      } finally {
+        db.close()
+      }
+    } finally {
+      temp.cleanup()
+    }
   })
 
   it('is fed by the sync hooks, which read the rows before their change meanwhile', async () => {
