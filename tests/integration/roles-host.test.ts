@@ -22,6 +22,7 @@ import {
   roleAllows,
   type AuditPage,
   type CreatedToken,
+  type IntelStatus,
   type MethodName,
   type Role,
   type TokenInfo,
@@ -202,6 +203,12 @@ describe.runIf(lanAddress !== undefined)('roles through the browser host', () =>
         db.close()
       }
     }
+    // The earlier tests' intel.* reads start the core's background recompute, which writes its
+    // derived tables on its own time: the snapshot is taken once that work has ended.
+    await until('the background intelligence recompute to end', async () => {
+      const intel = value(await viewer.call<IntelStatus>('intel.status', {}))
+      return intel.state !== 'running'
+    })
     const before = snapshot()
     for (const [method, input] of Object.entries(ACTIONS))
       expect(await viewer.call(method, input)).toMatchObject({

@@ -12,16 +12,19 @@ export async function freePort(): Promise<number> {
   return port
 }
 
-/** Polls `probe` until it returns a value other than undefined; fails after `ms` naming `what`. */
+/**
+ * Polls `probe` until it returns a value other than undefined or false; fails after `ms` naming
+ * `what`. A probe may so answer with a plain condition: false means "not yet", never "done".
+ */
 export async function until<T>(
   what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
   ms = 30_000,
-): Promise<T> {
+): Promise<Exclude<T, false | undefined>> {
   const deadline = Date.now() + ms
   for (;;) {
     const value = await probe()
-    if (value !== undefined) return value
+    if (value !== undefined && value !== false) return value as Exclude<T, false | undefined>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
