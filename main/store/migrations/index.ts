@@ -14,6 +14,7 @@ import ownerRollups from './013-owner-rollups.ts'
 import intelligence from './015-intelligence.ts'
 import quarterRollups from './016-quarter-rollups.ts'
 import access from './014-access.ts'
+import leadSegments from './017-lead-segments.ts'
 
 export interface Migration {
   readonly version: number
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'access', sql: access },
   { version: 15, name: 'intelligence', sql: intelligence },
   { version: 16, name: 'quarter-rollups', sql: quarterRollups },
+  { version: 17, name: 'lead-segments', sql: leadSegments },
 ]
