@@ -53,9 +53,10 @@ CREATE TRIGGER lead_journeys_dims_insert AFTER INSERT ON lead_journeys
 WHEN (SELECT valid FROM journey_state WHERE id = 1) = 1
 BEGIN
   INSERT INTO journey_dim_days (dim, value, day, edge, bucket, count)
-  SELECT column1, column2, NEW.day, NEW.edge, coalesce(NEW.bucket, 0), 1
-  FROM (VALUES (1, NEW.source), (2, NEW.segment), (3, NEW.city), (4, NEW.temperature),
-    (5, NEW.owner), (6, NEW.status)) WHERE true
+  SELECT dim, value, NEW.day, NEW.edge, coalesce(NEW.bucket, 0), 1
+  FROM (SELECT 1 AS dim, NEW.source AS value UNION ALL SELECT 2, NEW.segment
+    UNION ALL SELECT 3, NEW.city UNION ALL SELECT 4, NEW.temperature
+    UNION ALL SELECT 5, NEW.owner UNION ALL SELECT 6, NEW.status) WHERE true
   ON CONFLICT (dim, value, day, edge, bucket) DO UPDATE SET count = count + 1;
 END;
 
@@ -63,9 +64,10 @@ CREATE TRIGGER lead_journeys_dims_delete AFTER DELETE ON lead_journeys
 WHEN (SELECT valid FROM journey_state WHERE id = 1) = 1
 BEGIN
   INSERT INTO journey_dim_days (dim, value, day, edge, bucket, count)
-  SELECT column1, column2, OLD.day, OLD.edge, coalesce(OLD.bucket, 0), -1
-  FROM (VALUES (1, OLD.source), (2, OLD.segment), (3, OLD.city), (4, OLD.temperature),
-    (5, OLD.owner), (6, OLD.status)) WHERE true
+  SELECT dim, value, OLD.day, OLD.edge, coalesce(OLD.bucket, 0), -1
+  FROM (SELECT 1 AS dim, OLD.source AS value UNION ALL SELECT 2, OLD.segment
+    UNION ALL SELECT 3, OLD.city UNION ALL SELECT 4, OLD.temperature
+    UNION ALL SELECT 5, OLD.owner UNION ALL SELECT 6, OLD.status) WHERE true
   ON CONFLICT (dim, value, day, edge, bucket) DO UPDATE SET count = count - 1;
 END;
 
@@ -78,14 +80,16 @@ WHEN (SELECT valid FROM journey_state WHERE id = 1) = 1
     OR OLD.temperature IS NOT NEW.temperature OR OLD.owner IS NOT NEW.owner)
 BEGIN
   INSERT INTO journey_dim_days (dim, value, day, edge, bucket, count)
-  SELECT column1, column2, OLD.day, OLD.edge, coalesce(OLD.bucket, 0), -1
-  FROM (VALUES (1, OLD.source), (2, OLD.segment), (3, OLD.city), (4, OLD.temperature),
-    (5, OLD.owner), (6, OLD.status)) WHERE true
+  SELECT dim, value, OLD.day, OLD.edge, coalesce(OLD.bucket, 0), -1
+  FROM (SELECT 1 AS dim, OLD.source AS value UNION ALL SELECT 2, OLD.segment
+    UNION ALL SELECT 3, OLD.city UNION ALL SELECT 4, OLD.temperature
+    UNION ALL SELECT 5, OLD.owner UNION ALL SELECT 6, OLD.status) WHERE true
   ON CONFLICT (dim, value, day, edge, bucket) DO UPDATE SET count = count - 1;
   INSERT INTO journey_dim_days (dim, value, day, edge, bucket, count)
-  SELECT column1, column2, NEW.day, NEW.edge, coalesce(NEW.bucket, 0), 1
-  FROM (VALUES (1, NEW.source), (2, NEW.segment), (3, NEW.city), (4, NEW.temperature),
-    (5, NEW.owner), (6, NEW.status)) WHERE true
+  SELECT dim, value, NEW.day, NEW.edge, coalesce(NEW.bucket, 0), 1
+  FROM (SELECT 1 AS dim, NEW.source AS value UNION ALL SELECT 2, NEW.segment
+    UNION ALL SELECT 3, NEW.city UNION ALL SELECT 4, NEW.temperature
+    UNION ALL SELECT 5, NEW.owner UNION ALL SELECT 6, NEW.status) WHERE true
   ON CONFLICT (dim, value, day, edge, bucket) DO UPDATE SET count = count + 1;
 END;
 
