@@ -7,11 +7,12 @@ import type { KpiTargets } from '../../shared/api/index.ts'
 import { DEFAULT_TARGETS } from '../metrics/registry.ts'
 import type { Store } from '../store/index.ts'
 import { readFeatures } from './features.ts'
-import { segmentLeads, type SegmentsBody } from './segments.ts'
+import { clearLeadSegments, writeLeadSegments } from './lead-segments.ts'
+import { segmentLeadRows, type SegmentsBody } from './segments.ts'
 import { trainAndScore, type ModelBody } from './scores.ts'
 
 /** Bumped when what a recompute computes changes in a way the inputs' hash cannot see. */
-export const INTEL_FORMAT = 1
+export const INTEL_FORMAT = 2
 /** The seed of k-means and of every sample. */
 export const INTEL_SEED = 16
 
@@ -116,7 +117,8 @@ export function recompute(db: Store, options: RecomputeOptions = {}): RecomputeO
   progress('Reading lead features', 1, STEPS)
   const features = readFeatures(db, targets)
   progress(`Clustering ${features.n.toLocaleString('en-US')} leads`, 2, STEPS)
-  const segments: StoredSegments = segmentLeads(features, seed) ?? {
+  const clustered = segmentLeadRows(features, seed)
+  const segments: StoredSegments = clustered?.body ?? {
     insufficient:
       features.n === 0
         ? 'The cache holds no leads to segment.'
@@ -134,6 +136,9 @@ export function recompute(db: Store, options: RecomputeOptions = {}): RecomputeO
   )
   db.transaction(() => {
     put.run('segments', computedAt, hash, features.asOf, JSON.stringify(segments))
+    // Each lead's segment, for the segments under the global filters (lead-segments.ts).
+    if (clustered) writeLeadSegments(db, features, clustered.labels, clustered.pc, seed)
+    else clearLeadSegments(db)
     put.run('model', computedAt, hash, features.asOf, JSON.stringify(model))
     db.exec('DELETE FROM intel_lead_scores')
     for (const s of scored)

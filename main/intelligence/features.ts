@@ -4,7 +4,7 @@
 // city tier (the market segment's target deal size) and temperature. Values are stored
 // transformed for modelling (log1p of the skewed ones), one row of INTEL_FEATURES per lead, in
 // one Float64Array: a million leads are 64 MB, not a million arrays.
-import { LEAD_STATUSES } from '../../shared/api/index.ts'
+import { LEAD_STATUSES, TEMPERATURES } from '../../shared/api/index.ts'
 import { INTEL_FEATURES, type IntelFeature } from '../../shared/api/intelligence.ts'
 import { DEFAULT_TARGETS, MEASURES, createRegistry } from '../metrics/registry.ts'
 import type { KpiTargets } from '../../shared/api/index.ts'
@@ -34,6 +34,24 @@ export const LOST_STAGE = STAGE['lost'] as number
 export const isOpenStage = (s: number): boolean => s !== WON_STAGE && s !== LOST_STAGE
 
 const TEMPERATURE_VALUE: Readonly<Record<string, number>> = { cold: 0, warm: 1, hot: 2 }
+const TEMPERATURE_CODE: Readonly<Record<string, number>> = Object.fromEntries(
+  TEMPERATURES.map((t, i) => [t, i]),
+)
+
+/** Codes of a text column's values in the order first met (a few hundred at most). */
+class Codes {
+  private readonly map = new Map<string, number>()
+  readonly values: string[] = []
+  of(value: string): number {
+    let code = this.map.get(value)
+    if (code === undefined) {
+      code = this.values.length
+      this.map.set(value, code)
+      this.values.push(value)
+    }
+    return code
+  }
+}
 
 export interface FeatureTable {
   readonly n: number
@@ -48,6 +66,15 @@ export interface FeatureTable {
   /** Index into `segments` (the lead's market segment). */
   readonly segment: Uint16Array
   readonly segments: readonly string[]
+  /** Index into TEMPERATURES (hot, warm, cold). */
+  readonly temperature: Uint8Array
+  /** The lead's channel, city and owner as indexes into `sources`, `cities` and `owners`. */
+  readonly source: Uint16Array
+  readonly sources: readonly string[]
+  readonly city: Uint16Array
+  readonly cities: readonly string[]
+  readonly owner: Uint16Array
+  readonly owners: readonly string[]
   /** Average won deal per market segment (registry measures revenue_cents / won_valued), cents. */
   readonly averageDealCents: readonly (number | null)[]
   /** The same over every lead, for a segment without one. */
@@ -124,6 +151,13 @@ export function readFeatures(
   const stage = new Uint8Array(total)
   const dealCents = new Float64Array(total)
   const segment = new Uint16Array(total)
+  const temperatureCode = new Uint8Array(total)
+  const sourceCode = new Uint16Array(total)
+  const cityCode = new Uint16Array(total)
+  const ownerCode = new Uint16Array(total)
+  const sources = new Codes()
+  const cities = new Codes()
+  const owners = new Codes()
   const now = asOf ?? 0
   const iRecency = featureIndex('recencyDays')
   const iAppointments = featureIndex('appointments')
@@ -158,16 +192,28 @@ export function readFeatures(
   const rows = db
     .prepare(
       `SELECT id, created_at, updated_at, status, temperature, source, segment, first_response_at,
-         deal_value_cents
+         deal_value_cents, city, owner
        FROM leads WHERE deleted_at IS NULL ORDER BY id`,
     )
     .raw()
   let i = 0
   for (const r of rows.iterate() as IterableIterator<
-    [number, number, number, string, string, string, string, number | null, number | null]
+    [
+      number,
+      number,
+      number,
+      string,
+      string,
+      string,
+      string,
+      number | null,
+      number | null,
+      string,
+      string,
+    ]
   >) {
     if (i >= total) break // rows added since the count: the next recompute takes them
-    const [id, created, updated, status, temperature, source, seg, responded, deal] = r
+    const [id, created, updated, status, temperature, source, seg, responded, deal, city, owner] = r
     const appts = appointmentsOf.get(id) ?? 0
     const projects = projectsOf.get(id) ?? 0
     const s = STAGE[status] ?? 0
@@ -191,6 +237,10 @@ export function readFeatures(
     stage[i] = s
     dealCents[i] = s === WON_STAGE && deal !== null ? deal : 0
     segment[i] = segmentIndex.get(seg) ?? 0
+    temperatureCode[i] = TEMPERATURE_CODE[temperature] ?? 1
+    sourceCode[i] = sources.of(source)
+    cityCode[i] = cities.of(city)
+    ownerCode[i] = owners.of(owner)
     i++
     if (i % 100_000 === 0) onProgress?.(i, total)
   }
@@ -204,6 +254,13 @@ export function readFeatures(
     dealCents: dealCents.subarray(0, n),
     segment: segment.subarray(0, n),
     segments,
+    temperature: temperatureCode.subarray(0, n),
+    source: sourceCode.subarray(0, n),
+    sources: sources.values,
+    city: cityCode.subarray(0, n),
+    cities: cities.values,
+    owner: ownerCode.subarray(0, n),
+    owners: owners.values,
     averageDealCents,
     overallDealCents: allValued > 0 ? allCents / allValued : null,
     asOf,

@@ -17,6 +17,7 @@ import { activeDims, dimsSql } from '../metrics/filter-sql.ts'
 import { rangeBounds, resolveRange } from '../metrics/index.ts'
 import type { Store } from '../store/index.ts'
 import { INTEL_SEED, readResult, type StoredResult, type StoredSegments } from './compute.ts'
+import { filteredSegments } from './lead-segments.ts'
 import type { ModelBody } from './scores.ts'
 
 const NOT_COMPUTED =
@@ -45,7 +46,16 @@ function baseOf(
   }
 }
 
-export function segmentsResult(db: Store, maxPoints: number): SegmentsResult {
+/**
+ * The stored segments; under `filters`, each counted among the matching leads and only those
+ * drawn (lead-segments.ts), the preset read against `now`.
+ */
+export function segmentsResult(
+  db: Store,
+  maxPoints: number,
+  filters?: Filters,
+  now: Date = new Date(),
+): SegmentsResult {
   const stored = readResult<StoredSegments>(db, 'segments')
   const body = stored?.body
   if (!stored || !body || 'insufficient' in body) {
@@ -60,12 +70,26 @@ export function segmentsResult(db: Store, maxPoints: number): SegmentsResult {
       segments: [],
       points: [],
       pointsTotal: 0,
+      filters: filters ?? null,
+    }
+  }
+  const most = Math.min(maxPoints, MAX_SEGMENT_POINTS)
+  if (filters) {
+    const filtered = filteredSegments(db, body, filters, now, most)
+    return {
+      ...baseOf(stored, null),
+      ...body,
+      segments: filtered.segments,
+      points: filtered.points,
+      pointsTotal: filtered.matched,
+      filters,
     }
   }
   return {
     ...baseOf(stored, null),
     ...body,
-    points: body.points.slice(0, Math.min(maxPoints, MAX_SEGMENT_POINTS)),
+    points: body.points.slice(0, most),
+    filters: null,
   }
 }
 

@@ -300,6 +300,14 @@ const round = (v: number, digits: number): number => {
 
 /** Segments of the leads in `t`: the clustering, each segment's size, revenue, conversion and name. */
 export function segmentLeads(t: FeatureTable, seed: number): SegmentsBody | null {
+  return segmentLeadRows(t, seed)?.body ?? null
+}
+
+/** segmentLeads, with each lead's segment and first two components (to store per lead). */
+export function segmentLeadRows(
+  t: FeatureTable,
+  seed: number,
+): { body: SegmentsBody; labels: Uint8Array; pc: Float64Array } | null {
   const d = FEATURE_COUNT
   const c = clusterRows(t.x, t.n, d, seed)
   if (!c) return null
@@ -360,7 +368,7 @@ export function segmentLeads(t: FeatureTable, seed: number): SegmentsBody | null
       segmentId: labels[i] as number,
     })
   }
-  return {
+  const body: SegmentsBody = {
     rows: t.n,
     k,
     silhouette: c.silhouette,
@@ -371,4 +379,5 @@ export function segmentLeads(t: FeatureTable, seed: number): SegmentsBody | null
     points,
     pointsTotal: t.n,
   }
+  return { body, labels, pc: c.pc }
 }

@@ -105,6 +105,11 @@ export const segmentsInputSchema = z
   .object({
     /** Most points of the scatter (a deterministic sample, the same for the same data). */
     maxPoints: z.int().min(100).max(MAX_SEGMENT_POINTS).default(2_000),
+    /**
+     * Count each segment among the leads matching these (created in the range, on the
+     * dimensions) and draw only them; the segments themselves are fitted on every lead.
+     */
+    filters: filtersSchema.optional(),
   })
   .strict()
 export type SegmentsInput = z.input<typeof segmentsInputSchema>
@@ -154,8 +159,13 @@ export interface SegmentsResult extends IntelResultBase {
   readonly explainedVariance: readonly number[]
   readonly segments: readonly SegmentRow[]
   readonly points: readonly SegmentPoint[]
-  /** Leads the points were sampled from (= rows). */
+  /** Leads the points were sampled from: those matching the filters (= rows without filters). */
   readonly pointsTotal: number
+  /**
+   * The filters the sizes, shares, conversions and points were counted under (as parsed), or
+   * null for every lead. Counted on the leads as the last recompute read them (`dataAsOf`).
+   */
+  readonly filters: Filters | null
 }
 
 /** The k tried by silhouette. */

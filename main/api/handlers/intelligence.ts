@@ -10,7 +10,7 @@ const NOT_HERE =
 
 export const intelligenceHandlers = {
   'intel.segments': (input, ctx) => {
-    const result = segmentsResult(ctx.db, input.maxPoints)
+    const result = segmentsResult(ctx.db, input.maxPoints, input.filters, ctx.clock())
     // The first look at a view that has nothing yet starts the first recompute.
     if (result.availability === 'not computed') ctx.intelligence?.ensureComputed()
     return result
