@@ -34,6 +34,7 @@ import {
   RESPONSE_BUCKETS,
   WEEK_HOURS,
   addMeasures,
+  isFacet,
   responseBucket,
   responseBucketBounds,
   rollupState,
@@ -176,11 +177,12 @@ const rollupFilter = (r: RollupDef, f: SqlPart): string =>
     ? f.sql
     : ` AND dims IN (SELECT id FROM rollup_dims WHERE 1${f.sql})`
 
-/** The rollup of this basis and grain with the fewest dims covering `need`. */
+/** The rollup of this basis and grain with the fewest dims covering `need` (facets aside). */
 function pickTable(basis: Basis, grain: RollupDef['grain'], need: readonly string[]) {
   return ROLLUPS.filter(
     (r) =>
       r.basis === basis &&
+      !isFacet(r) &&
       r.grain === grain &&
       need.every((d) => (r.dims as readonly string[]).includes(d)),
   ).sort((a, b) => a.dims.length - b.dims.length)[0]
@@ -257,7 +259,12 @@ export function cube(scope: Scope, basis: Basis, range: DateRange): CubeRow[] {
       return [...out.values()]
     }
     if (cut.inner) rollupCube(scope, basis, cut.inner, out)
-    for (const edge of cut.edges) rawCube(scope, basis, edge.start, edge.end, out)
+    for (const row of edgeCube(scope, basis, cut.edges)) {
+      const key = ROLLUP_DIMS.map((d) => row[d]).join('\u0000')
+      const found = out.get(key)
+      if (found) addMeasures(found.m, row.m)
+      else out.set(key, { ...row, m: { ...row.m } })
+    }
     return [...out.values()]
   })
 }
@@ -526,14 +533,22 @@ export function grouped(
   dim: RollupDim | null,
 ): Map<string, Measures> {
   return memo(scope, `grouped:${basis}:${dim}:${range.from}:${range.to}:${range.timeZone}`, () => {
+    if (dim !== null) {
+      const facets = facetSums(scope, basis, range, dim)
+      if (facets) return facets
+    } else if (range.timeZone !== scope.state.timeZone && facetsFor(scope, basis) !== null) {
+      // Another zone: the total is the sum over any one dimension's values (each lead is under
+      // one value of each), so it shares the funnel's breakdown by status and its edges' scan.
+      const all = zeroMeasures()
+      for (const m of grouped(scope, basis, range, 'status').values()) addMeasures(all, m)
+      return new Map([['', all]])
+    }
     const need = [...usedDims(scope.dims), ...(dim === null ? [] : [dim])]
     const table =
       (rollupUsable(scope, range) && need.every((d) => d === 'source')) ||
       (ownerUsable(scope, range) && need.every((d) => OWNER_TABLE_DIMS.includes(d)))
         ? pickTable(basis, 'day', need)
         : undefined
-    const facets = ownerFacets(scope, basis, range, dim)
-    if (facets) return facets
     if (!table && (dim === null || dim === 'source')) {
       // Any zone, an owner (and sources): over exactly the range's quarters.
       const quarters = quarterSums(scope, basis, range, dim)
@@ -552,72 +567,76 @@ export function grouped(
 }
 
 /**
- * grouped() by one of the five dimensions for an owner filter alone (created leads): the owner
- * facets (org-zone month × owner × dimension value, 016-quarter-rollups.ts) for the range's whole
- * months in the rollups' zone, raw rows of the owners for the days left (the months' edges, and
- * the edges of a range in another zone). null where they cannot answer.
+ * The facet rollups (019-facet-rollups.ts) that answer a scope's filters for `basis`: the source
+ * facets with no filter or a source filter, the owner facets with an owner filter alone (created
+ * leads only); null where none can.
  */
-function ownerFacets(
+function facetsFor(scope: Scope, basis: Basis): readonly RollupDef[] | null {
+  if (scope.raw || !scope.state.valid) return null
+  const used = usedDims(scope.dims)
+  const column =
+    used.length === 0 || (used.length === 1 && used[0] === 'source')
+      ? 'sourceFacet'
+      : used.length === 1 && used[0] === 'owner'
+        ? 'facet'
+        : null
+  const tables = ROLLUPS.filter((r) => r.column === column && r.basis === basis)
+  return tables.length > 0 ? tables : null
+}
+
+/**
+ * grouped() by one of the five dimensions from the facet rollups (facetsFor): the range's
+ * org-zone whole months from the month table, its other whole org days from the day table, and
+ * in another zone its two edges (under a day each) from the raw rows, grouped once per scope by
+ * all five dimensions (edgeCube) and shared by every breakdown. null where they cannot answer.
+ */
+function facetSums(
   scope: Scope,
   basis: Basis,
   range: DateRange,
-  dim: RollupDim | null,
+  dim: RollupDim,
 ): Map<string, Measures> | null {
-  const used = usedDims(scope.dims)
-  const table = ROLLUPS.find((r) => r.column === 'facet' && r.basis === basis)
-  if (
-    scope.raw ||
-    !scope.state.valid ||
-    dim === null ||
-    !table ||
-    used.length !== 1 ||
-    used[0] !== 'owner'
-  ) {
-    return null
-  }
+  const tables = facetsFor(scope, basis)
+  if (!tables) return null
   const f = dimsSql(scope.dims)
   const out = new Map<string, Measures>()
-  const addRows = (rows: Row[]) => {
-    for (const row of rows) {
-      const k = String(row.k)
-      const found = out.get(k)
-      if (found) addMeasures(found, measuresOf(row))
-      else out.set(k, measuresOf(row))
-    }
+  const add = (k: string, m: Measures) => {
+    const found = out.get(k)
+    if (found) addMeasures(found, m)
+    else out.set(k, { ...m })
   }
-  const b = BASIS[basis]
-  const raw = (start: number, end: number) =>
-    addRows(
-      scope.db
-        .prepare(
-          `SELECT ${dim} AS k, ${rawSums(scope)} FROM leads
-            WHERE ${b.where} AND ${b.time} >= ? AND ${b.time} < ?${f.sql} GROUP BY k`,
-        )
-        .all(start, end, ...f.params) as Row[],
-    )
   const cut = orgDaysCut(scope, range)
-  const zone = scope.state.timeZone
   if (cut.inner) {
     for (const span of monthSpans(cut.inner)) {
-      if (span.grain === 'day') {
-        raw(
-          localDayStartUtc(dayString(span.lo), zone),
-          localDayStartUtc(dayString(span.hi + 1), zone),
+      const table = tables.find((t) => t.grain === span.grain)
+      if (!table) throw new Error(`no ${basis} facets by ${span.grain}`)
+      const rows = scope.db
+        .prepare(
+          `SELECT value AS k, ${SUMS} FROM ${table.table}
+            WHERE dim = ? AND ${span.grain} BETWEEN ? AND ?${f.sql} GROUP BY value`,
         )
-        continue
-      }
-      addRows(
-        scope.db
-          .prepare(
-            `SELECT value AS k, ${SUMS} FROM ${table.table}
-              WHERE month BETWEEN ? AND ? AND dim = ?${f.sql} GROUP BY value`,
-          )
-          .all(span.lo, span.hi, dim, ...f.params) as Row[],
-      )
+        .all(dim, span.lo, span.hi, ...f.params) as Row[]
+      for (const row of rows) add(String(row.k), measuresOf(row))
     }
   }
-  for (const edge of cut.edges) raw(edge.start, edge.end)
+  if (cut.edges.length > 0) {
+    for (const [k, m] of groupCube(edgeCube(scope, basis, cut.edges), dim)) add(k, m)
+  }
   return out
+}
+
+/** The raw rows of a range's edges (zoneCut) summed by the five dimensions, once per scope. */
+function edgeCube(
+  scope: Scope,
+  basis: Basis,
+  edges: readonly { readonly start: number; readonly end: number }[],
+): CubeRow[] {
+  const key = `edges:${basis}:${edges.map((e) => `${e.start}-${e.end}`).join(',')}`
+  return memo(scope, key, () => {
+    const out = new Map<string, CubeRow>()
+    for (const edge of edges) rawCube(scope, basis, edge.start, edge.end, out)
+    return [...out.values()]
+  })
 }
 
 /** All the range's leads (or deals) in scope summed. */

@@ -308,7 +308,7 @@ export interface KpiRegistry {
 }
 
 /** Bumped when the rollups' layout or arithmetic changes in a way the hash cannot see. */
-const ROLLUP_FORMAT = 4
+const ROLLUP_FORMAT = 5
 
 export function createRegistry(targets: KpiTargets = DEFAULT_TARGETS): KpiRegistry {
   const targetMs = Math.round(targets.responseSeconds * 1000)

@@ -51,14 +51,22 @@ export interface RollupDef {
   /**
    * The key after the time: `dims` (an id in rollup_dims, all five), `source`, or
    * `owner`, or `facet` (owner, one of the five dims and its value: the owner's sums by each
-   * dimension, 016-quarter-rollups.ts).
+   * dimension, 016-quarter-rollups.ts), or `sourceFacet` (source, one of the five dims and its
+   * value: the sums by each dimension, per source, 019-facet-rollups.ts).
    */
-  readonly column: 'dims' | 'source' | 'owner' | 'facet'
+  readonly column: 'dims' | 'source' | 'owner' | 'facet' | 'sourceFacet'
 }
+
+/** Whether a rollup counts each lead once per dimension (a row per dimension and value). */
+export const isFacet = (r: RollupDef): boolean => r.column === 'facet' || r.column === 'sourceFacet'
 
 /** The key columns after the time of a rollup. */
 export const keyColumns = (r: RollupDef): readonly string[] =>
-  r.column === 'facet' ? ['owner', 'dim', 'value'] : [r.column]
+  r.column === 'facet'
+    ? ['owner', 'dim', 'value']
+    : r.column === 'sourceFacet'
+      ? ['source', 'dim', 'value']
+      : [r.column]
 
 export const ROLLUPS: readonly RollupDef[] = [
   { table: 'rollup_leads_day', basis: 'created', grain: 'day', dims: ROLLUP_DIMS, column: 'dims' },
@@ -113,6 +121,30 @@ export const ROLLUPS: readonly RollupDef[] = [
     grain: 'month',
     dims: ['owner'],
     column: 'facet',
+  },
+  // The same by org-zone day, for the days at a range's edges (019-facet-rollups.ts).
+  {
+    table: 'rollup_leads_day_owner_facet',
+    basis: 'created',
+    grain: 'day',
+    dims: ['owner'],
+    column: 'facet',
+  },
+  // Sums by each of the five dimensions per source, by org-zone day and month
+  // (019-facet-rollups.ts): a breakdown by one dimension with no filter or a source filter.
+  {
+    table: 'rollup_leads_day_facet',
+    basis: 'created',
+    grain: 'day',
+    dims: ['source'],
+    column: 'sourceFacet',
+  },
+  {
+    table: 'rollup_leads_month_facet',
+    basis: 'created',
+    grain: 'month',
+    dims: ['source'],
+    column: 'sourceFacet',
   },
 ]
 
@@ -511,7 +543,7 @@ class Batch implements RollupBatch {
    * the hour × source deltas this replaced), fanned out to the three quarter tables at flush.
    */
   private readonly quarters = { created: new SumDeltas(), converted: new SumDeltas() }
-  /** Created leads per (org month, owner and five dims): the owner facets' base. */
+  /** Created leads per (org day, owner and five dims): the owner facets' base. */
   private readonly ownerCube = new SumDeltas()
   private readonly months = new Map<number, number>()
   private readonly m = new Float64Array(MEASURES.length)
@@ -631,7 +663,7 @@ class Batch implements RollupBatch {
     const pair = this.pairs.id(sourceId, ownerId)
     this.quarters.created.add(Math.floor(createdAt / QUARTER_MS), pair, m, sign)
     if (booked) this.quarters.converted.add(Math.floor(convertedAt / QUARTER_MS), pair, m, sign)
-    this.ownerCube.add(this.monthOf(day), this.owned.id(full, ownerId), m, sign)
+    this.ownerCube.add(day, this.owned.id(full, ownerId), m, sign)
     for (let i = 0; i < ROLLUPS.length; i++) {
       if (SUM_BASE[i] !== i) continue
       const r = ROLLUPS[i] as RollupDef
@@ -660,6 +692,16 @@ class Batch implements RollupBatch {
         const t = from.times[j] as number
         const d = from.dims[j] as number
         const time = r.grain === 'month' ? this.monthOf(t) : t
+        if (r.column === 'sourceFacet') {
+          // Each (time, five dims) slot counts once under each dimension's value.
+          const key = this.combos.values[d] as string[]
+          const source = key[0] as string
+          for (let k = 0; k < ROLLUP_DIMS.length; k++) {
+            const facet = this.facets.three(source, ROLLUP_DIMS[k] as string, key[k] as string)
+            into.addAt(time, facet, from.values, j * M, 1)
+          }
+          continue
+        }
         const dims =
           r.column === 'dims'
             ? d
@@ -683,8 +725,8 @@ class Batch implements RollupBatch {
 
   /**
    * Fills a created owner table's deltas: by org day from the quarter deltas (each UTC quarter
-   * lies in one org day: the zone's offsets are whole quarters), its facets by org month from
-   * the owner cube.
+   * lies in one org day: the zone's offsets are whole quarters), its facets by org day or month
+   * from the owner cube (by org day).
    */
   private deriveOwned(i: number): void {
     const r = ROLLUPS[i] as RollupDef
@@ -701,13 +743,14 @@ class Batch implements RollupBatch {
     }
     const from = this.ownerCube
     for (let j = 0; j < from.size; j++) {
-      const month = from.times[j] as number
+      const day = from.times[j] as number
+      const time = r.grain === 'month' ? this.monthOf(day) : day
       const [full, ownerId] = this.owned.values[from.dims[j] as number] as [number, number]
       const owner = (this.sources.values[ownerId] as string[])[0] as string
       const key = this.combos.values[full] as string[]
       for (let d = 0; d < ROLLUP_DIMS.length; d++) {
         const facet = this.facets.three(owner, ROLLUP_DIMS[d] as string, key[d] as string)
-        into.addAt(month, facet, from.values, j * M, 1)
+        into.addAt(time, facet, from.values, j * M, 1)
       }
     }
   }
@@ -885,7 +928,7 @@ class Batch implements RollupBatch {
   private keyValues(i: number, d: number, idOf: (combo: number) => number): (number | string)[] {
     const r = ROLLUPS[i] as RollupDef
     if (r.column === 'dims') return [idOf(d)]
-    if (r.column === 'facet') return this.facets.values[d] as string[]
+    if (isFacet(r)) return this.facets.values[d] as string[]
     return [(this.sources.values[d] as string[])[0] as string]
   }
 

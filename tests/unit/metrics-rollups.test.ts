@@ -126,9 +126,9 @@ function recompute(db: Store): Expected {
           ? [{ dims: [l.source, l.city, l.segment, l.temperature, l.status].join('|') }]
           : r.column === 'owner'
             ? [{ owner: l.owner }]
-            : r.column === 'facet'
+            : r.column === 'facet' || r.column === 'sourceFacet'
               ? (['source', 'city', 'segment', 'temperature', 'status'] as const).map((d) => ({
-                  owner: l.owner,
+                  ...(r.column === 'facet' ? { owner: l.owner } : { source: l.source }),
                   dim: d,
                   value: l[d],
                 }))
