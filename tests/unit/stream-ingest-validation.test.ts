@@ -14,7 +14,11 @@ import {
   type ParsedEntry,
   type StreamEvent,
 } from '../../main/sync/redis/stream-events.ts'
-import { changePayload, storeStreamBatch } from '../../main/sync/redis/stream-store.ts'
+import {
+  changePayload,
+  EVENTS_PER_INSERT,
+  storeStreamBatch,
+} from '../../main/sync/redis/stream-store.ts'
 import { tempDir } from '../support/temp.ts'
 
 const T = 'acme'
@@ -281,6 +285,59 @@ describe('stored rows after the ingest rework', () => {
     expect(
       db.prepare("SELECT last_stream_id AS id FROM sync_state WHERE source = 'redis'").get(),
     ).toEqual({ id: '4-0' })
+  })
+
+  it('stores changes many to a statement exactly as one at a time: order, alerts between them, replays', () => {
+    // Changes over several statements and a short tail, alerts between them,
+    // and tables changing mid-statement.
+    const events: StreamEvent[] = []
+    const total = EVENTS_PER_INSERT * 3 + 7
+    for (let n = 1; n <= total; n++) {
+      const fields =
+        n % 50 === 0
+          ? lead({
+              type: 'alert',
+              table: undefined,
+              data: JSON.stringify({ ...alert, id: `a${n}` }),
+            })
+          : n % 3 === 0
+            ? lead({ type: 'customer_updated', table: 'customers', id: String(n) })
+            : lead({ id: String(n), data: JSON.stringify({ id: n, note: `é${n}` }) })
+      const parsed = parseStreamEntry(`${n}-0`, fields, T)
+      if (!parsed.ok) throw new Error(`fixture ${n} must be valid: ${parsed.reason}`)
+      events.push(parsed.event)
+    }
+    const alerts = events.filter((e) => e.kind === 'alert').length
+
+    const first = storeStreamBatch(db, 's', T, events, `${total}-0`, 1_000)
+    expect(first).toMatchObject({ stored: total, duplicates: 0 })
+    expect([...first.tables].sort()).toEqual(['customers', 'leads'])
+    expect(first.newAlerts).toHaveLength(alerts)
+    // The reference: the rows one INSERT per event would have written, in stream order.
+    expect(rows(db)).toEqual(
+      events.map((e) => ({
+        stream_id: e.streamId,
+        tenant_id: T,
+        type: e.kind === 'alert' ? 'alert' : e.type,
+        at: e.at,
+        payload: e.kind === 'alert' ? JSON.stringify(e.alert) : changePayload(e),
+      })),
+    )
+
+    // A replay overlapping the stored rows (a reset stream read again): only the new ones count.
+    const more = parseStreamEntry(`${total + 1}-0`, lead({ id: 'new' }), T)
+    if (!more.ok) throw new Error('the fixture must be valid')
+    const replay = [...events.slice(-EVENTS_PER_INSERT - 3), more.event]
+    const again = storeStreamBatch(db, 's', T, replay, `${total + 1}-0`, 2_000)
+    expect(again).toMatchObject({
+      stored: 1,
+      duplicates: replay.length - 1,
+      newAlerts: [],
+    })
+    expect(again.tables).toContain('leads')
+    expect(rows(db)).toHaveLength(total + 1)
+    const none = storeStreamBatch(db, 's', T, replay, `${total + 1}-0`, 3_000)
+    expect(none).toEqual({ stored: 0, duplicates: replay.length, tables: [], newAlerts: [] })
   })
 
   it('keeps its prepared statements per database: a second cache, and one reopened, store as well', () => {

@@ -37,11 +37,20 @@ const SAVE_POSITION = `INSERT INTO sync_state (source, table_name, last_stream_i
        last_success_at = excluded.last_success_at,
        last_error = excluded.last_error`
 
-const INSERT_EVENT = `INSERT INTO events (stream_id, tenant_id, type, at, payload) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (stream_id) DO NOTHING`
+const EVENT_COLUMNS = 'INSERT INTO events (stream_id, tenant_id, type, at, payload) VALUES '
+const EVENT_CONFLICT = ' ON CONFLICT (stream_id) DO NOTHING'
+const insertEventsSql = (rows: number) =>
+  `${EVENT_COLUMNS}${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}${EVENT_CONFLICT}`
+
+/**
+ * Change events are inserted this many to a statement. One statement per
+ * event cost as much again as the rows themselves (measured for issue 14:
+ * 100,000 events, 5.2 µs of CPU each one at a time, 2.7–3.6 µs in
+ * statements of 64), and its 320 parameters stay far below SQLite's limit.
+ */
+export const EVENTS_PER_INSERT = 64
 
 interface BatchStatements {
-  readonly insertEvent: Database.Statement
   readonly savePosition: Database.Statement
   readonly storeBatch: (
     stream: string,
@@ -60,7 +69,11 @@ const statementsByDb = new WeakMap<Database.Database, BatchStatements>()
 function batchStatements(db: Database.Database): BatchStatements {
   const cached = statementsByDb.get(db)
   if (cached) return cached
-  const insertEvent = db.prepare(INSERT_EVENT)
+  // The multi-row inserts by row count, prepared when first needed (a
+  // batch's tail, or the rows before an alert, is shorter than a chunk).
+  const inserts: (Database.Statement | undefined)[] = []
+  const insertRows = (rows: number): Database.Statement =>
+    (inserts[rows] ??= db.prepare(insertEventsSql(rows)))
   const savePositionStatement = db.prepare(SAVE_POSITION)
   const storeBatch = db.transaction(
     (
@@ -74,24 +87,50 @@ function batchStatements(db: Database.Database): BatchStatements {
       let duplicates = 0
       const tables = new Set<string>()
       const newAlerts: UpstreamAlert[] = []
+      // Pending change rows (5 parameters each) and the tables they announce.
+      const params: (string | number)[] = []
+      let pendingTables: string[] = []
+      const flush = () => {
+        const rows = params.length / 5
+        if (rows === 0) return
+        const inserted = insertRows(rows).run(params).changes
+        params.length = 0
+        stored += inserted
+        duplicates += rows - inserted
+        // A replay (after a reset) is the only way to meet a stored id: when
+        // some rows of a statement were stored, its tables are announced.
+        if (inserted > 0) for (const table of pendingTables) tables.add(table)
+        pendingTables = []
+      }
       for (const e of events) {
-        const changes =
-          e.kind === 'alert'
-            ? insertEvent.run(e.streamId, tenant, 'alert', e.at, JSON.stringify(e.alert)).changes
-            : insertEvent.run(e.streamId, tenant, e.type, e.at, changePayload(e)).changes
+        if (e.kind === 'change') {
+          params.push(e.streamId, tenant, e.type, e.at, changePayload(e))
+          if (pendingTables.at(-1) !== e.table) pendingTables.push(e.table)
+          if (params.length === EVENTS_PER_INSERT * 5) flush()
+          continue
+        }
+        // Rows keep stream order (rowid), so the changes before an alert go first.
+        flush()
+        const changes = insertRows(1).run(
+          e.streamId,
+          tenant,
+          'alert',
+          e.at,
+          JSON.stringify(e.alert),
+        ).changes
         if (changes === 0) {
           duplicates++
           continue
         }
         stored++
-        if (e.kind === 'change') tables.add(e.table)
-        else if (storeUpstreamAlert(db, e.alert, 'stream', e.streamId, now)) newAlerts.push(e.alert)
+        if (storeUpstreamAlert(db, e.alert, 'stream', e.streamId, now)) newAlerts.push(e.alert)
       }
+      flush()
       savePositionStatement.run(REDIS_SOURCE, stream, lastId, now, null)
       return { stored, duplicates, tables: [...tables], newAlerts }
     },
   )
-  const statements = { insertEvent, savePosition: savePositionStatement, storeBatch }
+  const statements = { savePosition: savePositionStatement, storeBatch }
   statementsByDb.set(db, statements)
   return statements
 }
