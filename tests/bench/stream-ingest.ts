@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { openStore } from '../../main/store/index.ts'
-import { startRedisSync } from '../../main/sync/redis/index.ts'
+import { STREAM_BATCH_SIZE, startRedisSync } from '../../main/sync/redis/index.ts'
 
 export interface StreamIngestFigures {
   readonly events: number
@@ -18,6 +18,14 @@ export interface StreamIngestFigures {
   readonly ratio: number
   /** Each round's ratio, in order: on a shared 2-core machine one round alone says little. */
   readonly roundRatios: readonly number[]
+  /**
+   * This process's CPU time (user + system) for the bare read and for the reader, medians of
+   * the rounds, and each round's bare / reader CPU ratio: what each event costs here,
+   * whatever the load (Redis's own time is not in it: both read the same entries from it).
+   */
+  readonly cpuSeconds: number
+  readonly baselineCpuSeconds: number
+  readonly roundCpuRatios: readonly number[]
   readonly latencySamples: number
   readonly latencyP50Ms: number
   readonly latencyP99Ms: number
@@ -29,6 +37,12 @@ const quantile = (xs: number[], q: number) => {
 }
 
 const median = (xs: readonly number[]) => quantile([...xs], 0.5)
+
+/** Seconds of this process's CPU (user + system) since `start`. */
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / 1e6
+}
 
 export async function benchStreamIngest(
   options: { events?: number; latencySamples?: number; redisUrl?: string; rounds?: number } = {},
@@ -70,25 +84,30 @@ export async function benchStreamIngest(
       lastId = String(results.at(-1)?.[1])
     }
 
-    // Baseline: the same events read with bare XRANGE pages of the reader's batch size.
+    // Baseline: the same events read with bare XRANGE pages of the reader's batch size, over
+    // the same kind of connection (one ioredis client, TCP, replies decoded to strings as the
+    // reader's are), each page asked for once the previous one has arrived.
     const bareRead = async () => {
+      const cpu = process.cpuUsage()
       const start = performance.now()
       let read = 0
       let cursor = '-'
       for (;;) {
-        const page = await redis.xrange(stream, cursor, '+', 'COUNT', 1_000)
+        const page = await redis.xrange(stream, cursor, '+', 'COUNT', STREAM_BATCH_SIZE)
         if (page.length === 0) break
         read += page.length
         cursor = `(${page.at(-1)?.[0]}`
       }
+      const seconds = (performance.now() - start) / 1000
       if (read !== events) throw new Error(`XRANGE read ${read} of ${events} events`)
-      return (performance.now() - start) / 1000
+      return { seconds, cpu: cpuSince(cpu) }
     }
 
     // The reader, from an empty cache to the last id stored.
     const ingest = async (round: number) => {
       const db = openStore(join(dir, `ingest-${round}.sqlite`))
       try {
+        const cpu = process.cpuUsage()
         const start = performance.now()
         let done: () => void = () => {}
         const finished = new Promise<void>((resolve) => (done = resolve))
@@ -102,7 +121,7 @@ export async function benchStreamIngest(
           },
         })
         await finished
-        const took = (performance.now() - start) / 1000
+        const took = { seconds: (performance.now() - start) / 1000, cpu: cpuSince(cpu) }
         await sync.stop()
         const stored = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n
         if (stored !== events) throw new Error(`stored ${stored} of ${events} events`)
@@ -115,12 +134,18 @@ export async function benchStreamIngest(
     const baselineRuns: number[] = []
     const ingestRuns: number[] = []
     const roundRatios: number[] = []
+    const baselineCpu: number[] = []
+    const ingestCpu: number[] = []
+    const roundCpuRatios: number[] = []
     for (let round = 0; round < rounds; round++) {
       const bare = await bareRead()
       const took = await ingest(round)
-      baselineRuns.push(bare)
-      ingestRuns.push(took)
-      roundRatios.push(bare / took)
+      baselineRuns.push(bare.seconds)
+      ingestRuns.push(took.seconds)
+      roundRatios.push(bare.seconds / took.seconds)
+      baselineCpu.push(bare.cpu)
+      ingestCpu.push(took.cpu)
+      roundCpuRatios.push(bare.cpu / took.cpu)
     }
     const baselineSeconds = median(baselineRuns)
     const seconds = median(ingestRuns)
@@ -159,6 +184,9 @@ export async function benchStreamIngest(
       baselineSeconds,
       ratio: median(roundRatios),
       roundRatios,
+      cpuSeconds: median(ingestCpu),
+      baselineCpuSeconds: median(baselineCpu),
+      roundCpuRatios,
       latencySamples: samples,
       latencyP50Ms: quantile(latencies, 0.5),
       latencyP99Ms: quantile(latencies, 0.99),

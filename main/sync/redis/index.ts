@@ -1,6 +1,7 @@
 // The Redis sync's public face (DESIGN.md, "Sync", Redis).
 export {
   startRedisSync,
+  STREAM_BATCH_SIZE,
   type RedisSync,
   type RedisSyncOptions,
   type RedisSyncStats,

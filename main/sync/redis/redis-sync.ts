@@ -60,7 +60,7 @@ export interface RedisSyncOptions {
   readonly gapTables?: readonly string[]
   /** Where a cache that never read the stream starts (default the oldest entry kept). */
   readonly startFrom?: 'beginning' | 'now'
-  /** Entries per XREAD, stored in one transaction (default 1,000). */
+  /** Entries per XREAD, stored in one transaction (default STREAM_BATCH_SIZE). */
   readonly batchSize?: number
   /** XREAD BLOCK time; also how often a caught-up reader rechecks for gaps at the latest (default 5 s). */
   readonly blockMs?: number
@@ -87,6 +87,12 @@ export interface RedisSync {
   /** Closes the connections and resolves once the reader loop has ended. */
   stop(): Promise<void>
 }
+
+/**
+ * Entries per XREAD by default, stored in one transaction. The bench's bare
+ * XRANGE baseline reads pages of this size too, so the two compare like for like.
+ */
+export const STREAM_BATCH_SIZE = 1_000
 
 type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null
 
@@ -128,7 +134,7 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
   const channel = options.alertChannel ?? `ops:${tenant}:alerts`
   const endpoint = describeTarget(options.redis)
   const gapTables = options.gapTables ?? STREAM_TABLES
-  const batchSize = options.batchSize ?? 1_000
+  const batchSize = options.batchSize ?? STREAM_BATCH_SIZE
   const blockMs = options.blockMs ?? 5_000
   const gapCheckIntervalMs = options.gapCheckIntervalMs ?? 30_000
   const reporter = createSourceStateReporter(options.name ?? 'Redis', options.onStatus)
