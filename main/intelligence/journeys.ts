@@ -6,7 +6,7 @@
 // (created_at, first_response_at, converted_at, updated_at), then observed by the sync's row
 // hooks as statuses change. A filter change reads one range of `lead_journeys_created` (one
 // integer per row: edge and duration packed), never the leads' history as a whole.
-import { LEAD_STATUSES, type Filters } from '../../shared/api/index.ts'
+import { LEAD_STATUSES, type FilterField, type Filters } from '../../shared/api/index.ts'
 import type {
   JourneyEdge,
   JourneyNode,
@@ -122,8 +122,8 @@ export function inferHistory(lead: JourneyLead): StageEntry[] {
 
 // A plain INSERT: a REPLACE would delete without the delete trigger, and journey_days would drift.
 const INSERT_SQL = `INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at,
-  duration_ms, inferred, created_at, source, segment, city, temperature, owner)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  duration_ms, inferred, created_at, source, segment, city, temperature, owner, status)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 type Statement = Database.Statement<unknown[]>
 interface Statements {
@@ -143,8 +143,8 @@ function statementsOf(db: Store): Statements {
         'SELECT seq, to_stage AS stage, entered_at AS at FROM lead_journeys WHERE lead_id = ? ORDER BY seq DESC LIMIT 1',
       ),
       updateDims: db.prepare(
-        `UPDATE lead_journeys SET created_at = ?, source = ?, segment = ?, city = ?, temperature = ?, owner = ?
-         WHERE lead_id = ?`,
+        `UPDATE lead_journeys SET created_at = ?, source = ?, segment = ?, city = ?, temperature = ?, owner = ?,
+           status = ? WHERE lead_id = ?`,
       ),
     }
     statements.set(db, s)
@@ -168,6 +168,7 @@ function insertEntries(s: Statements, lead: JourneyLead, entries: readonly Stage
       lead.city,
       lead.temperature,
       lead.owner,
+      lead.status,
     )
   }
 }
@@ -180,22 +181,23 @@ function insertEntries(s: Statements, lead: JourneyLead, entries: readonly Stage
  */
 const REBUILD_SQL = /* sql */ `
 INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at, duration_ms, inferred,
-  created_at, source, segment, city, temperature, owner)
+  created_at, source, segment, city, temperature, owner, status)
 SELECT lead_id, seq, from_stage, to_stage, entered_at, duration_ms, inferred,
-  created_at, source, segment, city, temperature, owner
+  created_at, source, segment, city, temperature, owner, status
 FROM (
   SELECT id AS lead_id, 0 AS seq, NULL AS from_stage, 0 AS to_stage, created_at AS entered_at,
-    NULL AS duration_ms, status <> 'new' AS inferred, created_at, source, segment, city, temperature, owner
+    NULL AS duration_ms, status <> 'new' AS inferred, created_at, source, segment, city, temperature, owner,
+    status
   FROM leads WHERE deleted_at IS NULL AND id >= @lo AND id < @hi
   UNION ALL
   SELECT id, 1, 0, 1, max(first_response_at, created_at),
     min(${MAX_DURATION_MS}, max(first_response_at, created_at) - created_at), 1,
-    created_at, source, segment, city, temperature, owner
+    created_at, source, segment, city, temperature, owner, status
   FROM leads WHERE deleted_at IS NULL AND id >= @lo AND id < @hi AND status <> 'new'
     AND first_response_at IS NOT NULL
   UNION ALL
   SELECT id, seq, from_stage, to_stage, at, min(${MAX_DURATION_MS}, at - last), 1,
-    created_at, source, segment, city, temperature, owner
+    created_at, source, segment, city, temperature, owner, status
   FROM (
     SELECT *, max(CASE WHEN status = 'won' THEN coalesce(converted_at, updated_at) ELSE updated_at END, last) AS at
     FROM (
@@ -228,6 +230,32 @@ const countRange = (sign: 1 | -1) => /* sql */ `
   ON CONFLICT (day, edge, bucket) DO UPDATE SET count = count + excluded.count`
 
 /**
+ * The filter dimensions' codes in journey_dim_days (migration 018 writes the same numbers in its
+ * triggers; tests/unit/intel-journeys.test.ts holds the table to a count of the rows by them).
+ */
+export const JOURNEY_DIM_CODES: Readonly<Record<FilterField, number>> = {
+  source: 1,
+  segment: 2,
+  city: 3,
+  temperature: 4,
+  owner: 5,
+  status: 6,
+}
+const DIM_FIELDS = Object.keys(JOURNEY_DIM_CODES) as FilterField[]
+
+/** journey_dim_days += (sign) the counts of the rows of leads [lo, hi), by each dimension's value. */
+const countDimsRange = (sign: 1 | -1) => /* sql */ `
+  INSERT INTO journey_dim_days (dim, value, day, edge, bucket, count)
+  SELECT * FROM (
+    SELECT d.dim, CASE d.dim ${DIM_FIELDS.map((f) => `WHEN ${JOURNEY_DIM_CODES[f]} THEN j.${f}`).join(' ')} END,
+      j.day, j.edge, coalesce(j.bucket, 0), ${sign} * count(*)
+    FROM lead_journeys j,
+      (${DIM_FIELDS.map((f) => `SELECT ${JOURNEY_DIM_CODES[f]} AS dim`).join(' UNION ALL ')}) d
+    WHERE j.lead_id >= @lo AND j.lead_id < @hi GROUP BY 1, 2, 3, 4, 5
+  ) WHERE true
+  ON CONFLICT (dim, value, day, edge, bucket) DO UPDATE SET count = count + excluded.count`
+
+/**
  * Infers every live lead's history again, REBUILD_CHUNK leads per transaction, so that the
  * sync's writes (and their row hooks, which stay on) go on between chunks. Each chunk turns the
  * journey_days triggers off inside its own transaction (no other connection sees it) and
@@ -242,6 +270,7 @@ export function rebuildJourneys(db: Store, chunk = REBUILD_CHUNK): number {
     off.run()
     db.exec('DELETE FROM lead_journeys')
     db.exec('DELETE FROM journey_days')
+    db.exec('DELETE FROM journey_dim_days')
     on.run(null)
   })()
   const [lo, hi] = db.prepare('SELECT min(id), max(id) FROM leads').raw().get() as [
@@ -251,6 +280,8 @@ export function rebuildJourneys(db: Store, chunk = REBUILD_CHUNK): number {
   if (lo !== null && hi !== null) {
     const subtract = db.prepare(countRange(-1))
     const add = db.prepare(countRange(1))
+    const subtractDims = db.prepare(countDimsRange(-1))
+    const addDims = db.prepare(countDimsRange(1))
     const clear = db.prepare('DELETE FROM lead_journeys WHERE lead_id >= @lo AND lead_id < @hi')
     const infer = db.prepare(REBUILD_SQL)
     for (let from = lo; from <= hi; from += chunk) {
@@ -259,15 +290,18 @@ export function rebuildJourneys(db: Store, chunk = REBUILD_CHUNK): number {
         off.run()
         // Rows the hooks wrote for these leads since the start are counted out, then inferred.
         subtract.run(range)
+        subtractDims.run(range)
         clear.run(range)
         infer.run(range)
         add.run(range)
+        addDims.run(range)
         on.run(null)
       })()
     }
   }
   on.run(Date.now())
   db.exec('DELETE FROM journey_days WHERE count = 0')
+  db.exec('DELETE FROM journey_dim_days WHERE count = 0')
   return db
     .prepare('SELECT total(count) FROM journey_days WHERE edge >= 56')
     .pluck()
@@ -305,7 +339,7 @@ export function ensureJourneys(db: Store, log: (line: string) => void = () => {}
   return true
 }
 
-const DIMS = ['created_at', 'source', 'segment', 'city', 'temperature', 'owner'] as const
+const DIMS = ['created_at', 'source', 'segment', 'city', 'temperature', 'owner', 'status'] as const
 
 /**
  * When an observed status change happened: the won lead's converted_at, the first response's
@@ -338,7 +372,16 @@ export function recordLeadChange(
     return
   }
   if (DIMS.some((d) => was[d] !== is[d]))
-    s.updateDims.run(is.created_at, is.source, is.segment, is.city, is.temperature, is.owner, is.id)
+    s.updateDims.run(
+      is.created_at,
+      is.source,
+      is.segment,
+      is.city,
+      is.temperature,
+      is.owner,
+      is.status,
+      is.id,
+    )
   if (was.status === is.status) return
   const to = STAGE_INDEX[is.status]
   if (to === undefined) return
@@ -449,7 +492,12 @@ const newTally = (): Tally => ({
   durations: new Map(),
 })
 
-function dimsWhere(dims: DimFilters): { sql: string; params: unknown[] } {
+/**
+ * The dimension filters on lead_journeys `j`. `status` is the lead's current status: read from
+ * leads by key (the reference), or from the copy each row carries (migration 018, kept by the row
+ * hook; the fast path's rollups count by it, and the property test holds the two equal).
+ */
+function dimsWhere(dims: DimFilters, status: 'lead' | 'row'): { sql: string; params: unknown[] } {
   let sql = ''
   const params: unknown[] = []
   // Columns copied into each row (the whitelist of filter-sql.ts, minus status).
@@ -459,11 +507,12 @@ function dimsWhere(dims: DimFilters): { sql: string; params: unknown[] } {
     sql += ` AND j.${field} IN (${list.map(() => '?').join(', ')})`
     params.push(...list)
   }
-  const status = dims.status
-  if (status && status.length > 0) {
-    // A lead's current status moves with every stage: read from leads, by key.
-    sql += ` AND (SELECT l.status FROM leads l WHERE l.id = j.lead_id) IN (${status.map(() => '?').join(', ')})`
-    params.push(...status)
+  const statuses = dims.status
+  if (statuses && statuses.length > 0) {
+    const column =
+      status === 'row' ? 'j.status' : '(SELECT l.status FROM leads l WHERE l.id = j.lead_id)'
+    sql += ` AND ${column} IN (${statuses.map(() => '?').join(', ')})`
+    params.push(...statuses)
   }
   return { sql, params }
 }
@@ -483,7 +532,8 @@ function tallyRows(
   withBuckets: boolean,
 ): void {
   if (end <= start) return
-  const where = dimsWhere(dims)
+  // The rollup path reads its part-days by the rows' status copy, as its rollups count them.
+  const where = dimsWhere(dims, withBuckets ? 'row' : 'lead')
   const rows = db
     .prepare(
       // The edge written out rather than the generated column: the covering index then answers
@@ -528,40 +578,52 @@ function medianOfSorted(sorted: Float64Array): number {
 }
 
 /**
- * The k-th (0-based) smallest duration of an edge created in [start, end), from its buckets:
- * the bucket holding rank k is found from the counts, and only its rows in the range are read
- * (sorted here; `sorted` keeps them for the other middle of an even count).
+ * The k-th (0-based) smallest durations of an edge created in [start, end) under `dims` (the
+ * k-th and, with `two`, the next): the bucket holding rank k is found from the counts, and its
+ * rows are walked in duration order inside SQLite (lead_journeys_median), skipping rows outside
+ * the range or the filter, up to the rank: no row crosses into JavaScript but the answer.
  */
-function kthDuration(
+function kthDurations(
   db: Store,
   code: number,
-  buckets: Map<number, number>,
+  buckets: readonly (readonly [number, number])[],
   k: number,
+  two: boolean,
   start: number,
   end: number,
-  sorted: Map<number, Float64Array>,
-): number {
+  where: { sql: string; params: unknown[] },
+): number[] {
+  const walk = db
+    .prepare(
+      `SELECT duration_ms FROM lead_journeys j INDEXED BY lead_journeys_median
+       WHERE from_stage = ? AND to_stage = ? AND bucket = ? AND created_at >= ? AND created_at < ?${where.sql}
+       ORDER BY duration_ms LIMIT ? OFFSET ?`,
+    )
+    .pluck()
+  const out: number[] = []
   let below = 0
-  for (const [bucket, n] of [...buckets].sort((a, b) => a[0] - b[0])) {
-    if (k < below + n) {
-      let values = sorted.get(bucket)
-      if (!values) {
-        const rows = db
-          .prepare(
-            `SELECT duration_ms FROM lead_journeys INDEXED BY lead_journeys_edge
-             WHERE from_stage = ? AND to_stage = ? AND bucket = ? AND created_at >= ? AND created_at < ?`,
-          )
-          .pluck()
-          .all(code >> 3, code & 7, bucket, start, end) as number[]
-        values = Float64Array.from(rows).sort()
-        sorted.set(bucket, values)
-      }
-      const v = values[k - below]
-      if (v === undefined)
+  let rank = k
+  const wanted = two ? 2 : 1
+  for (const [bucket, n] of buckets) {
+    if (rank < below + n) {
+      const take = Math.min(wanted - out.length, below + n - rank)
+      const values = walk.all(
+        code >> 3,
+        code & 7,
+        bucket,
+        start,
+        end,
+        ...where.params,
+        take,
+        rank - below,
+      ) as number[]
+      if (values.length !== take)
         throw new Error(
-          `journeys: bucket ${bucket} of edge ${code} holds ${values.length} rows, not ${n}`,
+          `journeys: bucket ${bucket} of edge ${code} holds fewer rows than its count ${n}`,
         )
-      return v
+      out.push(...values)
+      rank += take
+      if (out.length === wanted) return out
     }
     below += n
   }
@@ -572,10 +634,12 @@ function kthDuration(
 const ROLLUP_MIN_DAYS = 3
 
 /**
- * The journey Sankey under the global filters (leads created in the range). Without dimension
- * filters the whole UTC days of the range come from journey_days and only its two part-days
- * from lead_journeys; medians are then exact through one indexed read per median. With
- * dimension filters every row in the range is read (exact medians from the durations).
+ * The journey Sankey under the global filters (leads created in the range). With no dimension
+ * filter, or filters on one dimension (any of its values), the whole UTC days of the range come
+ * from journey_days or journey_dim_days and only its two part-days from lead_journeys; medians
+ * are then exact through one ordered walk of one bucket per median. Filters on two dimensions or
+ * more, ranges under ROLLUP_MIN_DAYS whole days and `raw` (the reference the tests hold the fast
+ * path to) read every row in the range (exact medians from the durations).
  */
 export function journeys(
   db: Store,
@@ -588,33 +652,57 @@ export function journeys(
   const dims = activeDims(filters)
   const firstDay = Math.ceil(start / DAY_MS)
   const endDay = Math.floor(end / DAY_MS)
+  const dimFields = Object.keys(dims) as FilterField[]
   const rollup =
     !options.raw &&
-    Object.keys(dims).length === 0 &&
+    dimFields.length <= 1 &&
     endDay - firstDay >= ROLLUP_MIN_DAYS &&
     journeysValid(db)
   const tally = newTally()
   const medians = new Map<number, number>()
   if (rollup) {
-    const days = db
-      .prepare(
-        `SELECT edge, bucket, sum(count) FROM journey_days WHERE day >= ? AND day < ?
-         GROUP BY edge, bucket HAVING sum(count) > 0`,
-      )
-      .raw()
-      .all(firstDay, endDay) as [number, number, number][]
+    const field = dimFields[0]
+    const values = field === undefined ? [] : (dims[field] ?? [])
+    const days = (
+      field === undefined
+        ? db
+            .prepare(
+              `SELECT edge, bucket, sum(count) FROM journey_days WHERE day >= ? AND day < ?
+               GROUP BY edge, bucket HAVING sum(count) > 0`,
+            )
+            .raw()
+            .all(firstDay, endDay)
+        : db
+            .prepare(
+              `SELECT edge, bucket, sum(count) FROM journey_dim_days
+               WHERE dim = ? AND value IN (${values.map(() => '?').join(', ')}) AND day >= ? AND day < ?
+               GROUP BY edge, bucket HAVING sum(count) > 0`,
+            )
+            .raw()
+            .all(JOURNEY_DIM_CODES[field], ...values, firstDay, endDay)
+    ) as [number, number, number][]
     for (const [code, bucket, n] of days) {
       tally.counts[code] = (tally.counts[code] as number) + n
       if (!isEntry(code)) addBucket(tally, code, bucket, n)
     }
     tallyRows(db, tally, start, firstDay * DAY_MS, dims, true)
     tallyRows(db, tally, endDay * DAY_MS, end, dims, true)
+    const where = dimsWhere(dims, 'row')
     for (const [code, buckets] of tally.buckets) {
       const n = tally.counts[code] as number
       const mid = n >> 1
-      const read = new Map<number, Float64Array>()
-      const kth = (k: number) => kthDuration(db, code, buckets, k, start, end, read)
-      medians.set(code, n % 2 === 1 ? kth(mid) : (kth(mid - 1) + kth(mid)) / 2)
+      const sorted = [...buckets].sort((a, b) => a[0] - b[0])
+      const [a, b] = kthDurations(
+        db,
+        code,
+        sorted,
+        n % 2 === 1 ? mid : mid - 1,
+        n % 2 === 0,
+        start,
+        end,
+        where,
+      )
+      medians.set(code, b === undefined ? (a as number) : ((a as number) + b) / 2)
     }
   } else {
     tallyRows(db, tally, start, end, dims, false)

@@ -5,6 +5,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  JOURNEY_DIM_CODES,
   MAX_DURATION_MS,
   ensureJourneys,
   inferHistory,
@@ -325,32 +326,83 @@ describe('journeys from observed stage changes', () => {
     )
   })
 
-  it('read the same Sankey from the day rollup as from the raw rows, through changes and deletes', () => {
+  it('read the same Sankey from the rollups as from the raw rows, under any filter, through changes and deletes', () => {
     const zones = ['America/Detroit', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC'] as const
+    const SOURCES = ['Google LSA', 'Nextdoor', 'Yelp'] as const
+    const TEMPERATURES = ['hot', 'warm', 'cold'] as const
+    const OWNERS = ['Dana', 'Ravi', 'Lee'] as const
+    const STATUSES = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'] as const
     const stepArb = fc.record({
-      status: fc.constantFrom('contacted', 'qualified', 'proposal', 'won', 'lost', 'new'),
+      status: fc.constantFrom(...STATUSES),
       after: fc.integer({ min: 0, max: 20 * DAY }),
     })
     const leadArb = fc.record({
       at: fc.integer({ min: 0, max: 40 * DAY }),
+      // Durations of a few whole minutes tie often: ranks across equal values are exercised.
       steps: fc.array(stepArb, { maxLength: 4 }),
+      source: fc.constantFrom(...SOURCES),
+      temperature: fc.constantFrom(...TEMPERATURES),
+      owner: fc.constantFrom(...OWNERS),
+      // Handed to another owner (and re-dated, as a corrected row) after its steps, or not.
+      moved: fc.option(
+        fc.record({
+          owner: fc.constantFrom(...OWNERS),
+          by: fc.integer({ min: -2 * DAY, max: 2 * DAY }),
+        }),
+      ),
       deleted: fc.boolean(),
     })
+    // No filter, one dimension (one or two of its values), or two dimensions (the raw path).
+    const dimsArb = fc.oneof(
+      fc.constant({}),
+      fc.record({ source: fc.subarray([...SOURCES], { minLength: 1, maxLength: 2 }) }),
+      fc.record({ temperature: fc.subarray([...TEMPERATURES], { minLength: 1, maxLength: 2 }) }),
+      fc.record({ owner: fc.subarray([...OWNERS], { minLength: 1, maxLength: 2 }) }),
+      fc.record({ status: fc.subarray([...STATUSES], { minLength: 1, maxLength: 3 }) }),
+      fc.record({ city: fc.constant(['Troy']), segment: fc.constant(['professional']) }),
+      fc.record({
+        source: fc.subarray([...SOURCES], { minLength: 1, maxLength: 2 }),
+        status: fc.subarray([...STATUSES], { minLength: 1, maxLength: 3 }),
+      }),
+    )
     fc.assert(
       fc.property(
         fc.array(leadArb, { minLength: 1, maxLength: 25 }),
         fc.constantFrom(...zones),
         fc.integer({ min: 0, max: 30 }),
         fc.integer({ min: 3, max: 40 }),
-        (arbs, zone, fromDay, days) => {
+        fc.array(dimsArb, { minLength: 1, maxLength: 3 }),
+        (arbs, zone, fromDay, days, dimsList) => {
           const cache = freshStore()
           arbs.forEach((a, i) => {
             let after = 0
             const steps = a.steps.map((st) => ({
               status: st.status,
-              after: (after += st.after + MIN),
+              after: (after += (st.after % 3) * MIN + (st.after > 10 * DAY ? st.after : 0) + MIN),
             }))
-            const row = play(cache, lead({ id: i + 1, created_at: T0 - 10 * DAY + a.at }), steps)
+            let row = play(
+              cache,
+              lead({
+                id: i + 1,
+                created_at: T0 - 10 * DAY + a.at,
+                source: a.source,
+                temperature: a.temperature,
+                owner: a.owner,
+              }),
+              steps,
+            )
+            if (a.moved) {
+              const next = { ...row, owner: a.moved.owner, created_at: row.created_at + a.moved.by }
+              cache.db.transaction(() => {
+                cache.db
+                  .prepare('UPDATE leads SET owner = ?, created_at = ? WHERE id = ?')
+                  .run(next.owner, next.created_at, next.id)
+                cache.hooks.wants('leads')
+                cache.hooks.row('leads', row as never, next)
+                cache.hooks.beforeCommit()
+              })()
+              row = next
+            }
             if (a.deleted) {
               cache.db.transaction(() => {
                 cache.db.prepare('DELETE FROM leads WHERE id = ?').run(row.id)
@@ -361,17 +413,57 @@ describe('journeys from observed stage changes', () => {
             }
           })
           const day = (n: number) => new Date(T0 - 12 * DAY + n * DAY).toISOString().slice(0, 10)
-          const filters: Filters = {
-            range: {
-              preset: 'custom',
-              from: day(fromDay),
-              to: day(fromDay + days),
-              timeZone: zone,
-            },
+          for (const dims of dimsList) {
+            const filters: Filters = {
+              range: {
+                preset: 'custom',
+                from: day(fromDay),
+                to: day(fromDay + days),
+                timeZone: zone,
+              },
+              ...dims,
+            }
+            const viaRollup = journeys(cache.db, filters, NOW)
+            const viaRows = journeys(cache.db, filters, NOW, 3, { raw: true })
+            expect(viaRollup).toEqual(viaRows)
           }
-          const viaRollup = journeys(cache.db, filters, NOW)
-          const viaRows = journeys(cache.db, filters, NOW, 3, { raw: true })
-          expect(viaRollup).toEqual(viaRows)
+          // Each row carries its lead's current status (the status filter's copy).
+          expect(
+            cache.db
+              .prepare(
+                'SELECT count(*) FROM lead_journeys j JOIN leads l ON l.id = j.lead_id WHERE j.status IS NOT l.status',
+              )
+              .pluck()
+              .get(),
+          ).toBe(0)
+          // The triggers kept journey_dim_days equal to a count of the rows by every dimension.
+          const keptDims = cache.db
+            .prepare(
+              `SELECT dim, value, day, edge, bucket, count FROM journey_dim_days WHERE count <> 0
+               ORDER BY 1, 2, 3, 4, 5`,
+            )
+            .all()
+          const countedDims = Object.entries(JOURNEY_DIM_CODES).flatMap(([field, code]) =>
+            cache.db
+              .prepare(
+                `SELECT ${code} AS dim, ${field} AS value, day, edge, coalesce(bucket, 0) AS bucket,
+                   count(*) AS count FROM lead_journeys GROUP BY 2, 3, 4, 5`,
+              )
+              .all(),
+          )
+          const order = (r: unknown) => {
+            const x = r as { dim: number; value: string; day: number; edge: number; bucket: number }
+            return [x.dim, x.value, x.day, x.edge, x.bucket] as const
+          }
+          countedDims.sort((a, b) => {
+            const [x, y] = [order(a), order(b)]
+            for (let i = 0; i < x.length; i++) {
+              if (x[i] !== y[i])
+                return (x[i] as number | string) < (y[i] as number | string) ? -1 : 1
+            }
+            return 0
+          })
+          expect(keptDims).toEqual(countedDims)
           // The triggers kept journey_days equal to a count of the rows, through every change.
           const kept = cache.db
             .prepare(
