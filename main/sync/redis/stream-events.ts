@@ -65,27 +65,9 @@ const reject = (streamId: string, reason: string): ParsedEntry => ({
   reason,
 })
 
-// The fields the parser reads, by their position in one entry's lookup.
-const TYPE = 0
-const TENANT = 1
-const AT = 2
-const DATA = 3
-const ID = 4
-const TABLE = 5
-const FIELD_SLOT: Readonly<Record<string, number>> = {
-  type: TYPE,
-  tenant: TENANT,
-  at: AT,
-  data: DATA,
-  id: ID,
-  table: TABLE,
-}
-const REQUIRED: readonly (readonly [slot: number, name: string])[] = [
-  [TYPE, 'type'],
-  [TENANT, 'tenant'],
-  [AT, 'at'],
-  [DATA, 'data'],
-]
+/** The reason for an oversize field at `index` of the list ([name, value, …]). */
+const oversize = (fields: readonly string[], index: number, length: number): string =>
+  `${index % 2 === 0 ? 'a field name' : `field ${fields[index - 1]}`} is ${length} bytes (limit ${MAX_FIELD_BYTES})`
 
 /**
  * Validates one stream entry. Never throws: whatever upstream wrote, the
@@ -93,9 +75,11 @@ const REQUIRED: readonly (readonly [slot: number, name: string])[] = [
  * the reader or reach the cache.
  *
  * This runs once per event on the ingest path, so it reads the field list
- * ([k, v, k, v, …] as XREAD returns it) in place instead of building a Map
- * per entry: a repeated field keeps its first value, a trailing name without
- * a value is ignored, and unknown fields are skipped, as before.
+ * ([k, v, k, v, …] as XREAD returns it) in one pass, with the size check,
+ * into locals: no Map, array or lookup object per entry. A repeated field
+ * keeps its first value, a trailing name without a value is ignored (but
+ * size-checked), and unknown fields — a name like an Object.prototype
+ * member too — are skipped.
  */
 export function parseStreamEntry(
   streamId: string,
@@ -103,39 +87,55 @@ export function parseStreamEntry(
   tenant: string,
 ): ParsedEntry {
   const length = fields.length
-  for (let i = 0; i < length; i++) {
-    const value = fields[i] as string
+  let type: string | undefined
+  let entryTenant: string | undefined
+  let atText: string | undefined
+  let dataText: string | undefined
+  let id: string | undefined
+  let entryTable: string | undefined
+  for (let i = 0; i + 1 < length; i += 2) {
+    const name = fields[i] as string
+    const value = fields[i + 1] as string
+    // The first oversize field in list order is the one named, as before.
+    if (name.length > MAX_FIELD_BYTES) return reject(streamId, oversize(fields, i, name.length))
     if (value.length > MAX_FIELD_BYTES) {
-      const name = i % 2 === 0 ? 'a field name' : `field ${fields[i - 1]}`
-      return reject(streamId, `${name} is ${value.length} bytes (limit ${MAX_FIELD_BYTES})`)
+      return reject(streamId, oversize(fields, i + 1, value.length))
+    }
+    switch (name) {
+      case 'type':
+        type ??= value
+        break
+      case 'tenant':
+        entryTenant ??= value
+        break
+      case 'at':
+        atText ??= value
+        break
+      case 'data':
+        dataText ??= value
+        break
+      case 'id':
+        id ??= value
+        break
+      case 'table':
+        entryTable ??= value
+        break
     }
   }
-  const found: (string | undefined)[] = [
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-  ]
-  for (let i = 0; i + 1 < length; i += 2) {
-    // hasOwn: a field named like an Object.prototype member is just unknown.
-    const name = fields[i] as string
-    const slot = Object.hasOwn(FIELD_SLOT, name) ? FIELD_SLOT[name] : undefined
-    if (slot !== undefined && found[slot] === undefined) found[slot] = fields[i + 1]
+  if (length % 2 === 1) {
+    const dangling = (fields[length - 1] as string).length
+    if (dangling > MAX_FIELD_BYTES) return reject(streamId, oversize(fields, length - 1, dangling))
   }
-  for (const [slot, name] of REQUIRED) {
-    if (!found[slot]) return reject(streamId, `missing field ${name}`)
-  }
-  const type = found[TYPE] as string
-  const entryTenant = found[TENANT] as string
+  if (!type) return reject(streamId, 'missing field type')
+  if (!entryTenant) return reject(streamId, 'missing field tenant')
+  if (!atText) return reject(streamId, 'missing field at')
+  if (!dataText) return reject(streamId, 'missing field data')
   if (entryTenant !== tenant) return reject(streamId, `tenant ${entryTenant} is not ${tenant}`)
-  const atText = found[AT] as string
   const at = Date.parse(atText)
   if (!Number.isFinite(at)) return reject(streamId, `at is not a time: ${atText}`)
   let data: unknown
   try {
-    data = JSON.parse(found[DATA] as string)
+    data = JSON.parse(dataText)
   } catch {
     return reject(streamId, 'data is not JSON')
   }
@@ -152,9 +152,7 @@ export function parseStreamEntry(
   }
   const table = EVENT_TABLES[type]
   if (table === undefined) return reject(streamId, `unknown type ${type}`)
-  const id = found[ID]
   if (!id) return reject(streamId, 'missing field id')
-  const entryTable = found[TABLE]
   if (entryTable !== table) {
     return reject(streamId, `table ${entryTable ?? '(missing)'} does not match type ${type}`)
   }
