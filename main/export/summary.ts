@@ -138,9 +138,10 @@ export function buildReport(
       case 'funnel':
         if (!data.funnel) throw new Error('the funnel answer is missing')
         return funnelDataset(data.funnel, data.kpis)
-      // Segments hold no points in a report: the table is the segments' own numbers.
+      // Segments hold no points in a report: the table is the segments' own numbers, counted
+      // among the filtered leads as the tab shows them.
       case 'customerSegments':
-        return customerSegmentsDataset(segmentsResult(db, 100))
+        return customerSegmentsDataset(segmentsResult(db, 100, filters, generatedAt))
       case 'journeySteps':
         return journeyStepsDataset(journeys(db, filters, generatedAt))
       case 'callFirst':

@@ -38,7 +38,7 @@ describe('an intelligence tab’s report', () => {
   })
 
   it('Segments: every segment with its size, shares and conversion, as the api answers', () => {
-    const api = segmentsResult(cache.db, 100)
+    const api = segmentsResult(cache.db, 100, LAST_90, NOW)
     expect(api.availability).toBe('ready')
     const [table] = report('segments', LAST_90).datasets
     expect(table?.id).toBe('customerSegments')

@@ -28,6 +28,8 @@ import {
   failureSentence,
   runExport,
 } from '../../export/index.ts'
+import { reportDatasets } from '../../export/summary.ts'
+import { needsIntelligence, prepareIntelligence } from '../../intelligence/prepare-export.ts'
 import { filterValues } from '../../metrics/index.ts'
 import { getSetting, openStore, type Store } from '../../store/index.ts'
 import { storedSourceStatuses } from '../../sync/stored-status.ts'
@@ -159,6 +161,22 @@ export async function exportCommand(options: ExportCommandOptions): Promise<void
   }
   const filters = parseFilterOption((options.filter ?? []).join(';'), cacheValues, machineZone)
   const request = exportRequestOf(options, filters)
+  // Intelligence tables on a cache the core never recomputed (or journeys never inferred)
+  // would be written empty: computed here first, said on stderr (prepare-export.ts).
+  const datasets = reportDatasets(request)
+  if (needsIntelligence(datasets)) {
+    const db = openStore(dbPath)
+    try {
+      prepareIntelligence(db, datasets, (line) => process.stderr.write(`${line}\n`))
+    } catch (error) {
+      throw new Error(
+        `cannot compute the customer intelligence this export holds: ${(error as Error).message}`,
+        { cause: error },
+      )
+    } finally {
+      db.close()
+    }
+  }
 
   const controller = new AbortController()
   const interrupt = () => controller.abort()
