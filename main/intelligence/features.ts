@@ -6,7 +6,7 @@
 // one Float64Array: a million leads are 64 MB, not a million arrays.
 import { LEAD_STATUSES, TEMPERATURES } from '../../shared/api/index.ts'
 import { INTEL_FEATURES, type IntelFeature } from '../../shared/api/intelligence.ts'
-import { DEFAULT_TARGETS, MEASURES, createRegistry } from '../metrics/registry.ts'
+import { DEFAULT_TARGETS } from '../metrics/registry.ts'
 import type { KpiTargets } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 
@@ -34,25 +34,6 @@ export const LOST_STAGE = STAGE['lost'] as number
 export const isOpenStage = (s: number): boolean => s !== WON_STAGE && s !== LOST_STAGE
 
 const TEMPERATURE_VALUE: Readonly<Record<string, number>> = { cold: 0, warm: 1, hot: 2 }
-const TEMPERATURE_CODE: Readonly<Record<string, number>> = Object.fromEntries(
-  TEMPERATURES.map((t, i) => [t, i]),
-)
-
-/** Codes of a text column's values in the order first met (a few hundred at most). */
-class Codes {
-  private readonly map = new Map<string, number>()
-  readonly values: string[] = []
-  of(value: string): number {
-    let code = this.map.get(value)
-    if (code === undefined) {
-      code = this.values.length
-      this.map.set(value, code)
-      this.values.push(value)
-    }
-    return code
-  }
-}
-
 export interface FeatureTable {
   readonly n: number
   /** Row-major n × FEATURE_COUNT, transformed values; always finite. */
@@ -85,13 +66,15 @@ export interface FeatureTable {
 
 const finite = (v: number): number => (Number.isFinite(v) ? v : 0)
 
+/** Leads read per slice of ids. */
+const READ_SLICE = 50_000
+
 /** Reads every live lead's features. `targets` are the registry's the core runs with. */
 export function readFeatures(
   db: Store,
   targets: KpiTargets = DEFAULT_TARGETS,
   onProgress?: (done: number, total: number) => void,
 ): FeatureTable {
-  const registry = createRegistry(targets)
   const targetMs = targets.responseSeconds * 1000
   const total = db
     .prepare('SELECT count(*) FROM leads WHERE deleted_at IS NULL')
@@ -128,21 +111,59 @@ export function readFeatures(
   const channelDefault = mean(channels.values())
   const tierDefault = mean(tiers.values())
 
-  // The average won deal, as the registry measures it (revenue of valued wins / valued wins).
-  const rev = MEASURES.indexOf('revenue_cents')
-  const valued = MEASURES.indexOf('won_valued')
-  const dealRows = db
-    .prepare(
-      `SELECT segment, ${registry.measureSql[rev]}, ${registry.measureSql[valued]}
-       FROM leads WHERE deleted_at IS NULL GROUP BY segment ORDER BY segment`,
-    )
-    .raw()
-    .all() as [string, number, number][]
-  const segments = dealRows.map((r) => r[0])
-  const segmentIndex = new Map(segments.map((s, i) => [s, i]))
-  const averageDealCents = dealRows.map(([, cents, n]) => (n > 0 ? cents / n : null))
-  const allCents = dealRows.reduce((s, r) => s + r[1], 0)
-  const allValued = dealRows.reduce((s, r) => s + r[2], 0)
+  // Text dimensions travel as small codes, packed with the fixed vocabularies into one number
+  // per lead: better-sqlite3 turns every value into a JS value one at a time, and at a million
+  // leads those conversions (a string each) and the iterator's per-row cost were most of the
+  // read (issue 16 bench: 11.5 s of the 15.4 s). Each text dimension's values are found first,
+  // sorted, by a DISTINCT scan each (a few hundred values at most).
+  const distinct = (column: 'source' | 'segment' | 'city' | 'owner'): string[] =>
+    (
+      db
+        .prepare(`SELECT DISTINCT ${column} FROM leads WHERE deleted_at IS NULL`)
+        .pluck()
+        .all() as string[]
+    ).sort()
+  const segments = distinct('segment')
+  const sourceValues = distinct('source')
+  const cityValues = distinct('city')
+  const ownerValues = distinct('owner')
+  const codeSql = (column: string, values: readonly string[]): { sql: string; params: string[] } =>
+    values.length === 0
+      ? { sql: '0', params: [] }
+      : {
+          sql: `CASE ${column} ${values.map((_, k) => `WHEN ? THEN ${k}`).join(' ')} ELSE 0 END`,
+          params: [...values],
+        }
+  // Packed as ((((status × 4 + temperature) × 2^10 + source) × 2^10 + segment) × 2^10 + city)
+  // × 2^10 + owner: 45 bits, exact in a double. A dimension of more than 1,024 values (none in
+  // an operations cache) would not fit: such a read is refused rather than silently wrong.
+  const SHIFT = 1024
+  for (const [name, values] of [
+    ['source', sourceValues],
+    ['segment', segments],
+    ['city', cityValues],
+    ['owner', ownerValues],
+  ] as const)
+    if (values.length > SHIFT)
+      throw new Error(`segments: ${values.length} distinct ${name} values (at most ${SHIFT})`)
+  const parts = [
+    codeSql('status', LEAD_STATUSES),
+    codeSql('temperature', TEMPERATURES),
+    codeSql('source', sourceValues),
+    codeSql('segment', segments),
+    codeSql('city', cityValues),
+    codeSql('owner', ownerValues),
+  ]
+  const [pStatus, pTemperature, pSource, pSegment, pCity, pOwner] = parts as [
+    { sql: string },
+    { sql: string },
+    { sql: string },
+    { sql: string },
+    { sql: string },
+    { sql: string },
+  ]
+  const packed = `(((((${pStatus.sql}) * 4 + ${pTemperature.sql}) * ${SHIFT} + ${pSource.sql}) * ${SHIFT} + ${pSegment.sql}) * ${SHIFT} + ${pCity.sql}) * ${SHIFT} + ${pOwner.sql}`
+  const packedParams = parts.flatMap((p) => p.params)
 
   const d = FEATURE_COUNT
   const x = new Float64Array(total * d)
@@ -155,9 +176,6 @@ export function readFeatures(
   const sourceCode = new Uint16Array(total)
   const cityCode = new Uint16Array(total)
   const ownerCode = new Uint16Array(total)
-  const sources = new Codes()
-  const cities = new Codes()
-  const owners = new Codes()
   const now = asOf ?? 0
   const iRecency = featureIndex('recencyDays')
   const iAppointments = featureIndex('appointments')
@@ -167,6 +185,13 @@ export function readFeatures(
   const iChannel = featureIndex('channelQuality')
   const iTier = featureIndex('cityTier')
   const iTemperature = featureIndex('temperature')
+  const channelOf = sourceValues.map((v) => channels.get(v) ?? channelDefault)
+  const tierOf = segments.map((v) => tiers.get(v) ?? tierDefault)
+  const temperatureValue = TEMPERATURES.map((t) => TEMPERATURE_VALUE[t] ?? 1)
+  // The average won deal per market segment, as the registry measures it (metrics/registry.ts
+  // revenue_cents / won_valued: the deal values of won leads that have one), summed on the way.
+  const segmentCents = new Float64Array(segments.length)
+  const segmentValued = new Float64Array(segments.length)
 
   // Appointments and project value per lead, read once each by group (not a lookup per lead)
   // into maps by lead id; the leads are then read alone.
@@ -189,61 +214,80 @@ export function readFeatures(
       .raw()
       .all() as [number, number][],
   )
-  const rows = db
+  // In slices of ids read whole (.all() costs a third of an iterator's per-row step), so at most
+  // READ_SLICE leads' values are held at once.
+  const slice = db
     .prepare(
-      `SELECT id, created_at, updated_at, status, temperature, source, segment, first_response_at,
-         deal_value_cents, city, owner
-       FROM leads WHERE deleted_at IS NULL ORDER BY id`,
+      `SELECT id, created_at, updated_at, first_response_at, deal_value_cents, ${packed}
+       FROM leads WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ${READ_SLICE}`,
     )
     .raw()
   let i = 0
-  for (const r of rows.iterate() as IterableIterator<
-    [
+  let after = -Infinity
+  read: for (;;) {
+    const rows = slice.all(...packedParams, after) as [
       number,
       number,
       number,
-      string,
-      string,
-      string,
-      string,
       number | null,
       number | null,
-      string,
-      string,
-    ]
-  >) {
-    if (i >= total) break // rows added since the count: the next recompute takes them
-    const [id, created, updated, status, temperature, source, seg, responded, deal, city, owner] = r
-    const appts = appointmentsOf.get(id) ?? 0
-    const projects = projectsOf.get(id) ?? 0
-    const s = STAGE[status] ?? 0
-    const closed = !isOpenStage(s)
-    const o = i * d
-    x[o + iRecency] = Math.log1p(Math.max(0, (now - updated) / DAY_MS))
-    x[o + iAppointments] = appts
-    const value = projects > 0 ? projects : (deal ?? 0)
-    x[o + iValue] = Math.log1p(Math.max(0, value))
-    // Not answered yet: the time waited so far (until it closed, or the data's last change).
-    const end = responded ?? (closed ? updated : now)
-    const waitedMs = Math.max(0, end - created)
-    x[o + iResponse] = Math.log1p(waitedMs / 1000)
-    x[o + iInTarget] = responded !== null && responded - created <= targetMs ? 1 : 0
-    x[o + iChannel] = channels.get(source) ?? channelDefault
-    x[o + iTier] = tiers.get(seg) ?? tierDefault
-    x[o + iTemperature] = TEMPERATURE_VALUE[temperature] ?? 1
-    for (let j = 0; j < d; j++) x[o + j] = finite(x[o + j] as number)
-    ids[i] = id
-    createdAt[i] = created
-    stage[i] = s
-    dealCents[i] = s === WON_STAGE && deal !== null ? deal : 0
-    segment[i] = segmentIndex.get(seg) ?? 0
-    temperatureCode[i] = TEMPERATURE_CODE[temperature] ?? 1
-    sourceCode[i] = sources.of(source)
-    cityCode[i] = cities.of(city)
-    ownerCode[i] = owners.of(owner)
-    i++
-    if (i % 100_000 === 0) onProgress?.(i, total)
+      number,
+    ][]
+    if (rows.length === 0) break
+    for (const [id, created, updated, responded, deal, code] of rows) {
+      if (i >= total) break read // rows added since the count: the next recompute takes them
+      let c = code
+      const owner = c % SHIFT
+      c = (c - owner) / SHIFT
+      const city = c % SHIFT
+      c = (c - city) / SHIFT
+      const seg = c % SHIFT
+      c = (c - seg) / SHIFT
+      const source = c % SHIFT
+      c = (c - source) / SHIFT
+      const temperature = c % 4
+      const s = (c - temperature) / 4
+      const appts = appointmentsOf.get(id) ?? 0
+      const projects = projectsOf.get(id) ?? 0
+      const closed = !isOpenStage(s)
+      const o = i * d
+      x[o + iRecency] = Math.log1p(Math.max(0, (now - updated) / DAY_MS))
+      x[o + iAppointments] = appts
+      const value = projects > 0 ? projects : (deal ?? 0)
+      x[o + iValue] = Math.log1p(Math.max(0, value))
+      // Not answered yet: the time waited so far (until it closed, or the data's last change).
+      const end = responded ?? (closed ? updated : now)
+      const waitedMs = Math.max(0, end - created)
+      x[o + iResponse] = Math.log1p(waitedMs / 1000)
+      x[o + iInTarget] = responded !== null && responded - created <= targetMs ? 1 : 0
+      x[o + iChannel] = channelOf[source] ?? channelDefault
+      x[o + iTier] = tierOf[seg] ?? tierDefault
+      x[o + iTemperature] = temperatureValue[temperature] ?? 1
+      for (let j = 0; j < d; j++) x[o + j] = finite(x[o + j] as number)
+      ids[i] = id
+      createdAt[i] = created
+      stage[i] = s
+      const won = s === WON_STAGE && deal !== null
+      dealCents[i] = won ? deal : 0
+      if (won) {
+        segmentCents[seg] = (segmentCents[seg] as number) + deal
+        segmentValued[seg] = (segmentValued[seg] as number) + 1
+      }
+      segment[i] = seg
+      temperatureCode[i] = temperature
+      sourceCode[i] = source
+      cityCode[i] = city
+      ownerCode[i] = owner
+      i++
+      if (i % 100_000 === 0) onProgress?.(i, total)
+    }
+    after = (rows[rows.length - 1] as [number])[0]
   }
+  const averageDealCents = Array.from(segmentCents, (cents, k) =>
+    (segmentValued[k] as number) > 0 ? cents / (segmentValued[k] as number) : null,
+  )
+  const allCents = segmentCents.reduce((a, b) => a + b, 0)
+  const allValued = segmentValued.reduce((a, b) => a + b, 0)
   const n = i
   return {
     n,
@@ -256,11 +300,11 @@ export function readFeatures(
     segments,
     temperature: temperatureCode.subarray(0, n),
     source: sourceCode.subarray(0, n),
-    sources: sources.values,
+    sources: sourceValues,
     city: cityCode.subarray(0, n),
-    cities: cities.values,
+    cities: cityValues,
     owner: ownerCode.subarray(0, n),
-    owners: owners.values,
+    owners: ownerValues,
     averageDealCents,
     overallDealCents: allValued > 0 ? allCents / allValued : null,
     asOf,
