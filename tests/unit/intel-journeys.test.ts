@@ -2,6 +2,9 @@
 // status change one row change), give exactly the expected edge counts and median durations,
 // under the global filters; leads the cache held before are inferred from their times; hostile
 // dates stay exact and bounded.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -482,6 +485,69 @@ describe('journeys from observed stage changes', () => {
       ),
       { numRuns: 150 },
     )
+  })
+})
+
+describe('journeys in a cache from before migration 018', () => {
+  it("keep their observed history: rows get their lead's status and the dimension counts are filled", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-journeys-018-'))
+    try {
+      const file = join(dir, 'cache.sqlite')
+      const old = openStore(file, { migrateUpTo: 17 })
+      // The history as the journeys' hooks before 018 observed it (no status column yet).
+      old.prepare('UPDATE journey_state SET valid = 1 WHERE id = 1').run()
+      insertLeads(old, [
+        lead({ id: 1, created_at: T0, source: 'Nextdoor', owner: 'Ravi', status: 'lost' }),
+        lead({ id: 2, created_at: T0 + DAY, temperature: 'hot', status: 'contacted' }),
+        lead({ id: 3, created_at: T0 + 2 * DAY }),
+      ])
+      const row = old.prepare(
+        `INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at, duration_ms,
+           inferred, created_at, source, segment, city, temperature, owner)
+         SELECT id, ?, ?, ?, created_at + ?, ?, 0, created_at, source, segment, city, temperature, owner
+         FROM leads WHERE id = ?`,
+      )
+      row.run(0, null, 0, 0, null, 1)
+      row.run(1, 0, 1, 3 * MIN, 3 * MIN, 1)
+      row.run(2, 1, 5, 3 * MIN + 2 * DAY, 2 * DAY, 1)
+      row.run(0, null, 0, 0, null, 2)
+      row.run(1, 0, 1, 7 * MIN, 7 * MIN, 2)
+      row.run(0, null, 0, 0, null, 3)
+      old.close()
+
+      const db = openStore(file)
+      // Observed (not inferred) rows survive, each now with its lead's status.
+      expect(
+        db.prepare('SELECT lead_id, seq, inferred, status FROM lead_journeys ORDER BY 1, 2').all(),
+      ).toEqual([
+        { lead_id: 1, seq: 0, inferred: 0, status: 'lost' },
+        { lead_id: 1, seq: 1, inferred: 0, status: 'lost' },
+        { lead_id: 1, seq: 2, inferred: 0, status: 'lost' },
+        { lead_id: 2, seq: 0, inferred: 0, status: 'contacted' },
+        { lead_id: 2, seq: 1, inferred: 0, status: 'contacted' },
+        { lead_id: 3, seq: 0, inferred: 0, status: 'new' },
+      ])
+      for (const dims of [
+        { source: ['Nextdoor'] },
+        { owner: ['Dana'] },
+        { temperature: ['hot', 'cold'] },
+        { status: ['lost', 'new'] },
+      ]) {
+        const filters: Filters = { ...all, ...dims }
+        const fast = journeys(db, filters, NOW)
+        expect(fast).toEqual(journeys(db, filters, NOW, 3, { raw: true }))
+        expect(fast.leads).toBeGreaterThan(0)
+      }
+      expect(edge(journeys(db, { ...all, status: ['lost'] }, NOW), 'contacted', 'lost')).toEqual({
+        from: 'contacted',
+        to: 'lost',
+        count: 1,
+        medianMs: 2 * DAY,
+      })
+      db.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
