@@ -15,7 +15,6 @@ import intelligence from './015-intelligence.ts'
 import quarterRollups from './016-quarter-rollups.ts'
 import access from './014-access.ts'
 import leadSegments from './017-lead-segments.ts'
-import facetRollups from './019-facet-rollups.ts'
 import journeyDims from './018-journey-dims.ts'
 import facetRollups from './019-facet-rollups.ts'
 
@@ -47,7 +46,6 @@ export const migrations: readonly Migration[] = [
   { version: 15, name: 'intelligence', sql: intelligence },
   { version: 16, name: 'quarter-rollups', sql: quarterRollups },
   { version: 17, name: 'lead-segments', sql: leadSegments },
-  { version: 19, name: 'facet-rollups', sql: facetRollups },
   { version: 18, name: 'journey-dims', sql: journeyDims },
   { version: 19, name: 'facet-rollups', sql: facetRollups },
 ]
