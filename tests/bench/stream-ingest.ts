@@ -50,7 +50,7 @@ export async function benchStreamIngest(
   const events = options.events ?? 100_000
   // Rounds alternate the baseline and the reader, so a burst of load from
   // elsewhere hits both sides of one round; the median round is reported.
-  const rounds = options.rounds ?? 3
+  const rounds = options.rounds ?? 5
   const samples = options.latencySamples ?? 1_000
   const url = options.redisUrl ?? process.env.WATCHFLOOR_TEST_REDIS ?? 'redis://127.0.0.1:6379'
   const tenant = `bench${process.pid}${Date.now()}`
