@@ -21,6 +21,8 @@ import type { SegmentsBody } from './segments.ts'
 
 const DAY_MS = 86_400_000
 const RANKS = 2 ** 32
+/** Ranks below this are in the partial index `intel_lead_segments_rank` (migration 017). */
+export const RANK_INDEXED = 2 ** 28
 /** Rows written per INSERT statement (13 parameters each; SQLite allows 32,766). */
 const INSERT_ROWS = 256
 /**
@@ -273,12 +275,15 @@ export function filteredSegments(
     const below = Math.min(RANKS, Math.ceil(fraction * RANKS))
     // Through the rank index the walk is the rank bound's share of every stored lead, each one
     // looked up; in creation order it is every lead of the range (at least `matched`).
-    const byRank = fraction < 1 && fraction * body.rows * LOOKUP_COST < matched
+    // The partial index holds ranks below RANK_INDEXED only; its bound is written as a literal,
+    // or the planner could not prove a query within it.
+    const byRank = below <= RANK_INDEXED && fraction * body.rows * LOOKUP_COST < matched
     const select = 'SELECT lead_id, pc1, pc2, cluster FROM intel_lead_segments'
     const range = 'created_at >= ? AND created_at < ?'
     const sql = byRank
       ? `${select} INDEXED BY intel_lead_segments_rank
-         WHERE rank < ? AND ${range}${dims.sql} ORDER BY rank, lead_id LIMIT ?`
+         WHERE rank < ? AND rank < ${RANK_INDEXED} AND ${range}${dims.sql}
+         ORDER BY rank, lead_id LIMIT ?`
       : // +rank and an ordering by expression keep the planner on the creation-time key.
         `${select} WHERE +rank < ? AND ${range}${dims.sql} ORDER BY rank + 0, lead_id LIMIT ?`
     const rows = db
