@@ -17,7 +17,9 @@
 //   an edge's bucket in the range, under the filter, without reading the table; the k-th duration
 //   is picked inside SQLite (`ORDER BY duration_ms LIMIT 1 OFFSET k`), not in JavaScript. (Ordered
 //   by duration before created_at, the walk to the rank crossed the bucket's whole history: 4-8×
-//   slower for 30 days at a million leads.)
+//   slower for 30 days at a million leads.) The status is left out: it changes with every stage,
+//   and each change would move the lead's entries in this index; a status filter's median reads
+//   its bucket's rows in the range by key instead.
 //
 // A cache holding journeys gets the status copied and the dimension counts filled here, in SQL
 // (once, seconds at a million leads), so its observed history is kept; a cache whose journeys
@@ -29,7 +31,7 @@ UPDATE lead_journeys SET status = coalesce((SELECT l.status FROM leads l WHERE l
 DROP INDEX lead_journeys_edge;
 CREATE INDEX lead_journeys_median
   ON lead_journeys (from_stage, to_stage, bucket, created_at, duration_ms,
-    source, segment, city, temperature, owner, status)
+    source, segment, city, temperature, owner)
   WHERE from_stage IS NOT NULL;
 
 CREATE TABLE journey_dim_days (
