@@ -12,6 +12,10 @@ import {
   parentEventNames,
 } from './core-protocol.ts'
 import { startCore, type CoreConfig, type CoreService } from './core-service.ts'
+import { startLiveTrace } from './live-trace.ts'
+
+// The live-latency bench's trace (WATCHFLOOR_LIVE_TRACE); nothing when unset.
+startLiveTrace()
 
 interface ParentPortLike {
   postMessage(data: unknown): void

@@ -19,6 +19,7 @@ import { createAlertEngine } from '../alerts/index.ts'
 import { ensureDefaultRules } from '../alerts/default-rules.ts'
 import { journeysStale } from '../intelligence/journeys.ts'
 import { createIntelligence } from '../intelligence/service.ts'
+import { liveTrace } from './live-trace.ts'
 
 export interface CoreConfig {
   readonly dbPath: string
@@ -105,7 +106,10 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
     ...(config.kpiTargets ? { targets: config.kpiTargets } : {}),
     log: hooks.log,
-    emit: (status) => hooks.emit('intel.changed', status),
+    emit: (status) => {
+      liveTrace('intel', `${status.state} ${status.phase}`)
+      hooks.emit('intel.changed', status)
+    },
   })
   // Lead journeys (issue 16): inferred once, off this thread, for leads cached without them (a
   // demo fill, a cache from before intelligence); then kept by the sync's row hooks.
@@ -126,6 +130,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     ? startSources(db, config.upstream, {
         log: hooks.log,
         changed: (tables) => {
+          liveTrace('data.changed', tables.join(','))
           hooks.emit('data.changed', {
             tables: [...tables],
             at: new Date().toISOString(),

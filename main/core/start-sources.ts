@@ -9,6 +9,8 @@ import { startRedisSync, type RedisSync } from '../sync/redis/index.ts'
 import { repairStreamGap } from '../sync/stream-gap-repair.ts'
 import { startSocketIoClient, type SocketIoClient } from '../sync/socketio/index.ts'
 import { postgresSourceStatus } from '../sync/postgres/status.ts'
+import { liveTrace, tracing } from './live-trace.ts'
+import type { RowHooks } from '../store/row-hooks.ts'
 
 export interface SourceHooks {
   readonly log: (line: string) => void
@@ -42,6 +44,32 @@ export interface Sources {
   readonly done: Promise<void>
   sources(): SourceStatus[]
   stop(): Promise<void>
+}
+
+/**
+ * The row hooks, marking in the live trace (WATCHFLOOR_LIVE_TRACE) when each sync transaction
+ * applied its first row (it then holds SQLite's write lock) and when it is about to commit.
+ */
+function traced(hooks: Required<RowHooks>): Required<RowHooks> {
+  if (!tracing()) return hooks
+  let first = true
+  return {
+    wants: (table) => hooks.wants(table),
+    row(table, before, after) {
+      if (first) liveTrace('tx-row', table)
+      first = false
+      hooks.row(table, before, after)
+    },
+    beforeCommit() {
+      hooks.beforeCommit()
+      liveTrace('tx-commit')
+      first = true
+    },
+    rolledBack() {
+      hooks.rolledBack()
+      first = true
+    },
+  }
 }
 
 /** The Postgres connection settings of a profile, as the pg driver takes them. */
@@ -87,8 +115,11 @@ export function startSources(
         feed: options.feed ?? (pg.feed === 'poll' ? 'poll' : 'auto'),
         intervalMs: profile.syncIntervalMs,
         log: hooks.log,
-        rowHooks: combineRowHooks(rollups, journeys),
-        onCommit: (tables) => changed(tables),
+        rowHooks: traced(combineRowHooks(rollups, journeys)),
+        onCommit: (tables, rows) => {
+          liveTrace('commit', `${tables.join(',')} ${rows}`)
+          changed(tables)
+        },
         ...(options.once ? { once: true } : {}),
         ...(options.batchRows ? { batchRows: options.batchRows } : {}),
         ...(options.manifest ? { manifest: options.manifest } : {}),
@@ -110,6 +141,7 @@ export function startSources(
           tenant,
           log: hooks.log,
           onChange: () => {
+            liveTrace('stream-hint')
             // The stream is a hint; the Postgres pull is the truth. The batch wrote only
             // `events`: the mirror tables it names move (and say so) when the pull commits,
             // so naming them here would refresh every lead dashboard twice per change.

@@ -6,7 +6,7 @@
 // trip, measured in the same phase. The same commits run quiet, then beside
 // two busy loops (one a core on the 2-core machine).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
@@ -15,6 +15,7 @@ import { Pool } from 'pg'
 import WebSocket from 'ws'
 import { generateDemo } from '../../main/demo/generator.ts'
 import { dropUpstream, runUpstreamWriter, seedUpstream } from '../../main/demo/upstream.ts'
+import { LIVE_TRACE_ENV, traceNow, type TraceMark } from '../../main/core/live-trace.ts'
 import { installChangeLog } from '../../main/sync/postgres/change-log.ts'
 import { opsManifest, qualified } from '../../main/sync/manifest.ts'
 import { busyLoad, loadLabel } from '../support/busy-load.ts'
@@ -27,6 +28,15 @@ const CLI = fileURLToPath(new URL('../../bin/watchfloor.mjs', import.meta.url))
 const GIVE_UP_MS = 20_000
 /** The demo writer's background changes per second, as the sync bench's latency run. */
 const WRITER_RATE = 50
+/**
+ * BENCH_LIVE_TRACE=<file>: the core traces the live path (main/core/live-trace.ts) and the
+ * slowest commits of each phase are written to <file> with the core's marks around them.
+ */
+const TRACE_OUT = process.env.BENCH_LIVE_TRACE || null
+/** Longest wait for the journeys' inference after the first sync (see the warm-up). */
+const JOURNEYS_WAIT_MS = 120_000
+/** Slowest commits of a phase whose timelines the trace report shows. */
+const TRACED_COMMITS = 12
 
 export interface LivePhase {
   /** quiet, or loaded (n busy loops). */
@@ -55,6 +65,7 @@ async function serve(
   dbPath: string,
   schema: string,
   tenant: string,
+  traceFile: string | null,
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
@@ -75,7 +86,10 @@ async function serve(
       '--tenant',
       tenant,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: traceFile ? { ...process.env, [LIVE_TRACE_ENV]: traceFile } : process.env,
+    },
   )
   let out = ''
   let err = ''
@@ -92,27 +106,90 @@ async function serve(
 }
 
 /** A page's socket that notes when each `data.changed` naming leads arrives. */
-async function listen(url: string): Promise<{ onLeads: (fn: () => void) => void; close(): void }> {
+async function listen(url: string): Promise<{
+  onLeads: (fn: () => void) => void
+  /** Whether an `intel.changed` said the lead journeys were inferred (after the first sync). */
+  journeysInferred(): boolean
+  close(): void
+}> {
   const cookie = await sessionCookie(url)
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}api`, {
     origin: new URL(url).origin,
     headers: { cookie },
   })
   let handler: () => void = () => undefined
+  let journeys = false
   ws.on('message', (data) => {
     const frame = JSON.parse((data as Buffer).toString('utf8')) as {
       m?: string
-      a?: [string, { tables?: string[] }]
+      a?: [string, { tables?: string[]; phase?: string }]
     }
     if (frame.m === 'event' && frame.a?.[0] === 'data.changed') {
       if (frame.a[1]?.tables?.includes('leads')) handler()
+    }
+    if (frame.m === 'event' && frame.a?.[0] === 'intel.changed') {
+      if (frame.a[1]?.phase?.startsWith('Lead journeys inferred')) journeys = true
     }
   })
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve())
     ws.once('error', reject)
   })
-  return { onLeads: (fn) => (handler = fn), close: () => ws.close() }
+  return {
+    onLeads: (fn) => (handler = fn),
+    journeysInferred: () => journeys,
+    close: () => ws.close(),
+  }
+}
+
+/** One commit's figures on the trace's clock (main/core/live-trace.ts traceNow). */
+interface TracedCommit {
+  readonly load: string
+  readonly sentAt: number
+  readonly ackMs: number
+  readonly rowMs: number
+  readonly eventMs: number
+}
+
+function readMarks(file: string): TraceMark[] {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return []
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as TraceMark)
+    .sort((a, b) => a.at - b.at)
+}
+
+/**
+ * The slowest commits of each phase with the core's marks from 100 ms before each was sent to
+ * its row in the cache, in ms from the send: where the time went (a wake-up that came late, a
+ * pull queued behind another cycle, a slow query, a stall of the core's thread).
+ */
+function traceReport(commits: readonly TracedCommit[], marks: readonly TraceMark[]): string {
+  const out: string[] = []
+  for (const load of [...new Set(commits.map((c) => c.load))]) {
+    const slow = commits
+      .filter((c) => c.load === load)
+      .sort((a, b) => b.rowMs - a.rowMs)
+      .slice(0, TRACED_COMMITS)
+    out.push(`# ${load}: the ${slow.length} slowest commits`)
+    for (const c of slow) {
+      out.push(
+        `\n## row ${c.rowMs.toFixed(1)} ms, event ${c.eventMs.toFixed(1)} ms, commit round trip ${c.ackMs.toFixed(1)} ms`,
+      )
+      for (const m of marks) {
+        if (m.at < c.sentAt - 100 || m.at > c.sentAt + c.rowMs + 5) continue
+        out.push(`${(m.at - c.sentAt).toFixed(1).padStart(8)}  ${m.mark} ${m.detail ?? ''}`)
+      }
+    }
+    out.push('')
+  }
+  return out.join('\n')
 }
 
 export async function benchLiveLatency(
@@ -148,7 +225,8 @@ export async function benchLiveLatency(
     )
     const live = counted[0]?.live ?? 0
     say('watchfloor serve, first sync…')
-    host = await serve(dbPath, schema, tenant)
+    const traceFile = TRACE_OUT ? join(dir, `${schema}.trace`) : null
+    host = await serve(dbPath, schema, tenant, traceFile)
     const started = Date.now()
     for (;;) {
       try {
@@ -179,7 +257,23 @@ export async function benchLiveLatency(
       [commits],
     )
     const owner = reader.prepare('SELECT owner FROM leads WHERE id = ?').pluck()
+    // The leads are copied first; the other tables' first copies follow in the same cycle. A
+    // commit that lands once they are done is measured against the live path, not the first sync.
+    const probeId = Number(targets[0]?.id ?? 1)
+    await pool.query(`update ${table} set owner = 'warm-up', updated_at = now() where id = $1`, [
+      probeId,
+    ])
+    const warming = Date.now()
+    while (owner.get(probeId) !== 'warm-up') {
+      if (Date.now() - warming > 300_000) throw new Error('the first sync did not end in 5 min')
+      await sleep(50)
+    }
+    // Then the work a first sync leaves (the rollups rebuilt, the journeys inferred in the
+    // intelligence worker): once, not the live path's. A core that infers none goes on after
+    // JOURNEYS_WAIT_MS.
+    while (!socket.journeysInferred() && Date.now() - warming < JOURNEYS_WAIT_MS) await sleep(100)
     const phases: LivePhase[] = []
+    const traced: TracedCommit[] = []
     for (const busy of loops) {
       await load.start(busy)
       say(`${commits} commits, ${loadLabel(busy)}…`)
@@ -199,6 +293,7 @@ export async function benchLiveLatency(
           if (eventAt === null && owner.get(id) === value) eventAt = performance.now()
         })
         const t0 = performance.now()
+        const sentAt = traceNow()
         await pool.query(`update ${table} set owner = $1, updated_at = now() where id = $2`, [
           value,
           id,
@@ -213,11 +308,23 @@ export async function benchLiveLatency(
         else {
           rowMs.push(rowAt - t0)
           eventMs.push(eventAt - t0)
+          traced.push({
+            load: loadLabel(busy),
+            sentAt,
+            ackMs: commitMs[commitMs.length - 1] ?? 0,
+            rowMs: rowAt - t0,
+            eventMs: eventAt - t0,
+          })
         }
         await sleep(20)
       }
       await load.stop()
       phases.push({ load: loadLabel(busy), commits, lost, rowMs, eventMs, commitMs })
+    }
+    if (TRACE_OUT && traceFile) {
+      await sleep(500) // the core's last marks written
+      writeFileSync(TRACE_OUT, traceReport(traced, readMarks(traceFile)))
+      say(`trace of the slowest commits in ${TRACE_OUT}`)
     }
     return { leads, phases }
   } finally {
