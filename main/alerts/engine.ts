@@ -29,6 +29,7 @@ import { formatKpiValue } from '../../shared/format/index.ts'
 import { registryOf } from '../metrics/registry.ts'
 import { getSetting, setSetting, type Store } from '../store/index.ts'
 import { enabledRules, onRulesChanged } from './rules-store.ts'
+import { liveTrace } from '../core/live-trace.ts'
 import { METRIC_READERS, createOfflineTracker, evaluateRules, systemValues } from './evaluate.ts'
 import {
   acknowledged,
@@ -48,6 +49,14 @@ export const DEFAULT_EVALUATION_INTERVAL_MS = 30_000
  * under load). A commit after a quiet spell is evaluated at once.
  */
 export const MIN_EVALUATION_GAP_MS = 500
+/**
+ * The most of the core's thread evaluations started by sync commits may take: the gap after one
+ * is at least its duration × (1 − share) / share. Quiet, an evaluation takes a few tens of ms and
+ * MIN_EVALUATION_GAP_MS rules; on a loaded machine it took 100–600 ms (traced by the
+ * live-latency bench), and at a 500 ms gap it held the thread that applies the next live commit
+ * half the time (issue 14, the live path under load).
+ */
+export const MAX_EVALUATION_SHARE = 0.2
 /** How long an upstream alert stays in the active list after it was raised. */
 export const UPSTREAM_ACTIVE_MS = 24 * 3600 * 1000
 const UPSTREAM_LISTED = 100
@@ -67,6 +76,8 @@ export interface AlertEngineOptions {
   readonly intervalMs?: number
   /** The least time between evaluations started by sync commits (MIN_EVALUATION_GAP_MS). */
   readonly minGapMs?: number
+  /** A monotonic clock in ms that times evaluations (default performance.now; tests drive it). */
+  readonly monotonic?: () => number
   readonly log?: (line: string) => void
 }
 
@@ -465,9 +476,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   // A burst of sync commits is one evaluation of the union of what they moved.
   let pending: Set<DashboardName> | 'all' | null = null
   let upstreamMoved = false
-  // A commit inside MIN_EVALUATION_GAP_MS of the last evaluation waits for the gap's end.
+  // A commit inside the gap after the last evaluation waits for the gap's end: at least
+  // MIN_EVALUATION_GAP_MS, longer after a slow evaluation (MAX_EVALUATION_SHARE).
   const minGapMs = options.minGapMs ?? MIN_EVALUATION_GAP_MS
-  let lastRunAt = -Infinity
+  const monotonic = options.monotonic ?? (() => performance.now())
+  let nextAllowedAt = -Infinity
   let wait: ReturnType<typeof setTimeout> | null = null
   const runPending = () => {
     const what = pending
@@ -476,14 +489,24 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     upstreamMoved = false
     if (wait !== null) clearTimeout(wait)
     wait = null
-    lastRunAt = performance.now()
+    const started = monotonic()
+    nextAllowedAt = started + minGapMs
     if (what === null) return
     try {
+      liveTrace('alerts-start')
       const { transitions } = evaluate(what === 'all' ? undefined : [...what])
+      liveTrace('alerts-end')
       // evaluate() announces its own transitions; a new upstream alert is announced here.
       if (announce && transitions.length === 0) options.changed?.(active())
     } catch (e) {
       log?.(`Alert evaluation failed: ${e instanceof Error ? e.message : String(e)}`)
+    } finally {
+      const ended = monotonic()
+      const took = ended - started
+      nextAllowedAt = Math.max(
+        started + minGapMs,
+        ended + (took * (1 - MAX_EVALUATION_SHARE)) / MAX_EVALUATION_SHARE,
+      )
     }
   }
   const dataChanged = (tables: readonly string[] | undefined) => {
@@ -493,7 +516,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       pending = new Set([...(pending ?? []), ...changedDashboards(tables)])
     if (tables === undefined || tables.includes('upstream_alerts')) upstreamMoved = true
     if (!first) return
-    const left = lastRunAt + minGapMs - performance.now()
+    const left = nextAllowedAt - monotonic()
     if (left <= 0) setImmediate(runPending)
     else wait = setTimeout(runPending, left)
   }
