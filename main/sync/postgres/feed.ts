@@ -476,7 +476,11 @@ export interface PullResult {
 }
 
 /** Whether a page, read in one snapshot, still holds everything from `cursor` on. */
-function lossIn(page: LogPage, cursor: bigint, epoch: string | null): LogLoss | null {
+function lossIn(
+  page: Pick<LogPage, 'prunedThrough' | 'epoch'>,
+  cursor: bigint,
+  epoch: string | null,
+): LogLoss | null {
   if (page.epoch !== epoch) return { kind: 'reinstalled', epoch: page.epoch }
   if (page.prunedThrough >= cursor) return { kind: 'pruned', through: page.prunedThrough }
   return null
@@ -506,7 +510,9 @@ export async function pullChangeLog(
       ctx.signal.throwIfAborted()
       const page = await pages.next()
       if ('lost' in page) return { applied, lost: page.lost }
-      const fetched = withoutFresher(await page.fetched, fresher, ki, ctx.batchRows)
+      const got = await page.fetched
+      if ('lost' in got) return { applied, lost: got.lost }
+      const fetched = withoutFresher(got, fresher, ki, ctx.batchRows)
       stepPoint('pull-read')
       applied += applyKeys(ctx, table, state, fetched, (s) => {
         s.watermark = page.next
@@ -546,7 +552,7 @@ const PAGES_AHEAD = 3
 
 /** One page of a pull: the keys of whole transactions from a cursor, their rows (still coming), and the cursor after them. */
 type PullPage =
-  { readonly lost: LogLoss } | { readonly fetched: Promise<FetchedKeys>; readonly next: bigint }
+  { readonly lost: LogLoss } | { readonly fetched: Promise<FetchedPage>; readonly next: bigint }
 
 /**
  * Reads the log's pages from the table's cursor up to `horizon` and starts
@@ -625,45 +631,128 @@ async function readPullPage(
   horizon: bigint,
 ): Promise<PullPage> {
   const limit = ctx.batchRows
-  const page = await readLog(
-    ctx,
-    'e.table_name = $1 and e.xid >= $2::xid8 and e.xid < $3::xid8',
-    [table.upstream, cursor, horizon],
-    limit,
+  const log = qualified(ctx.schema, CHANGE_LOG_TABLE)
+  const range = 'e.table_name = $1 and e.xid >= $2::xid8 and e.xid < $3::xid8'
+  // Where the page ends, with the meta row from the same snapshot: the first
+  // entry's xid and the `limit`-th's (by the (table_name, xid) index; no
+  // entry is sent to this process).
+  const { rows } = await ctx.pool.query<{
+    pruned_through: string
+    epoch: string
+    first: string | null
+    last: string | null
+  }>(
+    `select m.pruned_through::text as pruned_through, m.epoch,
+       (select e.xid::text from ${log} as e where ${range} order by e.xid limit 1) as first,
+       (select e.xid::text from ${log} as e where ${range} order by e.xid offset $4 limit 1) as last
+     from ${qualified(ctx.schema, CHANGE_LOG_META_TABLE)} as m`,
+    [table.upstream, cursor, horizon, limit - 1],
   )
-  const lost = lossIn(page, cursor, epoch)
+  const meta = rows[0]
+  if (!meta) throw new Error(`the change log's meta row is missing in schema "${ctx.schema}"`)
+  const lost = lossIn(
+    { prunedThrough: parseXid(meta.pruned_through), epoch: meta.epoch },
+    cursor,
+    epoch,
+  )
   if (lost) return { lost }
-  const rows = page.entries
-  let keys: string[]
   let next: bigint
-  if (rows.length < limit) {
-    keys = rows.map((r) => r.key)
-    next = horizon
-  } else {
+  if (meta.last === null) next = horizon
+  else {
     // The page may end inside a transaction: stop before its xid, unless
-    // that one transaction fills the page, then read it whole.
-    const lastXid = (rows[rows.length - 1] as (typeof rows)[number]).xid
-    const whole = rows.filter((r) => r.xid < lastXid)
-    if (whole.length > 0) {
-      keys = whole.map((r) => r.key)
-      next = lastXid
-    } else {
-      const all = await readLog(
-        ctx,
-        'e.table_name = $1 and e.xid = $2::xid8',
-        [table.upstream, lastXid],
-        null,
-      )
-      const lostSince = lossIn(all, cursor, epoch)
-      if (lostSince) return { lost: lostSince }
-      keys = all.entries.map((r) => r.key)
-      next = lastXid + 1n
-    }
+    // that one transaction fills the page, then take it whole.
+    const last = parseXid(meta.last)
+    next = meta.first !== null && parseXid(meta.first) < last ? last : last + 1n
   }
-  const fetched = fetchKeys(ctx, table, [...new Set(keys)])
+  const fetched =
+    meta.first === null
+      ? Promise.resolve<FetchedPage>({ keys: [], chunks: [], seq: ++fetchSeq })
+      : fetchLogged(ctx, table, epoch, cursor, next)
   // Awaited when the writer reaches this page; until then a failure must not go unhandled.
   fetched.catch(() => undefined)
   return { fetched, next }
+}
+
+/** A page's rows, or the loss its fetch found (a prune or reinstall since its bounds were read). */
+type FetchedPage = FetchedKeys | { readonly lost: LogLoss }
+
+/**
+ * The current upstream rows of the keys logged for `table` in [cursor,
+ * next), in one COPY: the distinct keys are taken from the log and joined
+ * to the table in Postgres, so neither the entries nor the keys travel to
+ * this process and back (a key changed many times comes once, as its last
+ * state). Each output row ends with its logged key; a key with no current
+ * row (deleted, soft-deleted, outside the filter) comes with every column
+ * NULL and is deleted locally. One more row, with a NULL key, carries the
+ * meta row as of the same snapshot: a prune between the page's bounds and
+ * this read is seen here, before anything is applied.
+ */
+async function fetchLogged(
+  ctx: FeedContext,
+  table: ManifestTable,
+  epoch: string | null,
+  cursor: bigint,
+  next: bigint,
+): Promise<FetchedPage> {
+  const seq = ++fetchSeq
+  const n = table.columns.length
+  const ki = keyIndex(table)
+  const log = qualified(ctx.schema, CHANGE_LOG_TABLE)
+  const meta = qualified(ctx.schema, CHANGE_LOG_META_TABLE)
+  const nulls = Array.from({ length: n - 1 }, () => ', null').join('')
+  const sql = `copy (
+    select s.*, k.key from (
+      select distinct e.key from ${log} as e
+      where e.table_name = ${escapeLiteral(table.upstream)}
+        and e.xid >= ${escapeLiteral(cursor.toString())}::xid8 and e.xid < ${escapeLiteral(next.toString())}::xid8
+    ) as k
+    left join lateral (
+      select ${selectList(table)} from ${qualified(ctx.schema, table.upstream)} as src
+      where src.${escapeIdentifier(table.key)} = k.key::${keySqlType(table)}
+        and ${rowCondition(table, ctx.filter, literalBinder)}
+    ) as s on true
+    union all
+    select m.pruned_through::text || ' ' || m.epoch${nulls}, null from ${meta} as m
+  ) to stdout`
+  const keys: string[] = []
+  const chunks: Fields[][] = []
+  let found: { prunedThrough: bigint; epoch: string } | null = null
+  const client = await ctx.pool.connect()
+  let broken: Error | undefined
+  // As in copySnapshot: a checked-out client has no pool listener.
+  const ignore = () => undefined
+  client.on('error', ignore)
+  try {
+    const stream = client.query(copyTo(sql))
+    for await (const chunk of copyTextRows(stream as AsyncIterable<Buffer>)) {
+      for (const fields of chunk) {
+        const key = fields.pop() ?? null
+        if (key === null) {
+          const [through = '0', id = ''] = (fields[0] ?? '').split(' ')
+          found = { prunedThrough: parseXid(through), epoch: id }
+          continue
+        }
+        // applyKeys pairs the i-th chunk of rows with the i-th slice of `batchRows` keys.
+        const at = Math.floor(keys.length / ctx.batchRows)
+        keys.push(key)
+        if (fields[ki] === null) continue
+        ;(chunks[at] ??= []).push(fields)
+      }
+    }
+  } catch (error) {
+    broken = error instanceof Error ? error : new Error(String(error))
+    throw error
+  } finally {
+    // A connection left mid-COPY cannot be reused: drop it.
+    client.off('error', ignore)
+    client.release(broken)
+  }
+  if (found === null) throw new Error(`the change log's meta row is missing in schema "${ctx.schema}"`)
+  const lost = lossIn(found, cursor, epoch)
+  if (lost) return { lost }
+  const slices = Math.ceil(keys.length / ctx.batchRows)
+  for (let i = 0; i < slices; i++) chunks[i] ??= []
+  return { keys, chunks, seq }
 }
 
 /**
