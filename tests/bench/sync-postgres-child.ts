@@ -4,6 +4,7 @@
 // argv[2]; the result goes back over IPC, with this process's peak RSS.
 import { to as copyTo } from 'pg-copy-streams'
 import { Pool } from 'pg'
+import { combineRowHooks, journeySyncHooks } from '../../main/intelligence/journeys.ts'
 import { rollupSyncHooks } from '../../main/metrics/sync-hooks.ts'
 import { openStore } from '../../main/store/index.ts'
 import { copyTextRows } from '../../main/sync/postgres/copy-text.ts'
@@ -18,6 +19,8 @@ export interface ChildJob {
   readonly batchRows: number
   /** The engine's COPY decoded on its own thread (false: the one-thread engine, for comparison). */
   readonly decodeOffThread?: boolean
+  /** The row hooks the app wires (default), or none: the sync's own share of a catch-up. */
+  readonly hooks?: 'app' | 'none'
 }
 
 export type ChildMessage =
@@ -107,16 +110,21 @@ async function main(): Promise<void> {
     seconds = (performance.now() - started) / 1000
   } else {
     const db = openStore(job.dbPath)
-    // The KPI rollups are kept as the core keeps them: invalid through the
-    // first load, rebuilt after it, then upkept change by change, so the
-    // catch-up figure includes their upkeep. The rebuild after the first
-    // load runs here, at the next job's start and untimed, so the initial
-    // sync's peak RSS stays the sync's own.
+    // The KPI rollups and the leads' journeys are kept as the core keeps
+    // them (main/core/start-sources.ts): invalid through the first load,
+    // rebuilt after it, then upkept change by change, so the catch-up figure
+    // includes their upkeep. The rebuilds after the first load run here, at
+    // the next job's start and untimed, so the initial sync's peak RSS stays
+    // the sync's own.
     const rollups = rollupSyncHooks(db)
-    if (db.prepare('SELECT 1 FROM leads LIMIT 1').get() !== undefined) rollups.caughtUp()
+    const journeys = journeySyncHooks(db)
+    if (db.prepare('SELECT 1 FROM leads LIMIT 1').get() !== undefined) {
+      rollups.caughtUp()
+      journeys.caughtUp()
+    }
     started = performance.now()
     const sync = startPostgresSync({
-      rowHooks: rollups,
+      ...(job.hooks === 'none' ? {} : { rowHooks: combineRowHooks(rollups, journeys) }),
       db,
       pgConfig: { connectionString: job.pgUrl },
       schema: job.schema,

@@ -10,7 +10,7 @@
 // the cache through its own read-only connection. Upstream is seeded once
 // and shared by every phase.
 import { fork } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { copyFileSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -67,6 +67,8 @@ export interface SyncBenchFigures {
   catchUpSeconds: number
   /** The same number of rows at the raw pipeline's rate. */
   catchUpBaselineSeconds: number
+  /** The same catch-up from a copy of the same cache without row hooks: the sync's own share. */
+  catchUpNoHooksSeconds: number
   /** Upstream commit (statement sent) → row visible in the cache file. */
   latencyCommits: number
   latencyP50Ms: number
@@ -246,8 +248,17 @@ export async function benchPostgresSync(
         [from, Math.min(from + BATCH_ROWS, catchUpChanges)],
       )
     }
+    // A copy of the stopped cache catches up the same changes without row
+    // hooks, so the report splits the sync's own cost from the upkeep's.
+    const bareCopy = join(dir, `${schema}-bare.sqlite`)
+    for (const suffix of ['', '-wal']) {
+      if (existsSync(cachePath + suffix)) copyFileSync(cachePath + suffix, bareCopy + suffix)
+    }
     say('catch-up…')
     const catchUp = await runChild(job('once')).result
+    say('catch-up of the same changes without row hooks…')
+    const bare = await runChild({ ...job('once', bareCopy), hooks: 'none' }).result
+    for (const suffix of ['', '-wal', '-shm']) rmSync(bareCopy + suffix, { force: true })
     const probe = new Database(cachePath, { readonly: true })
     const stale = probe
       .prepare(`SELECT count(*) FROM leads WHERE id <= ? AND owner NOT LIKE '%.'`)
@@ -339,6 +350,7 @@ export async function benchPostgresSync(
       catchUpRows: catchUp.rows,
       catchUpSeconds: catchUp.seconds,
       catchUpBaselineSeconds: catchUpChanges / rawRowsPerSecond,
+      catchUpNoHooksSeconds: bare.seconds,
       latencyCommits: latencies.length,
       latencyP50Ms: percentile(latencies, 0.5),
       latencyP99Ms: percentile(latencies, 0.99),
