@@ -146,22 +146,13 @@ export function readFeatures(
   ] as const)
     if (values.length > SHIFT)
       throw new Error(`segments: ${values.length} distinct ${name} values (at most ${SHIFT})`)
-  const parts = [
-    codeSql('status', LEAD_STATUSES),
-    codeSql('temperature', TEMPERATURES),
-    codeSql('source', sourceValues),
-    codeSql('segment', segments),
-    codeSql('city', cityValues),
-    codeSql('owner', ownerValues),
-  ]
-  const [pStatus, pTemperature, pSource, pSegment, pCity, pOwner] = parts as [
-    { sql: string },
-    { sql: string },
-    { sql: string },
-    { sql: string },
-    { sql: string },
-    { sql: string },
-  ]
+  const pStatus = codeSql('status', LEAD_STATUSES)
+  const pTemperature = codeSql('temperature', TEMPERATURES)
+  const pSource = codeSql('source', sourceValues)
+  const pSegment = codeSql('segment', segments)
+  const pCity = codeSql('city', cityValues)
+  const pOwner = codeSql('owner', ownerValues)
+  const parts = [pStatus, pTemperature, pSource, pSegment, pCity, pOwner]
   const packed = `(((((${pStatus.sql}) * 4 + ${pTemperature.sql}) * ${SHIFT} + ${pSource.sql}) * ${SHIFT} + ${pSegment.sql}) * ${SHIFT} + ${pCity.sql}) * ${SHIFT} + ${pOwner.sql}`
   const packedParams = parts.flatMap((p) => p.params)
 
@@ -281,7 +272,8 @@ export function readFeatures(
       i++
       if (i % 100_000 === 0) onProgress?.(i, total)
     }
-    after = (rows[rows.length - 1] as [number])[0]
+    const last = rows[rows.length - 1]
+    if (last) after = last[0]
   }
   const averageDealCents = Array.from(segmentCents, (cents, k) =>
     (segmentValued[k] as number) > 0 ? cents / (segmentValued[k] as number) : null,

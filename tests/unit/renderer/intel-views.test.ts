@@ -77,6 +77,7 @@ const segments: SegmentsResult = {
     { k: 3, silhouette: 0.47 },
   ],
   seed: 16,
+  filters: null,
   explainedVariance: [0.41, 0.22],
   segments: [
     {
