@@ -488,6 +488,34 @@ describe('journeys from observed stage changes', () => {
   })
 })
 
+describe('journey medians at bucket boundaries', () => {
+  it('pick the same durations as the raw rows when they sit on either side of a bucket edge', () => {
+    // Durations one ms either side of where log2 puts eighth-octave edges (1 s to ~3 days).
+    const edges = [0, 1, 7, 8, 9, 40, 81, 100, 137].map((b) => Math.round(1000 * 2 ** (b / 8)))
+    const durations = edges.flatMap((d) => [d - 1, d, d + 1]).filter((d) => d >= 0)
+    const range = {
+      preset: 'custom' as const,
+      from: '2026-06-01',
+      to: '2026-06-30',
+      timeZone: 'UTC',
+    }
+    // Every prefix and suffix of them: the median lands on each side of every edge.
+    const sets = durations.flatMap((_, i) => [durations.slice(0, i + 1), durations.slice(i)])
+    for (const set of sets) {
+      const cache = freshStore()
+      set.forEach((d, i) =>
+        play(cache, lead({ id: i + 1, created_at: T0 + i * MIN }), [
+          { status: 'contacted', after: d },
+        ]),
+      )
+      const fast = journeys(cache.db, { range }, NOW)
+      expect(fast).toEqual(journeys(cache.db, { range }, NOW, 3, { raw: true }))
+      expect(fast.edges).toHaveLength(1)
+      cache.db.close()
+    }
+  })
+})
+
 describe('journeys in a cache from before migration 018', () => {
   it("keep their observed history: rows get their lead's status and the dimension counts are filled", () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-journeys-018-'))
