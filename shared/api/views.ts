@@ -75,14 +75,14 @@ export const VIEW_CONTENT: Readonly<Record<ViewId, ViewContent>> = {
   },
   funnel: { id: 'funnel', label: 'Funnel', dashboards: ['funnel'], filtered: true },
   trends: { id: 'trends', label: 'Trends', dashboards: ['trends'], filtered: true },
-  // Segments are computed over every lead of the cache (a model, not a filtered count): the
-  // filters would change nothing on this tab, so it shows none.
+  // Segments are fitted over every lead of the cache (a model); the filters choose which leads
+  // each segment is counted among and which are drawn (intel.segments with filters).
   segments: {
     id: 'segments',
     label: 'Segments',
     dashboards: [],
     intelligence: ['segments'],
-    filtered: false,
+    filtered: true,
   },
   journeys: {
     id: 'journeys',

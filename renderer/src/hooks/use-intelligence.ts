@@ -78,7 +78,7 @@ export function useIntelligence(
 
   const segments = useApi(
     'intel.segments',
-    wants('segments') ? { maxPoints: SEGMENT_POINTS } : null,
+    wants('segments') && filters !== null ? { maxPoints: SEGMENT_POINTS, filters } : null,
     [ended],
     { dashboards: NEVER_WITH_A_SYNC },
   )

@@ -86,6 +86,7 @@ function methodText(r: SegmentsResult): string {
   const parts = [
     `${formatInteger(r.rows)} leads, standardised, reduced with PCA and clustered with k-means`,
   ]
+  if (r.filters !== null) parts.push(`${formatInteger(r.pointsTotal)} of them match the filters`)
   if (r.k !== null)
     parts.push(
       `k = ${r.k} chosen by silhouette among ${INTEL_K_RANGE.min}–${INTEL_K_RANGE.max}${r.silhouette === null ? '' : ` (${r.silhouette.toFixed(2)})`}`,
@@ -101,13 +102,13 @@ export function SegmentsView({ intel }: ViewProps) {
   const ready = segments !== null && segments.availability === 'ready'
   const sampled =
     ready && segments.points.length < segments.pointsTotal
-      ? `a sample of ${formatInteger(segments.points.length)} of ${formatInteger(segments.pointsTotal)} leads`
+      ? `a sample of ${formatInteger(segments.points.length)} of the ${formatInteger(segments.pointsTotal)} leads shown`
       : undefined
   return (
     <>
       <Panel
         title="Leads by behaviour"
-        subtitle={sampled ?? 'every lead on its first two principal components'}
+        subtitle={sampled ?? 'every lead shown on its first two principal components'}
         className="chart-panel panel-grow"
         testId="segments-chart-panel"
       >
@@ -121,7 +122,7 @@ export function SegmentsView({ intel }: ViewProps) {
       </Panel>
       <Panel
         title="Segments"
-        subtitle="recency, appointments, value, response, channel, city tier and temperature · not filtered"
+        subtitle="fitted on every lead by recency, appointments, value, response, channel, city tier and temperature · counted among the filtered leads"
         className="table-panel"
         testId="segments-table-panel"
       >

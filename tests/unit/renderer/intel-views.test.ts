@@ -374,10 +374,10 @@ describe('the intelligence tabs', () => {
     expect(VIEW_CONTENT.journeys.intelligence).toEqual(['journeys'])
     expect(VIEW_CONTENT.scores.intelligence).toEqual(['callFirst', 'modelCard'])
     expect(VIEW_CONTENT['lead-response'].intelligence).toEqual(['callFirst'])
-    // Journeys and scores follow the filters; segments are a model of every lead.
+    // All follow the filters; segments are a model of every lead counted among the filtered.
     expect(VIEW_CONTENT.journeys.filtered).toBe(true)
     expect(VIEW_CONTENT.scores.filtered).toBe(true)
-    expect(VIEW_CONTENT.segments.filtered).toBe(false)
+    expect(VIEW_CONTENT.segments.filtered).toBe(true)
   })
 
   it('list every segment with its size, revenue share and conversion', () => {
@@ -390,7 +390,7 @@ describe('the intelligence tabs', () => {
     // What sets a segment apart, from its centroid's z-scores.
     expect(html).toContain('▼ Temperature  ▲ Response time')
     expect(html).toContain('k = 3 chosen by silhouette among 2–6 (0.47)')
-    expect(html).toContain('a sample of 4 of 1,000 leads')
+    expect(html).toContain('a sample of 4 of the 1,000 leads shown')
     // A hostile name is escaped text.
     expect(html).not.toContain('<img')
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
