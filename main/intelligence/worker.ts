@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { KpiTargets } from '../../shared/api/index.ts'
+import { lowerThisThreadPriority } from '../core/thread-priority.ts'
 import { recompute, type RecomputeOutcome } from './compute.ts'
 import { rebuildJourneys } from './journeys.ts'
 
@@ -33,6 +34,10 @@ const input = workerData as WorkerInput | null
 if (parentPort && input?.marker === 'watchfloor-intel') {
   const port = parentPort
   const post = (m: WorkerMessage) => port.postMessage(m)
+  // A recompute reads and computes for seconds, then writes in one short transaction: it yields
+  // the CPU to the core's thread (live commits, the api). Not the journeys' rebuild, which holds
+  // the write lock throughout: slowed, it would hold the sync's writes back longer.
+  if (input.task === 'recompute') lowerThisThreadPriority()
   let db: Database.Database | undefined
   try {
     db = new Database(input.path, input.nativeBinding ? { nativeBinding: input.nativeBinding } : {})
