@@ -313,11 +313,15 @@ export async function benchPostgresSync(
         latencies.push(performance.now() - t0)
         await sleep(20)
       }
+    } catch (error) {
+      // The run's other figures stand; the row shows how many commits were measured.
+      say(`latency run stopped: ${error instanceof Error ? error.message : String(error)}`)
     } finally {
       reader.close()
       writerStop.abort()
       follower.stop()
     }
+    // Awaited before Redis is closed: the writer may be announcing a change.
     const { events: writerEvents } = await writer
     await follower.result
     await redis.del(stream, `${schema}:alerts`)
