@@ -589,4 +589,49 @@ describe('journeys at start', () => {
     expect(journeys(db, all, NOW).leads).toBe(2)
     expect(ensureJourneys(db)).toBe(false)
   })
+
+  it('fill the dimension rollups when rebuilt in chunks, as the rows count them', () => {
+    const db = openStore(':memory:')
+    const statuses = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'] as const
+    insertLeads(
+      db,
+      Array.from({ length: 60 }, (_, i) =>
+        lead({
+          id: i + 1,
+          created_at: T0 + (i % 9) * DAY + i * MIN,
+          status: statuses[i % 6],
+          first_response_at: i % 6 === 0 ? null : T0 + (i % 9) * DAY + i * MIN + (i + 1) * MIN,
+          updated_at: T0 + (i % 9) * DAY + i * HOUR,
+          source: i % 2 === 0 ? 'Nextdoor' : 'Google LSA',
+          owner: i % 3 === 0 ? 'Ravi' : 'Dana',
+        }),
+      ),
+    )
+    rebuildJourneys(db, 7)
+    const kept = db
+      .prepare(
+        'SELECT dim, value, day, edge, bucket, count FROM journey_dim_days ORDER BY 1, 2, 3, 4, 5',
+      )
+      .all()
+    const counted = Object.entries(JOURNEY_DIM_CODES).flatMap(([field, code]) =>
+      db
+        .prepare(
+          `SELECT ${code} AS dim, ${field} AS value, day, edge, coalesce(bucket, 0) AS bucket,
+             count(*) AS count FROM lead_journeys GROUP BY 2, 3, 4, 5 ORDER BY 2, 3, 4, 5`,
+        )
+        .all(),
+    )
+    expect(kept).toEqual(counted)
+    for (const dims of [
+      { source: ['Nextdoor'] },
+      { owner: ['Ravi'] },
+      { status: ['won', 'lost'] },
+    ]) {
+      const filters: Filters = { ...all, ...dims }
+      const fast = journeys(db, filters, NOW)
+      expect(fast.leads).toBeGreaterThan(0)
+      expect(fast).toEqual(journeys(db, filters, NOW, 3, { raw: true }))
+    }
+    db.close()
+  })
 })
