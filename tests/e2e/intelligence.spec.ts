@@ -70,7 +70,7 @@ async function settled(page: Page): Promise<void> {
   await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)))
 }
 
-test('the Segments tab draws every segment the api has, with its size, revenue share and conversion', async ({
+test('the Segments tab draws every segment the api has for the shown filters, and follows a filter', async ({
   page,
   host,
 }) => {
@@ -78,32 +78,51 @@ test('the Segments tab draws every segment the api has, with its size, revenue s
   const problems = recordProblems(page)
   const intel = new IntelligencePage(page)
   await intel.openOn(host.url, 'segments')
-  // Segments are a model of every lead: no filter bar that would change nothing.
-  await expect(intel.from).toHaveCount(0)
+  // Segments are fitted on every lead and counted among the filtered ones: the filter bar shows.
+  await expect(intel.from).toHaveCount(1)
 
-  const api = await callApi(host.url, 'intel.segments', { maxPoints: 2_000 })
-  expect(api.availability).toBe('ready')
-  expect(api.segments.length).toBeGreaterThanOrEqual(2)
-  const shown = await intel.rows(intel.segmentRows, [
-    'segment-id',
-    'size',
-    'revenue-share',
-    'conversion',
-  ])
-  expect(shown).toEqual(
-    api.segments.map((s) => ({
-      'segment-id': String(s.id),
-      size: String(s.size),
-      'revenue-share': s.revenueShare === null ? '' : String(s.revenueShare),
-      conversion: s.conversion === null ? '' : String(s.conversion),
-    })),
-  )
-  for (const s of api.segments) await expect(page.getByText(s.name).first()).toBeVisible()
-  // Every point of the answer is a marker on the scatter, one trace per segment in its legend.
-  await expect(intel.segmentsChart.locator('.scatterlayer .point')).toHaveCount(api.points.length)
-  await expect(intel.segmentsChart.locator('.legendtext')).toHaveText(
-    api.segments.map((s) => s.name),
-  )
+  /** The shown table and scatter against the api's for the shown days and the ticked dimensions. */
+  const check = async (dims: { source?: string[] } = {}) => {
+    const filters = { ...(await intel.shownFilters()), ...dims }
+    const api = await callApi(host.url, 'intel.segments', { maxPoints: 2_000, filters })
+    expect(api.availability).toBe('ready')
+    expect(api.segments.length).toBeGreaterThanOrEqual(2)
+    await expect
+      .poll(() =>
+        intel.rows(intel.segmentRows, ['segment-id', 'size', 'revenue-share', 'conversion']),
+      )
+      .toEqual(
+        api.segments.map((s) => ({
+          'segment-id': String(s.id),
+          size: String(s.size),
+          'revenue-share': s.revenueShare === null ? '' : String(s.revenueShare),
+          conversion: s.conversion === null ? '' : String(s.conversion),
+        })),
+      )
+    for (const s of api.segments) await expect(page.getByText(s.name).first()).toBeVisible()
+    // Every point of the answer is a marker on the scatter, one trace per segment in its legend.
+    await expect(intel.segmentsChart.locator('.scatterlayer .point')).toHaveCount(api.points.length)
+    await expect(intel.segmentsChart.locator('.legendtext')).toHaveText(
+      api.segments.map((s) => s.name),
+    )
+    return api
+  }
+  const all = await check()
+  const leads = (a: typeof all) => a.segments.reduce((n, s) => n + s.size, 0)
+  expect(leads(all)).toBe(all.pointsTotal)
+
+  // One source ticked: each segment counts that source's leads only, and the scatter draws them.
+  await intel.toggleFilterValue('source', 'Facebook Ads')
+  await intel.readyOn('segments').waitFor()
+  const one = await check({ source: ['Facebook Ads'] })
+  expect(leads(one)).toBeLessThan(leads(all))
+  expect(leads(one)).toBeGreaterThan(0)
+
+  // Another range moves it too.
+  await intel.setRange('2026-06-01', '2026-06-30')
+  await intel.readyOn('segments').waitFor()
+  const june = await check({ source: ['Facebook Ads'] })
+  expect(leads(june)).not.toBe(leads(one))
   expect(problems).toEqual([])
 })
 
