@@ -7,6 +7,7 @@ import { ensureJourneys, journeys, recordLeadChange } from '../../main/intellige
 import { beginRollupBatch } from '../../main/metrics/rollups.ts'
 import type { LeadRow } from '../../main/store/mirror-rows.ts'
 import { segmentLeads } from '../../main/intelligence/segments.ts'
+import { segmentsResult } from '../../main/intelligence/read.ts'
 import { trainAndScore } from '../../main/intelligence/scores.ts'
 import { recompute, INTEL_SEED } from '../../main/intelligence/compute.ts'
 import { openStore } from '../../main/store/index.ts'
@@ -37,6 +38,18 @@ export interface IntelChildResult {
   }[]
   readonly journeysP95: number
   readonly journeysCpuP95: number
+  readonly featuresCpuSeconds: number
+  readonly segmentCpuSeconds: number
+  /** intel.segments under each filter: wall and CPU per call, leads matched. */
+  readonly segmentFilters: readonly {
+    filter: string
+    p50: number
+    p95: number
+    cpuP95: number
+    rows: number
+  }[]
+  readonly segmentFiltersP95: number
+  readonly segmentFiltersCpuP95: number
   /** Status changes applied as the sync applies them: rollups only, and rollups + journeys. */
   readonly upkeep: {
     readonly changes: number
@@ -58,12 +71,22 @@ let t = performance.now()
 ensureJourneys(db)
 const journeysInferSeconds = seconds(t)
 
+const cpuSeconds = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
 t = performance.now()
+let cpu0 = cpuSeconds()
 const features = readFeatures(db)
 const featuresSeconds = seconds(t)
+const featuresCpuSeconds = cpuSeconds() - cpu0
 t = performance.now()
+cpu0 = cpuSeconds()
 const segments = segmentLeads(features, INTEL_SEED)
 const segmentSeconds = seconds(t)
+// On a loaded machine the wall time is mostly waiting for a CPU; the thread's own CPU time is
+// what the code costs.
+const segmentCpuSeconds = cpuSeconds() - cpu0
 const segmentRssMb = rss()
 t = performance.now()
 const { body, scored } = trainAndScore(features)
@@ -117,6 +140,30 @@ for (let r = 0; r < rounds; r++) {
     entry.times.push(ms)
     entry.cpu.push(cpu)
     entry.rows = result.leads
+  })
+}
+// Segments under the same filter changes (intel.segments with filters, 2,000 points).
+const segAll: number[] = []
+const segAllCpu: number[] = []
+const segPerFilter = filters.map(([name]) => ({
+  filter: name,
+  times: [] as number[],
+  cpu: [] as number[],
+  rows: 0,
+}))
+for (let r = 0; r < rounds; r++) {
+  filters.forEach(([, f], i) => {
+    const s = performance.now()
+    const c = cpuMs()
+    const result = segmentsResult(db, 2_000, f, now)
+    const cpu = cpuMs() - c
+    const ms = performance.now() - s
+    segAll.push(ms)
+    segAllCpu.push(cpu)
+    const entry = segPerFilter[i] as (typeof segPerFilter)[number]
+    entry.times.push(ms)
+    entry.cpu.push(cpu)
+    entry.rows = result.pointsTotal
   })
 }
 // Journey upkeep on the sync path: status changes applied in 5,000-row transactions as the sync
@@ -184,6 +231,17 @@ const result: IntelChildResult = {
   })),
   journeysP95: pct(all, 95),
   journeysCpuP95: pct(allCpu, 95),
+  featuresCpuSeconds,
+  segmentCpuSeconds,
+  segmentFilters: segPerFilter.map((f) => ({
+    filter: f.filter,
+    p50: pct(f.times, 50),
+    p95: pct(f.times, 95),
+    cpuP95: pct(f.cpu, 95),
+    rows: f.rows,
+  })),
+  segmentFiltersP95: pct(segAll, 95),
+  segmentFiltersCpuP95: pct(segAllCpu, 95),
   upkeep: {
     changes: changing.length,
     withoutSeconds: withoutMs / 1000,
