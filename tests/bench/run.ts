@@ -420,7 +420,7 @@ async function main(): Promise<void> {
       rows.push(
         {
           benchmark: `features + PCA + k-means (k by silhouette, 2–6) of ${fmt(intel.leads)} leads, child process`,
-          figure: `${fmt(intel.featuresSeconds + intel.segmentSeconds, 1)} s (features ${fmt(intel.featuresSeconds, 1)} s), peak RSS ${fmt(intel.segmentRssMb)} MB, k = ${intel.k ?? '—'}`,
+          figure: `${fmt(intel.featuresSeconds + intel.segmentSeconds, 1)} s (features ${fmt(intel.featuresSeconds, 1)} s), CPU ${fmt(intel.featuresCpuSeconds + intel.segmentCpuSeconds, 1)} s (features ${fmt(intel.featuresCpuSeconds, 1)} s), peak RSS ${fmt(intel.segmentRssMb)} MB, k = ${intel.k ?? '—'}`,
           baseline: '—',
           ratio: 'target < 10 s, RSS < 500 MB',
         },
@@ -435,6 +435,12 @@ async function main(): Promise<void> {
           figure: `p95 ${fmt(intel.journeysP95, 1)} ms, CPU p95 ${fmt(intel.journeysCpuP95, 1)} ms (${intel.journeys.map((j) => `${j.filter}: p50 ${fmt(j.p50, 1)}, p95 ${fmt(j.p95, 1)} ms, CPU p95 ${fmt(j.cpuP95, 1)} ms, ${fmt(j.rows)} leads`).join('; ')})`,
           baseline: `history inferred for every lead once: ${fmt(intel.journeysInferSeconds, 1)} s`,
           ratio: 'target p95 < 100 ms',
+        },
+        {
+          benchmark: `segments under a filter change (intel.segments, 2,000 points), ${fmt(LEADS)} leads, ${intel.segmentFilters.length} filters × 20 rounds`,
+          figure: `p95 ${fmt(intel.segmentFiltersP95, 1)} ms, CPU p95 ${fmt(intel.segmentFiltersCpuP95, 1)} ms (${intel.segmentFilters.map((j) => `${j.filter}: p50 ${fmt(j.p50, 1)}, p95 ${fmt(j.p95, 1)} ms, CPU p95 ${fmt(j.cpuP95, 1)} ms, ${fmt(j.rows)} leads`).join('; ')})`,
+          baseline: '—',
+          ratio: 'aim p95 < 100 ms',
         },
         {
           benchmark: `journey upkeep on the sync path: ${fmt(intel.upkeep.changes)} lead status changes in 5k-row transactions with the rollups, half with the journeys' row hook (alternating)`,
