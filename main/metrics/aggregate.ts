@@ -1,25 +1,30 @@
 // The one reader the KPI catalog goes through: sums of the lead measures
 // (rollups.ts) for a filter set, grouped by all rollup dimensions (the
-// "cube", at most a few thousand rows, from which every by-source,
-// by-temperature, by-segment and by-status view is a JS reduction) or by
-// local time bucket (the series). It reads rollups when they give the same
-// answer — the rollups are valid, the range's zone is the rollups' zone, and
-// no filter names a dimension the rollup lacks — and the raw leads
-// otherwise. Both paths are pinned equal by the property tests. A range in
-// another zone (a viewer in London, rollups by Detroit days) has its sums by
-// dimension (the cube) from the rollups' whole days inside it and raw rows at
-// its edges only (zoneCut); its series by local day or hour, its heat map and
-// its totals are sums of the UTC hour rollups, grouped in SQL, where its
-// offset is whole hours (hourSeries, hourGrouped); raw rows elsewhere. An owner filter reads the owner rollups for totals and day series
-// (ownerUsable); the cube, sums per source and the medians of an owner read
-// raw rows. Medians and the hour-of-week heat map come from
-// count blobs (count-blob.ts) on the same terms, with the source as their
-// only dimension.
+// "cube", at most a few thousand rows), by one dimension, or by local time
+// bucket (the series). It reads rollups when they give the same answer and
+// the raw leads otherwise; both paths are pinned equal by the property tests.
+// - A breakdown by one dimension (grouped) with no filter, a source or an
+//   owner reads the facet rollups (019-facet-rollups.ts): one dimension's
+//   rows of the range's org-zone months and days, not the cube.
+// - A range in another zone (a viewer in London, rollups by Detroit days) is
+//   cut into the rollups' whole days inside it and two edges under a day each
+//   (zoneCut): the edges' totals and sums by source come from the UTC quarter
+//   rollups, their other breakdowns from the raw rows of the edges, read once
+//   per scope (edgeCube). Its series by local day or hour and its heat map
+//   are sums of whole UTC quarters (quarterSums), decoded once per scope; with
+//   no filter from the all-leads section kept in a table of its own.
+// - An owner filter reads the owner rollups for totals and day series
+//   (ownerUsable), the owner facets for breakdowns, the owners' quarter
+//   sections elsewhere and the owner response histograms for the median.
+// - Medians and the hour-of-week heat map come from count blobs
+//   (count-blob.ts) by source (or owner, for the response histograms).
+// Other filter combinations (a city, an owner with a source) read the cube or
+// raw rows.
 
 import type { DateRange, Filters } from '../../shared/api/index.ts'
 import type { Store } from '../store/index.ts'
 import { activeDims, dimsSql, type DimFilters, type SqlPart } from './filter-sql.ts'
-import { addCounts, forEachSection, forEachSums } from './count-blob.ts'
+import { addCounts, addSums, forEachSectionWith } from './count-blob.ts'
 import { registryOf } from './registry.ts'
 import {
   BASIS,
@@ -28,6 +33,7 @@ import {
   MEASURES,
   QUARTER_MS,
   QUARTER_ROLLUPS,
+  QUARTERS_PER_DAY,
   ROLLUP_DIMS,
   quarterSection,
   ROLLUPS,
@@ -421,7 +427,9 @@ export function offsetStretches(
 function quarterTable(
   scope: Scope,
   basis: Basis,
-  range: DateRange,
+  timeZone: string,
+  start: number,
+  end: number,
   need: readonly string[],
 ): {
   table: QuarterRollupDef
@@ -434,13 +442,72 @@ function quarterTable(
   if (dims.length > 1 || (dim !== null && dim !== 'source' && dim !== 'owner')) return null
   const table = QUARTER_ROLLUPS.find((q) => q.basis === basis)
   if (!table) return null
-  const { start, end } = rangeBounds(range)
-  const stretches = offsetStretches(range.timeZone, start, end)
+  const stretches = offsetStretches(timeZone, start, end)
   const whole =
     start % QUARTER_MS === 0 &&
     end % QUARTER_MS === 0 &&
     stretches.every((s) => s.offset % QUARTER_MS === 0 && s.from % QUARTER_MS === 0)
   return whole ? { table, dim, stretches } : null
+}
+
+/** One UTC day's section of a quarter blob, decoded: 96 quarters × the measures. */
+interface QuarterDay {
+  readonly day: number
+  /** The section's value (a source or an owner), '' for all leads. */
+  readonly source: string
+  readonly v: Float64Array
+}
+
+/**
+ * The sections of the UTC days [lo, hi] a scope reads (all leads', those of the values filtered
+ * on, or every value of `dim`), decoded once per scope: the day and hour series, the heat map
+ * and the totals of one range (and of ranges sharing its days) add up the same quarters.
+ * Sections are matched on their key's bytes, so the other sources' and owners' are skipped
+ * unread.
+ */
+function quarterDays(
+  scope: Scope,
+  table: QuarterRollupDef,
+  dim: QuarterDim | null,
+  lo: number,
+  hi: number,
+): readonly QuarterDay[] {
+  const listed = dim === null ? undefined : scope.dims[dim]
+  const exact = dim === null ? [quarterSection(null)] : listed?.map((v) => quarterSection(dim, v))
+  const prefix = dim === null ? '' : quarterSection(dim)
+  const key = `quarterDays:${table.table}:${dim}:${JSON.stringify(exact ?? null)}:${lo}:${hi}`
+  return memo(scope, key, () => {
+    const width = MEASURES.length
+    const out: QuarterDay[] = []
+    if (dim === null) {
+      // All leads: their section alone, from its own table.
+      const rows = scope.db
+        .prepare(`SELECT day, sums FROM ${table.allTable} WHERE day BETWEEN ? AND ?`)
+        .raw()
+        .all(lo, hi) as [number, Uint8Array][]
+      for (const [day, body] of rows) {
+        const v = new Float64Array(QUARTERS_PER_DAY * width)
+        addSums(v, body, width)
+        out.push({ day, source: '', v })
+      }
+      return out
+    }
+    const rows = scope.db
+      .prepare(`SELECT day, sums FROM ${table.table} WHERE day BETWEEN ? AND ?`)
+      .raw()
+      .all(lo, hi) as [number, Uint8Array][]
+    const keys = exact ? exact.map((k) => Buffer.from(k, 'utf8')) : [Buffer.from(prefix, 'utf8')]
+    for (const [day, blob] of rows) {
+      for (const k of keys) {
+        forEachSectionWith(blob, k, exact !== undefined, (section, body) => {
+          const v = new Float64Array(QUARTERS_PER_DAY * width)
+          addSums(v, body, width)
+          out.push({ day, source: section.slice(prefix.length), v })
+        })
+      }
+    }
+    return out
+  })
 }
 
 /** How quarterSums keys its sums: a local day, hour or hour of week, the source, or '' (all). */
@@ -459,56 +526,70 @@ function quarterSums(
   range: DateRange,
   key: QuarterKey,
 ): Map<number | string, Measures> | null {
+  const { start, end } = rangeBounds(range)
+  return quarterSumsBetween(scope, basis, range.timeZone, start, end, key)
+}
+
+/** quarterSums over the instants [start, end) (whole quarters), local time in `timeZone`. */
+function quarterSumsBetween(
+  scope: Scope,
+  basis: Basis,
+  timeZone: string,
+  start: number,
+  end: number,
+  key: QuarterKey,
+): Map<number | string, Measures> | null {
   const need = [...usedDims(scope.dims), ...(key === 'source' ? ['source'] : [])]
-  const found = quarterTable(scope, basis, range, need)
+  const found = quarterTable(scope, basis, timeZone, start, end, need)
   if (!found) return null
   const { table, dim, stretches } = found
-  const { start, end } = rangeBounds(range)
-  // The sections to read: all leads', or those of the values filtered on (or all of a dimension).
-  const listed = dim === null ? undefined : scope.dims[dim]
-  const wanted =
-    dim === null
-      ? new Set([quarterSection(null)])
-      : listed && new Set(listed.map((v) => quarterSection(dim, v)))
-  const prefix = dim === null ? '' : quarterSection(dim)
-  const rows = scope.db
-    .prepare(`SELECT day, sums FROM ${table.table} WHERE day BETWEEN ? AND ?`)
-    .raw()
-    .all(Math.floor(start / DAY_MS), Math.floor((end - 1) / DAY_MS)) as [number, Uint8Array][]
   const width = MEASURES.length
+  const localWeekHour = weekHour
+  const days = quarterDays(
+    scope,
+    table,
+    dim,
+    Math.floor(start / DAY_MS),
+    Math.floor((end - 1) / DAY_MS),
+  )
+  // Plain numbers in the loop below (29,000 quarters a year): an imported binding is read
+  // through a getter under tsx's module transform.
+  const dayMs = DAY_MS
+  const hourMs = HOUR_MS
+  const quarterMs = QUARTER_MS
+  const perDay = QUARTERS_PER_DAY
   const sums = new Map<number | string, Float64Array>()
   let lastKey: number | string | undefined
   let last: Float64Array | undefined
-  for (const [day, blob] of rows) {
-    const dayStart = day * DAY_MS
-    forEachSection(blob, (section, body) => {
-      if (wanted ? !wanted.has(section) : !section.startsWith(prefix)) return
-      const source = section.slice(prefix.length)
-      // The stretch in force at the day's first quarter; later ones follow in order.
-      let k = 0
-      while (k + 1 < stretches.length && (stretches[k + 1] as OffsetStretch).from <= dayStart) k++
-      forEachSums(body, width, (slot, values) => {
-        const t = dayStart + slot * QUARTER_MS
-        if (t < start || t >= end) return
-        while (k + 1 < stretches.length && (stretches[k + 1] as OffsetStretch).from <= t) k++
-        const local = t + (stretches[k] as OffsetStretch).offset
-        const bucket =
-          key === 'day'
-            ? Math.floor(local / DAY_MS)
-            : key === 'hour'
-              ? Math.floor(local / HOUR_MS)
-              : key === 'weekHour'
-                ? weekHour(Math.floor(local / HOUR_MS))
-                : key === 'source'
-                  ? source
-                  : ''
-        let into = bucket === lastKey ? last : sums.get(bucket)
-        if (!into) sums.set(bucket, (into = new Float64Array(width)))
-        lastKey = bucket
-        last = into
-        for (let i = 0; i < width; i++) into[i] = (into[i] as number) + (values[i] as number)
-      })
-    })
+  for (const { day, source, v } of days) {
+    const dayStart = day * dayMs
+    // The stretch in force at the day's first quarter; later ones follow in order.
+    let k = 0
+    while (k + 1 < stretches.length && (stretches[k + 1] as OffsetStretch).from <= dayStart) k++
+    for (let slot = 0; slot < perDay; slot++) {
+      const o = slot * width
+      // A quarter with no leads has no sums (encodeSums): nothing to add.
+      if (v[o] === 0) continue
+      const t = dayStart + slot * quarterMs
+      if (t < start || t >= end) continue
+      while (k + 1 < stretches.length && (stretches[k + 1] as OffsetStretch).from <= t) k++
+      const local = t + (stretches[k] as OffsetStretch).offset
+      const bucket =
+        key === 'day'
+          ? Math.floor(local / dayMs)
+          : key === 'hour'
+            ? Math.floor(local / hourMs)
+            : key === 'weekHour'
+              ? localWeekHour(Math.floor(local / hourMs))
+              : key === 'source'
+                ? source
+                : ''
+      let into = bucket === lastKey ? last : sums.get(bucket)
+      if (!into) sums.set(bucket, (into = new Float64Array(width)))
+      lastKey = bucket
+      last = into
+      for (let i = 0; i < width; i++) into[i] = (into[i] as number) + (v[o + i] as number)
+    }
   }
   const out = new Map<number | string, Measures>()
   for (const [bucket, v] of sums) {
@@ -536,12 +617,21 @@ export function grouped(
     if (dim !== null) {
       const facets = facetSums(scope, basis, range, dim)
       if (facets) return facets
-    } else if (range.timeZone !== scope.state.timeZone && facetsFor(scope, basis) !== null) {
-      // Another zone: the total is the sum over any one dimension's values (each lead is under
-      // one value of each), so it shares the funnel's breakdown by status and its edges' scan.
-      const all = zeroMeasures()
-      for (const m of grouped(scope, basis, range, 'status').values()) addMeasures(all, m)
-      return new Map([['', all]])
+    } else if (range.timeZone !== scope.state.timeZone && !scope.raw && scope.state.valid) {
+      // Another zone: the rollups' whole days inside the range (in their zone, below), and its
+      // two edges (under a day each) from the UTC quarter rollups: a few days' blobs, no raw rows.
+      const cut = orgDaysCut(scope, range)
+      const edges = cut.edges.map((e) =>
+        quarterSumsBetween(scope, basis, range.timeZone, e.start, e.end, null),
+      )
+      if (edges.every((e) => e !== null)) {
+        const all = zeroMeasures()
+        const inner = cut.inner && grouped(scope, basis, cut.inner, null).get('')
+        if (inner) addMeasures(all, inner)
+        for (const e of edges) addMeasures(all, e?.get('') ?? zeroMeasures())
+        // As the raw rows answer: no group at all where no lead is in scope.
+        return new Map<string, Measures>(all.leads === 0 ? [] : [['', all]])
+      }
     }
     const need = [...usedDims(scope.dims), ...(dim === null ? [] : [dim])]
     const table =
@@ -619,7 +709,16 @@ function facetSums(
       for (const row of rows) add(String(row.k), measuresOf(row))
     }
   }
-  if (cut.edges.length > 0) {
+  // By source, the edges' sums come from the UTC quarter rollups' source sections.
+  const bySource =
+    dim === 'source'
+      ? cut.edges.map((e) =>
+          quarterSumsBetween(scope, basis, range.timeZone, e.start, e.end, 'source'),
+        )
+      : []
+  if (bySource.length > 0 && bySource.every((e) => e !== null)) {
+    for (const e of bySource) for (const [k, m] of e ?? []) add(String(k), m)
+  } else if (cut.edges.length > 0) {
     for (const [k, m] of groupCube(edgeCube(scope, basis, cut.edges), dim)) add(k, m)
   }
   return out
@@ -665,12 +764,19 @@ export const totalOf = (rows: readonly CubeRow[]): Measures =>
 const countsUsable = (scope: Scope, range: DateRange) =>
   rollupUsable(scope, range) && usedDims(scope.dims).every((d) => d === 'source')
 
-/** Adds the count blobs of `of` over a span into `into`. */
-function addBlobs(scope: Scope, of: CountOf, span: Span, into: Float64Array): void {
-  const table = COUNT_ROLLUPS.find((c) => c.of === of && c.grain === span.grain)?.table ?? ''
+/** Adds the count blobs of `of` by `key` (the source's, or the owner's) over a span into `into`. */
+function addBlobs(
+  scope: Scope,
+  of: CountOf,
+  span: Span,
+  into: Float64Array,
+  key: 'source' | 'owner' = 'source',
+): void {
+  const table = COUNT_ROLLUPS.find((c) => c.of === of && c.key === key && c.grain === span.grain)
+  if (!table) throw new Error(`no ${of} counts by ${span.grain} and ${key}`)
   const f = dimsSql(scope.dims)
   const blobs = scope.db
-    .prepare(`SELECT hist FROM ${table} WHERE ${span.grain} BETWEEN ? AND ?${f.sql}`)
+    .prepare(`SELECT hist FROM ${table.table} WHERE ${span.grain} BETWEEN ? AND ?${f.sql}`)
     .pluck()
     .all(span.lo, span.hi, ...f.params) as Uint8Array[]
   for (const blob of blobs) addCounts(into, blob)
@@ -744,10 +850,26 @@ export function responseHistogram(scope: Scope, range: DateRange): Float64Array 
     for (const span of monthSpans(range)) addBlobs(scope, 'response', span, hist)
     return hist
   }
-  if (!usedDims(scope.dims).every((d) => d === 'source')) return null
-  const cut = zoneCut(scope, range)
+  const used = usedDims(scope.dims)
+  // An owner alone: the owner's day histograms over the rollups' whole days in the range.
+  const byOwner = used.length === 1 && used[0] === 'owner'
+  if (!byOwner && !used.every((d) => d === 'source')) return null
+  const cut = byOwner
+    ? scope.raw || !scope.state.valid
+      ? null
+      : orgDaysCut(scope, range)
+    : zoneCut(scope, range)
   if (cut === null) return null
-  if (cut.inner) for (const span of monthSpans(cut.inner)) addBlobs(scope, 'response', span, hist)
+  if (cut.inner) {
+    if (byOwner) {
+      const span: Span = {
+        grain: 'day',
+        lo: dayNumber(cut.inner.from),
+        hi: dayNumber(cut.inner.to),
+      }
+      addBlobs(scope, 'response', span, hist, 'owner')
+    } else for (const span of monthSpans(cut.inner)) addBlobs(scope, 'response', span, hist)
+  }
   const f = dimsSql(scope.dims)
   const edge = scope.db
     .prepare(

@@ -31,7 +31,7 @@ import type {
   Trends,
 } from '../../shared/api/index.ts'
 import { TEMPERATURES, comparisonKindFor } from '../../shared/api/index.ts'
-import type { Store } from '../store/index.ts'
+import { memoUntilChanged, type Store } from '../store/index.ts'
 import {
   createScope,
   grouped,
@@ -201,9 +201,9 @@ export function cohortMaturity(
   const key = `maturity:${range.from}:${range.to}:${range.timeZone}:${options.openShare}`
   const kept = s.memo.get(key) as CohortMaturity | undefined
   if (kept) return kept
-  const close =
-    (s.memo.get('closeTimes') as ReturnType<typeof closeTimes> | undefined) ?? closeTimes(s.db)
-  s.memo.set('closeTimes', close)
+  // The last deals' close times change only with the file: kept until it does (a raw read of
+  // the latest deals, otherwise paid by every dashboard answer).
+  const close = memoUntilChanged(s.db, 'metrics:closeTimes', 0, () => closeTimes(s.db))
   // Outcomes are known as of the cache's newest change: a cache last synced a month ago holds
   // a month-old picture of its leads, so their age is counted to then, not to the clock.
   const asOf = dataAsOf(s.db)

@@ -202,6 +202,51 @@ export function forEachSection(
   }
 }
 
+/**
+ * forEachSection for the sections whose key starts with `prefix` (UTF-8 bytes; empty: every
+ * key) and, when `exact`, has no more bytes: keys are compared as bytes and only a match's key is
+ * decoded, so a reader of one section of a blob of dozens skips the rest at the cost of a length
+ * and a byte compare each.
+ */
+export function forEachSectionWith(
+  blob: Uint8Array,
+  prefix: Uint8Array,
+  exact: boolean,
+  fn: (key: string, body: Uint8Array) => void,
+): void {
+  let i = 0
+  const varint = (): number => {
+    let n = 0
+    let shift = 1
+    let byte: number
+    do {
+      byte = blob[i++] as number
+      n += (byte & 0x7f) * shift
+      shift *= 128
+    } while (byte & 0x80)
+    return n
+  }
+  while (i < blob.length) {
+    const keyBytes = varint()
+    const keyAt = i
+    i += keyBytes
+    const bodyBytes = varint()
+    const bodyAt = i
+    i += bodyBytes
+    if (exact ? keyBytes !== prefix.length : keyBytes < prefix.length) continue
+    let match = true
+    for (let k = 0; k < prefix.length; k++) {
+      if (blob[keyAt + k] !== prefix[k]) {
+        match = false
+        break
+      }
+    }
+    if (!match) continue
+    const key = Buffer.from(blob.buffer, blob.byteOffset + keyAt, keyBytes).toString('utf8')
+    fn(key, blob.subarray(bodyAt, bodyAt + bodyBytes))
+  }
+}
+
 /** The blob of keyed sections (empty bodies left out), or null when every one is empty. */
 export function encodeSections(sections: ReadonlyMap<string, Uint8Array | null>): Buffer | null {
   const parts: Buffer[] = []

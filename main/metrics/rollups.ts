@@ -157,11 +157,17 @@ export const ROLLUPS: readonly RollupDef[] = [
 export interface QuarterRollupDef {
   readonly table: string
   readonly basis: Basis
+  /**
+   * The all-leads section of each day's blob again, alone (019-facet-rollups.ts): a reader of
+   * totals and series with no filter reads a few hundred bytes a day instead of every source's
+   * and owner's sections beside it.
+   */
+  readonly allTable: string
 }
 
 export const QUARTER_ROLLUPS: readonly QuarterRollupDef[] = [
-  { table: 'rollup_leads_quarters', basis: 'created' },
-  { table: 'rollup_deals_quarters', basis: 'converted' },
+  { table: 'rollup_leads_quarters', basis: 'created', allTable: 'rollup_leads_quarters_all' },
+  { table: 'rollup_deals_quarters', basis: 'converted', allTable: 'rollup_deals_quarters_all' },
 ]
 
 /** The dimensions a quarter section can be read by: one of them, or none (all leads). */
@@ -248,14 +254,43 @@ export interface CountRollupDef {
   readonly grain: 'day' | 'month'
   readonly of: CountOf
   readonly size: number
+  /** The dimension after the time: the source, or the owner (019-facet-rollups.ts). */
+  readonly key: 'source' | 'owner'
 }
 
-/** Tables of one count blob per (local day or month of created_at, source). */
+/** Tables of one count blob per (local day or month of created_at, source or owner). */
 export const COUNT_ROLLUPS: readonly CountRollupDef[] = [
-  { table: 'rollup_response_day', grain: 'day', of: 'response', size: RESPONSE_BUCKETS },
-  { table: 'rollup_response_month', grain: 'month', of: 'response', size: RESPONSE_BUCKETS },
-  { table: 'rollup_week_hours_day', grain: 'day', of: 'weekHour', size: WEEK_HOURS },
-  { table: 'rollup_week_hours_month', grain: 'month', of: 'weekHour', size: WEEK_HOURS },
+  {
+    table: 'rollup_response_day',
+    grain: 'day',
+    of: 'response',
+    size: RESPONSE_BUCKETS,
+    key: 'source',
+  },
+  {
+    table: 'rollup_response_month',
+    grain: 'month',
+    of: 'response',
+    size: RESPONSE_BUCKETS,
+    key: 'source',
+  },
+  { table: 'rollup_week_hours_day', grain: 'day', of: 'weekHour', size: WEEK_HOURS, key: 'source' },
+  {
+    table: 'rollup_week_hours_month',
+    grain: 'month',
+    of: 'weekHour',
+    size: WEEK_HOURS,
+    key: 'source',
+  },
+  // An owner's exact median response time from its histogram and one second's raw rows, as a
+  // source's is (019-facet-rollups.ts).
+  {
+    table: 'rollup_response_day_owner',
+    grain: 'day',
+    of: 'response',
+    size: RESPONSE_BUCKETS,
+    key: 'owner',
+  },
 ]
 
 // ---- Incremental maintenance ---------------------------------------------------------
@@ -277,6 +312,8 @@ interface Prepared {
   readonly readQuarters: Get[]
   readonly writeQuarters: Run[]
   readonly delQuarters: Run[]
+  readonly writeQuartersAll: Run[]
+  readonly delQuartersAll: Run[]
   readonly invalidate: Run
   readonly stamp: Run
   readonly findDims: Get
@@ -314,16 +351,16 @@ function prepare(db: Store, state = rollupState(db)): Prepared {
       ),
     ),
     readCounts: COUNT_ROLLUPS.map((c) =>
-      db.prepare(`SELECT hist FROM ${c.table} WHERE ${c.grain} = ? AND source = ?`).pluck(),
+      db.prepare(`SELECT hist FROM ${c.table} WHERE ${c.grain} = ? AND ${c.key} = ?`).pluck(),
     ),
     writeCounts: COUNT_ROLLUPS.map((c) =>
       db.prepare(
-        `INSERT INTO ${c.table} (${c.grain}, source, hist) VALUES (?, ?, ?)
-         ON CONFLICT (${c.grain}, source) DO UPDATE SET hist = excluded.hist`,
+        `INSERT INTO ${c.table} (${c.grain}, ${c.key}, hist) VALUES (?, ?, ?)
+         ON CONFLICT (${c.grain}, ${c.key}) DO UPDATE SET hist = excluded.hist`,
       ),
     ),
     delCounts: COUNT_ROLLUPS.map((c) =>
-      db.prepare(`DELETE FROM ${c.table} WHERE ${c.grain} = ? AND source = ?`),
+      db.prepare(`DELETE FROM ${c.table} WHERE ${c.grain} = ? AND ${c.key} = ?`),
     ),
     readQuarters: QUARTER_ROLLUPS.map((q) =>
       db.prepare(`SELECT sums FROM ${q.table} WHERE day = ?`).pluck(),
@@ -335,6 +372,15 @@ function prepare(db: Store, state = rollupState(db)): Prepared {
       ),
     ),
     delQuarters: QUARTER_ROLLUPS.map((q) => db.prepare(`DELETE FROM ${q.table} WHERE day = ?`)),
+    writeQuartersAll: QUARTER_ROLLUPS.map((q) =>
+      db.prepare(
+        `INSERT INTO ${q.allTable} (day, sums) VALUES (?, ?)
+         ON CONFLICT (day) DO UPDATE SET sums = excluded.sums`,
+      ),
+    ),
+    delQuartersAll: QUARTER_ROLLUPS.map((q) =>
+      db.prepare(`DELETE FROM ${q.allTable} WHERE day = ?`),
+    ),
     invalidate: db.prepare('UPDATE rollup_state SET valid = 0 WHERE id = 1'),
     stamp: db.prepare(
       `UPDATE rollup_state SET definitions = ? WHERE id = 1 AND definitions = '${EMPTY_ROLLUPS}'`,
@@ -530,7 +576,7 @@ const SUM_BASE = ROLLUPS.map((r, i) => {
   return base
 })
 const COUNT_BASE = COUNT_ROLLUPS.map((c) => {
-  const base = COUNT_ROLLUPS.findIndex((b) => b.of === c.of && b.grain === 'day')
+  const base = COUNT_ROLLUPS.findIndex((b) => b.of === c.of && b.key === c.key && b.grain === 'day')
   if (base < 0) throw new Error(`no day count rollup to derive ${c.table} from`)
   return base
 })
@@ -673,9 +719,10 @@ class Batch implements RollupBatch {
     }
     for (let i = 0; i < COUNT_ROLLUPS.length; i++) {
       if (COUNT_BASE[i] !== i) continue
-      if ((COUNT_ROLLUPS[i] as CountRollupDef).of === 'weekHour')
-        this.addCount(i, day, sourceId, weekHour(hour), sign)
-      else if (responded) this.addCount(i, day, sourceId, responseBucket(ms), sign)
+      const c = COUNT_ROLLUPS[i] as CountRollupDef
+      const key = c.key === 'owner' ? ownerId : sourceId
+      if (c.of === 'weekHour') this.addCount(i, day, key, weekHour(hour), sign)
+      else if (responded) this.addCount(i, day, key, responseBucket(ms), sign)
     }
   }
 
@@ -755,9 +802,21 @@ class Batch implements RollupBatch {
     }
   }
 
+  /** Rows written since the last yield of flushSteps. */
+  private written = 0
+
   flush(): void {
+    for (const step of this.flushSteps(Infinity)) void step
+  }
+
+  /**
+   * flush() in steps: it yields after about every `rows` rows written, so that a rebuild in
+   * slices can write its tables over several transactions and give the thread back between them.
+   */
+  *flushSteps(sliceRows: number): Generator<void, void, void> {
     if (!this.enabled) return
     const { p } = this
+    this.written = 0
     // rollup_dims ids are looked up per flush, not kept per connection: an id
     // inserted by a transaction that then rolled back could be handed out
     // again for other values.
@@ -778,7 +837,7 @@ class Batch implements RollupBatch {
       this.derive()
       for (let i = 0; i < ROLLUPS.length; i++) {
         if (this.fresh) {
-          this.insertSorted(i, idOf)
+          yield* this.insertSorted(i, idOf, sliceRows)
           continue
         }
         const upsert = p.upsert[i] as Get
@@ -828,10 +887,14 @@ class Batch implements RollupBatch {
           const blob = encodeCounts(dense)
           if (blob) (p.writeCounts[i] as Run).run(e.time, source, blob)
           else (p.delCounts[i] as Run).run(e.time, source)
+          if (++this.written >= sliceRows) {
+            this.written = 0
+            yield
+          }
         }
       }
-      this.writeQuarters('created')
-      this.writeQuarters('converted')
+      yield* this.writeQuarters('created', sliceRows)
+      yield* this.writeQuarters('converted', sliceRows)
     } catch (error) {
       // A count below zero: the rollups no longer match the leads (a change
       // applied twice, or a before row that was not the stored one). The
@@ -854,7 +917,7 @@ class Batch implements RollupBatch {
    * sections (read back unless the table is fresh): one row rewritten a day touched. One day's
    * vectors at a time, so a batch of changes spread over years holds no more than a day's.
    */
-  private writeQuarters(basis: Basis): void {
+  private *writeQuarters(basis: Basis, rows: number): Generator<void, void, void> {
     const sums = this.quarters[basis]
     const { times, dims, values } = sums
     const days = new Map<number, number[]>()
@@ -872,6 +935,8 @@ class Batch implements RollupBatch {
     const read = this.p.readQuarters[i] as Get
     const write = this.p.writeQuarters[i] as Run
     const del = this.p.delQuarters[i] as Run
+    const writeAll = this.p.writeQuartersAll[i] as Run
+    const delAll = this.p.delQuartersAll[i] as Run
     const size = QUARTERS_PER_DAY * M
     const pool: Float64Array[] = []
     const sections = new Map<string, Float64Array>()
@@ -921,6 +986,15 @@ class Batch implements RollupBatch {
       const blob = encodeSections(bodies)
       if (blob) write.run(day, blob)
       else if (!this.fresh) del.run(day)
+      const all = bodies.get(quarterSection(null))
+      if (all) writeAll.run(day, all)
+      else if (!this.fresh) delAll.run(day)
+      // A day's row weighs as much as some hundred rows of the other tables.
+      this.written += 100
+      if (this.written >= rows) {
+        this.written = 0
+        yield
+      }
     }
   }
 
@@ -933,7 +1007,11 @@ class Batch implements RollupBatch {
   }
 
   /** Writes table `i`'s deltas into an empty table: sorted by its key, ROWS_PER_INSERT rows a statement. */
-  private insertSorted(i: number, idOf: (combo: number) => number): void {
+  private *insertSorted(
+    i: number,
+    idOf: (combo: number) => number,
+    rows: number,
+  ): Generator<void, void, void> {
     const r = ROLLUPS[i] as RollupDef
     const sums = this.sums[i] as SumDeltas
     const keys: (number | string)[][] = []
@@ -978,6 +1056,11 @@ class Batch implements RollupBatch {
     for (; at + ROWS_PER_INSERT <= slots.length; at += ROWS_PER_INSERT) {
       bind(at, at + ROWS_PER_INSERT)
       many.run(params)
+      this.written += ROWS_PER_INSERT
+      if (this.written >= rows) {
+        this.written = 0
+        yield
+      }
     }
     if (at < slots.length) {
       bind(at, slots.length)
@@ -1029,7 +1112,7 @@ export function applyLeadChange(db: Store, before: LeadRow | null, after: LeadRo
 export const ROLLUP_TABLES = [
   ...ROLLUPS.map((r) => r.table),
   ...COUNT_ROLLUPS.map((c) => c.table),
-  ...QUARTER_ROLLUPS.map((q) => q.table),
+  ...QUARTER_ROLLUPS.flatMap((q) => [q.table, q.allTable]),
 ]
 
 export interface RebuildOptions {
@@ -1125,7 +1208,11 @@ function feedLeads(db: Store, target: (id: number) => Batch): void {
 interface SlicedRebuild {
   /** Every live lead with an id up to `cursor` is in `batch`, as it is now. */
   cursor: number
-  readonly batch: Batch
+  /**
+   * While scanning, the rebuild's own batch; while its tables are written, the changes written
+   * meanwhile (applied in the last transaction, onto the written tables).
+   */
+  batch: Batch
 }
 
 const rebuilding = new WeakMap<Store, SlicedRebuild>()
@@ -1158,18 +1245,33 @@ export interface SlicedRebuildOptions extends RebuildOptions {
   readonly sliceLeads?: number
   /** Awaited between slices: other work on the thread runs meanwhile (default setImmediate). */
   readonly pause?: () => Promise<void>
-  /** Called with each slice's (and the final write's) milliseconds on the thread. */
+  /** Rollup rows written per transaction once scanned (default 10,000; deletes alike). */
+  readonly writeRows?: number
+  /** Called with each slice's (a scan's, a write's) milliseconds on the thread. */
   readonly onSlice?: (ms: number, what: 'scan' | 'write') => void
 }
+
+/** The key columns of every rollup table, for deleting their rows in slices. */
+const KEY_COLUMNS: ReadonlyMap<string, readonly string[]> = new Map([
+  ...ROLLUPS.map((r): [string, string[]] => [r.table, [r.grain, ...keyColumns(r)]]),
+  ...COUNT_ROLLUPS.map((c): [string, string[]] => [c.table, [c.grain, c.key]]),
+  ...QUARTER_ROLLUPS.flatMap((q): [string, string[]][] => [
+    [q.table, ['day']],
+    [q.allTable, ['day']],
+  ]),
+])
 
 /**
  * rebuildRollups without holding the thread for its whole length: the rollups are marked
  * invalid (every KPI reads the raw rows meanwhile, with the same answers), the live leads are
  * scanned in id order, `sliceLeads` at a time, into one batch in memory, with a pause between
- * slices, and the batch is written in one last transaction that marks the rollups valid again.
+ * slices; then the tables are emptied and the batch written, `writeRows` rows a transaction with
+ * a pause between (still invalid), and one last short transaction marks the rollups valid again.
  * Changes written meanwhile (the sync's batches, applyLeadChange) of leads already scanned reach
  * the rebuild's batch at their flush (beginRollupBatch hands out a RebuildFeed); changes of leads
- * not yet scanned are read by the scan as they are. Progress as rebuildRollups gives it.
+ * not yet scanned are read by the scan as they are; changes written while the tables are written
+ * gather in a batch of their own, applied in that last transaction onto the written tables.
+ * Progress as rebuildRollups gives it.
  */
 export async function rebuildRollupsInSlices(
   db: Store,
@@ -1224,13 +1326,40 @@ export async function rebuildRollupsInSlices(
       onProgress?.(done, Math.max(done, total))
       await pause()
     }
+    // Scanned: from here every change of any lead goes to the batch of changes meanwhile.
+    current.cursor = Infinity
+    const scanned = current.batch
+    current.batch = new Batch(db, prepare(db), true)
+    const writeRows = options.writeRows ?? 10_000
+    // The old rows out, `writeRows` a transaction, then the scanned batch in, as many a
+    // transaction.
+    for (const table of ROLLUP_TABLES) {
+      const key = `(${(KEY_COLUMNS.get(table) ?? ['rowid']).join(', ')})`
+      const del = db.prepare(
+        `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key.slice(1, -1)} FROM ${table} LIMIT ?)`,
+      )
+      for (let deleted = writeRows; deleted >= writeRows;) {
+        timed('write', () => {
+          deleted = db.transaction(() => del.run(writeRows).changes)()
+        })
+        if (deleted >= writeRows) await pause()
+      }
+    }
+    const steps = scanned.flushSteps(writeRows)
+    for (let finished = false; !finished;) {
+      timed('write', () => {
+        db.transaction(() => {
+          finished = steps.next().done === true
+        })()
+      })
+      if (!finished) await pause()
+    }
     let live = done
     timed('write', () => {
       db.transaction(() => {
         db.prepare(
           `UPDATE rollup_state SET valid = 1, built_at = ?, definitions = ? WHERE id = 1`,
         ).run(Date.now(), registryOf(db).definitionsHash)
-        for (const table of ROLLUP_TABLES) db.exec(`DELETE FROM ${table}`)
         current.batch.flush()
         if (onProgress) {
           live = db

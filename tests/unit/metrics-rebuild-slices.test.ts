@@ -1,5 +1,5 @@
 // A rollup rebuild in slices (rebuildRollupsInSlices, issue 14): the thread is given back between
-// slices of leads, changes written meanwhile through rollup batches (as the sync writes them:
+// slices of leads and between slices of its writes, changes written meanwhile through rollup batches (as the sync writes them:
 // inserts, updates of leads scanned and not yet scanned, hard and soft deletes, all in one
 // transaction or rolled back) are taken in, and the tables end exactly as a rebuild in one
 // transaction leaves them; meanwhile the rollups are invalid, so every KPI reads the raw rows;
@@ -107,6 +107,8 @@ describe('a rollup rebuild in slices', () => {
             let step = 0
             await rebuildRollupsInSlices(db, {
               sliceLeads: slice,
+              // The tables written a few rows a transaction too, with changes between.
+              writeRows: slice,
               onProgress: (done, total) => progress.push([done, total]),
               pause: () => {
                 const next = between[step++]

@@ -67,9 +67,9 @@ const snapshot = (db: Store): Record<string, unknown[]> =>
       db.prepare(`SELECT * FROM ${r.table} ORDER BY 1, 2, 3, 4, 5, 6`).all(),
     ]),
     // The quarter blobs byte for byte: the encoding is canonical.
-    ...QUARTER_ROLLUPS.map((q): [string, unknown[]] => [
-      q.table,
-      db.prepare(`SELECT * FROM ${q.table} ORDER BY day`).all(),
+    ...QUARTER_ROLLUPS.flatMap((q): [string, unknown[]][] => [
+      [q.table, db.prepare(`SELECT * FROM ${q.table} ORDER BY day`).all()],
+      [q.allTable, db.prepare(`SELECT * FROM ${q.allTable} ORDER BY day`).all()],
     ]),
   ])
 
@@ -188,6 +188,10 @@ function recompute(db: Store): Expected {
       }
     }
     out[q.table] = [...rows.values()]
+    // The all-leads section alone.
+    out[q.allTable] = [...rows.values()].map((row) =>
+      Object.fromEntries(Object.entries(row).filter(([k]) => k === 'day' || k.startsWith(' q'))),
+    )
   }
   for (const c of COUNT_ROLLUPS) {
     const rows = new Map<string, Record<string, number | string>>()
@@ -201,8 +205,8 @@ function recompute(db: Store): Expected {
         bucket = ms < 0 ? 0 : ms >= 1_800_000 ? 1801 : 1 + Math.floor(ms / 1000)
       }
       const time = c.grain === 'day' ? t.day : t.month
-      const key = JSON.stringify([time, l.source])
-      const row = rows.get(key) ?? { [c.grain]: time, source: l.source }
+      const key = JSON.stringify([time, l[c.key]])
+      const row = rows.get(key) ?? { [c.grain]: time, [c.key]: l[c.key] }
       rows.set(key, row)
       row[`b${bucket}`] = ((row[`b${bucket}`] as number | undefined) ?? 0) + 1
     }
@@ -232,6 +236,15 @@ function stored(db: Store): Expected {
           MEASURES.forEach((m, k) => (row[`${section} q${slot}.${m}`] = values[k] as number))
         }),
       )
+      return row
+    })
+    out[q.allTable] = (
+      db.prepare(`SELECT * FROM ${q.allTable}`).all() as { day: number; sums: Buffer }[]
+    ).map(({ day, sums }) => {
+      const row: Record<string, number | string> = { day }
+      forEachSums(sums, MEASURES.length, (slot, values) => {
+        MEASURES.forEach((m, k) => (row[` q${slot}.${m}`] = values[k] as number))
+      })
       return row
     })
   }
@@ -324,7 +337,8 @@ describe('rollup maintenance', () => {
       }),
       { numRuns: 150 },
     )
-  })
+    // A generous deadline: fast-check runs many cases, slowly on a busy machine.
+  }, 300_000)
 })
 
 describe('batched rollup maintenance', () => {
@@ -393,7 +407,8 @@ describe('batched rollup maintenance', () => {
       ),
       { numRuns: 150 },
     )
-  })
+    // A generous deadline: fast-check runs many cases, slowly on a busy machine.
+  }, 300_000)
 
   it('writes nothing while the rollups are invalid, and leaves that to the rebuild', () => {
     const db = openStore(':memory:')
@@ -509,7 +524,8 @@ describe('the catalog on random data and filters', () => {
       ),
       { numRuns: 120 },
     )
-  })
+    // A generous deadline: fast-check runs many cases, slowly on a busy machine.
+  }, 300_000)
 })
 
 describe('the median through the response histograms', () => {
@@ -583,7 +599,8 @@ describe('the median through the response histograms', () => {
       ),
       { numRuns: 150 },
     )
-  })
+    // A generous deadline: fast-check runs many cases, slowly on a busy machine.
+  }, 300_000)
 })
 
 describe('a rebuild at scale', () => {
@@ -623,7 +640,8 @@ describe('a rebuild at scale', () => {
     } finally {
       db.close()
     }
-  })
+    // A generous deadline: the plain recomputation it compares with is slow on a busy machine.
+  }, 300_000)
 })
 
 describe('rollup sync hooks', () => {
