@@ -131,6 +131,7 @@ interface Statements {
   deleteLead: Statement
   last: Statement
   updateDims: Statement
+  updateStatus: Statement
 }
 const statements = new WeakMap<Store, Statements>()
 function statementsOf(db: Store): Statements {
@@ -142,6 +143,9 @@ function statementsOf(db: Store): Statements {
       last: db.prepare(
         'SELECT seq, to_stage AS stage, entered_at AS at FROM lead_journeys WHERE lead_id = ? ORDER BY seq DESC LIMIT 1',
       ),
+      // A status change alone sets the status only: a column in an UPDATE's SET list rewrites
+      // every index holding it, changed or not, and the status is in none.
+      updateStatus: db.prepare('UPDATE lead_journeys SET status = ? WHERE lead_id = ?'),
       updateDims: db.prepare(
         `UPDATE lead_journeys SET created_at = ?, source = ?, segment = ?, city = ?, temperature = ?, owner = ?,
            status = ? WHERE lead_id = ?`,
@@ -339,7 +343,7 @@ export function ensureJourneys(db: Store, log: (line: string) => void = () => {}
   return true
 }
 
-const DIMS = ['created_at', 'source', 'segment', 'city', 'temperature', 'owner', 'status'] as const
+const DIMS = ['created_at', 'source', 'segment', 'city', 'temperature', 'owner'] as const
 
 /**
  * When an observed status change happened: the won lead's converted_at, the first response's
@@ -382,6 +386,7 @@ export function recordLeadChange(
       is.status,
       is.id,
     )
+  else if (was.status !== is.status) s.updateStatus.run(is.status, is.id)
   if (was.status === is.status) return
   const to = STAGE_INDEX[is.status]
   if (to === undefined) return
