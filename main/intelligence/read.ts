@@ -56,6 +56,17 @@ export function segmentsResult(
   filters?: Filters,
   now: Date = new Date(),
 ): SegmentsResult {
+  // One read snapshot: a recompute committing between the stored body and the per-lead rows
+  // would count one model's segment ids under another's names.
+  return db.transaction(() => readSegments(db, maxPoints, filters, now))()
+}
+
+function readSegments(
+  db: Store,
+  maxPoints: number,
+  filters: Filters | undefined,
+  now: Date,
+): SegmentsResult {
   const stored = readResult<StoredSegments>(db, 'segments')
   const body = stored?.body
   if (!stored || !body || 'insufficient' in body) {

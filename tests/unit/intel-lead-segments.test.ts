@@ -3,7 +3,7 @@
 // seeded rank (a uniform sample the same for the same data), whether read through the partial
 // rank index (a filter keeping many leads) or in creation order (few); and the filtered counts
 // add up to the leads matching the filter, read from the leads table.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { recompute } from '../../main/intelligence/compute.ts'
 import { RANK_INDEXED, leadRank } from '../../main/intelligence/lead-segments.ts'
 import { INTEL_SEED } from '../../main/intelligence/compute.ts'
@@ -11,6 +11,10 @@ import { segmentsResult } from '../../main/intelligence/read.ts'
 import leadSegmentsSql from '../../main/store/migrations/017-lead-segments.ts'
 import type { Filters } from '../../shared/api/index.ts'
 import { NOW, useDemoCache } from '../support/export-cache.ts'
+
+// Filling 20,000 leads and recomputing take seconds on a quiet machine and many times that on a
+// loaded one: a generous deadline, never one on speed.
+vi.setConfig({ hookTimeout: 180_000, testTimeout: 180_000 })
 
 const cache = useDemoCache('watchfloor-intel-lead-segments-', {
   seed: 17,
