@@ -6,7 +6,7 @@
 // trip, measured in the same phase. The same commits run quiet, then beside
 // two busy loops (one a core on the 2-core machine).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
@@ -93,10 +93,15 @@ async function serve(
   )
   let out = ''
   let err = ''
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString()
+    // With a trace, the host's and the core's log beside it (a core restarted by the watchdog).
+    if (TRACE_OUT) appendFileSync(`${TRACE_OUT}.log`, d)
+  })
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString()
+      if (TRACE_OUT) appendFileSync(`${TRACE_OUT}.log`, d)
       const m = /open (http:\/\/[^\s?]+)/.exec(out)
       if (m?.[1]) resolve(m[1])
     })
