@@ -4,7 +4,9 @@
 // The mirror keeps only a lead's current status, so its history lives in `lead_journeys`
 // (migration 015): inferred for leads the cache already held from the times they carry
 // (created_at, first_response_at, converted_at, updated_at), then observed by the sync's row
-// hooks as statuses change. A filter change reads one range of `lead_journeys_created` (one
+// hooks as statuses change. A filter change with no dimension filter or one (migration 018) sums
+// day rollups (journey_days, journey_dim_days) and walks one bucket of lead_journeys_median per
+// median, exact; with two dimensions or more it reads one range of `lead_journeys_created` (one
 // integer per row: edge and duration packed), never the leads' history as a whole.
 import { LEAD_STATUSES, type FilterField, type Filters } from '../../shared/api/index.ts'
 import type {
