@@ -118,7 +118,8 @@ async function main(): Promise<void> {
     // the sync's own.
     const rollups = rollupSyncHooks(db)
     const journeys = journeySyncHooks(db)
-    if (db.prepare('SELECT 1 FROM leads LIMIT 1').get() !== undefined) {
+    // Without hooks (the sync's own share) nothing derived is read: no rebuild either.
+    if (job.hooks !== 'none' && db.prepare('SELECT 1 FROM leads LIMIT 1').get() !== undefined) {
       rollups.caughtUp()
       journeys.caughtUp()
     }
