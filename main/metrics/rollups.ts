@@ -727,10 +727,10 @@ class Batch implements RollupBatch {
   }
 
   /** Fills the month and source tables' deltas from their day × dims base. */
-  private derive(): void {
+  private *derive(sliceRows: number): Generator<void, void, void> {
     for (let i = 0; i < ROLLUPS.length; i++) {
       const base = SUM_BASE[i] as number
-      if (base === -1) this.deriveOwned(i)
+      if (base === -1) yield* this.deriveOwned(i, sliceRows)
       if (base === i || base === -1) continue
       const r = ROLLUPS[i] as RollupDef
       const into = this.sums[i] as SumDeltas
@@ -747,6 +747,11 @@ class Batch implements RollupBatch {
             const facet = this.facets.three(source, ROLLUP_DIMS[k] as string, key[k] as string)
             into.addAt(time, facet, from.values, j * M, 1)
           }
+          this.written += ROLLUP_DIMS.length
+          if (this.written >= sliceRows) {
+            this.written = 0
+            yield
+          }
           continue
         }
         const dims =
@@ -754,6 +759,10 @@ class Batch implements RollupBatch {
             ? d
             : this.sources.one((this.combos.values[d] as string[])[0] as string)
         into.addAt(time, dims, from.values, j * M, 1)
+        if (++this.written >= sliceRows) {
+          this.written = 0
+          yield
+        }
       }
     }
     for (let i = 0; i < COUNT_ROLLUPS.length; i++) {
@@ -775,7 +784,7 @@ class Batch implements RollupBatch {
    * lies in one org day: the zone's offsets are whole quarters), its facets by org day or month
    * from the owner cube (by org day).
    */
-  private deriveOwned(i: number): void {
+  private *deriveOwned(i: number, sliceRows: number): Generator<void, void, void> {
     const r = ROLLUPS[i] as RollupDef
     const into = this.sums[i] as SumDeltas
     if (r.column === 'owner') {
@@ -798,6 +807,11 @@ class Batch implements RollupBatch {
       for (let d = 0; d < ROLLUP_DIMS.length; d++) {
         const facet = this.facets.three(owner, ROLLUP_DIMS[d] as string, key[d] as string)
         into.addAt(time, facet, from.values, j * M, 1)
+      }
+      this.written += ROLLUP_DIMS.length
+      if (this.written >= sliceRows) {
+        this.written = 0
+        yield
       }
     }
   }
@@ -834,7 +848,7 @@ class Batch implements RollupBatch {
     try {
       // The first rows into rollups over no leads: they now hold this registry's values.
       p.stamp.run(p.registry.definitionsHash)
-      this.derive()
+      yield* this.derive(sliceRows)
       for (let i = 0; i < ROLLUPS.length; i++) {
         if (this.fresh) {
           yield* this.insertSorted(i, idOf, sliceRows)
@@ -1022,11 +1036,20 @@ class Batch implements RollupBatch {
       slots.push(j)
     }
     const { times } = sums
+    // The few distinct texts ranked once in SQLite's order, so that sorting compares numbers:
+    // a UTF-8 compare per comparison took seconds over a rebuild's facet rows.
+    const texts = new Set<string>()
+    for (const j of slots)
+      for (const v of keys[j] as (number | string)[]) if (typeof v === 'string') texts.add(v)
+    const rank = new Map([...texts].sort(compareText).map((t, n): [string, number] => [t, n]))
     const compareKeys = (a: (number | string)[], b: (number | string)[]): number => {
       for (let k = 0; k < a.length; k++) {
         const x = a[k] as number | string
         const y = b[k] as number | string
-        const c = typeof x === 'number' ? x - (y as number) : compareText(x, y as string)
+        const c =
+          typeof x === 'number'
+            ? x - (y as number)
+            : (rank.get(x) as number) - (rank.get(y as string) as number)
         if (c !== 0) return c
       }
       return 0
