@@ -3,7 +3,7 @@
 // change from the old rows the writer read once per batch, equal a rebuild
 // from the raw rows; a short gap replays the change log, a long one (more
 // to replay than to copy) copies the table again. The 100k and 2M gaps are
-// the benchmark's (tests/bench/sync-postgres.ts), not this suite's.
+// in sync-catchup-large.test.ts.
 import { Pool } from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateDemo } from '../../main/demo/generator.ts'
