@@ -356,13 +356,16 @@ describe('journeys from observed stage changes', () => {
       deleted: fc.boolean(),
     })
     // No filter, one dimension (one or two of its values), or two dimensions (the raw path).
-    const dimsArb = fc.oneof(
+    const dimsArb: fc.Arbitrary<Omit<Filters, 'range'>> = fc.oneof(
       fc.constant({}),
       fc.record({ source: fc.subarray([...SOURCES], { minLength: 1, maxLength: 2 }) }),
       fc.record({ temperature: fc.subarray([...TEMPERATURES], { minLength: 1, maxLength: 2 }) }),
       fc.record({ owner: fc.subarray([...OWNERS], { minLength: 1, maxLength: 2 }) }),
       fc.record({ status: fc.subarray([...STATUSES], { minLength: 1, maxLength: 3 }) }),
-      fc.record({ city: fc.constant(['Troy']), segment: fc.constant(['professional']) }),
+      fc.record({
+        city: fc.constant<string[]>(['Troy']),
+        segment: fc.constant<string[]>(['professional']),
+      }),
       fc.record({
         source: fc.subarray([...SOURCES], { minLength: 1, maxLength: 2 }),
         status: fc.subarray([...STATUSES], { minLength: 1, maxLength: 3 }),
@@ -555,12 +558,13 @@ describe('journeys in a cache from before migration 018', () => {
         { lead_id: 2, seq: 1, inferred: 0, status: 'contacted' },
         { lead_id: 3, seq: 0, inferred: 0, status: 'new' },
       ])
-      for (const dims of [
+      const cases: Omit<Filters, 'range'>[] = [
         { source: ['Nextdoor'] },
         { owner: ['Dana'] },
         { temperature: ['hot', 'cold'] },
         { status: ['lost', 'new'] },
-      ]) {
+      ]
+      for (const dims of cases) {
         const filters: Filters = { ...all, ...dims }
         const fast = journeys(db, filters, NOW)
         expect(fast).toEqual(journeys(db, filters, NOW, 3, { raw: true }))
@@ -622,11 +626,12 @@ describe('journeys at start', () => {
         .all(),
     )
     expect(kept).toEqual(counted)
-    for (const dims of [
+    const cases: Omit<Filters, 'range'>[] = [
       { source: ['Nextdoor'] },
       { owner: ['Ravi'] },
       { status: ['won', 'lost'] },
-    ]) {
+    ]
+    for (const dims of cases) {
       const filters: Filters = { ...all, ...dims }
       const fast = journeys(db, filters, NOW)
       expect(fast.leads).toBeGreaterThan(0)
