@@ -195,7 +195,9 @@ async function hundredThousandChanges(schema: string): Promise<void> {
   let made = await logEntries(schema)
   // Hard deletes, soft deletes, new leads and re-created leads, then the
   // second hot lead takes the total to exactly 100,000.
-  made += await counted(`delete from ${leads} where id % 40 = 9 and id < ${Number(max) / 2} and ${spare}`)
+  made += await counted(
+    `delete from ${leads} where id % 40 = 9 and id < ${Number(max) / 2} and ${spare}`,
+  )
   made += await counted(
     `update ${leads} set deleted_at = now() where id % 40 = 10 and deleted_at is null and ${spare}`,
   )

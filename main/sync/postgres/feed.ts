@@ -747,7 +747,8 @@ async function fetchLogged(
     client.off('error', ignore)
     client.release(broken)
   }
-  if (found === null) throw new Error(`the change log's meta row is missing in schema "${ctx.schema}"`)
+  if (found === null)
+    throw new Error(`the change log's meta row is missing in schema "${ctx.schema}"`)
   const lost = lossIn(found, cursor, epoch)
   if (lost) return { lost }
   const slices = Math.ceil(keys.length / ctx.batchRows)
