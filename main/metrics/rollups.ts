@@ -16,7 +16,7 @@
 
 import type { LeadRow } from '../store/mirror-rows.ts'
 import { canonicalTimeZone } from '../../shared/api/index.ts'
-import type { Store } from '../store/index.ts'
+import { writeWhenFree, type Store } from '../store/index.ts'
 import {
   addCounts,
   addSums,
@@ -1312,8 +1312,21 @@ export async function rebuildRollupsInSlices(
     fn()
     onSlice?.(performance.now() - started, what)
   }
+  // A write slice waits, without holding the thread, while another connection writes (the
+  // intelligence worker's journeys, another process): the job goes on instead of failing on
+  // SQLITE_BUSY once the connection's busy timeout ran out.
+  const timedWrite = async (fn: () => void) => {
+    let ms = 0
+    await writeWhenFree(db, () => {
+      const started = performance.now()
+      fn()
+      ms = performance.now() - started
+    })
+    onSlice?.(ms, 'write')
+  }
   let job: SlicedRebuild | undefined
-  timed('scan', () => {
+  await timedWrite(() => {
+    if (rebuilding.has(db)) throw new Error('a rollup rebuild is already under way')
     db.prepare(
       `INSERT INTO rollup_state (id, time_zone, valid, built_at, definitions) VALUES (1, ?, 0, NULL, NULL)
        ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, valid = 0`,
@@ -1362,35 +1375,31 @@ export async function rebuildRollupsInSlices(
         `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key.slice(1, -1)} FROM ${table} LIMIT ?)`,
       )
       for (let deleted = writeRows; deleted >= writeRows;) {
-        timed('write', () => {
-          deleted = db.transaction(() => del.run(writeRows).changes)()
+        await timedWrite(() => {
+          deleted = del.run(writeRows).changes
         })
         if (deleted >= writeRows) await pause()
       }
     }
     const steps = scanned.flushSteps(writeRows)
     for (let finished = false; !finished;) {
-      timed('write', () => {
-        db.transaction(() => {
-          finished = steps.next().done === true
-        })()
+      await timedWrite(() => {
+        finished = steps.next().done === true
       })
       if (!finished) await pause()
     }
     let live = done
-    timed('write', () => {
-      db.transaction(() => {
-        db.prepare(
-          `UPDATE rollup_state SET valid = 1, built_at = ?, definitions = ? WHERE id = 1`,
-        ).run(Date.now(), registryOf(db).definitionsHash)
-        current.batch.flush()
-        if (onProgress) {
-          live = db
-            .prepare('SELECT count(*) FROM leads WHERE deleted_at IS NULL')
-            .pluck()
-            .get() as number
-        }
-      })()
+    await timedWrite(() => {
+      db.prepare(
+        `UPDATE rollup_state SET valid = 1, built_at = ?, definitions = ? WHERE id = 1`,
+      ).run(Date.now(), registryOf(db).definitionsHash)
+      current.batch.flush()
+      if (onProgress) {
+        live = db
+          .prepare('SELECT count(*) FROM leads WHERE deleted_at IS NULL')
+          .pluck()
+          .get() as number
+      }
     })
     // The whole, with the leads written meanwhile.
     onProgress?.(live, live)

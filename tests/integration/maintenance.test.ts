@@ -117,7 +117,7 @@ describe('maintenance on demo data', () => {
     )
     expect(job).toMatchObject({ action: 'rebuild-rollups', state: 'running', table: null })
     const last = await ended(local, job.id)
-    expect(last.state).toBe('done')
+    expect(last.state, last.result ?? '').toBe('done')
     expect(last.result).toMatch(
       new RegExp(
         `^Rebuilt the KPI rollups from ${liveLeads.toLocaleString('en-US')} leads in [\\d.]+ s\\.$`,

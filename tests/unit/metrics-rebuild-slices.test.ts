@@ -189,6 +189,42 @@ describe('a rollup rebuild in slices', () => {
     }
   })
 
+  it('waits, with the thread free, while another connection holds the write lock past the busy timeout', async () => {
+    const temp = tempDir('watchfloor-rebuild-slices-')
+    const path = join(temp.dir, 'cache.sqlite')
+    try {
+      const filler = openStore(path)
+      insertLeads(
+        filler,
+        Array.from({ length: 25 }, (_, i) => lead({ id: i + 1, created_at: T0 + i * 3_600_000 })),
+      )
+      rebuildRollups(filler)
+      const expected = tables(filler)
+      // Another writer (the intelligence worker, another process) holds the lock for longer
+      // than the connection's 5 s busy timeout: before, the job failed with SQLITE_BUSY.
+      const db = openStore(path)
+      filler.prepare('BEGIN IMMEDIATE').run()
+      try {
+        let ticks = 0
+        const ticker = setInterval(() => ticks++, 20)
+        const rebuild = rebuildRollupsInSlices(db, { sliceLeads: 10 })
+        await new Promise((resolve) => setTimeout(resolve, 6_000))
+        filler.prepare('COMMIT').run()
+        await rebuild
+        clearInterval(ticker)
+        // The thread went on meanwhile (a busy wait inside SQLite would have held it).
+        expect(ticks).toBeGreaterThan(100)
+        expect(rollupState(db).valid).toBe(true)
+        expect(tables(db)).toEqual(expected)
+      } finally {
+        db.close()
+        filler.close()
+      }
+    } finally {
+      temp.cleanup()
+    }
+  })
+
   it('is fed by the sync hooks, which read the rows before their change meanwhile', async () => {
     const db = openStore(':memory:')
     try {
