@@ -4,119 +4,20 @@
 // from the raw rows; a short gap replays the change log, a long one (more
 // to replay than to copy) copies the table again. The 100k and 2M gaps are
 // in sync-catchup-large.test.ts.
-import { Pool } from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateDemo } from '../../main/demo/generator.ts'
-import { dropUpstream, seedUpstream } from '../../main/demo/upstream.ts'
-import { COUNT_ROLLUPS, ROLLUPS, rebuildRollups } from '../../main/metrics/rollups.ts'
-import { rollupSyncHooks } from '../../main/metrics/sync-hooks.ts'
-import { openStore, type Store } from '../../main/store/index.ts'
-import { installChangeLog } from '../../main/sync/postgres/change-log.ts'
-import { startPostgresSync } from '../../main/sync/postgres/engine.ts'
+import { afterAll, describe, expect, it } from 'vitest'
 import { catchUpPlan } from '../../main/sync/postgres/table-plan.ts'
-import { compareWithUpstream } from '../../main/sync/postgres/verify.ts'
-import { opsManifest, qualified } from '../../main/sync/manifest.ts'
-import { tempDir } from '../support/temp.ts'
+import { qualified } from '../../main/sync/manifest.ts'
+import { catchupHarness } from '../support/catchup.ts'
 
-const PG_URL = process.env.WATCHFLOOR_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
-const BASE = `wf_catchup_${process.pid}_${Date.now()}`
-const END_AT = Date.parse('2026-06-01T12:00:00Z')
-const LEADS = 1_000
-
-let pool: Pool
-const schemas: string[] = []
-const temp = tempDir('watchfloor-catchup-')
-let dbCount = 0
-
-beforeAll(() => {
-  pool = new Pool({ connectionString: PG_URL, max: 4 })
+const catchup = catchupHarness({
+  base: `wf_catchup_${process.pid}_${Date.now()}`,
+  leads: 1_000,
+  seed: 11,
+  batchRows: 700,
 })
+const { pool, syncedPair, runOnce, expectConverged } = catchup
 
-afterAll(async () => {
-  for (const schema of schemas) await dropUpstream(pool, schema)
-  await pool.end()
-  temp.cleanup()
-})
-
-/** Seeds its own upstream schema, and a cache synced from it with valid rollups. */
-async function syncedPair(name: string): Promise<{ schema: string; path: string }> {
-  const schema = `${BASE}_${name}`
-  schemas.push(schema)
-  await seedUpstream({
-    pg: pool,
-    schema,
-    dataset: generateDemo({ seed: 11, leads: LEADS, endAt: END_AT }),
-  })
-  await installChangeLog(pool, schema, opsManifest)
-  const path = `${temp.dir}/cache-${++dbCount}.sqlite`
-  await runOnce(schema, path)
-  return { schema, path }
-}
-
-/** One `--once` run with the rollup hooks, as the core runs it; returns its log lines. */
-async function runOnce(schema: string, path: string): Promise<string[]> {
-  const db = openStore(path)
-  const logs: string[] = []
-  try {
-    const hooks = rollupSyncHooks(db)
-    const sync = startPostgresSync({
-      db,
-      pgConfig: { connectionString: PG_URL },
-      schema,
-      once: true,
-      batchRows: 700,
-      rowHooks: hooks,
-      log: (line) => logs.push(line),
-    })
-    await sync.done
-    hooks.caughtUp()
-  } finally {
-    db.close()
-  }
-  return logs
-}
-
-/** Every rollup table, dimension ids resolved and rows sorted, so two stores compare by value. */
-function rollupTables(db: Store): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
-  const tables = [
-    ...ROLLUPS.map((r) =>
-      r.column === 'dims'
-        ? `SELECT t.*, d.source, d.city, d.segment, d.temperature, d.status
-             FROM ${r.table} t JOIN rollup_dims d ON d.id = t.dims`
-        : `SELECT * FROM ${r.table}`,
-    ),
-    ...COUNT_ROLLUPS.map((c) => `SELECT * FROM ${c.table}`),
-  ]
-  for (const sql of tables) {
-    const rows = db.prepare(sql).all() as Record<string, unknown>[]
-    out[sql] = rows
-      .map((row) => {
-        // Dimension ids are numbered anew by a rebuild; their values are compared.
-        delete row.dims
-        return JSON.stringify(row, (_k, v: unknown) =>
-          v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v,
-        )
-      })
-      .sort()
-  }
-  return out
-}
-
-/** The cache equals upstream table by table, and its rollups equal a rebuild from its rows. */
-async function expectConverged(schema: string, path: string): Promise<void> {
-  const db = openStore(path)
-  try {
-    const bad = (await compareWithUpstream(pool, schema, db, opsManifest)).filter((t) => !t.equal)
-    expect(bad).toEqual([])
-    expect(db.prepare('SELECT valid FROM rollup_state').pluck().get()).toBe(1)
-    const kept = rollupTables(db)
-    rebuildRollups(db)
-    expect(kept).toEqual(rollupTables(db))
-  } finally {
-    db.close()
-  }
-}
+afterAll(() => catchup.close())
 
 /**
  * `count` upstream changes to the leads, one transaction each, mixing

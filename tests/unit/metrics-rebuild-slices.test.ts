@@ -70,6 +70,20 @@ const put = (db: Store) =>
       @temperature, @status, @owner, @first_response_at, @converted_at, @deal_value_cents)`,
   )
 
+/**
+ * A cache file another connection filled with 25 leads and rebuilt: that connection (still open)
+ * and the rollup tables as its rebuild left them.
+ */
+function filledByAnother(path: string): { filler: Store; expected: Record<string, unknown[]> } {
+  const filler = openStore(path)
+  insertLeads(
+    filler,
+    Array.from({ length: 25 }, (_, i) => lead({ id: i + 1, created_at: T0 + i * 3_600_000 })),
+  )
+  rebuildRollups(filler)
+  return { filler, expected: tables(filler) }
+}
+
 describe('a rollup rebuild in slices', () => {
   it('takes in the changes written between its slices and ends as a rebuild in one transaction', async () => {
     await fc.assert(
@@ -167,13 +181,7 @@ describe('a rollup rebuild in slices', () => {
     const temp = tempDir('watchfloor-rebuild-slices-')
     const path = join(temp.dir, 'cache.sqlite')
     try {
-      const filler = openStore(path)
-      insertLeads(
-        filler,
-        Array.from({ length: 25 }, (_, i) => lead({ id: i + 1, created_at: T0 + i * 3_600_000 })),
-      )
-      rebuildRollups(filler)
-      const expected = tables(filler)
+      const { filler, expected } = filledByAnother(path)
       filler.close()
       // The maintenance job's connection: opened fresh, its first rebuild the sliced one.
       const db = openStore(path)
@@ -193,13 +201,7 @@ describe('a rollup rebuild in slices', () => {
     const temp = tempDir('watchfloor-rebuild-slices-')
     const path = join(temp.dir, 'cache.sqlite')
     try {
-      const filler = openStore(path)
-      insertLeads(
-        filler,
-        Array.from({ length: 25 }, (_, i) => lead({ id: i + 1, created_at: T0 + i * 3_600_000 })),
-      )
-      rebuildRollups(filler)
-      const expected = tables(filler)
+      const { filler, expected } = filledByAnother(path)
       // Another writer (the intelligence worker, another process) holds the lock for longer
       // than the connection's 5 s busy timeout: before, the job failed with SQLITE_BUSY.
       const db = openStore(path)
