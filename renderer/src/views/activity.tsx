@@ -42,10 +42,23 @@ function EventRow({ event, now }: { event: ActivityEvent; now: number }) {
 }
 
 interface Older {
-  /** The first page these older pages continue; stale once a newer first page arrives. */
-  readonly after: ActivityPage
+  /** Every event shown when the last older page arrived, newest first: first page and older pages. */
   readonly events: readonly ActivityEvent[]
   readonly next: string | null
+}
+
+/**
+ * The older events that continue `first`: those of `older` after `first`'s last event. A newer
+ * first page (a live update) keeps the older pages a reader has loaded when it overlaps them;
+ * one with no event in common (more new events than a page) starts the feed over, rather than
+ * leave a gap in it.
+ */
+function continuation(first: ActivityPage | null, older: Older | null): Older | null {
+  if (first === null || older === null) return null
+  const last = first.events.at(-1)
+  if (last === undefined) return null
+  const at = older.events.findIndex((e) => e.id === last.id)
+  return at < 0 ? null : { events: older.events.slice(at + 1), next: older.next }
 }
 
 export function ActivityView({ data }: ViewProps) {
@@ -55,20 +68,17 @@ export function ActivityView({ data }: ViewProps) {
   const [older, setOlder] = useState<Older | null>(null)
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const extra = older !== null && older.after === first ? older : null
+  const extra = continuation(first, older)
   const next = extra === null ? (first?.next ?? null) : extra.next
 
   const loadOlder = (): void => {
     if (first === null || next === null) return
+    const shown = [...first.events, ...(extra?.events ?? [])]
     setLoading(true)
     setError(null)
     client.call('activity.page', { limit: PAGE, before: next }).then(
       (page) => {
-        setOlder({
-          after: first,
-          events: [...(extra?.events ?? []), ...page.events],
-          next: page.next,
-        })
+        setOlder({ events: [...shown, ...page.events], next: page.next })
         setLoading(false)
       },
       (e: unknown) => {
