@@ -131,20 +131,27 @@ type Statement = Database.Statement<unknown[]>
 interface Statements {
   insert: Statement
   deleteLead: Statement
-  last: Statement
+  rows: Statement
+  day: Statement
   updateDims: Statement
   updateStatus: Statement
+  addCell: Statement
 }
 const statements = new WeakMap<Store, Statements>()
 function statementsOf(db: Store): Statements {
   let s = statements.get(db)
   if (!s) {
     s = {
-      insert: db.prepare(INSERT_SQL),
+      // The generated cells of the row written, for its journey_dim_days counts.
+      insert: db.prepare(`${INSERT_SQL} RETURNING day, edge, coalesce(bucket, 0)`),
       deleteLead: db.prepare('DELETE FROM lead_journeys WHERE lead_id = ?'),
-      last: db.prepare(
-        'SELECT seq, to_stage AS stage, entered_at AS at FROM lead_journeys WHERE lead_id = ? ORDER BY seq DESC LIMIT 1',
+      // A lead's rows in order, with what journey_dim_days counts them by (the row's own copies).
+      rows: db.prepare(
+        `SELECT seq, to_stage, entered_at, day, edge, coalesce(bucket, 0), ${DIM_FIELDS.join(', ')}
+         FROM lead_journeys WHERE lead_id = ? ORDER BY seq`,
       ),
+      // lead_journeys.day's expression (migration 015) for one creation time.
+      day: db.prepare('SELECT (@t - ((@t % 86400000) + 86400000) % 86400000) / 86400000').pluck(),
       // A status change alone sets the status only: a column in an UPDATE's SET list rewrites
       // every index holding it, changed or not, and the status is in none.
       updateStatus: db.prepare('UPDATE lead_journeys SET status = ? WHERE lead_id = ?'),
@@ -152,30 +159,94 @@ function statementsOf(db: Store): Statements {
         `UPDATE lead_journeys SET created_at = ?, source = ?, segment = ?, city = ?, temperature = ?, owner = ?,
            status = ? WHERE lead_id = ?`,
       ),
+      addCell: db.prepare(
+        `INSERT INTO journey_dim_days (dim, value, day, edge, bucket, count) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (dim, value, day, edge, bucket) DO UPDATE SET count = count + excluded.count`,
+      ),
     }
     statements.set(db, s)
   }
   return s
 }
 
-function insertEntries(s: Statements, lead: JourneyLead, entries: readonly StageEntry[]): void {
+/** A lead's row as read by `rows`: seq, stage, entered, day, edge, bucket, then its filter values. */
+type JourneyRow = [number, number, number, number, number, number, ...string[]]
+/** Where a row is counted in journey_dim_days: day, edge, bucket, then one value per dimension. */
+type Cells = readonly [number, number, number, ...string[]]
+
+/** A lead's filter values in DIM_FIELDS order. */
+const leadValues = (lead: JourneyLead): string[] => DIM_FIELDS.map((f) => lead[f])
+
+/**
+ * journey_dim_days changes summed over one transaction and written at its end, one upsert per
+ * cell that moved: a change to a lead's owner moves each of its rows from one owner's cells to
+ * another's, and a thousand such changes in a day touch a few dozen cells, not 12,000 (as the
+ * per-row triggers of migration 018 did, which 020 drops).
+ */
+export class JourneyDimDeltas {
+  readonly #cells = new Map<string, { cell: (number | string)[]; count: number }>()
+
+  /** Counts a row with these cells in (+1) or out (-1) of every dimension. */
+  add(cells: Cells, sign: 1 | -1): void {
+    this.move(null, cells, sign)
+  }
+
+  /** A row's move from `was` to `is` (null: absent), dimension by dimension where they differ. */
+  move(was: Cells | null, is: Cells | null, sign: 1 | -1 = 1): void {
+    const [day, edge, bucket] = (is ?? was) as Cells
+    const same =
+      was !== null && is !== null && was[0] === is[0] && was[1] === is[1] && was[2] === is[2]
+    for (let d = 0; d < DIM_FIELDS.length; d++) {
+      if (same && was[3 + d] === is[3 + d]) continue
+      const dim = JOURNEY_DIM_CODES[DIM_FIELDS[d] as FilterField]
+      if (was !== null) this.#bump(dim, was[3 + d] as string, was[0], was[1], was[2], -sign)
+      if (is !== null) this.#bump(dim, is[3 + d] as string, day, edge, bucket, sign)
+    }
+  }
+
+  #bump(dim: number, value: string, day: number, edge: number, bucket: number, by: number): void {
+    const key = `${dim}\u0000${day}\u0000${edge}\u0000${bucket}\u0000${value}`
+    const held = this.#cells.get(key)
+    if (held) held.count += by
+    else this.#cells.set(key, { cell: [dim, value, day, edge, bucket], count: by })
+  }
+
+  /** Writes the summed changes (inside the transaction that made them) and starts over. */
+  flush(db: Store): void {
+    if (this.#cells.size === 0) return
+    const { addCell } = statementsOf(db)
+    for (const { cell, count } of this.#cells.values()) if (count !== 0) addCell.run(...cell, count)
+    this.#cells.clear()
+  }
+
+  /** Forgets the changes (their transaction rolled back). */
+  clear(): void {
+    this.#cells.clear()
+  }
+}
+
+function insertEntries(
+  s: Statements,
+  lead: JourneyLead,
+  entries: readonly StageEntry[],
+  deltas: JourneyDimDeltas,
+): void {
+  const values = leadValues(lead)
   for (const e of entries) {
-    s.insert.run(
-      lead.id,
-      e.seq,
-      e.from,
-      e.to,
-      e.enteredAt,
-      e.durationMs,
-      e.inferred ? 1 : 0,
-      lead.created_at,
-      lead.source,
-      lead.segment,
-      lead.city,
-      lead.temperature,
-      lead.owner,
-      lead.status,
-    )
+    const [day, edge, bucket] = s.insert
+      .raw()
+      .get(
+        lead.id,
+        e.seq,
+        e.from,
+        e.to,
+        e.enteredAt,
+        e.durationMs,
+        e.inferred ? 1 : 0,
+        lead.created_at,
+        ...values,
+      ) as [number, number, number]
+    deltas.add([day, edge, bucket, ...values], 1)
   }
 }
 
@@ -236,8 +307,8 @@ const countRange = (sign: 1 | -1) => /* sql */ `
   ON CONFLICT (day, edge, bucket) DO UPDATE SET count = count + excluded.count`
 
 /**
- * The filter dimensions' codes in journey_dim_days (migration 018 writes the same numbers in its
- * triggers; tests/unit/intel-journeys.test.ts holds the table to a count of the rows by them).
+ * The filter dimensions' codes in journey_dim_days (migration 018 filled it with the same numbers;
+ * tests/unit/intel-journeys.test.ts holds the table to a count of the rows by them).
  */
 export const JOURNEY_DIM_CODES: Readonly<Record<FilterField, number>> = {
   source: 1,
@@ -359,55 +430,83 @@ function observedAt(was: JourneyLead, is: JourneyLead): number {
   return is.updated_at
 }
 
-/** Applies one lead change to its history (inside the writer's transaction). */
+/**
+ * Applies one lead change to its history (inside the writer's transaction). Its journey_dim_days
+ * counts go to `deltas`, written by its `flush` before the transaction commits; without it, here.
+ */
 export function recordLeadChange(
   db: Store,
   before: JourneyLead | null,
   after: JourneyLead | null,
+  deltas?: JourneyDimDeltas,
 ): void {
+  if (deltas === undefined) {
+    const own = new JourneyDimDeltas()
+    recordLeadChange(db, before, after, own)
+    own.flush(db)
+    return
+  }
   const s = statementsOf(db)
   const was = before !== null && before.deleted_at === null ? before : null
   const is = after !== null && after.deleted_at === null ? after : null
-  if (!is) {
-    if (was) s.deleteLead.run(was.id)
+  const id = (is ?? was)?.id
+  if (id === undefined) return
+  const moved = was !== null && is !== null && DIMS.some((d) => was[d] !== is[d])
+  // Most changes (a response time, a note) touch no journey.
+  if (was !== null && is !== null && !moved && was.status === is.status) return
+  const rows = s.rows.raw().all(id) as JourneyRow[]
+  const cellsOf = (row: JourneyRow): Cells => row.slice(3) as unknown as Cells
+  if (!is || !was) {
+    // Gone, or seen first: its rows (normally none for a new lead) are counted out.
+    if (rows.length > 0) {
+      for (const row of rows) deltas.add(cellsOf(row), -1)
+      s.deleteLead.run(id)
+    }
+    if (is) insertEntries(s, is, inferHistory(is), deltas)
     return
   }
-  if (!was) {
-    s.deleteLead.run(is.id)
-    insertEntries(s, is, inferHistory(is))
-    return
+  const values = leadValues(is)
+  if (moved) {
+    s.updateDims.run(is.created_at, ...values, is.id)
+    // The new day from SQL's own expression, should created_at have moved.
+    const day =
+      was.created_at === is.created_at ? null : (s.day.get({ t: is.created_at }) as number)
+    for (const row of rows) {
+      const cells = cellsOf(row)
+      deltas.move(cells, [day ?? cells[0], cells[1], cells[2], ...values])
+    }
+  } else if (was.status !== is.status) {
+    s.updateStatus.run(is.status, is.id)
+    for (const row of rows) {
+      const cells = cellsOf(row)
+      deltas.move(cells, [cells[0], cells[1], cells[2], ...values])
+    }
   }
-  if (DIMS.some((d) => was[d] !== is[d]))
-    s.updateDims.run(
-      is.created_at,
-      is.source,
-      is.segment,
-      is.city,
-      is.temperature,
-      is.owner,
-      is.status,
-      is.id,
-    )
-  else if (was.status !== is.status) s.updateStatus.run(is.status, is.id)
   if (was.status === is.status) return
   const to = STAGE_INDEX[is.status]
   if (to === undefined) return
-  const last = s.last.get(is.id) as { seq: number; stage: number; at: number } | undefined
+  const last = rows.at(-1)
   if (!last) {
-    insertEntries(s, is, inferHistory(is))
+    insertEntries(s, is, inferHistory(is), deltas)
     return
   }
-  const at = Math.max(observedAt(was, is), last.at)
-  insertEntries(s, is, [
-    {
-      seq: last.seq + 1,
-      from: last.stage,
-      to,
-      enteredAt: at,
-      durationMs: span(last.at, at),
-      inferred: false,
-    },
-  ])
+  const [seq, stage, lastAt] = last
+  const at = Math.max(observedAt(was, is), lastAt)
+  insertEntries(
+    s,
+    is,
+    [
+      {
+        seq: seq + 1,
+        from: stage,
+        to,
+        enteredAt: at,
+        durationMs: span(lastAt, at),
+        inferred: false,
+      },
+    ],
+    deltas,
+  )
 }
 
 /** The sync's row hooks for the journeys; `changed` hears how many lead rows each commit moved. */
@@ -428,20 +527,23 @@ export function journeySyncHooks(
   if (empty) db.prepare('UPDATE journey_state SET valid = 0 WHERE id = 1').run()
   let valid: boolean | undefined
   let rows = 0
+  const deltas = new JourneyDimDeltas()
   return {
     wants: (table) => table === 'leads' && (valid ??= journeysValid(db)),
     row(table, before, after) {
       if (table !== 'leads') return
       rows++
-      recordLeadChange(db, before as JourneyLead | null, after as JourneyLead | null)
+      recordLeadChange(db, before as JourneyLead | null, after as JourneyLead | null, deltas)
     },
     beforeCommit() {
       valid = undefined
+      deltas.flush(db)
       if (rows > 0) changed(rows)
       rows = 0
     },
     rolledBack() {
       valid = undefined
+      deltas.clear()
       rows = 0
     },
     caughtUp() {

@@ -17,6 +17,7 @@ import access from './014-access.ts'
 import leadSegments from './017-lead-segments.ts'
 import journeyDims from './018-journey-dims.ts'
 import facetRollups from './019-facet-rollups.ts'
+import journeyDimsInBatches from './020-journey-dims-in-batches.ts'
 
 export interface Migration {
   readonly version: number
@@ -48,4 +49,5 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'lead-segments', sql: leadSegments },
   { version: 18, name: 'journey-dims', sql: journeyDims },
   { version: 19, name: 'facet-rollups', sql: facetRollups },
+  { version: 20, name: 'journey-dims-in-batches', sql: journeyDimsInBatches },
 ]
