@@ -206,12 +206,18 @@ export class MirrorWriter {
     return this.table.keyType === 'bigint' ? Number(key) : key
   }
 
-  /** Records a row that could not be cached; whatever is cached for its key stays. */
+  /**
+   * Records a row that could not be cached; whatever is cached for its key stays. A key still
+   * rejected is counted and told once (a replay fetches it again, as may a pass past a held
+   * horizon before the cursor's); its stored reason and time are the latest.
+   */
   reject(key: string, reason: string): void {
-    this.rejected++
-    this.rejectedKeys.add(key)
+    if (!this.rejectedKeys.has(key)) {
+      this.rejected++
+      this.rejectedKeys.add(key)
+      this.onReject(this.table.upstream, key, reason)
+    }
     this.rejectStmt.run(this.source, this.table.upstream, key, reason, Date.now())
-    this.onReject(this.table.upstream, key, reason)
   }
 
   /** The hooks, if they want this table's changes now. */

@@ -31,11 +31,13 @@ import {
   beginSnapshot,
   copySnapshot,
   logBacklog,
-  logHasPending,
+  logPending,
   pollTable,
+  pullAhead,
   pullChangeLog,
   reconcileTable,
   upstreamNowMs,
+  type AheadMarker,
   type FeedContext,
 } from './feed.ts'
 import { backoffDelay, type BackoffOptions, type SourceCondition } from '../source-state.ts'
@@ -132,6 +134,8 @@ interface TableRuntime {
   feed: 'changelog' | 'poll' | null
   error: string | null
   syncing: boolean
+  /** What its last pass past a held horizon applied (`pullAhead`). */
+  ahead: AheadMarker | null
 }
 
 /** Once-mode ended with tables that could not be synced. */
@@ -174,6 +178,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       feed: null,
       error: localProblem,
       syncing: false,
+      ahead: null,
     }
   })
   // A load killed after its last chunk but before its index rebuild.
@@ -314,6 +319,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     log(`${name}: copying ${t.table.upstream} (${reason})`)
     const horizon = t.feed === 'changelog' ? await currentHorizon(pool) : await upstreamNowMs(pool)
     beginSnapshot(ctx, t.table, t.state, t.feed ?? 'poll', horizon, epoch, filterKey)
+    t.ahead = null
     await copy(t)
   }
   const copy = async (t: TableRuntime) => {
@@ -479,9 +485,22 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
       })
     }
     reconcileRequested = false
-    const pending = logged.length > 0 && (await logHasPending(pool, schema, logged, horizon))
+    const pending = logged.length > 0 ? await logPending(pool, schema, logged, horizon) : null
+    // Entries past the horizon: a transaction still open somewhere on the server holds it (or
+    // they have just committed). Those committed are applied now, the cursor left where it is.
+    for (const t of tables) {
+      if (t.error || t.feed !== 'changelog' || t.state.phase !== 'follow') continue
+      if (!pending?.has(t.table.upstream)) {
+        t.ahead = null
+        continue
+      }
+      await guarded(t, async () => {
+        const { marker } = await pullAhead(ctx, t.table, t.state, horizon, t.ahead)
+        t.ahead = marker
+      })
+    }
     stepPoint('cycle-done')
-    return pending
+    return pending !== null && pending.size > 0
   }
 
   const status = (): PostgresSyncStatus => {

@@ -416,11 +416,79 @@ async function pullLive(
   return applyKeys(ctx, table, state, fetched, () => undefined)
 }
 
+/**
+ * What a table's last pass past the horizon (`pullAhead`) applied: every committed entry with an
+ * xid below `xmax` that was not in `xip` (still open then). Kept in memory only: the cursor
+ * replays those entries anyway, so a lost marker costs a second fetch, never a row.
+ */
+export interface AheadMarker {
+  readonly xmax: bigint
+  readonly xip: readonly bigint[]
+}
+
+/** `pg_snapshot` text ("xmin:xmax:xip,xip…") as numbers. */
+function parseSnapshot(text: string): { xmax: bigint; xip: bigint[] } {
+  const [, xmax, xip] = text.split(':')
+  if (xmax === undefined || xip === undefined) throw new Error(`unreadable snapshot "${text}"`)
+  return { xmax: parseXid(xmax), xip: xip === '' ? [] : xip.split(',').map(parseXid) }
+}
+
+/**
+ * Applies what committed past the horizon. The horizon is the xmin of a snapshot, and xids are
+ * the whole server's: one long transaction anywhere on it (another application, an admin's open
+ * psql, a bulk load in another database) holds the horizon, and the cursor with it, until it
+ * ends. Meanwhile the entries committed after it are visible, final for their rows, and read
+ * here: their keys' current rows are fetched and written, without moving the cursor, as
+ * `pullLive` does beside a long pull. When the horizon moves on, the cursor replays them in
+ * order with whatever the long transaction wrote, so nothing is skipped and nothing is read
+ * that had not committed. `marker` keeps each entry from being fetched again on every cycle.
+ */
+export async function pullAhead(
+  ctx: FeedContext,
+  table: ManifestTable,
+  state: TableSyncState,
+  horizon: bigint,
+  marker: AheadMarker | null,
+): Promise<{ applied: number; marker: AheadMarker | null }> {
+  const cursor = state.watermark
+  // Behind its horizon the table's own pull has work to do first.
+  if (cursor === null || cursor < horizon) return { applied: 0, marker }
+  const since = marker === null ? '' : ' and (e.xid >= $3::xid8 or e.xid = any($4::xid8[]))'
+  const page = await readLog(
+    ctx,
+    `e.table_name = $1 and e.xid >= $2::xid8${since}`,
+    marker === null
+      ? [table.upstream, horizon]
+      : [table.upstream, horizon, marker.xmax, marker.xip.map(String)],
+    LIVE_ENTRIES,
+  )
+  if (lossIn(page, cursor, state.epoch)) return { applied: 0, marker: null }
+  const snapshot = parseSnapshot(page.snapshot)
+  let entries = page.entries
+  let xmax = snapshot.xmax
+  const last = entries.at(-1)
+  if (entries.length >= LIVE_ENTRIES && last) {
+    // A full page may end inside a transaction: its whole transactions are applied, the rest
+    // waits for the next pass. A page of one transaction (a bulk write) is left to the cursor.
+    const whole = entries.filter((e) => e.xid < last.xid)
+    entries = whole
+    xmax = whole.length > 0 ? last.xid : last.xid + 1n
+  }
+  const next: AheadMarker = { xmax, xip: snapshot.xip.filter((x) => x < xmax && x >= horizon) }
+  const keys = [...new Set(entries.map((e) => e.key))]
+  if (keys.length === 0) return { applied: 0, marker: next }
+  const fetched = await fetchKeys(ctx, table, keys)
+  const applied = applyKeys(ctx, table, state, fetched, () => undefined)
+  return { applied, marker: next }
+}
+
 /** One read of the log: entries (numeric xid order), `pruned_through` and the install's epoch, from one snapshot. */
 interface LogPage {
   readonly entries: readonly { readonly xid: bigint; readonly key: string }[]
   readonly prunedThrough: bigint
   readonly epoch: string
+  /** The statement's snapshot (`pg_snapshot` text): which xids its entries could see. */
+  readonly snapshot: string
 }
 
 /**
@@ -441,10 +509,12 @@ async function readLog(
   const { rows } = await ctx.pool.query<{
     pruned_through: string
     epoch: string
+    snapshot: string
     xid_text: string | null
     key: string | null
   }>(
-    `select m.pruned_through::text as pruned_through, m.epoch, page.xid_text, page.key
+    `select m.pruned_through::text as pruned_through, m.epoch,
+       pg_current_snapshot()::text as snapshot, page.xid_text, page.key
      from ${meta} as m
      left join lateral (
        select e.xid as xid8, e.xid::text as xid_text, e.key from ${log} as e
@@ -460,7 +530,12 @@ async function readLog(
     if (r.xid_text !== null && r.key !== null)
       entries.push({ xid: parseXid(r.xid_text), key: r.key })
   }
-  return { entries, prunedThrough: parseXid(first.pruned_through), epoch: first.epoch }
+  return {
+    entries,
+    prunedThrough: parseXid(first.pruned_through),
+    epoch: first.epoch,
+    snapshot: first.snapshot,
+  }
 }
 
 /** Why a pull stopped before its horizon: the log no longer holds all it needs. */
@@ -777,19 +852,20 @@ export async function logBacklog(
   return { entries: rows[0]?.entries ?? 0, keys: rows[0]?.keys ?? 0 }
 }
 
-/** Whether the log holds entries at or past `horizon` for these tables (still open or newer). */
-export async function logHasPending(
+/** Which of these tables the log holds entries for at or past `horizon` (still open, or newer). */
+export async function logPending(
   pool: Pool,
   schema: string,
   tables: readonly string[],
   horizon: bigint,
-): Promise<boolean> {
-  const { rows } = await pool.query<{ pending: boolean }>(
-    `select exists(select 1 from ${qualified(schema, CHANGE_LOG_TABLE)}
-       where xid >= $1::xid8 and table_name = any($2::text[])) as pending`,
+): Promise<ReadonlySet<string>> {
+  const { rows } = await pool.query<{ pending: string[] }>(
+    `select array(select t from unnest($2::text[]) as t
+       where exists(select 1 from ${qualified(schema, CHANGE_LOG_TABLE)} as e
+                    where e.table_name = t and e.xid >= $1::xid8)) as pending`,
     [horizon, tables],
   )
-  return rows[0]?.pending ?? false
+  return new Set(rows[0]?.pending ?? [])
 }
 
 // ---------------------------------------------------------------------------
