@@ -4,7 +4,8 @@
 // steady rate and announces each committed change on `ops:{tenant}:events`,
 // the way an operational system would.
 import { installChangeLog } from '../sync/postgres/change-log.ts'
-import { errorCode, errorMessage } from '../sync/source-state.ts'
+import { errorCode } from '../store/error-code.ts'
+import { errorMessage } from '../sync/source-state.ts'
 import { opsManifest } from '../sync/manifest.ts'
 import { Pool, escapeIdentifier } from 'pg'
 import type { Client, ClientBase, PoolClient } from 'pg'

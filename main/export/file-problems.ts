@@ -3,11 +3,7 @@
 // reads what to do, not an errno. Free of the store and the writers, so the
 // Electron main process imports only this.
 import { dirname, join } from 'node:path'
-
-export const errorCode = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? code : undefined
-}
+import { errorCode } from '../store/error-code.ts'
 
 /**
  * The sentence for a file-system failure while writing `target`, or null for an error that is

@@ -1,6 +1,7 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { StoreError } from './errors.ts'
+import { errorCode } from './error-code.ts'
 import { migrate } from './migrate.ts'
 
 export interface OpenStoreOptions {
@@ -24,12 +25,6 @@ const QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 export type Store = Database.Database
 
 const corruptCodes = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT'])
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String(error.code)
-    : undefined
-}
 
 const checkMarker = (path: string) => `${path}.check`
 

@@ -2,6 +2,7 @@
 // slices beside other writers (the intelligence worker, another process on the same file) tries
 // to begin without SQLite's busy wait, which would block the event loop for up to the
 // connection's busy timeout, and tries again after a pause while another connection writes.
+import { errorCode } from './error-code.ts'
 import type { Store } from './open-store.ts'
 
 /** How long a slice waits for another connection's write before its work fails. */
@@ -9,11 +10,7 @@ export const WRITE_PATIENCE_MS = 120_000
 /** The pause between tries while another connection holds the write lock. */
 const RETRY_MS = 50
 
-const isBusy = (error: unknown): boolean =>
-  typeof error === 'object' &&
-  error !== null &&
-  'code' in error &&
-  String(error.code).startsWith('SQLITE_BUSY')
+const isBusy = (error: unknown): boolean => errorCode(error)?.startsWith('SQLITE_BUSY') === true
 
 /**
  * Runs `fn` in a transaction begun IMMEDIATE once the write lock is free. Only a begin that found

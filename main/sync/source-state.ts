@@ -108,16 +108,6 @@ export interface DescribedFailure {
   readonly message: string
 }
 
-/** The error's code (pg SQLSTATE or Node errno), looking inside a dual-stack AggregateError. */
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const code = (error as { code?: unknown }).code
-  if (typeof code === 'string') return code
-  // A refused dual-stack connect is an AggregateError whose parts carry the code.
-  if (error instanceof AggregateError) return errorCode(error.errors[0])
-  return undefined
-}
-
 export function errorMessage(error: unknown): string {
   if (error instanceof AggregateError && error.errors[0] instanceof Error) {
     return error.errors[0].message

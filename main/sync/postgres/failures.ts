@@ -2,7 +2,8 @@
 // (the network or the server went away: retried) or error (it answered and
 // refused: a person must fix something).
 import { redactUrl } from '../../config/connection-profile.ts'
-import { errorCode, errorMessage, type DescribedFailure } from '../source-state.ts'
+import { errorCode } from '../../store/error-code.ts'
+import { errorMessage, type DescribedFailure } from '../source-state.ts'
 
 /** `host:port` of a connection string, never its credentials. */
 export function endpointOf(connectionString: string): string {

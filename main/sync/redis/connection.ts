@@ -3,6 +3,7 @@
 // sentence a person can act on, passwords in URLs are never printed).
 import { Cluster, Redis } from 'ioredis'
 import { backoffDelay, type BackoffOptions } from '../source-state.ts'
+import { errorCode } from '../../store/error-code.ts'
 
 export interface ClusterNode {
   readonly host: string
@@ -31,15 +32,6 @@ export function describeTarget(target: RedisTarget): string {
   }
   const first = target.cluster[0]
   return first ? `${first.host}:${first.port} (cluster)` : 'an empty cluster node list'
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined
-  const code = (error as { code?: unknown }).code
-  if (typeof code === 'string') return code
-  // A refused dual-stack connect comes as an AggregateError whose parts carry the code.
-  if (error instanceof AggregateError) return errorCode(error.errors[0])
-  return undefined
 }
 
 export type FailureKind = 'unreachable' | 'auth' | 'other'
