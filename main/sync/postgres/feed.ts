@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3'
 import { escapeIdentifier, escapeLiteral } from 'pg'
 import type { Pool } from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
-import { CHANGE_LOG_META_TABLE, CHANGE_LOG_TABLE, currentHorizon } from './change-log.ts'
+import { CHANGE_LOG_META_TABLE, CHANGE_LOG_TABLE } from './change-log.ts'
 import { copyTextRows } from './copy-text.ts'
 import { decodedCopyBatches, PackedReader, unpackRows, type PackedRows } from './copy-decode.ts'
 import {
@@ -399,12 +399,12 @@ async function pullLive(
   from: bigint,
   fresher: Map<string, number>,
 ): Promise<number> {
-  const to = await currentHorizon(ctx.pool)
-  if (to <= from) return 0
+  // Every entry committed since the pull's horizon, also those past the server's horizon now
+  // (a transaction held open elsewhere must not hold this lane either; see `pullAhead`).
   const page = await readLog(
     ctx,
-    'e.table_name = $1 and e.xid >= $2::xid8 and e.xid < $3::xid8',
-    [table.upstream, from, to],
+    'e.table_name = $1 and e.xid >= $2::xid8',
+    [table.upstream, from],
     LIVE_ENTRIES,
   )
   // A pruned or reinstalled log is the pull's to find and handle.
