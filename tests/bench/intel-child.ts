@@ -3,7 +3,12 @@
 // the segmentation and again after training), and the journey Sankey under a round of filter
 // changes. Reports one JSON message over IPC.
 import { readFeatures } from '../../main/intelligence/features.ts'
-import { ensureJourneys, journeys, recordLeadChange } from '../../main/intelligence/journeys.ts'
+import {
+  ensureJourneys,
+  JourneyDimDeltas,
+  journeys,
+  recordLeadChange,
+} from '../../main/intelligence/journeys.ts'
 import { beginRollupBatch } from '../../main/metrics/rollups.ts'
 import type { LeadRow } from '../../main/store/mirror-rows.ts'
 import { segmentLeads } from '../../main/intelligence/segments.ts'
@@ -185,6 +190,7 @@ const next: Record<string, LeadRow['status']> = {
 }
 let withoutMs = 0
 let withMs = 0
+const deltas = new JourneyDimDeltas()
 for (let i = 0, batch = 0; i < changing.length; i += 5_000, batch++) {
   const rows = changing.slice(i, i + 5_000)
   const journeysOn = batch % 2 === 1
@@ -200,8 +206,10 @@ for (let i = 0, batch = 0; i < changing.length; i += 5_000, batch++) {
       }
       write.run(after.status, after.updated_at, after.id)
       rollup.record(before, after)
-      if (journeysOn) recordLeadChange(db, before, after)
+      if (journeysOn) recordLeadChange(db, before, after, deltas)
     }
+    // As the sync's row hook does: the dimension counts summed over the transaction, then written.
+    if (journeysOn) deltas.flush(db)
     rollup.flush()
   })()
   if (journeysOn) withMs += performance.now() - s
