@@ -65,6 +65,16 @@ export function rollupTables(db: Store): Record<string, string[]> {
   return out
 }
 
+/** The cache equals upstream row by row, and every rollup table equals a rebuild from its rows. */
+export async function expectConvergedStore(pool: Pool, schema: string, db: Store): Promise<void> {
+  const bad = (await compareWithUpstream(pool, schema, db, opsManifest)).filter((t) => !t.equal)
+  expect(bad).toEqual([])
+  expect(db.prepare('SELECT valid FROM rollup_state').pluck().get()).toBe(1)
+  const kept = rollupTables(db)
+  rebuildRollups(db)
+  expect(rollupTables(db)).toEqual(kept)
+}
+
 export function catchupHarness(options: CatchupOptions): Catchup {
   const pool = new Pool({ connectionString: PG_URL, max: 4 })
   const schemas: string[] = []
@@ -114,14 +124,7 @@ export function catchupHarness(options: CatchupOptions): Catchup {
     async expectConverged(schema, path) {
       const db = openStore(path)
       try {
-        const bad = (await compareWithUpstream(pool, schema, db, opsManifest)).filter(
-          (t) => !t.equal,
-        )
-        expect(bad).toEqual([])
-        expect(db.prepare('SELECT valid FROM rollup_state').pluck().get()).toBe(1)
-        const kept = rollupTables(db)
-        rebuildRollups(db)
-        expect(kept).toEqual(rollupTables(db))
+        await expectConvergedStore(pool, schema, db)
       } finally {
         db.close()
       }
