@@ -94,8 +94,10 @@ interface RunningChild {
 
 /** Forks one sync job through tsx; `result` settles when it reports or dies. */
 function runChild(job: ChildJob): RunningChild {
+  // BENCH_CPU_PROF=<folder>: each child writes a V8 CPU profile there (where its time goes).
+  const profile = process.env.BENCH_CPU_PROF
   const child = fork(CHILD, [JSON.stringify(job)], {
-    execArgv: ['--import', TSX],
+    execArgv: ['--import', TSX, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   let onReady: () => void = () => undefined
