@@ -397,6 +397,25 @@ test.describe('at 1920×1080', () => {
       expect(await overflow(page), view).toEqual({ scrollY: 0, scrollX: 0 })
       expect(await outsideChart(page, CHARTS[view]), view).toEqual([])
     }
+    // Every segment's row is whole on screen, none behind its panel's scroll or another line.
+    await intel.openTab('segments')
+    const rows = page.getByTestId('segment-row')
+    await expect(rows.first()).toBeVisible()
+    expect(await rows.count()).toBeGreaterThanOrEqual(2)
+    const hidden = await rows.evaluateAll((els) =>
+      els.flatMap((row) => {
+        const r = row.getBoundingClientRect()
+        for (let el = row.parentElement; el; el = el.parentElement) {
+          const style = getComputedStyle(el)
+          if (style.overflowY === 'visible' && style.overflowX === 'visible') continue
+          const box = el.getBoundingClientRect()
+          if (r.top < box.top - 1 || r.bottom > box.bottom + 1) return [row.textContent ?? '']
+        }
+        const rule = row.closest('.panel')?.querySelector('p.rule')?.getBoundingClientRect()
+        return rule && rule.top < r.bottom - 1 ? [row.textContent ?? ''] : []
+      }),
+    )
+    expect(hidden).toEqual([])
   })
 })
 

@@ -123,7 +123,7 @@ export function SegmentsView({ intel }: ViewProps) {
       <Panel
         title="Segments"
         subtitle="fitted on every lead by recency, appointments, value, response, channel, city tier and temperature · counted among the filtered leads"
-        className="table-panel"
+        className="table-panel segments-table-panel"
         testId="segments-table-panel"
       >
         {segments !== null && !ready ? (
