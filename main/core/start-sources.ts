@@ -167,11 +167,26 @@ export function startSources(
       : undefined
   // Rollups skipped during an initial load are rebuilt once Postgres is live
   // (a once-run rebuilds them when it has caught up, below).
+  // A rebuild that fails (the cache's write lock held past the busy timeout by another
+  // connection) is tried again on a later tick; it must never end the core.
+  let rebuildFailure: string | null = null
   const rollupWatch = setInterval(() => {
-    if (postgres?.status().state === 'live') {
-      const rebuilt = rollups.caughtUp()
-      if (journeys.caughtUp() || rebuilt) changed(['leads'])
+    if (postgres?.status().state !== 'live') return
+    let rebuilt = false
+    let failure: string | null = null
+    for (const [what, caughtUp] of [
+      ['rollups', () => rollups.caughtUp()],
+      ['lead journeys', () => journeys.caughtUp()],
+    ] as const) {
+      try {
+        if (caughtUp()) rebuilt = true
+      } catch (error) {
+        failure = `The ${what} could not be rebuilt yet (${error instanceof Error ? error.message : String(error)}); trying again.`
+        if (failure !== rebuildFailure) hooks.log(failure)
+      }
     }
+    rebuildFailure = failure
+    if (rebuilt) changed(['leads'])
   }, 1_000)
   rollupWatch.unref()
   // Events per second from the stream, sampled, and the last error of each
