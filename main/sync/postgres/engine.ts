@@ -138,6 +138,9 @@ interface TableRuntime {
   ahead: AheadMarker | null
 }
 
+/** Failed cycles in a row that an admin's re-sync waits through before it fails. */
+const RESYNC_ATTEMPTS = 3
+
 /** Once-mode ended with tables that could not be synced. */
 class TablesFailed extends Error {}
 
@@ -573,7 +576,10 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
             ? { kind: 'error' as const, message: error.message }
             : describePostgresFailure(error, endpoint)
         for (const w of waiters) w.reject(new Error(described.message))
-        failResyncs(described.message)
+        // An admin's re-sync outlives a passing failure (the cache's write lock held a moment
+        // by another connection, a dropped connection): it is asked for again by the next cycles
+        // and fails with the sentence only once RESYNC_ATTEMPTS cycles in a row have failed.
+        if (attempt + 1 >= RESYNC_ATTEMPTS) failResyncs(described.message)
         if (options.once) throw new Error(described.message, { cause: error })
         delay = backoffDelay(attempt++, options.backoff)
         const nextRetryAt = new Date(Date.now() + delay)
