@@ -272,12 +272,15 @@ export interface UseApiOptions {
 
 interface Request<M extends MethodName> {
   readonly key: string
+  /** The key without the refetch counters: the same question asked again has the same one. */
+  readonly question: string
   readonly method: M
   readonly input: MethodInput<M>
 }
 
 interface Settled<T> {
   readonly key: string
+  readonly question: string
   readonly data: T | null
   readonly error: ApiError | null
 }
@@ -301,26 +304,37 @@ export function useApi<M extends MethodName>(
     options.dashboards === undefined
       ? changes.any
       : options.dashboards.reduce((sum, d) => sum + changes.by[d], 0)
-  const key = input === null ? null : JSON.stringify([method, input, deps, generation, changed])
+  const question = input === null ? null : JSON.stringify([method, input, deps])
+  const key = question === null ? null : JSON.stringify([question, generation, changed])
   // The call the key names, kept while the key stays: `input` is a new object on every render of
   // the caller, and only a change of value (or of the data it shows) asks the core again.
   const [request, setRequest] = useState<Request<M> | null>(null)
   if (input === null ? request !== null : request?.key !== key) {
-    setRequest(key === null || input === null ? null : { key, method, input })
+    setRequest(
+      key === null || question === null || input === null ? null : { key, question, method, input },
+    )
   }
   const [settled, setSettled] = useState<Settled<MethodOutput<M>> | null>(null)
 
   useEffect(() => {
     if (request === null) return
     let current = true
-    const { key: asked } = request
+    const { key: asked, question: same } = request
     client.call(request.method, request.input).then(
       (data) => {
-        if (current) setSettled({ key: asked, data, error: null })
+        if (current) setSettled({ key: asked, question: same, data, error: null })
       },
       (error: unknown) => {
-        // A failed request for a different input must not leave the old input's numbers up.
-        if (current) setSettled({ key: asked, data: null, error: toApiError(error) })
+        // A failed request for a different input must not leave the old input's numbers up; the
+        // same question asked again (a data change, Refresh) keeps the last good answer on
+        // screen, offline-first, with the error saying it is stale.
+        if (current)
+          setSettled((s) => ({
+            key: asked,
+            question: same,
+            data: s?.question === same ? s.data : null,
+            error: toApiError(error),
+          }))
       },
     )
     return () => {
@@ -336,7 +350,8 @@ export function useApi<M extends MethodName>(
     const timer = setInterval(() => {
       client.call(request.method, request.input).then(
         (data) => {
-          if (current) setSettled((s) => (s?.key === asked ? { key: asked, data, error: null } : s))
+          if (current)
+            setSettled((s) => (s?.key === asked ? { ...s, key: asked, data, error: null } : s))
         },
         (error: unknown) => {
           // Keep the last good answer on screen (offline-first); the error says it is stale.
