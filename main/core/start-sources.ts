@@ -12,6 +12,11 @@ import { postgresSourceStatus } from '../sync/postgres/status.ts'
 import { liveTrace, tracing } from './live-trace.ts'
 import type { RowHooks } from '../store/row-hooks.ts'
 
+/** How often the core looks for rollups or journeys a load left to rebuild. */
+const REBUILD_TICK_MS = 1_000
+/** The longest pause before a failed rebuild is tried again. */
+const REBUILD_RETRY_MAX_MS = 60_000
+
 export interface SourceHooks {
   readonly log: (line: string) => void
   /** After each commit that changed these cache tables (pages refresh what they show). */
@@ -165,29 +170,48 @@ export function startSources(
           onAlert: () => changed(['upstream_alerts']),
         })
       : undefined
-  // Rollups skipped during an initial load are rebuilt once Postgres is live
-  // (a once-run rebuilds them when it has caught up, below).
-  // A rebuild that fails (the cache's write lock held past the busy timeout by another
-  // connection) is tried again on a later tick; it must never end the core.
-  let rebuildFailure: string | null = null
-  const rollupWatch = setInterval(() => {
-    if (postgres?.status().state !== 'live') return
+  // Rollups skipped during an initial load are rebuilt once Postgres is live (a once-run
+  // rebuilds them when it has caught up, below): the rollups in slices, so the core goes on
+  // pulling and answering meanwhile; the journeys by the intelligence worker. A rebuild that
+  // fails (the cache's write lock held by another connection past a write's patience) must never
+  // end the core: it is tried again after a pause that doubles up to a minute, and each message
+  // is logged once.
+  const retries = new Map<
+    string,
+    { readonly at: number; readonly pauseMs: number; readonly message: string }
+  >()
+  let rebuilding = false
+  // A sliced rebuild still under way when the sources stop meets a closed cache: nothing to say
+  // (the rollups stay marked invalid, and the next start rebuilds them).
+  let stopped = false
+  const catchUp = async () => {
     let rebuilt = false
-    let failure: string | null = null
     for (const [what, caughtUp] of [
-      ['rollups', () => rollups.caughtUp()],
-      ['lead journeys', () => journeys.caughtUp()],
+      ['rollups', () => rollups.caughtUpInSlices()],
+      ['lead journeys', () => Promise.resolve(journeys.caughtUp())],
     ] as const) {
+      const retry = retries.get(what)
+      if (retry && Date.now() < retry.at) continue
       try {
-        if (caughtUp()) rebuilt = true
+        if (await caughtUp()) rebuilt = true
+        retries.delete(what)
       } catch (error) {
-        failure = `The ${what} could not be rebuilt yet (${error instanceof Error ? error.message : String(error)}); trying again.`
-        if (failure !== rebuildFailure) hooks.log(failure)
+        if (stopped) return
+        const message = `The ${what} could not be rebuilt yet (${error instanceof Error ? error.message : String(error)}); trying again.`
+        if (message !== retry?.message) hooks.log(message)
+        const pauseMs = Math.min(REBUILD_RETRY_MAX_MS, (retry?.pauseMs ?? REBUILD_TICK_MS / 2) * 2)
+        retries.set(what, { at: Date.now() + pauseMs, pauseMs, message })
       }
     }
-    rebuildFailure = failure
     if (rebuilt) changed(['leads'])
-  }, 1_000)
+  }
+  const rollupWatch = setInterval(() => {
+    if (rebuilding || postgres?.status().state !== 'live') return
+    rebuilding = true
+    void catchUp().finally(() => {
+      rebuilding = false
+    })
+  }, REBUILD_TICK_MS)
   rollupWatch.unref()
   // Events per second from the stream, sampled, and the last error of each
   // source, kept after it recovers.
@@ -231,6 +255,7 @@ export function startSources(
         ...(socketIo ? [socketIo.status()] : []),
       ].map(withLastError),
     async stop() {
+      stopped = true
       clearInterval(sampler)
       clearInterval(rollupWatch)
       await Promise.allSettled([postgres?.stop(), redis?.stop(), socketIo?.stop()])

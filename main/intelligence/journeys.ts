@@ -122,17 +122,11 @@ export function inferHistory(lead: JourneyLead): StageEntry[] {
   return entries
 }
 
-// A plain INSERT: a REPLACE would delete without the delete trigger, and journey_days would drift.
-const INSERT_SQL = `INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at,
-  duration_ms, inferred, created_at, source, segment, city, temperature, owner, status)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
 type Statement = Database.Statement<unknown[]>
 interface Statements {
   insert: Statement
   deleteLead: Statement
   rows: Statement
-  day: Statement
   updateDims: Statement
   updateStatus: Statement
   addCell: Statement
@@ -141,23 +135,28 @@ const statements = new WeakMap<Store, Statements>()
 function statementsOf(db: Store): Statements {
   let s = statements.get(db)
   if (!s) {
+    // The filter columns in DIM_FIELDS order, as leadValues binds them.
+    const dims = DIM_FIELDS.join(', ')
     s = {
-      // The generated cells of the row written, for its journey_dim_days counts.
-      insert: db.prepare(`${INSERT_SQL} RETURNING day, edge, coalesce(bucket, 0)`),
+      // A plain INSERT: a REPLACE would delete without the delete trigger, and journey_days would
+      // drift. It returns the generated cells of the row written, for its journey_dim_days counts.
+      insert: db.prepare(
+        `INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at, duration_ms,
+           inferred, created_at, ${dims}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${DIM_FIELDS.map(() => '?').join(', ')})
+         RETURNING day, edge, coalesce(bucket, 0)`,
+      ),
       deleteLead: db.prepare('DELETE FROM lead_journeys WHERE lead_id = ?'),
       // A lead's rows in order, with what journey_dim_days counts them by (the row's own copies).
       rows: db.prepare(
         `SELECT seq, to_stage, entered_at, day, edge, coalesce(bucket, 0), ${DIM_FIELDS.join(', ')}
          FROM lead_journeys WHERE lead_id = ? ORDER BY seq`,
       ),
-      // lead_journeys.day's expression (migration 015) for one creation time.
-      day: db.prepare('SELECT (@t - ((@t % 86400000) + 86400000) % 86400000) / 86400000').pluck(),
       // A status change alone sets the status only: a column in an UPDATE's SET list rewrites
       // every index holding it, changed or not, and the status is in none.
       updateStatus: db.prepare('UPDATE lead_journeys SET status = ? WHERE lead_id = ?'),
       updateDims: db.prepare(
-        `UPDATE lead_journeys SET created_at = ?, source = ?, segment = ?, city = ?, temperature = ?, owner = ?,
-           status = ? WHERE lead_id = ?`,
+        `UPDATE lead_journeys SET created_at = ?, ${DIM_FIELDS.map((f) => `${f} = ?`).join(', ')}
+         WHERE lead_id = ?`,
       ),
       addCell: db.prepare(
         `INSERT INTO journey_dim_days (dim, value, day, edge, bucket, count) VALUES (?, ?, ?, ?, ?, ?)
@@ -173,6 +172,9 @@ function statementsOf(db: Store): Statements {
 type JourneyRow = [number, number, number, number, number, number, ...string[]]
 /** Where a row is counted in journey_dim_days: day, edge, bucket, then one value per dimension. */
 type Cells = readonly [number, number, number, ...string[]]
+
+/** lead_journeys.day (migration 015): whole UTC days since the epoch. */
+const DAY_MS = 86_400_000
 
 /** A lead's filter values in DIM_FIELDS order. */
 const leadValues = (lead: JourneyLead): string[] => DIM_FIELDS.map((f) => lead[f])
@@ -469,8 +471,7 @@ export function recordLeadChange(
   if (moved) {
     s.updateDims.run(is.created_at, ...values, is.id)
     // The new day from SQL's own expression, should created_at have moved.
-    const day =
-      was.created_at === is.created_at ? null : (s.day.get({ t: is.created_at }) as number)
+    const day = was.created_at === is.created_at ? null : Math.floor(is.created_at / DAY_MS)
     for (const row of rows) {
       const cells = cellsOf(row)
       deltas.move(cells, [day ?? cells[0], cells[1], cells[2], ...values])
@@ -582,7 +583,6 @@ export function combineRowHooks(...hooks: RowHooks[]): Required<RowHooks> {
 
 /** Edge codes pack (from, to) in the low 6 bits of one integer with the duration above them. */
 const EDGE_BITS = 64
-const DAY_MS = 86_400_000
 const isEntry = (code: number): boolean => code >= 56
 
 /** Counts and durations of one query's rows, by edge code (0..127). */

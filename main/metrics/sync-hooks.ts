@@ -4,6 +4,7 @@ import type { RowHooks } from '../store/row-hooks.ts'
 import {
   beginRollupBatch,
   rebuildRollups,
+  rebuildRollupsInSlices,
   rebuildUnderWay,
   rollupState,
   type RollupBatch,
@@ -13,6 +14,11 @@ import {
 export interface RollupSyncHooks extends Required<RowHooks> {
   /** Once the sync has caught up: rebuilds rollups skipped during a bulk load. Returns true if it did. */
   readonly caughtUp: () => boolean
+  /**
+   * The same in slices (rebuildRollupsInSlices), for a process that keeps serving meanwhile: the
+   * thread is free between slices and a write waits for a busy cache without holding it.
+   */
+  readonly caughtUpInSlices: () => Promise<boolean>
 }
 
 /**
@@ -36,6 +42,11 @@ export function rollupSyncHooks(
   // leads it has scanned.
   let valid: boolean | undefined
   let batch: RollupBatch | undefined
+  const wanted = () => !rollupState(db).valid && !rebuildUnderWay(db)
+  const rebuilt = (started: number) =>
+    log(
+      `KPI rollups rebuilt after the initial load in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    )
   return {
     wants: (table) => table === 'leads' && (valid ??= rollupState(db).valid || rebuildUnderWay(db)),
     row(table, before, after) {
@@ -53,12 +64,17 @@ export function rollupSyncHooks(
       valid = undefined
     },
     caughtUp() {
-      if (rollupState(db).valid || rebuildUnderWay(db)) return false
+      if (!wanted()) return false
       const started = Date.now()
       rebuildRollups(db)
-      log(
-        `KPI rollups rebuilt after the initial load in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-      )
+      rebuilt(started)
+      return true
+    },
+    async caughtUpInSlices() {
+      if (!wanted()) return false
+      const started = Date.now()
+      await rebuildRollupsInSlices(db)
+      rebuilt(started)
       return true
     },
   }

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3'
 import { keyIndex, type ManifestTable, type SyncManifest } from './manifest.ts'
 import { readStoredXid, storedXid } from './postgres/xid.ts'
 import type { RowHooks } from '../store/row-hooks.ts'
+import { errorCode } from '../store/error-code.ts'
 
 export type LocalValue = number | string | null
 
@@ -128,14 +129,8 @@ export function rowDecoder(
 
 export const isRejected = (row: DecodedRow | RejectedRow): row is RejectedRow => 'reason' in row
 
-function isConstraintError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { code?: unknown }).code === 'string' &&
-    (error as { code: string }).code.startsWith('SQLITE_CONSTRAINT')
-  )
-}
+const isConstraintError = (error: unknown): boolean =>
+  errorCode(error)?.startsWith('SQLITE_CONSTRAINT') === true
 
 /**
  * Writes one mirror table. Every method must run inside a transaction the
@@ -153,6 +148,8 @@ export class MirrorWriter {
   private readonly rejectStmt: Database.Statement
   private readonly unrejectStmt: Database.Statement
   private readonly rejectedKeys: Set<string>
+  /** Undoes the current transaction's changes of `rejectedKeys`, should it roll back. */
+  private readonly undo: (() => void)[] = []
   private readonly localNames: string[]
   private readonly keyPosition: number
   private multiInsertStmt: Database.Statement | null = null
@@ -215,9 +212,31 @@ export class MirrorWriter {
     if (!this.rejectedKeys.has(key)) {
       this.rejected++
       this.rejectedKeys.add(key)
+      this.undo.push(() => this.rejectedKeys.delete(key))
       this.onReject(this.table.upstream, key, reason)
     }
     this.rejectStmt.run(this.source, this.table.upstream, key, reason, Date.now())
+  }
+
+  /** A key written or deleted: it is no longer rejected. */
+  private unreject(key: string): void {
+    if (this.rejectedKeys.size === 0 || !this.rejectedKeys.delete(key)) return
+    this.undo.push(() => this.rejectedKeys.add(key))
+    this.unrejectStmt.run(this.source, this.table.upstream, key)
+  }
+
+  /** The transaction committed: what it rejected and cleared stands. */
+  committed(): void {
+    this.undo.length = 0
+  }
+
+  /**
+   * The transaction rolled back: its rejects and clearings are undone here as in sync_rejects,
+   * so the retry counts and tells a rejected key again, once.
+   */
+  rolledBack(): void {
+    for (const step of this.undo.reverse()) step()
+    this.undo.length = 0
   }
 
   /** The hooks, if they want this table's changes now. */
@@ -242,9 +261,7 @@ export class MirrorWriter {
       return false
     }
     this.applied++
-    if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(row.key)) {
-      this.unrejectStmt.run(this.source, this.table.upstream, row.key)
-    }
+    this.unreject(row.key)
     if (hooks) {
       const after: Record<string, unknown> = {}
       for (let i = 0; i < this.localNames.length; i++) {
@@ -314,9 +331,7 @@ export class MirrorWriter {
       this.applied++
       hooks?.row(this.table.local, before, null)
     }
-    if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(key)) {
-      this.unrejectStmt.run(this.source, this.table.upstream, key)
-    }
+    this.unreject(key)
   }
 
   /**
@@ -345,9 +360,7 @@ export class MirrorWriter {
           this.applied++
           hooks?.row(this.table.local, this.record(before), null)
         }
-        if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(key)) {
-          this.unrejectStmt.run(this.source, this.table.upstream, key)
-        }
+        this.unreject(key)
       }
     }
     for (const row of rows) {
@@ -366,9 +379,7 @@ export class MirrorWriter {
         continue
       }
       this.applied++
-      if (this.rejectedKeys.size > 0 && this.rejectedKeys.delete(row.key)) {
-        this.unrejectStmt.run(this.source, this.table.upstream, row.key)
-      }
+      this.unreject(row.key)
       // An unchanged row changes nothing derived from it.
       if (hooks && written !== 'same') {
         hooks.row(

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { demoCache, expect, serveCache, test } from './host-fixture.ts'
+import { LivePage } from './live-page.ts'
 import { StatusPage } from './status-page.ts'
 import { freePort } from '../support/wait.ts'
 
@@ -56,6 +57,53 @@ test('host killed: "Offline" within 5 s with the numbers kept; host back: live w
     expect(await status.cardValues()).toEqual(before)
   } finally {
     for (const child of children) await stop(child, 'SIGTERM')
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('the host dies while a refresh is in flight: the page keeps its numbers and says "showing data as of"', async ({
+  page,
+}) => {
+  // The race the CI once lost by chance, played on purpose: the answers to a Refresh are held
+  // back, the host is killed with the questions in flight, and each failed answer must leave the
+  // last good one on screen. Emptying them read "Offline — no data received yet".
+  const dir = mkdtempSync(join(tmpdir(), 'watchfloor-e2e-offline-race-'))
+  let child: ChildProcess | undefined
+  try {
+    const dbPath = demoCache(dir, 5_000)
+    const host = await serveCache(dbPath, ['--no-demo'])
+    child = host.child
+    let hold = false
+    let askedWhileHeld = 0
+    await page.routeWebSocket(/\/api(\?|$)/, (socket) => {
+      const server = socket.connectToServer()
+      socket.onMessage((message) => {
+        if (hold) askedWhileHeld += 1
+        server.send(message)
+      })
+      server.onMessage((message) => {
+        if (!hold) socket.send(message)
+      })
+    })
+    const status = new StatusPage(page)
+    await page.goto(host.url)
+    await status.ready.waitFor()
+    await expect(status.dataAsOf).toContainText('Data as of')
+    const before = await status.cardValues()
+    expect(before.length).toBeGreaterThan(0)
+    expect(before.every((v) => v !== null && v !== '')).toBe(true)
+
+    hold = true
+    await new LivePage(page).refreshNow.click()
+    await expect.poll(() => askedWhileHeld, { timeout: 15_000 }).toBeGreaterThan(0)
+    await stop(host.child, 'SIGKILL')
+
+    await expect(status.offlineHeader).toBeVisible({ timeout: 10_000 })
+    await expect(status.offlineHeader).toContainText('Offline — showing data as of')
+    await expect(status.offlineHeader).not.toContainText('no data received yet')
+    expect(await status.cardValues()).toEqual(before)
+  } finally {
+    if (child) await stop(child, 'SIGTERM')
     rmSync(dir, { recursive: true, force: true })
   }
 })

@@ -160,6 +160,30 @@ describe('a transaction held open on the upstream server', () => {
         60_000,
       )
 
+      // A bulk write, one transaction of more entries than a pass reads at once, reaches the
+      // cache while held too.
+      const bulk = await pool.connect()
+      let bulkRows = 0
+      try {
+        await bulk.query('begin')
+        for (const mark of ['+', '+']) {
+          const { rowCount } = await bulk.query(
+            `update ${leads} set owner = owner || $4, updated_at = now()
+             where id not in ($1, $2, $3) and deleted_at is null`,
+            [held, doomed, bad, mark],
+          )
+          bulkRows = rowCount ?? 0
+        }
+        await bulk.query('commit')
+      } finally {
+        bulk.release()
+      }
+      expect(bulkRows * 2).toBeGreaterThan(1_000)
+      const marked = db.prepare("SELECT count(*) FROM leads WHERE owner LIKE '%++'").pluck()
+      await until('a bulk write while held', () => marked.get() === bulkRows, 60_000)
+      expect(owner.get(live)).toBe('committed while held, again++')
+      expect(cursor()).toBeLessThanOrEqual(idle.xid)
+
       await end(loser.client, 'rollback')
       await end(writer.client, 'commit')
       await end(idle.client, 'commit')

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseDuration } from '../../main/cli/commands/upstream.ts'
 import { copyTextRows } from '../../main/sync/postgres/copy-text.ts'
-import { rowDecoder } from '../../main/sync/local-cache.ts'
+import { MirrorWriter, rowDecoder } from '../../main/sync/local-cache.ts'
+import { openStore } from '../../main/store/index.ts'
 import { opsManifest } from '../../main/sync/manifest.ts'
 import { backoffDelay } from '../../main/sync/source-state.ts'
 import {
@@ -95,5 +96,49 @@ describe('sync units', () => {
     expect(redactConnectionString('postgres://ops:hunter2@db:5432/x')).toBe(
       'postgres://ops:***@db:5432/x',
     )
+  })
+})
+
+describe('a rejected row in a transaction that rolls back', () => {
+  it('is counted and told again by the retry, once, and a committed one is not told twice', () => {
+    const leads = opsManifest.tables.find((t) => t.upstream === 'leads')
+    if (!leads) throw new Error('no leads table')
+    const db = openStore(':memory:')
+    const told: string[] = []
+    const writer = new MirrorWriter(db, 'pg', leads, undefined, (_t, key) => told.push(key))
+    const inTransaction = (fn: () => void) => {
+      try {
+        db.transaction(fn)()
+        writer.committed()
+      } catch (error) {
+        writer.rolledBack()
+        throw error
+      }
+    }
+    const rejects = db.prepare('SELECT key FROM sync_rejects').pluck()
+    expect(() =>
+      inTransaction(() => {
+        writer.reject('7', 'a temperature the cache refuses')
+        throw new Error('SQLITE_BUSY at commit')
+      }),
+    ).toThrow('SQLITE_BUSY')
+    expect(rejects.all()).toEqual([])
+    inTransaction(() => writer.reject('7', 'a temperature the cache refuses'))
+    expect(told).toEqual(['7', '7'])
+    expect(rejects.all()).toEqual(['7'])
+    // Still rejected on the next pass: stored again, not told again.
+    inTransaction(() => writer.reject('7', 'a temperature the cache refuses'))
+    expect(told).toEqual(['7', '7'])
+    // Mended in a transaction that rolls back: still rejected, so not told again after it.
+    expect(() =>
+      inTransaction(() => {
+        writer.delete('7')
+        throw new Error('SQLITE_BUSY at commit')
+      }),
+    ).toThrow('SQLITE_BUSY')
+    expect(rejects.all()).toEqual(['7'])
+    inTransaction(() => writer.reject('7', 'a temperature the cache refuses'))
+    expect(told).toEqual(['7', '7'])
+    db.close()
   })
 })

@@ -1,4 +1,5 @@
 import { spawnCore } from '../../core/spawn-core.ts'
+import { errorCode } from '../../store/error-code.ts'
 import { defaultExportsDir } from '../../export/downloads.ts'
 import {
   type ConnectionProfile,
@@ -98,7 +99,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   }).catch(async (error: unknown) => {
     tokens.close()
     await core.close()
-    const code = (error as { code?: string }).code
+    const code = errorCode(error)
     if (code === 'EADDRINUSE') {
       throw new Error(
         `port ${options.port} on ${options.host} is already in use; pass another --port (0 picks a free one)`,

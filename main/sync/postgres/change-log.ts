@@ -7,6 +7,7 @@ import { Pool, escapeIdentifier, escapeLiteral } from 'pg'
 import type { ClientBase } from 'pg'
 import { qualified, type SyncManifest } from '../manifest.ts'
 import { parseXid } from './xid.ts'
+import { errorCode } from '../../store/error-code.ts'
 
 export const CHANGE_LOG_TABLE = 'watchfloor_change_log'
 export const CHANGE_LOG_META_TABLE = 'watchfloor_change_log_meta'
@@ -171,7 +172,7 @@ export async function changeLogInfo(pg: Pg, schema: string): Promise<ChangeLogIn
       [qualified(schema, CHANGE_LOG_TABLE), schema, CHANGE_LOG_TRIGGER],
     ))
   } catch (error) {
-    if ((error as { code?: unknown }).code === UNDEFINED_TABLE) return none
+    if (errorCode(error) === UNDEFINED_TABLE) return none
     throw error
   }
   const row = rows[0]

@@ -56,6 +56,8 @@ import {
 } from './table-plan.ts'
 import { stepPoint } from '../step-points.ts'
 import type { RowHooks } from '../../store/row-hooks.ts'
+import { errorCode } from '../../store/error-code.ts'
+import { WRITE_PATIENCE_MS } from '../../store/index.ts'
 
 export interface PostgresConfig {
   /** postgres://user:password@host:port/database; the password is never logged. */
@@ -138,8 +140,19 @@ interface TableRuntime {
   ahead: AheadMarker | null
 }
 
-/** Failed cycles in a row that an admin's re-sync waits through before it fails. */
-const RESYNC_ATTEMPTS = 3
+/**
+ * How long entries past the horizon wait for the cursor before `pullAhead` applies those that
+ * committed: longer than a busy upstream's writers hold the horizon, short beside the live
+ * path's 100 ms.
+ */
+const AHEAD_AFTER_MS = 20
+
+/**
+ * How long an admin's re-sync waits through passing failures in a row (a dropped connection, the
+ * cache's write lock held by another connection) before it fails: a slice's patience with a busy
+ * cache. Any other failure (a refused login, a missing table) fails it at once.
+ */
+const RESYNC_PATIENCE_MS = WRITE_PATIENCE_MS
 
 /** Once-mode ended with tables that could not be synced. */
 class TablesFailed extends Error {}
@@ -490,10 +503,13 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
     reconcileRequested = false
     const pending = logged.length > 0 ? await logPending(pool, schema, logged, horizon) : null
     // Entries past the horizon: a transaction still open somewhere on the server holds it (or
-    // they have just committed). Those committed are applied now, the cursor left where it is.
+    // they have just committed). Once it has held for AHEAD_AFTER_MS, those committed are
+    // applied now, the cursor left where it is; before that the next cycles' cursor takes them
+    // (writers in flight hold it a few milliseconds), and no key is fetched twice.
+    const held = pendingSince !== null && Date.now() - pendingSince >= AHEAD_AFTER_MS
     for (const t of tables) {
       if (t.error || t.feed !== 'changelog' || t.state.phase !== 'follow') continue
-      if (!pending?.has(t.table.upstream)) {
+      if (!held || !pending?.has(t.table.upstream)) {
         t.ahead = null
         continue
       }
@@ -535,6 +551,8 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
   let cycleWaiters: { resolve: () => void; reject: (error: Error) => void }[] = []
   const run = async (): Promise<void> => {
     let attempt = 0
+    /** When the current run of failed cycles began (null while cycles succeed). */
+    let failingSince: number | null = null
     let quickRetry = 0
     while (!controller.signal.aborted) {
       waker.reset()
@@ -546,6 +564,7 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
         await ensureListener()
         const pending = await cycle()
         attempt = 0
+        failingSince = null
         const now = Date.now()
         lastSuccessAt = now
         if (pending) {
@@ -576,10 +595,14 @@ export function startPostgresSync(options: PostgresSyncOptions): PostgresSync {
             ? { kind: 'error' as const, message: error.message }
             : describePostgresFailure(error, endpoint)
         for (const w of waiters) w.reject(new Error(described.message))
-        // An admin's re-sync outlives a passing failure (the cache's write lock held a moment
-        // by another connection, a dropped connection): it is asked for again by the next cycles
-        // and fails with the sentence only once RESYNC_ATTEMPTS cycles in a row have failed.
-        if (attempt + 1 >= RESYNC_ATTEMPTS) failResyncs(described.message)
+        // An admin's re-sync outlives a passing failure (the cache's write lock held by another
+        // connection, a dropped connection): the next cycles ask for it again, and it fails with
+        // the sentence once such failures have lasted RESYNC_PATIENCE_MS, or at the first other.
+        failingSince ??= Date.now()
+        const passing =
+          described.kind === 'offline' || errorCode(error)?.startsWith('SQLITE_BUSY') === true
+        if (options.once || !passing || Date.now() - failingSince >= RESYNC_PATIENCE_MS)
+          failResyncs(described.message)
         if (options.once) throw new Error(described.message, { cause: error })
         delay = backoffDelay(attempt++, options.backoff)
         const nextRetryAt = new Date(Date.now() + delay)

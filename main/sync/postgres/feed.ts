@@ -99,9 +99,11 @@ function commit(
       ctx.beforeCommit()
     })()
   } catch (error) {
+    writer.rolledBack()
     ctx.rolledBack()
     throw error
   }
+  writer.committed()
   Object.assign(state, next)
   const rows = writer.applied - applied
   ctx.committed(table.local, rows)
@@ -383,6 +385,11 @@ export function withoutFresher(
 
 /** Most log entries a live pull takes past the horizon of the pull it interrupts. */
 const LIVE_ENTRIES = 1_000
+/**
+ * Most entries of one transaction `pullAhead` applies (a bulk write committed while the horizon
+ * is held; its keys are fetched `batchRows` at a time); a larger one waits for the cursor.
+ */
+const AHEAD_TRANSACTION_ENTRIES = 100_000
 
 /**
  * A live lane beside a long pull (a catch-up after a day offline): the
@@ -469,10 +476,23 @@ export async function pullAhead(
   const last = entries.at(-1)
   if (entries.length >= LIVE_ENTRIES && last) {
     // A full page may end inside a transaction: its whole transactions are applied, the rest
-    // waits for the next pass. A page of one transaction (a bulk write) is left to the cursor.
+    // waits for the next pass. A page of one transaction (a bulk write) is read whole, up to
+    // AHEAD_TRANSACTION_ENTRIES; one larger still is left to the cursor.
     const whole = entries.filter((e) => e.xid < last.xid)
-    entries = whole
-    xmax = whole.length > 0 ? last.xid : last.xid + 1n
+    if (whole.length > 0) {
+      entries = whole
+      xmax = last.xid
+    } else {
+      const bulk = await readLog(
+        ctx,
+        'e.table_name = $1 and e.xid = $2::xid8',
+        [table.upstream, last.xid],
+        AHEAD_TRANSACTION_ENTRIES + 1,
+      )
+      if (lossIn(bulk, cursor, state.epoch)) return { applied: 0, marker: null }
+      entries = bulk.entries.length <= AHEAD_TRANSACTION_ENTRIES ? bulk.entries : []
+      xmax = last.xid + 1n
+    }
   }
   const next: AheadMarker = { xmax, xip: snapshot.xip.filter((x) => x < xmax && x >= horizon) }
   const keys = [...new Set(entries.map((e) => e.key))]

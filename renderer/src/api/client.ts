@@ -288,6 +288,9 @@ interface Settled<T> {
 /**
  * Calls `method` with `input` and refetches when the input (compared by value), `deps`, or the
  * data it shows (`data.changed`, see `options.dashboards`) changes. Pass `input: null` to wait (the state stays `loading`).
+ * `deps` ask the same question again (counters of reconnects, recomputes, edits): as after a data
+ * change, a failed answer keeps the last good data on screen with the error; only a new input
+ * drops it.
  *
  * `loading` is derived during render, not set by an effect, so the render that changes the input
  * already reports `loading`: a test waiting on `data-state="ready"` never sees the old answer
@@ -304,8 +307,11 @@ export function useApi<M extends MethodName>(
     options.dashboards === undefined
       ? changes.any
       : options.dashboards.reduce((sum, d) => sum + changes.by[d], 0)
-  const question = input === null ? null : JSON.stringify([method, input, deps])
-  const key = question === null ? null : JSON.stringify([question, generation, changed])
+  // `deps` are ask-again signals (a reconnect, a recompute ended, a list edited), like a data
+  // change: a failed answer to the question asked again keeps the last good one.
+  const question = input === null ? null : JSON.stringify([method, input])
+  const key =
+    question === null ? null : `${generation}:${changed}:${JSON.stringify(deps)}:${question}`
   // The call the key names, kept while the key stays: `input` is a new object on every render of
   // the caller, and only a change of value (or of the data it shows) asks the core again.
   const [request, setRequest] = useState<Request<M> | null>(null)

@@ -109,7 +109,7 @@ export function SegmentsView({ intel }: ViewProps) {
       <Panel
         title="Leads by behaviour"
         subtitle={sampled ?? 'every lead shown on its first two principal components'}
-        className="chart-panel panel-grow"
+        className="chart-panel"
         testId="segments-chart-panel"
       >
         <PlotlyChart
