@@ -69,6 +69,9 @@ export interface SyncBenchFigures {
   catchUpBaselineSeconds: number
   /** The same catch-up from a copy of the same cache without row hooks: the sync's own share. */
   catchUpNoHooksSeconds: number
+  /** The upkeep's worst case: as many changes, each lead to an owner never seen. */
+  catchUpNewOwnersChanges: number
+  catchUpNewOwnersSeconds: number
   /** Upstream commit (statement sent) → row visible in the cache file. */
   latencyCommits: number
   latencyP50Ms: number
@@ -168,6 +171,77 @@ function servingLoop(dbPath: string, maxId: number) {
   }
 }
 
+/**
+ * A day of an office's work, by the lead's id (one change each, every change seen by the
+ * caches' upkeep): 40 % move one stage on (new → contacted with a first response, a proposal
+ * won or lost, a closed lead touched), 20 % warm or cool, 20 % go to another of the office's
+ * owners, 10 % change value, 10 % are deleted.
+ */
+const CATCH_UP_MIX = (table: string) => `update ${table} set
+    status = case when id % 10 < 4 then case status when 'new' then 'contacted'
+      when 'contacted' then 'qualified' when 'qualified' then 'proposal'
+      when 'proposal' then case when id % 20 < 10 then 'won' else 'lost' end
+      else status end else status end,
+    first_response_at = case when id % 10 < 4 and status = 'new'
+      then coalesce(first_response_at, now()) else first_response_at end,
+    converted_at = case when id % 10 < 4 and status = 'proposal' and id % 20 < 10
+      then now() else converted_at end,
+    temperature = case when id % 10 in (4, 5) then case temperature when 'cold' then 'warm'
+      when 'warm' then 'hot' else 'cold' end else temperature end,
+    owner = case when id % 10 in (6, 7) then coalesce(($3::text[])[1 + (id * 7) % cardinality($3::text[])], owner)
+      else owner end,
+    deal_value = case when id % 10 = 8 then coalesce(deal_value, 0) + 100 else deal_value end,
+    deleted_at = case when id % 10 = 9 then now() else deleted_at end,
+    updated_at = now()
+  where id > $1 and id <= $2`
+
+/** Throws unless every lead in (from, to] is in the cache as it is upstream (the changed columns). */
+async function expectCaughtUp(
+  pool: Pool,
+  table: string,
+  cachePath: string,
+  from: number,
+  to: number,
+): Promise<void> {
+  type Row = {
+    id: number
+    status: string
+    temperature: string
+    owner: string
+    value: number | null
+  }
+  const same = (a: Row, b: Row | undefined) =>
+    b !== undefined &&
+    a.status === b.status &&
+    a.temperature === b.temperature &&
+    a.owner === b.owner &&
+    (a.value === null ? b.value === null : b.value !== null && Math.abs(a.value - b.value) < 1e-6)
+  const { rows } = await pool.query<Row>(
+    `select id::int, status, temperature, owner, deal_value::float8 as value
+     from ${table} where id > $1 and id <= $2 and deleted_at is null`,
+    [from, to],
+  )
+  const probe = new Database(cachePath, { readonly: true })
+  try {
+    const cached = new Map(
+      (
+        probe
+          .prepare(
+            `SELECT id, status, temperature, owner, deal_value_cents / 100.0 AS value FROM leads
+             WHERE id > ? AND id <= ?`,
+          )
+          .all(from, to) as Row[]
+      ).map((r) => [r.id, r]),
+    )
+    const stale = rows.filter((r) => !same(r, cached.get(r.id))).length
+    const extra = cached.size - rows.length
+    if (stale > 0 || extra !== 0)
+      throw new Error(`catch-up left ${stale} changed rows stale and ${extra} deleted rows cached`)
+  } finally {
+    probe.close()
+  }
+}
+
 /** Seeds `leads` leads upstream once, then measures every phase against it. */
 export async function benchPostgresSync(
   leads = Number(process.env.BENCH_LEADS ?? 1_000_000),
@@ -241,14 +315,20 @@ export async function benchPostgresSync(
     if (cached !== live) throw new Error(`the initial sync cached ${cached} of ${live} rows`)
 
     // Catch-up: changes made while no client runs, by id range, each batch
-    // one transaction through the change-log trigger.
+    // one transaction through the change-log trigger: a day of an office's work
+    // (CATCH_UP_MIX) on the first CATCH_UP_CHANGES leads.
     const catchUpChanges = Math.min(CATCH_UP_CHANGES, leads)
     say(`${catchUpChanges.toLocaleString('en-US')} upstream changes while stopped…`)
+    const { rows: ownerRows } = await pool.query<{ owner: string }>(
+      `select distinct owner from ${table} order by owner`,
+    )
+    const owners = ownerRows.map((r) => r.owner)
     for (let from = 0; from < catchUpChanges; from += BATCH_ROWS) {
-      await pool.query(
-        `update ${table} set owner = owner || '.', updated_at = now() where id > $1 and id <= $2`,
-        [from, Math.min(from + BATCH_ROWS, catchUpChanges)],
-      )
+      await pool.query(CATCH_UP_MIX(table), [
+        from,
+        Math.min(from + BATCH_ROWS, catchUpChanges),
+        owners,
+      ])
     }
     // A copy of the stopped cache catches up the same changes without row
     // hooks, so the report splits the sync's own cost from the upkeep's.
@@ -261,13 +341,22 @@ export async function benchPostgresSync(
     say('catch-up of the same changes without row hooks…')
     const bare = await runChild({ ...job('once', bareCopy), hooks: 'none' }).result
     for (const suffix of ['', '-wal', '-shm']) rmSync(bareCopy + suffix, { force: true })
-    const probe = new Database(cachePath, { readonly: true })
-    const stale = probe
-      .prepare(`SELECT count(*) FROM leads WHERE id <= ? AND owner NOT LIKE '%.'`)
-      .pluck()
-      .get(catchUpChanges) as number
-    probe.close()
-    if (stale > 0) throw new Error(`catch-up left ${stale} changed rows stale`)
+    await expectCaughtUp(pool, table, cachePath, 0, catchUpChanges)
+
+    // The worst case for the upkeep: every changed lead goes to an owner never seen (each one a
+    // new value in every owner rollup and journey count), on the next leads.
+    const stressFrom = Math.min(catchUpChanges, leads - catchUpChanges)
+    const stressTo = Math.min(stressFrom + CATCH_UP_CHANGES, leads)
+    say(`${(stressTo - stressFrom).toLocaleString('en-US')} changes to owners never seen…`)
+    for (let from = stressFrom; from < stressTo; from += BATCH_ROWS) {
+      await pool.query(
+        `update ${table} set owner = owner || '.', updated_at = now() where id > $1 and id <= $2`,
+        [from, Math.min(from + BATCH_ROWS, stressTo)],
+      )
+    }
+    say('catch-up, owners never seen…')
+    const stress = await runChild(job('once')).result
+    await expectCaughtUp(pool, table, cachePath, stressFrom, stressTo)
 
     // Latency: 1,000 single-row commits while the demo writer adds 50 changes/s.
     say('commit → cache latency…')
@@ -357,6 +446,8 @@ export async function benchPostgresSync(
       catchUpSeconds: catchUp.seconds,
       catchUpBaselineSeconds: catchUpChanges / rawRowsPerSecond,
       catchUpNoHooksSeconds: bare.seconds,
+      catchUpNewOwnersChanges: stressTo - stressFrom,
+      catchUpNewOwnersSeconds: stress.seconds,
       latencyCommits: latencies.length,
       latencyP50Ms: percentile(latencies, 0.5),
       latencyP99Ms: percentile(latencies, 0.99),
