@@ -206,7 +206,9 @@ export function startSources(
     if (rebuilt) changed(['leads'])
   }
   const rollupWatch = setInterval(() => {
-    if (rebuilding || postgres?.status().state !== 'live') return
+    // A once-run rebuilds when it ends (below): a sliced rebuild begun here could still be under
+    // way when its caller closes the cache.
+    if (options.once || rebuilding || postgres?.status().state !== 'live') return
     rebuilding = true
     void catchUp().finally(() => {
       rebuilding = false

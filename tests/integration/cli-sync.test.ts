@@ -174,6 +174,16 @@ describe('watchfloor status', () => {
 
     const sync = await runCli(syncArgs({ schema: SCHEMA, tenant: TENANT, db }))
     expect(sync.code, sync.stderr).toBe(0)
+    // The load skipped the rollups' and journeys' upkeep; the run rebuilt both before it ended.
+    const cache = openStore(db, { readonly: true })
+    try {
+      const valid = (table: string) =>
+        cache.prepare(`SELECT valid FROM ${table} WHERE id = 1`).pluck().get()
+      expect(valid('rollup_state')).toBe(1)
+      expect(valid('journey_state')).toBe(1)
+    } finally {
+      cache.close()
+    }
     const status = await runCli(['status', '--db', db])
     expect(status.code, status.stderr).toBe(0)
     const parsed = JSON.parse(status.stdout) as {
