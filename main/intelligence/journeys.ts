@@ -883,5 +883,6 @@ export function journeys(
     inferredLeads,
     asOf: dataAsOf(db),
     noData: leads === 0,
+    rebuilding: !journeysValid(db),
   }
 }

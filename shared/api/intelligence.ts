@@ -219,7 +219,16 @@ export interface JourneysResult {
   /** ISO time of the newest change in the cache; null when it holds no lead. */
   readonly asOf: string | null
   readonly noData: boolean
+  /**
+   * The journeys are being inferred from the cache (a first load, a cache from before
+   * intelligence): the counts are not whole yet, and a page says so instead of "no lead moved".
+   */
+  readonly rebuilding: boolean
 }
+
+/** What a page says while the journeys are being inferred (JourneysResult.rebuilding). */
+export const JOURNEYS_REBUILDING_TEXT =
+  'Inferring the leads’ journeys from the cache; the flows fill in when it ends'
 
 // ---- Lead scores ----------------------------------------------------------------------------
 

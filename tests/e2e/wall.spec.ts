@@ -111,9 +111,9 @@ test('every view fits 1920×1080 and 3840×2160 without scrolling or cutting any
             { message: `${view} at ${width}×${height}: scrolls or cuts something off` },
           )
           .toEqual([])
-        // A view with an axis has tick labels once drawn (a chart may redraw, and its ticks be
-        // absent for a frame, just as they are read: read again until they are there).
-        const axes = await page.locator('.wall-view .cartesianlayer .xy').count()
+        // A view with a trace on axes has tick labels once drawn (a chart may redraw, and its
+        // ticks be absent for a frame, just as they are read: read again until they are there).
+        const axes = await page.locator('.wall-view .cartesianlayer .trace').count()
         let px = await tickFontPx(page)
         if (axes > 0) {
           await expect

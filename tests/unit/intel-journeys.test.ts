@@ -233,9 +233,12 @@ describe('journeys from observed stage changes', () => {
       lead({ id: 4, created_at: T0, status: 'new' }),
       lead({ id: 5, created_at: T0, status: 'won', deleted_at: T0 + DAY }),
     ])
+    // Before the journeys are inferred the answer says so.
+    db.prepare('UPDATE journey_state SET valid = 0 WHERE id = 1').run()
+    expect(journeys(db, all, NOW)).toMatchObject({ rebuilding: true })
     expect(rebuildJourneys(db)).toBe(4)
     const r = journeys(db, all, NOW)
-    expect(r).toMatchObject({ leads: 4, inferredLeads: 3 })
+    expect(r).toMatchObject({ leads: 4, inferredLeads: 3, rebuilding: false })
     expect(r.edges).toEqual([
       { from: 'new', to: 'contacted', count: 2, medianMs: 4 * MIN },
       { from: 'new', to: 'lost', count: 1, medianMs: DAY },

@@ -9,7 +9,7 @@ import type {
   ScoreDriver,
   SegmentsResult,
 } from '../../../shared/api/intelligence.ts'
-import { INTEL_FEATURE_TEXT } from '../../../shared/api/intelligence.ts'
+import { INTEL_FEATURE_TEXT, JOURNEYS_REBUILDING_TEXT } from '../../../shared/api/intelligence.ts'
 import { legendAbove, withAlpha } from './chart-figures.ts'
 import { formatDuration, formatInteger, formatPercent } from './format.ts'
 import { axis, baseLayout, emptyNote, type ChartColors, type Figure } from './plotly.ts'
@@ -112,6 +112,10 @@ function escapeHover(text: string): string {
  * sized by its leads, its hover giving the median stay in the stage it leaves. The slowest flows
  * are drawn in the warning colour; flows into won and lost in the good and bad colours.
  */
+/** What an empty journey says: being inferred, or nothing moved. */
+export const journeysEmptyText = (journeys: JourneysResult): string =>
+  journeys.rebuilding ? JOURNEYS_REBUILDING_TEXT : 'No lead moved between stages in this range'
+
 export function journeySankeyFigure(c: ChartColors, journeys: JourneysResult): Figure {
   const known = new Set(journeys.nodes.map((n) => n.stage))
   const slow = new Set(journeys.slowest.map(edgeKey))
@@ -172,7 +176,9 @@ export function journeySankeyFigure(c: ChartColors, journeys: JourneysResult): F
     layout: {
       ...baseLayout(c),
       margin: { l: 8, r: 8, t: 8, b: 8 },
-      annotations: empty ? emptyNote(c, 'No lead moved between stages in this range') : [],
+      annotations: empty ? emptyNote(c, journeysEmptyText(journeys)) : [],
+      // A Sankey has no axes: with no trace, Plotly would draw its default grid (0–6 by -1–4).
+      ...(empty ? { xaxis: { visible: false }, yaxis: { visible: false } } : {}),
     },
   }
 }

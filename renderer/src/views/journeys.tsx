@@ -1,8 +1,18 @@
-import type { JourneyEdge, JourneysResult } from '../../../shared/api/intelligence.ts'
+import {
+  JOURNEYS_REBUILDING_TEXT,
+  type JourneyEdge,
+  type JourneysResult,
+} from '../../../shared/api/intelligence.ts'
 import { DataTable, type Column } from '../components/data-table.tsx'
 import { NoData, Panel } from '../components/panel.tsx'
 import { PlotlyChart } from '../components/plotly-chart.tsx'
-import { edgeKey, edgeLabel, formatStay, journeySankeyFigure } from '../lib/intel-figures.ts'
+import {
+  edgeKey,
+  edgeLabel,
+  formatStay,
+  journeySankeyFigure,
+  journeysEmptyText,
+} from '../lib/intel-figures.ts'
 import { formatInteger } from '../lib/format.ts'
 import '../styles/intelligence.css'
 import type { ViewProps } from './view-props.ts'
@@ -70,7 +80,7 @@ export function JourneysView({ intel }: ViewProps) {
         </Panel>
         <Panel title="Slowest steps" className="list-panel" testId="journey-slowest-panel">
           {journeys === null ? null : empty ? (
-            <NoData>No lead moved between stages in this range</NoData>
+            <NoData>{journeysEmptyText(journeys)}</NoData>
           ) : (
             <ol className="slowest-list" data-testid="journey-slowest">
               {journeys.slowest.map((e) => (
@@ -90,6 +100,11 @@ export function JourneysView({ intel }: ViewProps) {
               ))}
             </ol>
           )}
+          {journeys !== null && journeys.rebuilding && !empty && (
+            <p className="rule" role="status" data-testid="journey-rebuilding">
+              {JOURNEYS_REBUILDING_TEXT}.
+            </p>
+          )}
           {journeys !== null && journeys.inferredLeads > 0 && (
             <p className="rule" data-testid="journey-inferred">
               {formatInteger(journeys.inferredLeads)} of these leads’ steps are inferred from when
@@ -100,8 +115,8 @@ export function JourneysView({ intel }: ViewProps) {
         </Panel>
       </div>
       <Panel title="Every step" className="table-panel">
-        {empty ? (
-          <NoData>No lead moved between stages in this range</NoData>
+        {journeys !== null && empty ? (
+          <NoData>{journeysEmptyText(journeys)}</NoData>
         ) : (
           <DataTable
             caption="Every step between stages: leads that took it, their share of the stage, and the median stay before it"

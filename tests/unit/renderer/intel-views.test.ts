@@ -21,12 +21,13 @@ import {
 import type { ChartColors } from '../../../renderer/src/lib/plotly.ts'
 import { VIEW_COMPONENTS } from '../../../renderer/src/views/index.ts'
 import { VIEW_CONTENT, VIEW_IDS, type ViewId } from '../../../shared/api/index.ts'
-import type {
-  CallFirstResult,
-  IntelResultBase,
-  JourneysResult,
-  ModelCard,
-  SegmentsResult,
+import {
+  JOURNEYS_REBUILDING_TEXT,
+  type CallFirstResult,
+  type IntelResultBase,
+  type JourneysResult,
+  type ModelCard,
+  type SegmentsResult,
 } from '../../../shared/api/intelligence.ts'
 
 const colors: ChartColors = {
@@ -146,6 +147,7 @@ const journeys: JourneysResult = {
     { from: 'contacted', to: 'lost', count: 20, medianMs: 9.25 * DAY },
   ],
   inferredLeads: 100,
+  rebuilding: false,
   asOf: '2026-11-01T12:00:00.000Z',
   noData: false,
 }
@@ -313,6 +315,9 @@ describe('the intelligence figures', () => {
     const figure = journeySankeyFigure(colors, { ...journeys, edges: [], slowest: [], leads: 0 })
     expect(figure.data).toEqual([])
     expect(JSON.stringify(figure.layout.annotations)).toContain('No lead moved between stages')
+    // No default grid where the flows would be.
+    expect(figure.layout.xaxis).toEqual({ visible: false })
+    expect(figure.layout.yaxis).toEqual({ visible: false })
   })
 
   it('draw calibration bins that hold test leads against the diagonal', () => {
@@ -403,6 +408,20 @@ describe('the intelligence tabs', () => {
     expect(html).toContain('data-testid="intel-unavailable"')
     expect(html).toContain('Segments have not been computed yet')
     expect(rowData(html, 'segment-row', 'size')).toEqual([])
+  })
+
+  it('say the journeys are being inferred, not that no lead moved, while they are rebuilt', () => {
+    const none = { ...journeys, edges: [], slowest: [], leads: 0, noData: true, rebuilding: true }
+    const empty = render('journeys', { journeys: none })
+    expect(empty).toContain(JOURNEYS_REBUILDING_TEXT)
+    expect(empty).not.toContain('No lead moved between stages')
+    expect(JSON.stringify(journeySankeyFigure(colors, none).layout.annotations)).toContain(
+      'Inferring the leads’ journeys',
+    )
+    // Partly filled: the flows so far, and the status line.
+    const partial = render('journeys', { journeys: { ...journeys, rebuilding: true } })
+    expect(partial).toContain('data-testid="journey-rebuilding"')
+    expect(render('journeys', { journeys })).not.toContain('data-testid="journey-rebuilding"')
   })
 
   it('list every step of the journey with its count and median, the slowest called out', () => {
