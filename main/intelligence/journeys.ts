@@ -148,7 +148,7 @@ function statementsOf(db: Store): Statements {
       deleteLead: db.prepare('DELETE FROM lead_journeys WHERE lead_id = ?'),
       // A lead's rows in order, with what journey_dim_days counts them by (the row's own copies).
       rows: db.prepare(
-        `SELECT seq, to_stage, entered_at, day, edge, coalesce(bucket, 0), ${DIM_FIELDS.join(', ')}
+        `SELECT seq, to_stage, entered_at, day, edge, coalesce(bucket, 0), ${dims}
          FROM lead_journeys WHERE lead_id = ? ORDER BY seq`,
       ),
       // A status change alone sets the status only: a column in an UPDATE's SET list rewrites
@@ -470,7 +470,7 @@ export function recordLeadChange(
   const values = leadValues(is)
   if (moved) {
     s.updateDims.run(is.created_at, ...values, is.id)
-    // The new day from SQL's own expression, should created_at have moved.
+    // The new day (lead_journeys.day's expression, in JS), should created_at have moved.
     const day = was.created_at === is.created_at ? null : Math.floor(is.created_at / DAY_MS)
     for (const row of rows) {
       const cells = cellsOf(row)
@@ -786,11 +786,9 @@ export function journeys(
   const firstDay = Math.ceil(start / DAY_MS)
   const endDay = Math.floor(end / DAY_MS)
   const dimFields = Object.keys(dims) as FilterField[]
+  const valid = journeysValid(db)
   const rollup =
-    !options.raw &&
-    dimFields.length <= 1 &&
-    endDay - firstDay >= ROLLUP_MIN_DAYS &&
-    journeysValid(db)
+    !options.raw && dimFields.length <= 1 && endDay - firstDay >= ROLLUP_MIN_DAYS && valid
   const tally = newTally()
   const medians = new Map<number, number>()
   if (rollup) {
@@ -883,6 +881,6 @@ export function journeys(
     inferredLeads,
     asOf: dataAsOf(db),
     noData: leads === 0,
-    rebuilding: !journeysValid(db),
+    rebuilding: !valid,
   }
 }

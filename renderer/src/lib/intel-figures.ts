@@ -107,15 +107,15 @@ function escapeHover(text: string): string {
     .replaceAll('%', '&#37;')
 }
 
+/** What an empty journey says: being inferred, or nothing moved. */
+export const journeysEmptyText = (journeys: JourneysResult): string =>
+  journeys.rebuilding ? JOURNEYS_REBUILDING_TEXT : 'No lead moved between stages in this range'
+
 /**
  * The journey as a Sankey: a node per stage that leads entered (with how many), a flow per edge
  * sized by its leads, its hover giving the median stay in the stage it leaves. The slowest flows
  * are drawn in the warning colour; flows into won and lost in the good and bad colours.
  */
-/** What an empty journey says: being inferred, or nothing moved. */
-export const journeysEmptyText = (journeys: JourneysResult): string =>
-  journeys.rebuilding ? JOURNEYS_REBUILDING_TEXT : 'No lead moved between stages in this range'
-
 export function journeySankeyFigure(c: ChartColors, journeys: JourneysResult): Figure {
   const known = new Set(journeys.nodes.map((n) => n.stage))
   const slow = new Set(journeys.slowest.map(edgeKey))
