@@ -7,7 +7,8 @@
 // hooks as statuses change. A filter change with no dimension filter or one (migration 018) sums
 // day rollups (journey_days, journey_dim_days) and walks one bucket of lead_journeys_median per
 // median, exact; with two dimensions or more it reads one range of `lead_journeys_created` (one
-// integer per row: edge and duration packed), never the leads' history as a whole.
+// integer per row: edge and duration packed), never the leads' history as a whole. A row holds
+// no filter value (migration 021): a filter reads its lead's row in `leads` by key.
 import { LEAD_STATUSES, type FilterField, type Filters } from '../../shared/api/index.ts'
 import type {
   JourneyEdge,
@@ -36,7 +37,7 @@ const NEW = STAGE_INDEX['new'] as number
 export const MAX_DURATION_MS = 2 ** 46
 const span = (from: number, to: number): number => Math.min(MAX_DURATION_MS, Math.max(0, to - from))
 
-/** One stage a lead entered: a row of lead_journeys without the copied filter columns. */
+/** One stage a lead entered: a row of lead_journeys without its lead's id and creation time. */
 export interface StageEntry {
   readonly seq: number
   readonly from: number | null
@@ -127,37 +128,29 @@ interface Statements {
   insert: Statement
   deleteLead: Statement
   rows: Statement
-  updateDims: Statement
-  updateStatus: Statement
+  updateCreated: Statement
   addCell: Statement
 }
 const statements = new WeakMap<Store, Statements>()
 function statementsOf(db: Store): Statements {
   let s = statements.get(db)
   if (!s) {
-    // The filter columns in DIM_FIELDS order, as leadValues binds them.
-    const dims = DIM_FIELDS.join(', ')
     s = {
       // A plain INSERT: a REPLACE would delete without the delete trigger, and journey_days would
       // drift. It returns the generated cells of the row written, for its journey_dim_days counts.
       insert: db.prepare(
         `INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at, duration_ms,
-           inferred, created_at, ${dims}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${DIM_FIELDS.map(() => '?').join(', ')})
+           inferred, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          RETURNING day, edge, coalesce(bucket, 0)`,
       ),
       deleteLead: db.prepare('DELETE FROM lead_journeys WHERE lead_id = ?'),
-      // A lead's rows in order, with what journey_dim_days counts them by (the row's own copies).
+      // A lead's rows in order, with the cells journey_dim_days counts them in (but the values).
       rows: db.prepare(
-        `SELECT seq, to_stage, entered_at, day, edge, coalesce(bucket, 0), ${dims}
+        `SELECT seq, to_stage, entered_at, day, edge, coalesce(bucket, 0)
          FROM lead_journeys WHERE lead_id = ? ORDER BY seq`,
       ),
-      // A status change alone sets the status only: a column in an UPDATE's SET list rewrites
-      // every index holding it, changed or not, and the status is in none.
-      updateStatus: db.prepare('UPDATE lead_journeys SET status = ? WHERE lead_id = ?'),
-      updateDims: db.prepare(
-        `UPDATE lead_journeys SET created_at = ?, ${DIM_FIELDS.map((f) => `${f} = ?`).join(', ')}
-         WHERE lead_id = ?`,
-      ),
+      // The one lead value a row copies: its creation time, the range every read seeks by.
+      updateCreated: db.prepare('UPDATE lead_journeys SET created_at = ? WHERE lead_id = ?'),
       addCell: db.prepare(
         `INSERT INTO journey_dim_days (dim, value, day, edge, bucket, count) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (dim, value, day, edge, bucket) DO UPDATE SET count = count + excluded.count`,
@@ -168,8 +161,8 @@ function statementsOf(db: Store): Statements {
   return s
 }
 
-/** A lead's row as read by `rows`: seq, stage, entered, day, edge, bucket, then its filter values. */
-type JourneyRow = [number, number, number, number, number, number, ...string[]]
+/** A lead's row as read by `rows`: seq, stage, entered, day, edge, bucket. */
+type JourneyRow = [number, number, number, number, number, number]
 /** Where a row is counted in journey_dim_days: day, edge, bucket, then one value per dimension. */
 type Cells = readonly [number, number, number, ...string[]]
 
@@ -246,7 +239,6 @@ function insertEntries(
         e.durationMs,
         e.inferred ? 1 : 0,
         lead.created_at,
-        ...values,
       ) as [number, number, number]
     deltas.add([day, edge, bucket, ...values], 1)
   }
@@ -260,23 +252,19 @@ function insertEntries(
  */
 const REBUILD_SQL = /* sql */ `
 INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at, duration_ms, inferred,
-  created_at, source, segment, city, temperature, owner, status)
-SELECT lead_id, seq, from_stage, to_stage, entered_at, duration_ms, inferred,
-  created_at, source, segment, city, temperature, owner, status
+  created_at)
+SELECT lead_id, seq, from_stage, to_stage, entered_at, duration_ms, inferred, created_at
 FROM (
   SELECT id AS lead_id, 0 AS seq, NULL AS from_stage, 0 AS to_stage, created_at AS entered_at,
-    NULL AS duration_ms, status <> 'new' AS inferred, created_at, source, segment, city, temperature, owner,
-    status
+    NULL AS duration_ms, status <> 'new' AS inferred, created_at
   FROM leads WHERE deleted_at IS NULL AND id >= @lo AND id < @hi
   UNION ALL
   SELECT id, 1, 0, 1, max(first_response_at, created_at),
-    min(${MAX_DURATION_MS}, max(first_response_at, created_at) - created_at), 1,
-    created_at, source, segment, city, temperature, owner, status
+    min(${MAX_DURATION_MS}, max(first_response_at, created_at) - created_at), 1, created_at
   FROM leads WHERE deleted_at IS NULL AND id >= @lo AND id < @hi AND status <> 'new'
     AND first_response_at IS NOT NULL
   UNION ALL
-  SELECT id, seq, from_stage, to_stage, at, min(${MAX_DURATION_MS}, at - last), 1,
-    created_at, source, segment, city, temperature, owner, status
+  SELECT id, seq, from_stage, to_stage, at, min(${MAX_DURATION_MS}, at - last), 1, created_at
   FROM (
     SELECT *, max(CASE WHEN status = 'won' THEN coalesce(converted_at, updated_at) ELSE updated_at END, last) AS at
     FROM (
@@ -322,13 +310,16 @@ export const JOURNEY_DIM_CODES: Readonly<Record<FilterField, number>> = {
 }
 const DIM_FIELDS = Object.keys(JOURNEY_DIM_CODES) as FilterField[]
 
-/** journey_dim_days += (sign) the counts of the rows of leads [lo, hi), by each dimension's value. */
+/**
+ * journey_dim_days += (sign) the counts of the rows of leads [lo, hi), by each dimension's value
+ * (their leads' values now: the row hook moves a lead's counts whenever they change).
+ */
 const countDimsRange = (sign: 1 | -1) => /* sql */ `
   INSERT INTO journey_dim_days (dim, value, day, edge, bucket, count)
   SELECT * FROM (
-    SELECT d.dim, CASE d.dim ${DIM_FIELDS.map((f) => `WHEN ${JOURNEY_DIM_CODES[f]} THEN j.${f}`).join(' ')} END,
+    SELECT d.dim, CASE d.dim ${DIM_FIELDS.map((f) => `WHEN ${JOURNEY_DIM_CODES[f]} THEN l.${f}`).join(' ')} END,
       j.day, j.edge, coalesce(j.bucket, 0), ${sign} * count(*)
-    FROM lead_journeys j,
+    FROM lead_journeys j CROSS JOIN leads l ON l.id = j.lead_id,
       (${DIM_FIELDS.map((f) => `SELECT ${JOURNEY_DIM_CODES[f]} AS dim`).join(' UNION ALL ')}) d
     WHERE j.lead_id >= @lo AND j.lead_id < @hi GROUP BY 1, 2, 3, 4, 5
   ) WHERE true
@@ -418,8 +409,6 @@ export function ensureJourneys(db: Store, log: (line: string) => void = () => {}
   return true
 }
 
-const DIMS = ['created_at', 'source', 'segment', 'city', 'temperature', 'owner'] as const
-
 /**
  * When an observed status change happened: the won lead's converted_at, the first response's
  * time when this change brought it, else the row's change time (a lead sent back to
@@ -453,35 +442,38 @@ export function recordLeadChange(
   const is = after !== null && after.deleted_at === null ? after : null
   const id = (is ?? was)?.id
   if (id === undefined) return
-  const moved = was !== null && is !== null && DIMS.some((d) => was[d] !== is[d])
+  const moved =
+    was !== null &&
+    is !== null &&
+    (was.created_at !== is.created_at || DIM_FIELDS.some((d) => was[d] !== is[d]))
   // Most changes (a response time, a note) touch no journey.
-  if (was !== null && is !== null && !moved && was.status === is.status) return
+  if (was !== null && is !== null && !moved) return
   const rows = s.rows.raw().all(id) as JourneyRow[]
-  const cellsOf = (row: JourneyRow): Cells => row.slice(3) as unknown as Cells
+  // A row is counted under its lead's values (journey_dim_days): the ones it had before.
+  const wasValues = leadValues((before ?? after) as JourneyLead)
+  const cellsOf = (row: JourneyRow, values: readonly string[]): Cells => [
+    row[3],
+    row[4],
+    row[5],
+    ...values,
+  ]
   if (!is || !was) {
     // Gone, or seen first: its rows (normally none for a new lead) are counted out.
     if (rows.length > 0) {
-      for (const row of rows) deltas.add(cellsOf(row), -1)
+      for (const row of rows) deltas.add(cellsOf(row, wasValues), -1)
       s.deleteLead.run(id)
     }
     if (is) insertEntries(s, is, inferHistory(is), deltas)
     return
   }
+  // The lead's rows move to its new values' cells (and to its new day, should created_at move):
+  // no row is rewritten but for a new creation time.
   const values = leadValues(is)
-  if (moved) {
-    s.updateDims.run(is.created_at, ...values, is.id)
-    // The new day (lead_journeys.day's expression, in JS), should created_at have moved.
-    const day = was.created_at === is.created_at ? null : Math.floor(is.created_at / DAY_MS)
-    for (const row of rows) {
-      const cells = cellsOf(row)
-      deltas.move(cells, [day ?? cells[0], cells[1], cells[2], ...values])
-    }
-  } else if (was.status !== is.status) {
-    s.updateStatus.run(is.status, is.id)
-    for (const row of rows) {
-      const cells = cellsOf(row)
-      deltas.move(cells, [cells[0], cells[1], cells[2], ...values])
-    }
+  const day = was.created_at === is.created_at ? null : Math.floor(is.created_at / DAY_MS)
+  if (day !== null) s.updateCreated.run(is.created_at, is.id)
+  for (const row of rows) {
+    const cells = cellsOf(row, wasValues)
+    deltas.move(cells, [day ?? cells[0], cells[1], cells[2], ...values])
   }
   if (was.status === is.status) return
   const to = STAGE_INDEX[is.status]
@@ -602,33 +594,20 @@ const newTally = (): Tally => ({
 })
 
 /**
- * The dimension filters on lead_journeys `j`. `status` is the lead's current status: read from
- * leads by key (the reference), or from the copy each row carries (migration 018, kept by the row
- * hook; the fast path's rollups count by it, and the property test holds the two equal).
+ * The dimension filters on lead_journeys `j`: the lead's values now, read from its row in leads
+ * `l` by key (`join`, empty without filters). The join is a CROSS JOIN, so SQLite walks the
+ * journeys' index first and checks the range (and the rank's bounds) before each lookup.
  */
-function dimsWhere(dims: DimFilters, status: 'lead' | 'row'): { sql: string; params: unknown[] } {
+function dimsWhere(dims: DimFilters): { join: string; sql: string; params: unknown[] } {
   let sql = ''
   const params: unknown[] = []
-  // Columns copied into each row (the whitelist of filter-sql.ts, minus status).
-  for (const field of ['source', 'segment', 'city', 'temperature', 'owner'] as const) {
+  for (const field of DIM_FIELDS) {
     const list = dims[field]
     if (!list || list.length === 0) continue
-    sql += ` AND j.${field} IN (${list.map(() => '?').join(', ')})`
+    sql += ` AND l.${field} IN (${list.map(() => '?').join(', ')})`
     params.push(...list)
   }
-  const statuses = dims.status
-  if (statuses && statuses.length > 0) {
-    // The row's copy read by key in a subquery, not as j.status: the indexes the reads go by
-    // cover every other column, and SQLite then checks the range and the other filters before
-    // this lookup (j.status made it look every entry up first: 30x for 30 days' median).
-    const column =
-      status === 'row'
-        ? '(SELECT k.status FROM lead_journeys k WHERE k.lead_id = j.lead_id AND k.seq = j.seq)'
-        : '(SELECT l.status FROM leads l WHERE l.id = j.lead_id)'
-    sql += ` AND ${column} IN (${statuses.map(() => '?').join(', ')})`
-    params.push(...statuses)
-  }
-  return { sql, params }
+  return { join: sql === '' ? '' : ' CROSS JOIN leads l ON l.id = j.lead_id', sql, params }
 }
 
 /**
@@ -646,8 +625,7 @@ function tallyRows(
   withBuckets: boolean,
 ): void {
   if (end <= start) return
-  // The rollup path reads its part-days by the rows' status copy, as its rollups count them.
-  const where = dimsWhere(dims, withBuckets ? 'row' : 'lead')
+  const where = dimsWhere(dims)
   const rows = db
     .prepare(
       // The edge written out rather than the generated column: the covering index then answers
@@ -655,7 +633,7 @@ function tallyRows(
       `SELECT CASE WHEN j.from_stage IS NULL THEN 56 + j.to_stage + 64 * j.inferred
          ELSE j.duration_ms * ${EDGE_BITS} + j.from_stage * 8 + j.to_stage END
          ${withBuckets ? ', coalesce(j.bucket, 0)' : ''}
-       FROM lead_journeys j INDEXED BY lead_journeys_created
+       FROM lead_journeys j INDEXED BY lead_journeys_created${where.join}
        WHERE j.created_at >= ? AND j.created_at < ?${where.sql}`,
     )
     .raw()
@@ -711,8 +689,8 @@ function bucketSpan(bucket: number): [number, number] {
  * k-th and, with `two`, the next): the bucket holding rank k is found from the counts, and its
  * stretch of lead_journeys_median is walked in duration order inside SQLite, skipping rows
  * outside the range or the filter, up to the rank. The index covers every column the walk reads
- * (but a status filter's), so no row of the table is read and none crosses into JavaScript but
- * the answer.
+ * but the filter values, which are looked up in leads for the rows in range only; no row of
+ * lead_journeys is read and none crosses into JavaScript but the answer.
  */
 function kthDurations(
   db: Store,
@@ -722,16 +700,17 @@ function kthDurations(
   two: boolean,
   start: number,
   end: number,
-  where: { sql: string; params: unknown[] },
+  where: ReturnType<typeof dimsWhere>,
 ): number[] {
-  const walk = db
-    .prepare(
-      `SELECT duration_ms FROM lead_journeys j INDEXED BY lead_journeys_median
-       WHERE from_stage = ? AND to_stage = ? AND duration_ms >= ? AND duration_ms <= ?
-         AND ${bucketOf('duration_ms')} = ? AND created_at >= ? AND created_at < ?${where.sql}
-       ORDER BY duration_ms LIMIT ? OFFSET ?`,
-    )
-    .pluck()
+  const walk = (order: 'ASC' | 'DESC') =>
+    db
+      .prepare(
+        `SELECT j.duration_ms FROM lead_journeys j INDEXED BY lead_journeys_median${where.join}
+         WHERE j.from_stage = ? AND j.to_stage = ? AND j.duration_ms >= ? AND j.duration_ms <= ?
+           AND ${bucketOf('j.duration_ms')} = ? AND j.created_at >= ? AND j.created_at < ?${where.sql}
+         ORDER BY j.duration_ms ${order} LIMIT ? OFFSET ?`,
+      )
+      .pluck()
   const out: number[] = []
   let below = 0
   let rank = k
@@ -739,17 +718,15 @@ function kthDurations(
   for (const [bucket, n] of buckets) {
     if (rank < below + n) {
       const take = Math.min(wanted - out.length, below + n - rank)
-      const values = walk.all(
-        code >> 3,
-        code & 7,
-        ...bucketSpan(bucket),
-        bucket,
-        start,
-        end,
-        ...where.params,
-        take,
-        rank - below,
-      ) as number[]
+      // Walked from the nearer end of the bucket: half the rows passed on average (each one a
+      // lookup in leads under a filter). Equal durations are the same values either way.
+      const fromBottom = rank - below
+      const fromTop = n - fromBottom - take
+      const args = [code >> 3, code & 7, ...bucketSpan(bucket), bucket, start, end, ...where.params]
+      const values =
+        fromTop < fromBottom
+          ? (walk('DESC').all(...args, take, fromTop) as number[]).reverse()
+          : (walk('ASC').all(...args, take, fromBottom) as number[])
       if (values.length !== take)
         throw new Error(
           `journeys: bucket ${bucket} of edge ${code} holds fewer rows than its count ${n}`,
@@ -818,7 +795,7 @@ export function journeys(
     }
     tallyRows(db, tally, start, firstDay * DAY_MS, dims, true)
     tallyRows(db, tally, endDay * DAY_MS, end, dims, true)
-    const where = dimsWhere(dims, 'row')
+    const where = dimsWhere(dims)
     for (const [code, buckets] of tally.buckets) {
       const n = tally.counts[code] as number
       const mid = n >> 1

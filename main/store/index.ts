@@ -1,5 +1,6 @@
 export {
   openStore,
+  PAGE_CACHE_KIB,
   openStoreRecovering,
   requestIntegrityCheck,
   type Store,

@@ -225,11 +225,19 @@ describe('the intelligence recompute', () => {
       .pluck()
       .get(JSON.stringify(open)) as number
     expect(observed).toBe(50)
-    // The moved owner is in the copies a filter reads.
+    // The moved leads' journeys are counted under their new owner (one entry row per lead).
     const owned = core.db
-      .prepare("SELECT count(DISTINCT lead_id) FROM lead_journeys WHERE owner = 'Intel Test'")
+      .prepare("SELECT count(*) FROM leads WHERE owner = 'Intel Test' AND deleted_at IS NULL")
       .pluck()
       .get() as number
     expect(owned).toBeGreaterThan(1_000)
+    expect(
+      core.db
+        .prepare(
+          "SELECT total(count) FROM journey_dim_days WHERE dim = 5 AND value = 'Intel Test' AND edge >= 56",
+        )
+        .pluck()
+        .get(),
+    ).toBe(owned)
   })
 })

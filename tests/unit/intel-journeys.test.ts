@@ -83,6 +83,30 @@ function freshStore(): Cache {
 const edge = (r: ReturnType<typeof journeys>, from: string, to: string) =>
   r.edges.find((e) => e.from === from && e.to === to)
 
+/** journey_dim_days as kept, in cell order (empty cells left out). */
+const keptDimCounts = (db: Store) =>
+  db
+    .prepare(
+      `SELECT dim, value, day, edge, bucket, count FROM journey_dim_days WHERE count <> 0
+       ORDER BY 1, 2, 3, 4, 5`,
+    )
+    .all()
+
+/** The rows of lead_journeys counted by every dimension of their leads' values now, in cell order. */
+const countDims = (db: Store) =>
+  db
+    .prepare(
+      Object.entries(JOURNEY_DIM_CODES)
+        .map(
+          ([field, code]) =>
+            `SELECT ${code} AS dim, l.${field} AS value, j.day AS day, j.edge AS edge,
+               coalesce(j.bucket, 0) AS bucket, count(*) AS count
+             FROM lead_journeys j JOIN leads l ON l.id = j.lead_id GROUP BY 2, 3, 4, 5`,
+        )
+        .join(' UNION ALL ') + ' ORDER BY 1, 2, 3, 4, 5',
+    )
+    .all()
+
 describe('journeys from observed stage changes', () => {
   it('count every edge and give exact medians (odd and even counts), under filters', () => {
     const cache = freshStore()
@@ -453,43 +477,9 @@ describe('journeys from observed stage changes', () => {
             const viaRows = journeys(cache.db, filters, NOW, 3, { raw: true })
             expect(viaRollup).toEqual(viaRows)
           }
-          // Each row carries its lead's current status (the status filter's copy).
-          expect(
-            cache.db
-              .prepare(
-                'SELECT count(*) FROM lead_journeys j JOIN leads l ON l.id = j.lead_id WHERE j.status IS NOT l.status',
-              )
-              .pluck()
-              .get(),
-          ).toBe(0)
-          // The row hook kept journey_dim_days equal to a count of the rows by every dimension.
-          const keptDims = cache.db
-            .prepare(
-              `SELECT dim, value, day, edge, bucket, count FROM journey_dim_days WHERE count <> 0
-               ORDER BY 1, 2, 3, 4, 5`,
-            )
-            .all()
-          const countedDims = Object.entries(JOURNEY_DIM_CODES).flatMap(([field, code]) =>
-            cache.db
-              .prepare(
-                `SELECT ${code} AS dim, ${field} AS value, day, edge, coalesce(bucket, 0) AS bucket,
-                   count(*) AS count FROM lead_journeys GROUP BY 2, 3, 4, 5`,
-              )
-              .all(),
-          )
-          const order = (r: unknown) => {
-            const x = r as { dim: number; value: string; day: number; edge: number; bucket: number }
-            return [x.dim, x.value, x.day, x.edge, x.bucket] as const
-          }
-          countedDims.sort((a, b) => {
-            const [x, y] = [order(a), order(b)]
-            for (let i = 0; i < x.length; i++) {
-              if (x[i] !== y[i])
-                return (x[i] as number | string) < (y[i] as number | string) ? -1 : 1
-            }
-            return 0
-          })
-          expect(keptDims).toEqual(countedDims)
+          // The row hook kept journey_dim_days equal to a count of the rows by every dimension
+          // of their leads' values now.
+          expect(keptDimCounts(cache.db)).toEqual(countDims(cache.db))
           // The triggers kept journey_days equal to a count of the rows, through every change.
           const kept = cache.db
             .prepare(
@@ -539,8 +529,8 @@ describe('journey medians at bucket boundaries', () => {
   })
 })
 
-describe('journeys in a cache from before migration 018', () => {
-  it("keep their observed history: rows get their lead's status and the dimension counts are filled", () => {
+describe('journeys in a cache from before migrations 018 and 021', () => {
+  it('keep their observed history, and the dimension counts are filled from the leads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wf-journeys-018-'))
     try {
       const file = join(dir, 'cache.sqlite')
@@ -567,17 +557,26 @@ describe('journeys in a cache from before migration 018', () => {
       old.close()
 
       const db = openStore(file)
-      // Observed (not inferred) rows survive, each now with its lead's status.
+      // Observed (not inferred) rows survive, holding no copy of their lead's values (021).
       expect(
-        db.prepare('SELECT lead_id, seq, inferred, status FROM lead_journeys ORDER BY 1, 2').all(),
+        db
+          .prepare('SELECT lead_id, seq, inferred, entered_at FROM lead_journeys ORDER BY 1, 2')
+          .all(),
       ).toEqual([
-        { lead_id: 1, seq: 0, inferred: 0, status: 'lost' },
-        { lead_id: 1, seq: 1, inferred: 0, status: 'lost' },
-        { lead_id: 1, seq: 2, inferred: 0, status: 'lost' },
-        { lead_id: 2, seq: 0, inferred: 0, status: 'contacted' },
-        { lead_id: 2, seq: 1, inferred: 0, status: 'contacted' },
-        { lead_id: 3, seq: 0, inferred: 0, status: 'new' },
+        { lead_id: 1, seq: 0, inferred: 0, entered_at: T0 },
+        { lead_id: 1, seq: 1, inferred: 0, entered_at: T0 + 3 * MIN },
+        { lead_id: 1, seq: 2, inferred: 0, entered_at: T0 + 3 * MIN + 2 * DAY },
+        { lead_id: 2, seq: 0, inferred: 0, entered_at: T0 + DAY },
+        { lead_id: 2, seq: 1, inferred: 0, entered_at: T0 + DAY + 7 * MIN },
+        { lead_id: 3, seq: 0, inferred: 0, entered_at: T0 + 2 * DAY },
       ])
+      const columns = db
+        .prepare('SELECT name FROM pragma_table_xinfo(?)')
+        .pluck()
+        .all('lead_journeys') as string[]
+      expect(columns).not.toContain('owner')
+      expect(columns).not.toContain('status')
+      expect(keptDimCounts(db)).toEqual(countDims(db))
       const cases: Omit<Filters, 'range'>[] = [
         { source: ['Nextdoor'] },
         { owner: ['Dana'] },
@@ -596,6 +595,65 @@ describe('journeys in a cache from before migration 018', () => {
         count: 1,
         medianMs: 2 * DAY,
       })
+      db.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('journeys in a cache from before migration 021', () => {
+  it("count their rows under the leads' values, should a row's copy have drifted", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wf-journeys-021-'))
+    try {
+      const file = join(dir, 'cache.sqlite')
+      const old = openStore(file, { migrateUpTo: 20 })
+      insertLeads(old, [
+        lead({ id: 1, created_at: T0, owner: 'Ravi', status: 'contacted' }),
+        lead({ id: 2, created_at: T0 + DAY, owner: 'Dana', temperature: 'hot' }),
+      ])
+      // Rows as the build before 021 wrote them, each with copies of its lead's values.
+      old.prepare('UPDATE journey_state SET valid = 1 WHERE id = 1').run()
+      const row = old.prepare(
+        `INSERT INTO lead_journeys (lead_id, seq, from_stage, to_stage, entered_at, duration_ms,
+           inferred, created_at, source, segment, city, temperature, owner, status)
+         SELECT id, ?, ?, ?, created_at + ?, ?, 0, created_at, source, segment, city, temperature,
+           owner, status
+         FROM leads WHERE id = ?`,
+      )
+      row.run(0, null, 0, 0, null, 1)
+      row.run(1, 0, 1, 5 * MIN, 5 * MIN, 1)
+      row.run(0, null, 0, 0, null, 2)
+      // A copy written by a build before the hook moved every value (Dana's row says Lee).
+      old.prepare("UPDATE lead_journeys SET owner = 'Lee' WHERE lead_id = 2").run()
+      const before = old.prepare('SELECT count(*) FROM lead_journeys').pluck().get()
+      old.close()
+
+      const db = openStore(file)
+      expect(db.prepare('SELECT count(*) FROM lead_journeys').pluck().get()).toBe(before)
+      expect(keptDimCounts(db)).toEqual(countDims(db))
+      for (const owner of ['Dana', 'Lee', 'Ravi']) {
+        const filters: Filters = { ...all, owner: [owner] }
+        const fast = journeys(db, filters, NOW)
+        expect(fast).toEqual(journeys(db, filters, NOW, 3, { raw: true }))
+        expect(fast.leads).toBe(owner === 'Lee' ? 0 : 1)
+      }
+      // The journey_days triggers came back with the narrow table.
+      const hooks = journeySyncHooks(db)
+      const was = db.prepare('SELECT * FROM leads WHERE id = 2').get() as LeadRow
+      const is: LeadRow = { ...was, status: 'contacted', updated_at: was.created_at + HOUR }
+      db.transaction(() => {
+        db.prepare('UPDATE leads SET status = ?, updated_at = ? WHERE id = 2').run(
+          is.status,
+          is.updated_at,
+        )
+        hooks.wants('leads')
+        hooks.row('leads', was as never, is as never)
+        hooks.beforeCommit()
+      })()
+      expect(edge(journeys(db, all, NOW), 'new', 'contacted')?.count).toBe(2)
+      expect(journeys(db, all, NOW)).toEqual(journeys(db, all, NOW, 3, { raw: true }))
+      expect(keptDimCounts(db)).toEqual(countDims(db))
       db.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
@@ -632,20 +690,7 @@ describe('journeys at start', () => {
       ),
     )
     rebuildJourneys(db, 7)
-    const kept = db
-      .prepare(
-        'SELECT dim, value, day, edge, bucket, count FROM journey_dim_days ORDER BY 1, 2, 3, 4, 5',
-      )
-      .all()
-    const counted = Object.entries(JOURNEY_DIM_CODES).flatMap(([field, code]) =>
-      db
-        .prepare(
-          `SELECT ${code} AS dim, ${field} AS value, day, edge, coalesce(bucket, 0) AS bucket,
-             count(*) AS count FROM lead_journeys GROUP BY 2, 3, 4, 5 ORDER BY 2, 3, 4, 5`,
-        )
-        .all(),
-    )
-    expect(kept).toEqual(counted)
+    expect(keptDimCounts(db)).toEqual(countDims(db))
     const cases: Omit<Filters, 'range'>[] = [
       { source: ['Nextdoor'] },
       { owner: ['Ravi'] },

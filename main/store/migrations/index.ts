@@ -18,6 +18,7 @@ import leadSegments from './017-lead-segments.ts'
 import journeyDims from './018-journey-dims.ts'
 import facetRollups from './019-facet-rollups.ts'
 import journeyDimsInBatches from './020-journey-dims-in-batches.ts'
+import journeyDimsFromLeads from './021-journey-dims-from-leads.ts'
 
 export interface Migration {
   readonly version: number
@@ -50,4 +51,5 @@ export const migrations: readonly Migration[] = [
   { version: 18, name: 'journey-dims', sql: journeyDims },
   { version: 19, name: 'facet-rollups', sql: facetRollups },
   { version: 20, name: 'journey-dims-in-batches', sql: journeyDimsInBatches },
+  { version: 21, name: 'journey-dims-from-leads', sql: journeyDimsFromLeads },
 ]
