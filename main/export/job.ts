@@ -35,6 +35,7 @@ import {
   type SourceStatus,
   type ViewId,
 } from '../../shared/api/index.ts'
+import { journeyState } from '../intelligence/journeys.ts'
 import { registryFor, registryOf } from '../metrics/index.ts'
 import { openStore, type Store } from '../store/index.ts'
 import { downloadPath } from './downloads.ts'
@@ -67,6 +68,13 @@ export class ExportCancelled extends Error {
 export class ExportFailed extends Error {
   override readonly name = 'ExportFailed'
 }
+
+/**
+ * Why a report holding the journeys is not written while they are being inferred (after a first
+ * sync or an upgrade): its steps would be counted over part of the leads, and say nothing of it.
+ */
+export const JOURNEYS_NOT_READY =
+  'The leads’ journeys are still being inferred from the cache, so their steps would be counted over part of the leads. Export again once the Journeys tab no longer says it is inferring them.'
 
 export interface ExportProgress {
   /** What it is doing now ("Writing Leads"). */
@@ -325,6 +333,8 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
           setPhase('Reading the cache')
           const db = snapshot.db
           report = buildReport(db, request, now, () => options.sources(db))
+          if (report.datasets.some((d) => d.id === 'journeySteps') && journeyState(db).rebuilding)
+            throw new ExportFailed(JOURNEYS_NOT_READY)
           rowsTotal = report.datasets.reduce((sum, d) => sum + d.rowCount, 0)
           setPhase(
             report.datasets[0] ? `Writing ${report.datasets[0].title}` : 'Writing the report',

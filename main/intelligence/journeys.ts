@@ -378,18 +378,30 @@ export function rebuildJourneys(db: Store, chunk = REBUILD_CHUNK): number {
     .get() as number
 }
 
-export const journeysValid = (db: Store): boolean =>
-  (db.prepare('SELECT valid FROM journey_state WHERE id = 1').pluck().get() as
-    number | undefined) === 1
+export const journeysValid = (db: Store): boolean => journeyState(db).valid
 
 /**
- * Whether the journeys must be inferred again: marked invalid (a fresh cache, a bulk load), or
- * valid but holding another number of entries than there are live leads (a fill written without
- * the sync's hooks, as the demo command into a cache a core had opened). The raw count costs
- * about 60 ms at a million leads; it is asked at start only (rollups may be as stale).
+ * journey_state as the reads need it: `valid` (the counts follow the rows, so the rollup path
+ * may read them) and `rebuilding` (the history is not whole: not inferred yet, or a rebuild is
+ * under way). rebuildJourneys marks the state valid again after its first transaction, so that
+ * the hooks count the changes written between its chunks, and sets rebuilt_at only at its end.
+ */
+export function journeyState(db: Store): { valid: boolean; rebuilding: boolean } {
+  const row = db.prepare('SELECT valid, rebuilt_at FROM journey_state WHERE id = 1').raw().get() as
+    [number, number | null] | undefined
+  const valid = row?.[0] === 1
+  return { valid, rebuilding: !valid || row?.[1] === null }
+}
+
+/**
+ * Whether the journeys must be inferred again: marked invalid (a fresh cache, a bulk load), a
+ * rebuild that never finished (the app closed during it), or valid but holding another number
+ * of entries than there are live leads (a fill written without the sync's hooks, as the demo
+ * command into a cache a core had opened). The raw count costs about 60 ms at a million leads;
+ * it is asked at start only (rollups may be as stale).
  */
 export function journeysStale(db: Store): boolean {
-  if (!journeysValid(db)) return true
+  if (journeyState(db).rebuilding) return true
   const entries = db
     .prepare('SELECT total(count) FROM journey_days WHERE edge >= 56')
     .pluck()
@@ -763,7 +775,7 @@ export function journeys(
   const firstDay = Math.ceil(start / DAY_MS)
   const endDay = Math.floor(end / DAY_MS)
   const dimFields = Object.keys(dims) as FilterField[]
-  const valid = journeysValid(db)
+  const { valid, rebuilding } = journeyState(db)
   const rollup =
     !options.raw && dimFields.length <= 1 && endDay - firstDay >= ROLLUP_MIN_DAYS && valid
   const tally = newTally()
@@ -858,6 +870,6 @@ export function journeys(
     inferredLeads,
     asOf: dataAsOf(db),
     noData: leads === 0,
-    rebuilding: !valid,
+    rebuilding,
   }
 }

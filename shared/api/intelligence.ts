@@ -221,7 +221,8 @@ export interface JourneysResult {
   readonly noData: boolean
   /**
    * The journeys are being inferred from the cache (a first load, a cache from before
-   * intelligence): the counts are not whole yet, and a page says so instead of "no lead moved".
+   * intelligence), from before the inference starts until it ends: the counts are not whole yet,
+   * and a page says so instead of "no lead moved"; an export refuses to write them.
    */
   readonly rebuilding: boolean
 }

@@ -14,6 +14,7 @@ import {
   inferHistory,
   journeySyncHooks,
   journeys,
+  journeysStale,
   rebuildJourneys,
 } from '../../main/intelligence/journeys.ts'
 import type { LeadRow, LeadStatus } from '../../main/store/mirror-rows.ts'
@@ -260,7 +261,14 @@ describe('journeys from observed stage changes', () => {
     // Before the journeys are inferred the answer says so.
     db.prepare('UPDATE journey_state SET valid = 0 WHERE id = 1').run()
     expect(journeys(db, all, NOW)).toMatchObject({ rebuilding: true })
+    // A rebuild is valid again after its first chunk (the hooks count what changes between its
+    // chunks) and finished only at its end: until then the answer says rebuilding, and a start
+    // finds it stale (the app closed during a rebuild).
+    db.prepare('UPDATE journey_state SET valid = 1, rebuilt_at = NULL WHERE id = 1').run()
+    expect(journeys(db, all, NOW)).toMatchObject({ rebuilding: true })
+    expect(journeysStale(db)).toBe(true)
     expect(rebuildJourneys(db)).toBe(4)
+    expect(journeysStale(db)).toBe(false)
     const r = journeys(db, all, NOW)
     expect(r).toMatchObject({ leads: 4, inferredLeads: 3, rebuilding: false })
     expect(r.edges).toEqual([
