@@ -50,12 +50,16 @@ async function resultsComputed(url: string): Promise<void> {
 
 /** Until the host has inferred the leads' stage history, a journey is empty: wait for it. */
 async function journeysInferred(url: string, filters: JourneysInput['filters']): Promise<void> {
+  // Inferred in chunks: flows show after the first, and are whole once `rebuilding` is off.
   await expect
-    .poll(async () => (await callApi(url, 'intel.journeys', { filters })).noData, {
-      timeout: 120_000,
-      message: 'the leads’ journeys are inferred',
-    })
-    .toBe(false)
+    .poll(
+      async () => {
+        const answer = await callApi(url, 'intel.journeys', { filters })
+        return !answer.noData && !answer.rebuilding
+      },
+      { timeout: 120_000, message: 'the leads’ journeys are inferred' },
+    )
+    .toBe(true)
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
