@@ -552,7 +552,9 @@ export function journeySyncHooks(
       rows = 0
     },
     caughtUp() {
-      if (journeysValid(db)) return false
+      // Not inferred, or an inference that stopped part-way (it fails after its first chunk,
+      // which marks the state valid again; the next start would also find it stale).
+      if (!journeyState(db).rebuilding) return false
       if (rebuildElsewhere) {
         rebuildElsewhere()
         return false
@@ -587,7 +589,9 @@ export function combineRowHooks(...hooks: RowHooks[]): Required<RowHooks> {
 
 /** Edge codes pack (from, to) in the low 6 bits of one integer with the duration above them. */
 const EDGE_BITS = 64
-const isEntry = (code: number): boolean => code >= 56
+// Exactly the entry codes: an edge row that took 1 ms packs to 64-109, which `>= 56` took for an
+// entry (a lead counted twice and its edge lost).
+const isEntry = (code: number): boolean => (code >= 56 && code < 64) || (code >= 120 && code < 128)
 
 /** Counts and durations of one query's rows, by edge code (0..127). */
 interface Tally {

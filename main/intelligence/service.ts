@@ -231,16 +231,23 @@ export function createIntelligence(deps: IntelligenceDeps): Intelligence {
 
   let journeysWorker: Worker | null = null
   let journeysRunning = false
-  const journeysDone = (text: string) => {
+  // After a failed inference (the write lock held past the worker's patience, a full disk) the
+  // core asks again every tick while the journeys are unfinished: it starts again only after a
+  // pause that doubles from 1 s up to a minute.
+  let journeysPauseMs = 0
+  let journeysRetryAt = 0
+  const journeysDone = (text: string, failed = false) => {
     journeysRunning = false
     journeysWorker = null
+    journeysPauseMs = failed ? Math.min(60_000, Math.max(1_000, journeysPauseMs * 2)) : 0
+    journeysRetryAt = failed ? now() + journeysPauseMs : 0
     if (closed) return
     deps.log(`intelligence: ${text}`)
     // Views showing the Sankey read it again.
     update({ phase: text })
   }
   const rebuildJourneysOffThread = () => {
-    if (closed || journeysRunning) return
+    if (closed || journeysRunning || now() < journeysRetryAt) return
     journeysRunning = true
     const started = now()
     const source = deps.dbPath === ':memory:' ? null : workerSource()
@@ -253,7 +260,7 @@ export function createIntelligence(deps: IntelligenceDeps): Intelligence {
             `Lead journeys inferred for ${n.toLocaleString('en-US')} leads in ${((now() - started) / 1000).toFixed(1)} s`,
           )
         } catch (error) {
-          journeysDone(`Inferring lead journeys failed: ${(error as Error).message}`)
+          journeysDone(`Inferring lead journeys failed: ${(error as Error).message}`, true)
         }
       })
       return
@@ -268,16 +275,17 @@ export function createIntelligence(deps: IntelligenceDeps): Intelligence {
     })
     journeysWorker = w
     let answered = false
-    const end = (text: string) => {
+    const end = (text: string, failed = true) => {
       if (answered) return
       answered = true
       void w.terminate()
-      journeysDone(text)
+      journeysDone(text, failed)
     }
     w.on('message', (m: WorkerMessage) => {
       if (m.type === 'journeys')
         end(
           `Lead journeys inferred for ${m.leads.toLocaleString('en-US')} leads in ${m.seconds.toFixed(1)} s`,
+          false,
         )
       else if (m.type === 'error') end(`Inferring lead journeys failed: ${m.message}`)
     })

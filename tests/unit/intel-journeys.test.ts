@@ -509,6 +509,30 @@ describe('journeys from observed stage changes', () => {
   })
 })
 
+describe('journeys of the shortest stays', () => {
+  it('count a step taken 0 or 1 ms after the last as a step, not as a lead entering', () => {
+    // A step's row packs its duration and edge in one integer (duration x 64 + edge): 1 ms packs
+    // to 64-109, which was once read as an entry row.
+    const cache = freshStore()
+    for (const [id, after] of [
+      [1, 0],
+      [2, 1],
+      [3, 1],
+    ] as const)
+      play(cache, lead({ id, created_at: T0 + id * MIN }), [{ status: 'contacted', after }])
+    const short: Filters = {
+      range: { preset: 'custom', from: '2026-06-10', to: '2026-06-10', timeZone: ZONE },
+    }
+    for (const filters of [all, short]) {
+      const fast = journeys(cache.db, filters, NOW)
+      expect(fast).toEqual(journeys(cache.db, filters, NOW, 3, { raw: true }))
+      expect(fast.leads).toBe(3)
+      expect(fast.edges).toEqual([{ from: 'new', to: 'contacted', count: 3, medianMs: 1 }])
+    }
+    cache.db.close()
+  })
+})
+
 describe('journey medians at bucket boundaries', () => {
   it('pick the same durations as the raw rows when they sit on either side of a bucket edge', () => {
     // Durations one ms either side of where log2 puts eighth-octave edges (1 s to ~3 days).
@@ -670,6 +694,20 @@ describe('journeys in a cache from before migration 021', () => {
 })
 
 describe('journeys at start', () => {
+  it('are inferred again by the hooks when an inference stopped part-way', () => {
+    const db = openStore(':memory:')
+    insertLeads(db, [lead({ id: 1, created_at: T0 }), lead({ id: 2, created_at: T0 + HOUR })])
+    const hooks = journeySyncHooks(db)
+    expect(hooks.caughtUp()).toBe(true)
+    expect(hooks.caughtUp()).toBe(false)
+    // Valid again after its first chunk, then failed: never finished.
+    db.prepare('UPDATE journey_state SET rebuilt_at = NULL WHERE id = 1').run()
+    db.prepare('DELETE FROM lead_journeys WHERE lead_id = 2').run()
+    expect(journeys(db, all, NOW)).toMatchObject({ rebuilding: true })
+    expect(hooks.caughtUp()).toBe(true)
+    expect(journeys(db, all, NOW)).toMatchObject({ rebuilding: false, leads: 2 })
+  })
+
   it('are inferred again when leads were written without the hooks (a demo fill)', () => {
     const db = openStore(':memory:')
     expect(ensureJourneys(db)).toBe(true)
