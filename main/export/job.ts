@@ -41,7 +41,7 @@ import { openStore, type Store } from '../store/index.ts'
 import { downloadPath } from './downloads.ts'
 import { fileProblem } from './file-problems.ts'
 import type { Report } from './report.ts'
-import { buildReport } from './summary.ts'
+import { buildReport, reportDatasets } from './summary.ts'
 import { writerFor } from './writers.ts'
 
 /** Progress events at most this often while rows move (phase changes always go out). */
@@ -332,9 +332,10 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
           snapshot = openSnapshot(options)
           setPhase('Reading the cache')
           const db = snapshot.db
-          report = buildReport(db, request, now, () => options.sources(db))
-          if (report.datasets.some((d) => d.id === 'journeySteps') && journeyState(db).rebuilding)
+          // Asked before the report is computed: a refusal costs no read of the leads.
+          if (reportDatasets(request).includes('journeySteps') && journeyState(db).rebuilding)
             throw new ExportFailed(JOURNEYS_NOT_READY)
+          report = buildReport(db, request, now, () => options.sources(db))
           rowsTotal = report.datasets.reduce((sum, d) => sum + d.rowCount, 0)
           setPhase(
             report.datasets[0] ? `Writing ${report.datasets[0].title}` : 'Writing the report',

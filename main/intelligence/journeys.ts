@@ -9,6 +9,7 @@
 // median, exact; with two dimensions or more it reads one range of `lead_journeys_created` (one
 // integer per row: edge and duration packed), never the leads' history as a whole. A row holds
 // no filter value (migration 021): a filter reads its lead's row in `leads` by key.
+import { randomUUID } from 'node:crypto'
 import { LEAD_STATUSES, type FilterField, type Filters } from '../../shared/api/index.ts'
 import type {
   JourneyEdge,
@@ -334,15 +335,35 @@ const countDimsRange = (sign: 1 | -1) => /* sql */ `
  * start finds the entries short of the leads (journeysStale) and starts again.
  */
 export function rebuildJourneys(db: Store, chunk = REBUILD_CHUNK): number {
+  const steps = rebuildJourneySteps(db, chunk)
+  let step = steps.next()
+  while (!step.done) step = steps.next()
+  return step.value
+}
+
+/**
+ * rebuildJourneys, one transaction per step. The first writes this inference's own `run`
+ * (migration 022) with rebuilt_at NULL; the last sets rebuilt_at only if no inference started
+ * since (another process's, which emptied the history again and will finish it): the journeys
+ * read as whole only once the latest inference has inferred every lead.
+ */
+export function* rebuildJourneySteps(
+  db: Store,
+  chunk = REBUILD_CHUNK,
+): Generator<void, number, void> {
+  const run = randomUUID()
   const off = db.prepare('UPDATE journey_state SET valid = 0 WHERE id = 1')
-  const on = db.prepare('UPDATE journey_state SET valid = 1, rebuilt_at = ? WHERE id = 1')
+  const on = db.prepare('UPDATE journey_state SET valid = 1 WHERE id = 1')
   db.transaction(() => {
     off.run()
     db.exec('DELETE FROM lead_journeys')
     db.exec('DELETE FROM journey_days')
     db.exec('DELETE FROM journey_dim_days')
-    on.run(null)
+    db.prepare('UPDATE journey_state SET valid = 1, rebuilt_at = NULL, run = ? WHERE id = 1').run(
+      run,
+    )
   })()
+  yield
   const [lo, hi] = db.prepare('SELECT min(id), max(id) FROM leads').raw().get() as [
     number | null,
     number | null,
@@ -365,13 +386,19 @@ export function rebuildJourneys(db: Store, chunk = REBUILD_CHUNK): number {
         infer.run(range)
         add.run(range)
         addDims.run(range)
-        on.run(null)
+        on.run()
       })()
+      yield
     }
   }
-  on.run(Date.now())
-  db.exec('DELETE FROM journey_days WHERE count = 0')
-  db.exec('DELETE FROM journey_dim_days WHERE count = 0')
+  db.transaction(() => {
+    db.prepare('UPDATE journey_state SET rebuilt_at = ? WHERE id = 1 AND run = ?').run(
+      Date.now(),
+      run,
+    )
+    db.exec('DELETE FROM journey_days WHERE count = 0')
+    db.exec('DELETE FROM journey_dim_days WHERE count = 0')
+  })()
   return db
     .prepare('SELECT total(count) FROM journey_days WHERE edge >= 56')
     .pluck()
@@ -700,6 +727,28 @@ function bucketSpan(bucket: number): [number, number] {
   return [lo, hi]
 }
 
+type DurationWalk = (order: 'ASC' | 'DESC') => Database.Statement
+
+/** kthDurations' ordered walks of lead_journeys_median under `where`, each prepared once a read. */
+function durationWalk(db: Store, where: ReturnType<typeof dimsWhere>): DurationWalk {
+  const made = new Map<'ASC' | 'DESC', Database.Statement>()
+  return (order) => {
+    let walk = made.get(order)
+    if (!walk) {
+      walk = db
+        .prepare(
+          `SELECT j.duration_ms FROM lead_journeys j INDEXED BY lead_journeys_median${where.join}
+           WHERE j.from_stage = ? AND j.to_stage = ? AND j.duration_ms >= ? AND j.duration_ms <= ?
+             AND ${bucketOf('j.duration_ms')} = ? AND j.created_at >= ? AND j.created_at < ?${where.sql}
+           ORDER BY j.duration_ms ${order} LIMIT ? OFFSET ?`,
+        )
+        .pluck()
+      made.set(order, walk)
+    }
+    return walk
+  }
+}
+
 /**
  * The k-th (0-based) smallest durations of an edge created in [start, end) under `dims` (the
  * k-th and, with `two`, the next): the bucket holding rank k is found from the counts, and its
@@ -709,24 +758,15 @@ function bucketSpan(bucket: number): [number, number] {
  * lead_journeys is read and none crosses into JavaScript but the answer.
  */
 function kthDurations(
-  db: Store,
+  walk: DurationWalk,
   code: number,
   buckets: readonly (readonly [number, number])[],
   k: number,
   two: boolean,
   start: number,
   end: number,
-  where: ReturnType<typeof dimsWhere>,
+  params: readonly unknown[],
 ): number[] {
-  const walk = (order: 'ASC' | 'DESC') =>
-    db
-      .prepare(
-        `SELECT j.duration_ms FROM lead_journeys j INDEXED BY lead_journeys_median${where.join}
-         WHERE j.from_stage = ? AND j.to_stage = ? AND j.duration_ms >= ? AND j.duration_ms <= ?
-           AND ${bucketOf('j.duration_ms')} = ? AND j.created_at >= ? AND j.created_at < ?${where.sql}
-         ORDER BY j.duration_ms ${order} LIMIT ? OFFSET ?`,
-      )
-      .pluck()
   const out: number[] = []
   let below = 0
   let rank = k
@@ -738,7 +778,7 @@ function kthDurations(
       // lookup in leads under a filter). Equal durations are the same values either way.
       const fromBottom = rank - below
       const fromTop = n - fromBottom - take
-      const args = [code >> 3, code & 7, ...bucketSpan(bucket), bucket, start, end, ...where.params]
+      const args = [code >> 3, code & 7, ...bucketSpan(bucket), bucket, start, end, ...params]
       const values =
         fromTop < fromBottom
           ? (walk('DESC').all(...args, take, fromTop) as number[]).reverse()
@@ -812,19 +852,20 @@ export function journeys(
     tallyRows(db, tally, start, firstDay * DAY_MS, dims, true)
     tallyRows(db, tally, endDay * DAY_MS, end, dims, true)
     const where = dimsWhere(dims)
+    const walk = durationWalk(db, where)
     for (const [code, buckets] of tally.buckets) {
       const n = tally.counts[code] as number
       const mid = n >> 1
       const sorted = [...buckets].sort((a, b) => a[0] - b[0])
       const [a, b] = kthDurations(
-        db,
+        walk,
         code,
         sorted,
         n % 2 === 1 ? mid : mid - 1,
         n % 2 === 0,
         start,
         end,
-        where,
+        where.params,
       )
       medians.set(code, b === undefined ? (a as number) : ((a as number) + b) / 2)
     }

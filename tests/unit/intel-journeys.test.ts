@@ -15,6 +15,8 @@ import {
   journeySyncHooks,
   journeys,
   journeysStale,
+  journeyState,
+  rebuildJourneySteps,
   rebuildJourneys,
 } from '../../main/intelligence/journeys.ts'
 import type { LeadRow, LeadStatus } from '../../main/store/mirror-rows.ts'
@@ -706,6 +708,57 @@ describe('journeys at start', () => {
     expect(journeys(db, all, NOW)).toMatchObject({ rebuilding: true })
     expect(hooks.caughtUp()).toBe(true)
     expect(journeys(db, all, NOW)).toMatchObject({ rebuilding: false, leads: 2 })
+  })
+
+  it('read as whole only once the latest of two overlapping inferences has finished', () => {
+    // The core's worker and a CLI export's ensureJourneys: two processes, one cache file.
+    const dir = mkdtempSync(join(tmpdir(), 'wf-journey-runs-'))
+    try {
+      const file = join(dir, 'cache.db')
+      const a = openStore(file)
+      const b = openStore(file)
+      insertLeads(
+        a,
+        Array.from({ length: 50 }, (_, i) =>
+          lead({
+            id: i + 1,
+            created_at: T0 + i * HOUR,
+            status: i % 2 === 0 ? 'won' : 'contacted',
+            first_response_at: T0 + i * HOUR + 5 * MIN,
+            converted_at: i % 2 === 0 ? T0 + i * HOUR + DAY : null,
+            updated_at: T0 + i * HOUR + DAY,
+          }),
+        ),
+      )
+      const stepAll = (steps: Generator<void, number, void>) => {
+        let step = steps.next()
+        while (!step.done) step = steps.next()
+        return step.value
+      }
+      const first = rebuildJourneySteps(a, 10)
+      for (let i = 0; i < 3; i++) first.next() // the start and two chunks: leads 1-20
+      const second = rebuildJourneySteps(b, 10)
+      second.next() // its start empties the history again
+      second.next() // and infers leads 1-10
+      expect(stepAll(first)).toBe(40) // leads 1-10 and 21-50
+      // The first is done, but leads 11-20 wait for the second: not whole yet.
+      expect(journeyState(a)).toEqual({ valid: true, rebuilding: true })
+      expect(journeys(a, all, NOW)).toMatchObject({ rebuilding: true })
+      expect(journeysStale(a)).toBe(true)
+      expect(stepAll(second)).toBe(50)
+      expect(journeyState(a)).toEqual({ valid: true, rebuilding: false })
+      expect(journeysStale(a)).toBe(false)
+      const inferred = journeys(a, all, NOW)
+      expect(inferred).toMatchObject({ rebuilding: false, leads: 50 })
+      expect(keptDimCounts(a)).toEqual(countDims(a))
+      // Equal to one inference alone.
+      rebuildJourneys(b)
+      expect(journeys(a, all, NOW)).toEqual(inferred)
+      a.close()
+      b.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('are inferred again when leads were written without the hooks (a demo fill)', () => {

@@ -19,6 +19,7 @@ import journeyDims from './018-journey-dims.ts'
 import facetRollups from './019-facet-rollups.ts'
 import journeyDimsInBatches from './020-journey-dims-in-batches.ts'
 import journeyDimsFromLeads from './021-journey-dims-from-leads.ts'
+import journeyRebuildRun from './022-journey-rebuild-run.ts'
 
 export interface Migration {
   readonly version: number
@@ -52,4 +53,5 @@ export const migrations: readonly Migration[] = [
   { version: 19, name: 'facet-rollups', sql: facetRollups },
   { version: 20, name: 'journey-dims-in-batches', sql: journeyDimsInBatches },
   { version: 21, name: 'journey-dims-from-leads', sql: journeyDimsFromLeads },
+  { version: 22, name: 'journey-rebuild-run', sql: journeyRebuildRun },
 ]
