@@ -5,11 +5,12 @@ import {
   getSetting,
   openStoreRecovering,
   requestIntegrityCheck,
+  setSetting,
+  startCheckpointer,
   type Store,
 } from '../store/index.ts'
 import { redactProfile, type ConnectionProfile } from '../config/connection-profile.ts'
 import { dataAsOf, ensureRollups, registryFor } from '../metrics/index.ts'
-import { setSetting } from '../store/index.ts'
 import { createApi, type Dispatch } from '../api/index.ts'
 import { changedDashboards } from '../../shared/api/index.ts'
 import { createExportService, defaultExportsDir } from '../export/index.ts'
@@ -86,6 +87,11 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     hooks.log,
     config.nativeBinding ? { nativeBinding: config.nativeBinding } : {},
   )
+  // The WAL's checkpoints off the sync's and the api's thread (issue 14).
+  const checkpointer = startCheckpointer(db, {
+    ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
+    log: hooks.log,
+  })
   if (config.kpiTargets) registryFor(db, config.kpiTargets)
   if (config.demo) {
     const { n } = db.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }
@@ -213,6 +219,7 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
       // Running exports are cancelled (their temporary files deleted) and downloads removed.
       await exports.close()
       await upstream?.stop()
+      await checkpointer.stop()
       db.close()
     },
   }

@@ -111,6 +111,21 @@ function vacuumOffThread(path: string, nativeBinding: string | undefined): Promi
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
+/**
+ * Copies the whole log into the file and truncates it. Another connection's checkpoint (the
+ * core's checkpoint thread, main/store/checkpointer.ts) holds the checkpoint lock for a moment
+ * now and then, which SQLite reports as busy rather than waiting: tried again until it is free.
+ */
+async function checkpointTruncate(db: Store): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await turn()
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
+    if (result?.busy !== 1) return
+    if (attempt >= 100) throw new Error('the write-ahead log stayed busy: try compacting again')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 export function createMaintenance(deps: MaintenanceDeps): Maintenance {
   const now = deps.now ?? Date.now
   let last: MaintenanceJob | null = null
@@ -199,14 +214,12 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
         throw new Error('An in-memory cache has no file to compact.')
       const before = cacheBytes(path)
       phase('Checkpointing the write-ahead log')
-      await turn()
-      deps.db.pragma('wal_checkpoint(TRUNCATE)')
+      await checkpointTruncate(deps.db)
       phase('Rewriting the cache file (VACUUM)')
       await vacuumOffThread(path, deps.nativeBinding)
       phase('Checkpointing the write-ahead log')
-      await turn()
       // The VACUUM went through the WAL; fold it back and truncate it.
-      deps.db.pragma('wal_checkpoint(TRUNCATE)')
+      await checkpointTruncate(deps.db)
       const after = cacheBytes(path)
       update({ freedBytes: Math.max(0, before - after) })
       return before > after

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { openStore } from '../../main/store/index.ts'
+import { openStore, startCheckpointer } from '../../main/store/index.ts'
 import { STREAM_BATCH_SIZE, startRedisSync } from '../../main/sync/redis/index.ts'
 
 export interface StreamIngestFigures {
@@ -106,6 +106,8 @@ export async function benchStreamIngest(
     // The reader, from an empty cache to the last id stored.
     const ingest = async (round: number) => {
       const db = openStore(join(dir, `ingest-${round}.sqlite`))
+      // Checkpoints on their own thread, as the core's (main/core/core-service.ts).
+      const checkpointer = startCheckpointer(db)
       try {
         const cpu = process.cpuUsage()
         const start = performance.now()
@@ -127,6 +129,7 @@ export async function benchStreamIngest(
         if (stored !== events) throw new Error(`stored ${stored} of ${events} events`)
         return took
       } finally {
+        await checkpointer.stop()
         db.close()
       }
     }

@@ -6,7 +6,7 @@ import { to as copyTo } from 'pg-copy-streams'
 import { Pool } from 'pg'
 import { combineRowHooks, journeySyncHooks } from '../../main/intelligence/journeys.ts'
 import { rollupSyncHooks } from '../../main/metrics/sync-hooks.ts'
-import { openStore } from '../../main/store/index.ts'
+import { openStore, startCheckpointer } from '../../main/store/index.ts'
 import { copyTextRows } from '../../main/sync/postgres/copy-text.ts'
 import { startPostgresSync } from '../../main/sync/postgres/engine.ts'
 import { opsManifest, qualified, selectList } from '../../main/sync/manifest.ts'
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
       rollups.caughtUp()
       journeys.caughtUp()
     }
+    // The WAL's checkpoints on their own thread, as the core's (main/core/core-service.ts).
+    const checkpointer = startCheckpointer(db)
     started = performance.now()
     const sync = startPostgresSync({
       ...(job.hooks === 'none' ? {} : { rowHooks: combineRowHooks(rollups, journeys) }),
@@ -148,6 +150,7 @@ async function main(): Promise<void> {
     }
     rows = (sync.status().tables[0]?.rowsApplied ?? 0) - before
     seconds = (performance.now() - started) / 1000
+    await checkpointer.stop()
     db.close()
   }
   await send({

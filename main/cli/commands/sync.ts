@@ -4,7 +4,7 @@
 // lives in main/cli/index.ts.
 import type { ConnectionProfile } from '../../config/connection-profile.ts'
 import { startSources, type Sources } from '../../core/start-sources.ts'
-import { openStore } from '../../store/index.ts'
+import { openStore, startCheckpointer } from '../../store/index.ts'
 import { redactConnectionString } from '../../sync/postgres/failures.ts'
 import type { PostgresSyncStatus } from '../../sync/postgres/status.ts'
 import { defaultDbPath, ensureParentDir } from '../paths.ts'
@@ -54,6 +54,7 @@ export async function syncCommand(
   ensureParentDir(dbPath)
   const manifest = loadManifest(options.manifest)
   const db = openStore(dbPath)
+  const checkpointer = startCheckpointer(db, { log: io.err })
   io.err(
     `sync: ${redactConnectionString(options.pg)} schema "${schema}"` +
       `${options.tenant ? ` tenant "${options.tenant}"` : ''} → ${dbPath}` +
@@ -142,6 +143,7 @@ export async function syncCommand(
     process.off('SIGINT', onStop)
     process.off('SIGTERM', onStop)
     await sources?.stop()
+    await checkpointer.stop()
     db.close()
   }
 }
