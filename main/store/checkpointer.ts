@@ -8,25 +8,30 @@
 // the checkpoints on another thread ran at 0.73–0.75 of bare XRANGE instead of 0.67–0.68.
 //
 // The checkpointer is a worker thread with its own connection to the cache file. It looks at
-// `data_version` (another connection committed) every CHECKPOINT_EVERY_MS and then runs a PASSIVE
-// checkpoint, which copies what it can without waiting for readers or writers and never blocks
-// them: a commit meanwhile appends to the log as usual. A checkpoint is not a change, so the
-// core's data_version watcher hears nothing of it. While it runs, the writer's own automatic
+// `data_version` (has another connection committed?) every CHECKPOINT_EVERY_MS while commits
+// come, and less and less often, up to CHECKPOINT_IDLE_MS, while none do. After a commit it runs
+// a PASSIVE checkpoint, which copies what it can without waiting for readers or writers and never
+// blocks them: a commit meanwhile appends to the log as usual. A checkpoint is not a change, so
+// the core's data_version watcher hears nothing of it. While it runs, the writer's own automatic
 // checkpoint waits for WRITER_BACKSTOP_PAGES (the log cannot grow without bound should the
 // thread fall behind); if the thread fails, the writer is put back to SQLite's default.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Store } from './open-store.ts'
 
-/** How often the thread looks for new commits. */
+/** How often the thread looks for new commits while they come. */
 export const CHECKPOINT_EVERY_MS = 50
+/** The longest it waits between looks on an idle cache (a wall display between syncs). */
+export const CHECKPOINT_IDLE_MS = 1_000
 /** The writer's automatic checkpoint while the thread checkpoints (40 MB of log at 4 KiB pages). */
 export const WRITER_BACKSTOP_PAGES = 10_000
 /** SQLite's own default, restored when the thread stops or fails. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1_000
 
 export interface CheckpointStats {
-  /** PASSIVE checkpoints run (one per tick that found new commits). */
+  /** Looks at data_version so far. */
+  readonly ticks: number
+  /** PASSIVE checkpoints run (one per look that found new commits). */
   readonly checkpoints: number
   /** Log pages copied into the database file, summed over those checkpoints. */
   readonly pages: number
@@ -46,6 +51,7 @@ export interface CheckpointerOptions {
   /** Path to better-sqlite3's .node file built for another ABI (Electron). */
   readonly nativeBinding?: string
   readonly everyMs?: number
+  readonly idleMs?: number
   readonly log?: (line: string) => void
 }
 
@@ -55,52 +61,65 @@ const CHECKPOINT_WORKER = `
 const { workerData, parentPort } = require('node:worker_threads')
 const Database = require(workerData.module)
 let db
+let ticks = 0
 let checkpoints = 0
 let pages = 0
 let version = null
 let lastError = null
+/** Checkpoints if another connection committed since the last look; true if it did. */
 const checkpoint = () => {
+  ticks++
   const now = db.pragma('data_version', { simple: true })
-  if (now === version) return
+  if (now === version) return false
   version = now
   const [result] = db.pragma('wal_checkpoint(PASSIVE)')
   checkpoints++
   if (result && result.checkpointed > 0) pages += result.checkpointed
+  return true
 }
 const tick = () => {
   try {
-    checkpoint()
+    const did = checkpoint()
     lastError = null
+    return did
   } catch (error) {
     const message = String((error && error.message) || error)
     if (message !== lastError) parentPort.postMessage({ type: 'error', message })
     lastError = message
+    return false
   }
 }
+const stats = () => ({ ticks, checkpoints, pages })
 try {
   db = new Database(workerData.path, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {})
 } catch (error) {
   parentPort.postMessage({ type: 'failed', message: String((error && error.message) || error) })
   process.exit(0)
 }
-const timer = setInterval(tick, workerData.everyMs)
+// Every everyMs while commits come; each look that finds none waits twice as long, up to idleMs.
+let delay = workerData.everyMs
+let timer
+const loop = () => {
+  delay = tick() ? workerData.everyMs : Math.min(delay * 2, workerData.idleMs)
+  timer = setTimeout(loop, delay)
+}
+timer = setTimeout(loop, delay)
 parentPort.on('message', (m) => {
   if (m === 'stats') {
     tick()
-    parentPort.postMessage({ type: 'stats', checkpoints, pages })
+    parentPort.postMessage({ type: 'stats', ...stats() })
   } else if (m === 'stop') {
-    clearInterval(timer)
+    clearTimeout(timer)
     tick()
     db.close()
-    parentPort.postMessage({ type: 'stopped', checkpoints, pages })
+    parentPort.postMessage({ type: 'stopped', ...stats() })
     parentPort.close()
   }
 })
 `
 
 type WorkerMessage =
-  | { type: 'stats' | 'stopped'; checkpoints: number; pages: number }
-  | { type: 'error' | 'failed'; message: string }
+  ({ type: 'stats' | 'stopped' } & CheckpointStats) | { type: 'error' | 'failed'; message: string }
 
 /**
  * Checkpoints `db`'s file on a worker thread until stop(); `db` is the connection that writes
@@ -110,7 +129,7 @@ export function startCheckpointer(db: Store, options: CheckpointerOptions = {}):
   const log = options.log ?? (() => {})
   if (db.memory || db.readonly || db.name === '' || db.name === ':memory:') {
     return {
-      stats: () => Promise.resolve({ checkpoints: 0, pages: 0 }),
+      stats: () => Promise.resolve({ ticks: 0, checkpoints: 0, pages: 0 }),
       stop: () => Promise.resolve(),
     }
   }
@@ -125,6 +144,10 @@ export function startCheckpointer(db: Store, options: CheckpointerOptions = {}):
       path: db.name,
       nativeBinding: options.nativeBinding ?? null,
       everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS,
+      idleMs: Math.max(
+        options.idleMs ?? CHECKPOINT_IDLE_MS,
+        options.everyMs ?? CHECKPOINT_EVERY_MS,
+      ),
     },
   })
   // The thread never keeps the process alive on its own: a closing core waits for stop() instead.
@@ -136,13 +159,13 @@ export function startCheckpointer(db: Store, options: CheckpointerOptions = {}):
     if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`)
   }
   db.pragma(`wal_autocheckpoint = ${WRITER_BACKSTOP_PAGES}`)
-  let last: CheckpointStats = { checkpoints: 0, pages: 0 }
+  let last: CheckpointStats = { ticks: 0, checkpoints: 0, pages: 0 }
   let exited = false
   const waiting: (() => void)[] = []
   const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
   worker.on('message', (m: WorkerMessage) => {
     if (m.type === 'stats' || m.type === 'stopped') {
-      last = { checkpoints: m.checkpoints, pages: m.pages }
+      last = { ticks: m.ticks, checkpoints: m.checkpoints, pages: m.pages }
       waiting.shift()?.()
     }
     if (m.type === 'error') log(`The cache's checkpoint thread could not checkpoint: ${m.message}`)

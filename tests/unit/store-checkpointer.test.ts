@@ -99,6 +99,24 @@ describe('the checkpoint thread', () => {
     db.close()
   })
 
+  it('looks less and less often while nothing is committed', async () => {
+    // A wall display between syncs: the thread should not wake 20 times a second for months.
+    const db = openStore(cacheFile())
+    const checkpointer = startCheckpointer(db, { everyMs: 20, idleMs: 400 })
+    await write(db, 3, 0)
+    const before = await checkpointer.stats()
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    const idle = await checkpointer.stats()
+    // At 20 ms apart that would be 75 looks; backing off (40, 80, 160, 320, then 400 ms) about 7.
+    expect(idle.ticks - before.ticks).toBeLessThan(20)
+    expect(idle.checkpoints).toBe(before.checkpoints)
+    // A commit after the quiet spell is still copied.
+    await write(db, 3, 0)
+    expect((await checkpointer.stats()).checkpoints).toBeGreaterThan(idle.checkpoints)
+    await checkpointer.stop()
+    db.close()
+  })
+
   it('hands checkpoints back to the writer when it cannot open the cache, and says why', async () => {
     const db = openStore(cacheFile())
     const lines: string[] = []
@@ -111,7 +129,7 @@ describe('the checkpoint thread', () => {
       /checkpoint thread could not open the cache.*writer checkpoints/s,
     )
     // Asked after it has gone: what it last said, at once.
-    expect(await checkpointer.stats()).toEqual({ checkpoints: 0, pages: 0 })
+    expect(await checkpointer.stats()).toEqual({ ticks: 0, checkpoints: 0, pages: 0 })
     await checkpointer.stop()
     await checkpointer.stop()
     await write(db, 5, 0)
@@ -163,7 +181,7 @@ describe('the checkpoint thread', () => {
 
     const memory = openStore(':memory:')
     const none = startCheckpointer(memory)
-    expect(await none.stats()).toEqual({ checkpoints: 0, pages: 0 })
+    expect(await none.stats()).toEqual({ ticks: 0, checkpoints: 0, pages: 0 })
     await none.stop()
     memory.close()
   })
