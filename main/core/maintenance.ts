@@ -111,17 +111,22 @@ function vacuumOffThread(path: string, nativeBinding: string | undefined): Promi
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
+/** How long compaction waits for the checkpoint thread to let go of the checkpoint lock. */
+const CHECKPOINT_LOCK_PATIENCE_MS = 5_000
+
 /**
- * Copies the whole log into the file and truncates it. Another connection's checkpoint (the
- * core's checkpoint thread, main/store/checkpointer.ts) holds the checkpoint lock for a moment
- * now and then, which SQLite reports as busy rather than waiting: tried again until it is free.
+ * Copies the whole log into the file and truncates it, as far as readers allow. Another
+ * connection's checkpoint (the core's checkpoint thread, main/store/checkpointer.ts) holds the
+ * checkpoint lock for a moment now and then, which SQLite answers at once with busy and no log
+ * (-1): tried again for a while. A reader or writer in the way is answered busy only after the
+ * connection's busy timeout, with what could be copied: that is kept, as before the thread.
  */
 async function checkpointTruncate(db: Store): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  const until = Date.now() + CHECKPOINT_LOCK_PATIENCE_MS
+  for (;;) {
     await turn()
-    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]
-    if (result?.busy !== 1) return
-    if (attempt >= 100) throw new Error('the write-ahead log stayed busy: try compacting again')
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[]
+    if (result?.busy !== 1 || result.log !== -1 || Date.now() >= until) return
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

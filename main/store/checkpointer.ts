@@ -13,8 +13,11 @@
 // a PASSIVE checkpoint, which copies what it can without waiting for readers or writers and never
 // blocks them: a commit meanwhile appends to the log as usual. A checkpoint is not a change, so
 // the core's data_version watcher hears nothing of it. While it runs, the writer's own automatic
-// checkpoint waits for WRITER_BACKSTOP_PAGES (the log cannot grow without bound should the
-// thread fall behind); if the thread fails, the writer is put back to SQLite's default.
+// checkpoint waits for WRITER_BACKSTOP_PAGES. SQLite starts the log over only when a write
+// begins with all of it copied, which a steady writer seldom meets: the log then grows to the
+// backstop although the thread has copied nearly all of it, and the writer's own checkpoint
+// copies the rest and lets it start over. `journal_size_limit` gives the file back beyond
+// WAL_KEEP_BYTES once it does. If the thread fails, the writer is put back to SQLite's default.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Store } from './open-store.ts'
@@ -25,6 +28,8 @@ export const CHECKPOINT_EVERY_MS = 50
 export const CHECKPOINT_IDLE_MS = 1_000
 /** The writer's automatic checkpoint while the thread checkpoints (40 MB of log at 4 KiB pages). */
 export const WRITER_BACKSTOP_PAGES = 10_000
+/** The log file kept on disk after it starts over (SQLite's journal_size_limit). */
+export const WAL_KEEP_BYTES = 8 * 1024 * 1024
 /** SQLite's own default, restored when the thread stops or fails. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1_000
 
@@ -33,7 +38,10 @@ export interface CheckpointStats {
   readonly ticks: number
   /** PASSIVE checkpoints run (one per look that found new commits). */
   readonly checkpoints: number
-  /** Log pages copied into the database file, summed over those checkpoints. */
+  /**
+   * Log pages copied into the database file, summed over those checkpoints (about: a log that
+   * started again between two looks is counted from its start).
+   */
   readonly pages: number
 }
 
@@ -66,16 +74,28 @@ let checkpoints = 0
 let pages = 0
 let version = null
 let lastError = null
-/** Checkpoints if another connection committed since the last look; true if it did. */
+// Frames copied so far of the log as it last stood: SQLite's counts run from the log's start.
+let copied = { log: 0, checkpointed: 0 }
+/**
+ * Checkpoints if another connection committed since the last look, or the last checkpoint was
+ * cut short; true if it copied anything (the loop then looks again soon).
+ */
 const checkpoint = () => {
   ticks++
   const now = db.pragma('data_version', { simple: true })
   if (now === version) return false
-  version = now
   const [result] = db.pragma('wal_checkpoint(PASSIVE)')
   checkpoints++
-  if (result && result.checkpointed > 0) pages += result.checkpointed
-  return true
+  if (!result) return false
+  // The log started again since (it is shorter, or fewer of it copied): all of it is new.
+  const restarted = result.log < copied.log || result.checkpointed < copied.checkpointed
+  const added = Math.max(0, result.checkpointed - (restarted ? 0 : copied.checkpointed))
+  pages += added
+  copied = { log: Math.max(0, result.log), checkpointed: Math.max(0, result.checkpointed) }
+  // Copied whole: nothing more until the next commit. Cut short by a reader still on an older
+  // snapshot (or busy), the rest is tried at the following looks, which back off meanwhile.
+  if (result.busy === 0 && result.checkpointed === result.log) version = now
+  return added > 0
 }
 const tick = () => {
   try {
@@ -159,6 +179,7 @@ export function startCheckpointer(db: Store, options: CheckpointerOptions = {}):
     if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`)
   }
   db.pragma(`wal_autocheckpoint = ${WRITER_BACKSTOP_PAGES}`)
+  db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`)
   let last: CheckpointStats = { ticks: 0, checkpoints: 0, pages: 0 }
   let exited = false
   const waiting: (() => void)[] = []

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { WRITER_BACKSTOP_PAGES } from '../../main/store/checkpointer.ts'
+import { WAL_KEEP_BYTES, WRITER_BACKSTOP_PAGES } from '../../main/store/checkpointer.ts'
 import { openStore, startCheckpointer, type Store } from '../../main/store/index.ts'
 
 const dirs: string[] = []
@@ -67,13 +67,20 @@ describe('the checkpoint thread', () => {
       largest = Math.max(largest, walBytes(file))
     }
     const pageSize = db.pragma('page_size', { simple: true }) as number
-    expect(largest).toBeLessThan(WRITER_BACKSTOP_PAGES * pageSize + 8 * 1024 * 1024)
+    // Generous beyond the backstop: the writer's own checkpoint is skipped (busy) while the
+    // thread's holds the lock, and tried again at the next commit.
+    expect(largest).toBeLessThan(WRITER_BACKSTOP_PAGES * pageSize + 32 * 1024 * 1024)
+    // Once the thread has copied it all, the next commit starts the log over and gives the file
+    // back beyond WAL_KEEP_BYTES.
+    await checkpointer.stats()
+    await write(db, 1, 0)
+    expect(walBytes(file)).toBeLessThanOrEqual(WAL_KEEP_BYTES + 1024 * 1024)
     await checkpointer.stop()
     expect(autocheckpoint(db)).toBe(1_000)
-    expect(db.prepare('SELECT count(*) FROM filler').pluck().get()).toBe(70_000)
+    expect(db.prepare('SELECT count(*) FROM filler').pluck().get()).toBe(70_100)
     db.close()
     const again = openStore(file)
-    expect(again.prepare('SELECT count(*) FROM filler').pluck().get()).toBe(70_000)
+    expect(again.prepare('SELECT count(*) FROM filler').pluck().get()).toBe(70_100)
     expect(again.pragma('quick_check', { simple: true })).toBe('ok')
     again.close()
   })
