@@ -5,7 +5,8 @@
 // few megabytes written, one commit of the sync or the stream reader also copied a thousand pages
 // and waited for their fsync. Measured on the Redis stream → SQLite bench (100,000 events, five
 // rounds, quiet), that was about a third of the reader's own time in SQLite; the same ingest with
-// the checkpoints on another thread ran at 0.73–0.75 of bare XRANGE instead of 0.67–0.68.
+// the checkpoints on another thread ran at a median of 0.735 of bare XRANGE over eight runs
+// instead of 0.67 over six, alternating (README, issue 14).
 //
 // The checkpointer is a worker thread with its own connection to the cache file. It looks at
 // `data_version` (has another connection committed?) every CHECKPOINT_EVERY_MS while commits
