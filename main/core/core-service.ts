@@ -133,20 +133,25 @@ export function startCore(config: CoreConfig, hooks: CoreHooks): CoreService {
     log: hooks.log,
   })
   const upstream = config.upstream
-    ? startSources(db, config.upstream, {
-        log: hooks.log,
-        changed: (tables) => {
-          liveTrace('data.changed', tables.join(','))
-          hooks.emit('data.changed', {
-            tables: [...tables],
-            at: new Date().toISOString(),
-            dashboards: changedDashboards(tables),
-          })
-          alerts.dataChanged(tables)
+    ? startSources(
+        db,
+        config.upstream,
+        {
+          log: hooks.log,
+          changed: (tables) => {
+            liveTrace('data.changed', tables.join(','))
+            hooks.emit('data.changed', {
+              tables: [...tables],
+              at: new Date().toISOString(),
+              dashboards: changedDashboards(tables),
+            })
+            alerts.dataChanged(tables)
+          },
+          leadRowsChanged: (rows) => intelligence.noteChanges(rows),
+          rebuildJourneys: () => intelligence.rebuildJourneys(),
         },
-        leadRowsChanged: (rows) => intelligence.noteChanges(rows),
-        rebuildJourneys: () => intelligence.rebuildJourneys(),
-      })
+        config.nativeBinding ? { nativeBinding: config.nativeBinding } : {},
+      )
     : undefined
   const isDemo = () =>
     getSetting(db, 'demo') !== undefined && getSetting(db, 'upstream') === undefined

@@ -12,8 +12,6 @@
 // them, and writes the rollups in one last transaction
 // (rebuildRollupsInSlices, issue 14).
 import { statSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
 import {
   ApiError,
   type MaintenanceAction,
@@ -22,7 +20,7 @@ import {
   type MaintenanceStatus,
 } from '../../shared/api/index.ts'
 import { rebuildRollupsInSlices } from '../metrics/index.ts'
-import type { Store } from '../store/index.ts'
+import { startSqliteWorker, type SqliteWorkerFailed, type Store } from '../store/index.ts'
 import type { PostgresSync } from '../sync/postgres/engine.ts'
 
 /** Progress events at most this often while a count moves (phase changes always go out). */
@@ -66,38 +64,29 @@ export function cacheBytes(path: string): number {
   return total
 }
 
-// A plain-JavaScript worker, so that it runs the same from the TypeScript
-// sources, the esbuild bundle and Electron's utility process: it opens its
-// own connection (WAL lets the api's connection go on reading) and vacuums.
+// Plain JavaScript on a connection of its own (main/store/sqlite-worker.ts; WAL lets the api's
+// connection go on reading): it vacuums.
 const VACUUM_WORKER = `
-const { workerData, parentPort } = require('node:worker_threads')
-const Database = require(workerData.module)
-let db
 try {
-  db = new Database(workerData.path, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {})
   db.pragma('busy_timeout = 30000')
   db.exec('VACUUM')
-  parentPort.postMessage({ ok: true })
+  parentPort.postMessage({ type: 'done' })
 } catch (error) {
-  parentPort.postMessage({ ok: false, message: String(error && error.message || error) })
+  parentPort.postMessage({ type: 'failed', message: String(error && error.message || error) })
 } finally {
-  if (db) db.close()
+  db.close()
 }
 `
 
 /** VACUUM on a connection of its own, off the api's thread. */
 function vacuumOffThread(path: string, nativeBinding: string | undefined): Promise<void> {
-  const module = createRequire(import.meta.url).resolve('better-sqlite3')
   return new Promise((resolve, reject) => {
-    const worker = new Worker(VACUUM_WORKER, {
-      eval: true,
-      workerData: { module, path, nativeBinding: nativeBinding ?? null },
-    })
+    const worker = startSqliteWorker(VACUUM_WORKER, { path, nativeBinding })
     let answered = false
-    worker.once('message', (m: { ok: boolean; message?: string }) => {
+    worker.once('message', (m: { type: 'done' } | SqliteWorkerFailed) => {
       answered = true
-      if (m.ok) resolve()
-      else reject(new Error(m.message ?? 'VACUUM failed'))
+      if (m.type === 'done') resolve()
+      else reject(new Error(m.message))
     })
     worker.once('error', (error) => {
       answered = true

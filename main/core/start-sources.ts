@@ -38,6 +38,8 @@ export interface SourceOptions {
   readonly manifest?: SyncManifest
   /** Overrides the profile's feed: `auto` uses the change log where installed. */
   readonly feed?: 'auto' | 'changelog' | 'poll'
+  /** better-sqlite3's .node file for Electron's ABI, for the threads with connections of their own. */
+  readonly nativeBinding?: string
 }
 
 export interface Sources {
@@ -145,6 +147,7 @@ export function startSources(
               },
           tenant,
           log: hooks.log,
+          ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
           onChange: () => {
             liveTrace('stream-hint')
             // The stream is a hint; the Postgres pull is the truth. The batch wrote only

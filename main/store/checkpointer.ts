@@ -19,9 +19,8 @@
 // backstop although the thread has copied nearly all of it, and the writer's own checkpoint
 // copies the rest and lets it start over. `journal_size_limit` gives the file back beyond
 // WAL_KEEP_BYTES once it does. If the thread fails, the writer is put back to SQLite's default.
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
 import type { Store } from './open-store.ts'
+import { hasOwnFile, startSqliteWorker, type SqliteWorkerFailed } from './sqlite-worker.ts'
 
 /** How often the thread looks for new commits while they come. */
 export const CHECKPOINT_EVERY_MS = 50
@@ -64,12 +63,9 @@ export interface CheckpointerOptions {
   readonly log?: (line: string) => void
 }
 
-// Plain JavaScript, so that it runs the same from the TypeScript sources, the bundle and
-// Electron's utility process (as the compaction worker in main/core/maintenance.ts).
+// Plain JavaScript, run with `db` open (main/store/sqlite-worker.ts).
 const CHECKPOINT_WORKER = `
-const { workerData, parentPort } = require('node:worker_threads')
-const Database = require(workerData.module)
-let db
+const { everyMs, idleMs } = workerData.data
 let ticks = 0
 let checkpoints = 0
 let pages = 0
@@ -111,17 +107,11 @@ const tick = () => {
   }
 }
 const stats = () => ({ ticks, checkpoints, pages })
-try {
-  db = new Database(workerData.path, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {})
-} catch (error) {
-  parentPort.postMessage({ type: 'failed', message: String((error && error.message) || error) })
-  process.exit(0)
-}
 // Every everyMs while commits come; each look that finds none waits twice as long, up to idleMs.
-let delay = workerData.everyMs
+let delay = everyMs
 let timer
 const loop = () => {
-  delay = tick() ? workerData.everyMs : Math.min(delay * 2, workerData.idleMs)
+  delay = tick() ? everyMs : Math.min(delay * 2, idleMs)
   timer = setTimeout(loop, delay)
 }
 timer = setTimeout(loop, delay)
@@ -140,7 +130,9 @@ parentPort.on('message', (m) => {
 `
 
 type WorkerMessage =
-  ({ type: 'stats' | 'stopped' } & CheckpointStats) | { type: 'error' | 'failed'; message: string }
+  | ({ type: 'stats' | 'stopped' } & CheckpointStats)
+  | { type: 'error'; message: string }
+  | SqliteWorkerFailed
 
 /**
  * Checkpoints `db`'s file on a worker thread until stop(); `db` is the connection that writes
@@ -148,22 +140,18 @@ type WorkerMessage =
  */
 export function startCheckpointer(db: Store, options: CheckpointerOptions = {}): Checkpointer {
   const log = options.log ?? (() => {})
-  if (db.memory || db.readonly || db.name === '' || db.name === ':memory:') {
+  if (!hasOwnFile(db)) {
     return {
       stats: () => Promise.resolve({ ticks: 0, checkpoints: 0, pages: 0 }),
       stop: () => Promise.resolve(),
     }
   }
-  const module = createRequire(import.meta.url).resolve('better-sqlite3')
-  const worker = new Worker(CHECKPOINT_WORKER, {
-    eval: true,
-    execArgv: [],
+  const worker = startSqliteWorker(CHECKPOINT_WORKER, {
+    path: db.name,
+    nativeBinding: options.nativeBinding,
     // Its only garbage is a pragma's result now and then.
     resourceLimits: { maxYoungGenerationSizeMb: 2 },
-    workerData: {
-      module,
-      path: db.name,
-      nativeBinding: options.nativeBinding ?? null,
+    data: {
       everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS,
       idleMs: Math.max(
         options.idleMs ?? CHECKPOINT_IDLE_MS,

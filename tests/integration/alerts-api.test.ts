@@ -47,7 +47,7 @@ beforeAll(async () => {
       table: 'leads',
       id: String(100 + m),
       at: T0 + m * MIN,
-      data: { id: 100 + m, source: 'Nextdoor', city: 'Troy' },
+      dataText: JSON.stringify({ id: 100 + m, source: 'Nextdoor', city: 'Troy' }),
     })
     if (m === 2) {
       const a = alert('a-stream', 2.5, 'warning')

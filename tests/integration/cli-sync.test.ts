@@ -288,4 +288,41 @@ describe('watchfloor sync --follow with the Redis stream', () => {
     expect(third.stderr).not.toMatch(/trimmed|re-pulling/)
     expect(gaps()).toHaveLength(1)
   })
+
+  it('stores a backlog of stream entries made while stopped on its writer thread (issue 14), each once', async () => {
+    // Made while the client is stopped: read back in pages of a thousand, which the reader
+    // hands to its writer thread (the bundle's worker, when the CLI is built).
+    const before = position()
+    const backlog = 3_500
+    for (let start = 0; start < backlog; start += 500) {
+      const pipeline = redis.pipeline()
+      for (let n = start; n < start + 500; n++) {
+        pipeline.xadd(
+          STREAM,
+          '*',
+          ...['type', 'lead_updated', 'table', 'leads', 'id', `backlog-${n}`, 'tenant', TENANT],
+          ...['at', new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString()],
+          ...['data', JSON.stringify({ id: n, status: 'contacted' })],
+        )
+      }
+      await pipeline.exec()
+    }
+    const last = await newest()
+    const sync = follow()
+    await until('the backlog read', () => (position() === last ? true : undefined), 60_000)
+    const result = await stop(sync)
+    expect(result.stderr).not.toMatch(/writer thread|skipped entry|could not store/)
+    const cache = openStore(db(), { readonly: true })
+    try {
+      const stored = cache
+        .prepare(
+          "SELECT count(*) AS n, count(DISTINCT stream_id) AS ids FROM events WHERE payload LIKE '%backlog-%'",
+        )
+        .get() as { n: number; ids: number }
+      expect(stored).toEqual({ n: backlog, ids: backlog })
+      expect(before).not.toBe(last)
+    } finally {
+      cache.close()
+    }
+  })
 })

@@ -10,6 +10,7 @@ import {
   EVENT_TABLES,
   MAX_FIELD_BYTES,
   parseStreamEntry,
+  parseStreamEntryBytes,
   upstreamAlertSchema,
   type ParsedEntry,
   type StreamEvent,
@@ -69,7 +70,8 @@ function referenceParse(streamId: string, fields: readonly string[], tenant: str
   }
   return {
     ok: true,
-    event: { kind: 'change', streamId, type, table, id, at, data: data as Record<string, unknown> },
+    // The text as read (issue 14: stored as it came, not parsed and written again).
+    event: { kind: 'change', streamId, type, table, id, at, dataText: f.get('data') as string },
   }
 }
 
@@ -150,6 +152,34 @@ describe('stream entry validation after the ingest rework', () => {
     )
   })
 
+  it('answers for an entry read as bytes exactly as for the same entry read as text', () => {
+    const bytes = (fields: readonly string[]) => fields.map((f) => Buffer.from(f, 'utf8'))
+    // Random entries, every field of a valid one changed, and sizes about the limit in bytes
+    // and in characters (é: two bytes, one character; 𝄞: four bytes, two characters).
+    const near = fc
+      .tuple(
+        fc.constantFrom('x', 'é', '𝄞'),
+        fc.integer({ min: -2, max: 2 }),
+        fc.constantFrom('data', 'id', 'note', 'type'),
+        fc.boolean(),
+      )
+      .map(([char, delta, name, asName]) => {
+        const units = char.length
+        const text = char.repeat(Math.floor(MAX_FIELD_BYTES / units) + delta)
+        return asName ? [...lead(), text, '1'] : lead({ [name]: text })
+      })
+    fc.assert(
+      fc.property(fc.oneof(entry, near), (fields) => {
+        expect(parseStreamEntryBytes('5-1', bytes(fields), T)).toEqual(
+          parseStreamEntry('5-1', fields, T),
+        )
+      }),
+      { numRuns: 3_000 },
+    )
+    // No field list at all (an entry deleted under a reader): refused as an empty one.
+    expect(parseStreamEntryBytes('5-2', null, T)).toEqual(parseStreamEntry('5-2', [], T))
+  })
+
   it('answers exactly as the previous parser for every field of a valid entry changed or dropped', () => {
     const valid = lead()
     fc.assert(
@@ -223,14 +253,19 @@ describe('stored rows after the ingest rework', () => {
   const rows = (store: Store) =>
     store.prepare('SELECT stream_id, tenant_id, type, at, payload FROM events ORDER BY rowid').all()
 
-  it('builds the payload byte for byte as JSON.stringify({ table, id, data })', () => {
+  it('builds the payload as JSON.stringify({ table, id, data }), with the data as it was written', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...Object.values(EVENT_TABLES)),
         fc.string(),
         fc.dictionary(fc.string(), fc.jsonValue()),
-        (table, id, data) => {
-          expect(changePayload({ table, id, data })).toBe(JSON.stringify({ table, id, data }))
+        fc.constantFrom(0, 2),
+        (table, id, data, indent) => {
+          const text = JSON.stringify(data, null, indent)
+          const payload = changePayload(table, id, text)
+          // Written compactly, byte for byte the same; written otherwise, the same value.
+          if (indent === 0) expect(payload).toBe(JSON.stringify({ table, id, data }))
+          expect(JSON.parse(payload)).toEqual(JSON.parse(JSON.stringify({ table, id, data })))
         },
       ),
       { numRuns: 2_000 },
@@ -263,11 +298,9 @@ describe('stored rows after the ingest rework', () => {
         tenant_id: T,
         type: 'lead_updated',
         at: Date.parse('2026-05-01T10:00:00.000Z'),
-        payload: JSON.stringify({
-          table: 'leads',
-          id: '42',
-          data: JSON.parse('{"id":42,"name":"Zoë é","n":1.5,"nested":{"a":[1,null]}}') as unknown,
-        }),
+        // The data as upstream wrote it: the same value as the parsed one, which the feed shows.
+        payload:
+          '{"table":"leads","id":"42","data":{"id":42,"name":"Zoë \\u00e9","n":1.50,"nested":{"a":[1,null]}}}',
       },
       {
         stream_id: '2-0',
@@ -320,7 +353,8 @@ describe('stored rows after the ingest rework', () => {
         tenant_id: T,
         type: e.kind === 'alert' ? 'alert' : e.type,
         at: e.at,
-        payload: e.kind === 'alert' ? JSON.stringify(e.alert) : changePayload(e),
+        payload:
+          e.kind === 'alert' ? JSON.stringify(e.alert) : changePayload(e.table, e.id, e.dataText),
       })),
     )
 

@@ -36,7 +36,7 @@ describe('stream entries', () => {
         table: 'leads',
         id: '42',
         at: Date.parse('2026-05-01T10:00:00.000Z'),
-        data: { id: 42 },
+        dataText: '{"id":42}',
       },
     })
   })

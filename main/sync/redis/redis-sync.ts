@@ -22,7 +22,7 @@ import {
 } from '../source-state.ts'
 import {
   STREAM_TABLES,
-  parseStreamEntry,
+  parseStreamEntryBytes,
   type StreamEvent,
   type UpstreamAlert,
 } from './stream-events.ts'
@@ -36,6 +36,12 @@ import {
   type AlertOrigin,
   type StreamGap,
 } from './stream-store.ts'
+import {
+  createStreamWriter,
+  type RawEntry,
+  type RefusedEntry,
+  type StoredEntries,
+} from './stream-writer.ts'
 
 export interface RedisSyncOptions {
   readonly db: Database.Database
@@ -68,6 +74,8 @@ export interface RedisSyncOptions {
   readonly gapCheckIntervalMs?: number
   readonly backoff?: BackoffOptions
   readonly connectTimeoutMs?: number
+  /** Path to better-sqlite3's .node file built for another ABI (Electron), for the writer thread. */
+  readonly nativeBinding?: string
 }
 
 export interface RedisSyncStats {
@@ -94,7 +102,11 @@ export interface RedisSync {
  */
 export const STREAM_BATCH_SIZE = 1_000
 
-type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null
+/**
+ * XREAD's reply left as bytes (`xreadBuffer`): only the values the checks read are decoded
+ * (parseStreamEntryBytes).
+ */
+type XReadReply = [key: Buffer, entries: RawEntry[]][] | null
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -216,6 +228,21 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
       throw error
     })
 
+  // The last entry read: ahead of `position` (the last stored) while a batch is being stored.
+  // Reads go on from here; a failed store sets it back to the position.
+  let readPosition = position
+  // The batch being stored while the next is read (a backlog's; see run), and its entries.
+  let storing: { readonly done: Promise<void>; readonly entries: readonly RawEntry[] } | undefined
+  /** Waits for the batch being stored, if any (its failure is thrown here). */
+  const drain = async () => {
+    const batch = storing
+    storing = undefined
+    if (batch) await batch.done
+  }
+  /** Whether `id` is an entry of the batch being stored (read, not yet stored). */
+  const beingStored = (id: string) =>
+    storing?.entries.some(([entry]) => entry.toString('latin1') === id) ?? false
+
   // What the previous gap check saw, for deletions between two checks.
   let checkedPosition = position
   const rejectedSinceCheck = new Set<string>()
@@ -226,22 +253,30 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
     const info = await infoRequest
     if (position === null) {
       position = options.startFrom === 'now' ? (info?.lastGeneratedId ?? '0-0') : '0-0'
+      readPosition = position
       checkedPosition = position
       return
     }
-    const decision = detectGap(position, info, reportedDeletion, {
+    // Against what has been read: a batch being stored is in hand, and if its store fails the
+    // reader goes back to the position, where the next check looks again.
+    const read = readPosition ?? position
+    const decision = detectGap(read, info, reportedDeletion, {
       position: checkedPosition,
-      wasRead: (id) => rejectedSinceCheck.has(id) || wasStored.get(id) !== undefined,
+      wasRead: (id) =>
+        rejectedSinceCheck.has(id) || wasStored.get(id) !== undefined || beingStored(id),
     })
-    checkedPosition = position
+    checkedPosition = read
     rejectedSinceCheck.clear()
     if (!decision.gap) return
+    // Recorded (with a reset's new position) after the batch being stored, which moves the
+    // position too.
+    await drain()
     const gap = recordStreamGap(
       db,
       {
         stream,
         kind: decision.kind,
-        lastId: position,
+        lastId: read,
         firstAvailable: decision.firstAvailable,
         maxDeletedId: decision.maxDeletedId,
         tables: gapTables,
@@ -252,28 +287,44 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
     if (decision.maxDeletedId !== null) reportedDeletion = decision.maxDeletedId
     if (decision.newPosition !== null) {
       position = decision.newPosition
+      readPosition = position
       reportedDeletion = null
     }
     reportGap(gap)
   }
 
-  const storeReply = (reply: XReadReply) => {
+  // A backlog's batches are checked and stored on a thread of its own while this one decodes
+  // the next reply (stream-writer.ts).
+  const writer = createStreamWriter(db, { nativeBinding: options.nativeBinding, log })
+
+  /** Checks and stores a batch on this thread. */
+  const storeHere = (entries: readonly RawEntry[], last: string): StoredEntries => {
+    const events: StreamEvent[] = []
+    const refused: RefusedEntry[] = []
+    for (const [idBytes, fields] of entries) {
+      // Stream ids are ASCII ("<ms>-<seq>").
+      const id = idBytes.toString('latin1')
+      const parsed = parseStreamEntryBytes(id, fields, tenant)
+      if (parsed.ok) events.push(parsed.event)
+      else refused.push({ streamId: id, reason: parsed.reason })
+    }
+    return { result: storeStreamBatch(db, stream, tenant, events, last), refused }
+  }
+
+  const storeReply = async (reply: XReadReply) => {
     for (const [, entries] of reply ?? []) {
-      const events: StreamEvent[] = []
-      let last: string | undefined
-      for (const [id, fields] of entries) {
-        last = id
-        const parsed = parseStreamEntry(id, fields, tenant)
-        if (parsed.ok) {
-          events.push(parsed.event)
-        } else {
-          counts.rejected++
-          rejectedSinceCheck.add(id)
-          log(`Redis stream ${stream}: skipped entry ${id}: ${parsed.reason}`)
-        }
+      const lastBytes = entries.at(-1)?.[0]
+      if (lastBytes === undefined) continue
+      const last = lastBytes.toString('latin1')
+      const { result, refused } = await writer.store(
+        { stream, tenant, entries, lastId: last },
+        () => storeHere(entries, last),
+      )
+      for (const entry of refused) {
+        counts.rejected++
+        rejectedSinceCheck.add(entry.streamId)
+        log(`Redis stream ${stream}: skipped entry ${entry.streamId}: ${entry.reason}`)
       }
-      if (last === undefined) continue
-      const result = storeStreamBatch(db, stream, tenant, events, last)
       position = last
       counts.stored += result.stored
       counts.duplicates += result.duplicates
@@ -302,13 +353,21 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
         setState({ state: 'live' })
         attempt = 0
         while (!abort.signal.aborted) {
-          const from = position ?? '0-0'
+          const from = readPosition ?? position ?? '0-0'
           const ahead = readAhead
           readAhead = undefined
           const reply: XReadReply =
             ahead !== undefined && ahead.from === from
               ? await ahead.reply
-              : await reader.xread('COUNT', batchSize, 'BLOCK', blockMs, 'STREAMS', stream, from)
+              : await reader.xreadBuffer(
+                  'COUNT',
+                  batchSize,
+                  'BLOCK',
+                  blockMs,
+                  'STREAMS',
+                  stream,
+                  from,
+                )
           // A full batch means we are catching up on a backlog, which is when
           // producer trimming (XADD MAXLEN) can overtake us: check before
           // every such read, while our position is still in the stream.
@@ -324,16 +383,25 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
             // likely waiting), and is dropped unharmed if this batch fails
             // to store or the check moves the position (a reset stream).
             infoRequest = readInfo()
-            const next = entries?.at(-1)?.[0] ?? from
+            const next = entries?.at(-1)?.[0].toString('latin1') ?? from
             readAhead = {
               from: next,
-              reply: reader.xread('COUNT', batchSize, 'STREAMS', stream, next),
+              reply: reader.xreadBuffer('COUNT', batchSize, 'STREAMS', stream, next),
             }
             // Their failures surface where they are awaited, if they are.
             infoRequest.catch(() => {})
             readAhead.reply.catch(() => {})
           }
-          storeReply(reply)
+          // A backlog's batch is stored while the next is read and decoded: the batch before
+          // it is waited for first, so at most two are in hand (one being stored, one given).
+          const done = storeReply(reply)
+          done.catch(() => {})
+          const last = entries?.at(-1)?.[0]
+          if (last !== undefined) readPosition = last.toString('latin1')
+          const previous = storing
+          storing = full && entries ? { done, entries } : undefined
+          if (previous) await previous.done
+          if (!full) await done
           if (
             infoRequest !== undefined ||
             Date.now() - lastCheck >= gapCheckIntervalMs ||
@@ -347,6 +415,10 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
         }
       } catch (error) {
         readAhead = undefined
+        // A batch given after a failed one is not stored: go on from the position.
+        await drain().catch(() => {})
+        readPosition = position
+        writer.resume()
         if (abort.signal.aborted) break
         const explained = explainRedisError(endpoint, error)
         if (reader.status === 'ready' || explained.kind === 'other') {
@@ -370,6 +442,8 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
         // its events drive the state; wait for it to be ready again.
       }
     }
+    // Stopped: the batch being stored settles (and says what it stored) before the writer ends.
+    await drain().catch(() => {})
   }
 
   void reader.connect().catch(() => {
@@ -410,6 +484,7 @@ export function startRedisSync(options: RedisSyncOptions): RedisSync {
       alerts.disconnect()
       commands?.disconnect()
       await running
+      await writer.close()
     },
   }
 }

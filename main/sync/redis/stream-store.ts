@@ -50,6 +50,50 @@ const insertEventsSql = (rows: number) =>
  */
 export const EVENTS_PER_INSERT = 64
 
+/** The statements that store events, by row count (index 1 to EVENTS_PER_INSERT), and the position's. */
+export const STREAM_STORE_SQL = {
+  insertByRows: Array.from({ length: EVENTS_PER_INSERT + 1 }, (_, rows) =>
+    rows === 0 ? '' : insertEventsSql(rows),
+  ),
+  savePosition: SAVE_POSITION,
+  source: REDIS_SOURCE,
+  perInsert: EVENTS_PER_INSERT,
+} as const
+
+/** What storing some change rows did. */
+export interface StoredRows {
+  readonly stored: number
+  readonly duplicates: number
+}
+
+/**
+ * Inserts change rows (five parameters each: stream id, tenant, type, time, payload; in stream
+ * order) `perInsert` to a statement, and adds to `announce` the table of each row in a statement
+ * that stored any (a replay after a reset is the only way to meet a stored id). Self-contained:
+ * the stream's writer thread runs it as its source text (stream-writer.ts), so both paths store
+ * alike.
+ */
+export function insertChangeRows(
+  insertRows: (rows: number) => { run(params: readonly (string | number)[]): { changes: number } },
+  perInsert: number,
+  params: readonly (string | number)[],
+  tables: readonly string[],
+  announce: Set<string>,
+): StoredRows {
+  let stored = 0
+  let duplicates = 0
+  const rowCount = tables.length
+  for (let first = 0; first < rowCount; first += perInsert) {
+    const rows = Math.min(perInsert, rowCount - first)
+    const chunk = rows === rowCount ? params : params.slice(first * 5, (first + rows) * 5)
+    const inserted = insertRows(rows).run(chunk).changes
+    stored += inserted
+    duplicates += rows - inserted
+    if (inserted > 0) for (let r = first; r < first + rows; r++) announce.add(tables[r] as string)
+  }
+  return { stored, duplicates }
+}
+
 interface BatchStatements {
   readonly savePosition: Database.Statement
   readonly storeBatch: (
@@ -73,7 +117,7 @@ function batchStatements(db: Database.Database): BatchStatements {
   // batch's tail, or the rows before an alert, is shorter than a chunk).
   const inserts: (Database.Statement | undefined)[] = []
   const insertRows = (rows: number): Database.Statement =>
-    (inserts[rows] ??= db.prepare(insertEventsSql(rows)))
+    (inserts[rows] ??= db.prepare(STREAM_STORE_SQL.insertByRows[rows] as string))
   const savePositionStatement = db.prepare(SAVE_POSITION)
   const storeBatch = db.transaction(
     (
@@ -87,26 +131,21 @@ function batchStatements(db: Database.Database): BatchStatements {
       let duplicates = 0
       const tables = new Set<string>()
       const newAlerts: UpstreamAlert[] = []
-      // Pending change rows (5 parameters each) and the tables they announce.
-      const params: (string | number)[] = []
-      let pendingTables: string[] = []
+      // Pending change rows (5 parameters each) and each one's table.
+      let params: (string | number)[] = []
+      let rowTables: string[] = []
       const flush = () => {
-        const rows = params.length / 5
-        if (rows === 0) return
-        const inserted = insertRows(rows).run(params).changes
-        params.length = 0
-        stored += inserted
-        duplicates += rows - inserted
-        // A replay (after a reset) is the only way to meet a stored id: when
-        // some rows of a statement were stored, its tables are announced.
-        if (inserted > 0) for (const table of pendingTables) tables.add(table)
-        pendingTables = []
+        if (rowTables.length === 0) return
+        const done = insertChangeRows(insertRows, EVENTS_PER_INSERT, params, rowTables, tables)
+        stored += done.stored
+        duplicates += done.duplicates
+        params = []
+        rowTables = []
       }
       for (const e of events) {
         if (e.kind === 'change') {
-          params.push(e.streamId, tenant, e.type, e.at, changePayload(e))
-          if (pendingTables.at(-1) !== e.table) pendingTables.push(e.table)
-          if (params.length === EVENTS_PER_INSERT * 5) flush()
+          params.push(e.streamId, tenant, e.type, e.at, changePayload(e.table, e.id, e.dataText))
+          rowTables.push(e.table)
           continue
         }
         // Rows keep stream order (rowid), so the changes before an alert go first.
@@ -136,15 +175,14 @@ function batchStatements(db: Database.Database): BatchStatements {
 }
 
 /**
- * The stored payload of a change: exactly `JSON.stringify({ table, id, data })`,
- * built from its parts so the fixed prefix is not re-serialised per event.
+ * The stored payload of a change: the JSON of `{ table, id, data }`, with `dataText` (the data's
+ * JSON, checked to be an object) as the stream carried it — not parsed and written again, which
+ * cost a third of storing an event (issue 14). The same value as `JSON.stringify` of the parsed
+ * parts, which the feed shows (a key written twice: the last, either way). Self-contained: the
+ * writer thread runs it as its source text.
  */
-export function changePayload(e: {
-  readonly table: string
-  readonly id: string
-  readonly data: Record<string, unknown>
-}): string {
-  return `{"table":${JSON.stringify(e.table)},"id":${JSON.stringify(e.id)},"data":${JSON.stringify(e.data)}}`
+export function changePayload(table: string, id: string, dataText: string): string {
+  return `{"table":${JSON.stringify(table)},"id":${JSON.stringify(id)},"data":${dataText}}`
 }
 
 function savePosition(
