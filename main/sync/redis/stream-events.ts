@@ -219,10 +219,7 @@ export interface EntryBytes {
  * as UTF-8 bytes, which decoding maps one to one onto the names read; a field over the limit in
  * bytes is decoded to be measured as the string scan measures it.
  */
-export function scanEntryBytes(
-  streamId: string,
-  fields: readonly Buffer[] | null,
-): EntryBytes | string {
+export function scanEntryBytes(fields: readonly Buffer[] | null): EntryBytes | string {
   const list = fields ?? []
   const length = list.length
   let type: Buffer | undefined
@@ -277,7 +274,7 @@ export function parseStreamEntryBytes(
   fields: readonly Buffer[] | null,
   tenant: string,
 ): ParsedEntry {
-  const scanned = scanEntryBytes(streamId, fields)
+  const scanned = scanEntryBytes(fields)
   if (typeof scanned === 'string') return reject(streamId, scanned)
   return checkEntry(
     streamId,

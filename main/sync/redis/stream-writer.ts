@@ -182,7 +182,7 @@ function packEntries(entries: readonly RawEntry[]): PackedBatch | null {
   for (let e = 0; e < count; e++) {
     const [idBytes, fields] = entries[e] as RawEntry
     ids[e] = idBytes
-    const scanned = scanEntryBytes('', fields)
+    const scanned = scanEntryBytes(fields)
     if (typeof scanned === 'string') {
       refused.set(e, scanned)
       continue
