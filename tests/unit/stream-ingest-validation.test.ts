@@ -1,7 +1,8 @@
 // The ingest rework of issue 14 must not change what is accepted, refused
-// or stored: the in-place field scan answers exactly as the Map-based parser
-// it replaced (kept below as the reference), and a stored row is byte for
-// byte the one the previous store wrote.
+// or stored: the in-place scan of the entry's bytes answers exactly as the
+// Map-based parser of its text it replaced (kept below as the reference), and
+// a stored row is the one the previous store wrote (byte for byte, the data's
+// JSON as the producer wrote it).
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -9,7 +10,6 @@ import { openStore, type Store } from '../../main/store/index.ts'
 import {
   EVENT_TABLES,
   MAX_FIELD_BYTES,
-  parseStreamEntry,
   parseStreamEntryBytes,
   upstreamAlertSchema,
   type ParsedEntry,
@@ -21,6 +21,14 @@ import {
   storeStreamBatch,
 } from '../../main/sync/redis/stream-store.ts'
 import { tempDir } from '../support/temp.ts'
+
+/** An entry as the reader gets it (bytes, `xreadBuffer`), from its fields as text. */
+const parseStreamEntry = (streamId: string, fields: readonly string[], tenant: string) =>
+  parseStreamEntryBytes(
+    streamId,
+    fields.map((f) => Buffer.from(f, 'utf8')),
+    tenant,
+  )
 
 const T = 'acme'
 
@@ -152,10 +160,9 @@ describe('stream entry validation after the ingest rework', () => {
     )
   })
 
-  it('answers for an entry read as bytes exactly as for the same entry read as text', () => {
-    const bytes = (fields: readonly string[]) => fields.map((f) => Buffer.from(f, 'utf8'))
-    // Random entries, every field of a valid one changed, and sizes about the limit in bytes
-    // and in characters (é: two bytes, one character; 𝄞: four bytes, two characters).
+  it('answers as the previous parser for fields about the limit in bytes and in characters', () => {
+    // The reader reads bytes and measures a field in characters as the previous parser did
+    // (é: two bytes, one character; 𝄞: four bytes, two characters).
     const near = fc
       .tuple(
         fc.constantFrom('x', 'é', '𝄞'),
@@ -169,15 +176,13 @@ describe('stream entry validation after the ingest rework', () => {
         return asName ? [...lead(), text, '1'] : lead({ [name]: text })
       })
     fc.assert(
-      fc.property(fc.oneof(entry, near), (fields) => {
-        expect(parseStreamEntryBytes('5-1', bytes(fields), T)).toEqual(
-          parseStreamEntry('5-1', fields, T),
-        )
+      fc.property(near, (fields) => {
+        expect(parseStreamEntry('5-1', fields, T)).toEqual(referenceParse('5-1', fields, T))
       }),
-      { numRuns: 3_000 },
+      { numRuns: 1_000 },
     )
     // No field list at all (an entry deleted under a reader): refused as an empty one.
-    expect(parseStreamEntryBytes('5-2', null, T)).toEqual(parseStreamEntry('5-2', [], T))
+    expect(parseStreamEntryBytes('5-2', null, T)).toEqual(referenceParse('5-2', [], T))
   })
 
   it('answers exactly as the previous parser for every field of a valid entry changed or dropped', () => {

@@ -7,8 +7,16 @@ import { backoffDelay, toSourceStatus } from '../../main/sync/source-state.ts'
 import {
   MAX_FIELD_BYTES,
   compareStreamIds,
-  parseStreamEntry,
+  parseStreamEntryBytes,
 } from '../../main/sync/redis/stream-events.ts'
+
+/** An entry as the reader gets it (bytes, `xreadBuffer`), from its fields as text. */
+const parseStreamEntry = (streamId: string, fields: readonly string[], tenant: string) =>
+  parseStreamEntryBytes(
+    streamId,
+    fields.map((f) => Buffer.from(f, 'utf8')),
+    tenant,
+  )
 
 const T = 'acme'
 const fields = (over: Record<string, string | undefined> = {}) => {
