@@ -181,6 +181,11 @@ describe('stream entry validation after the ingest rework', () => {
       }),
       { numRuns: 1_000 },
     )
+    // A name over the limit in bytes, within it in characters, before a value over it: the
+    // value's reason names the field, as before.
+    const longName = 'é'.repeat(MAX_FIELD_BYTES / 2 + 1)
+    const named = [...lead(), longName, 'x'.repeat(MAX_FIELD_BYTES + 1)]
+    expect(parseStreamEntry('5-3', named, T)).toEqual(referenceParse('5-3', named, T))
     // No field list at all (an entry deleted under a reader): refused as an empty one.
     expect(parseStreamEntryBytes('5-2', null, T)).toEqual(referenceParse('5-2', [], T))
   })

@@ -69,9 +69,9 @@ const reject = (streamId: string, reason: string): ParsedEntry => ({
   reason,
 })
 
-/** The reason for an oversize field at `index` of the list ([name, value, …]). */
-const oversize = (fields: readonly string[], index: number, length: number): string =>
-  `${index % 2 === 0 ? 'a field name' : `field ${fields[index - 1]}`} is ${length} bytes (limit ${MAX_FIELD_BYTES})`
+/** The reason for an oversize field: a name (null) or the value of the field named `name`. */
+const oversize = (name: string | null, length: number): string =>
+  `${name === null ? 'a field name' : `field ${name}`} is ${length} bytes (limit ${MAX_FIELD_BYTES})`
 
 /** The fields an entry's checks read, as found in its list (the first of each name). */
 export interface EntryFields {
@@ -133,11 +133,7 @@ const text = (b: Buffer | undefined): string | undefined =>
 
 /** The oversize reason for field `index` of a byte list, `chars` long as text (the rare path). */
 const oversizeBytes = (list: readonly Buffer[], index: number, chars: number): string =>
-  oversize(
-    list.map((b) => (b.length > MAX_FIELD_BYTES ? '' : b.toString('utf8'))),
-    index,
-    chars,
-  )
+  oversize(index % 2 === 0 ? null : (list[index - 1] as Buffer).toString('utf8'), chars)
 
 /** The values the checks read, undecoded, as found in an entry's list (the first of each name). */
 export interface EntryBytes {

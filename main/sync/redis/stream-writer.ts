@@ -15,8 +15,8 @@
 // have one home. It answers with the entries it refused, and why, which the reader counts and
 // logs in stream order with the ones refused here, exactly as if it had checked them itself.
 //
-// Small batches (a live stream's few events) and a batch holding an alert (stored with its
-// notification) are checked and stored on the reader's thread, as before: there the thread hop
+// Small batches (a live stream's few events), a batch holding an alert (stored with its
+// notification) and an absurdly large one are checked and stored on the reader's thread, as before: there the thread hop
 // would only add latency. If the thread cannot open the cache, the batch it was given is
 // stored here instead, and so is every later one.
 import type { Worker } from 'node:worker_threads'
@@ -39,9 +39,6 @@ import {
 /** Batches of fewer entries than this are checked and stored on the reader's thread. */
 export const OFF_THREAD_MIN_EVENTS = 256
 
-/** How long the writer thread waits for another connection's write to end (its own thread). */
-const WRITER_BUSY_TIMEOUT_MS = 30_000
-
 /** An entry as XREAD's undecoded reply holds it. */
 export type RawEntry = readonly [id: Buffer, fields: Buffer[] | null]
 
@@ -62,6 +59,9 @@ export interface StoredEntries {
 const SLOTS = ['id', 'type', 'tenant', 'at', 'data', 'key', 'table'] as const
 const SLOT_INTS = SLOTS.length * 2
 
+/** The most bytes a packed batch holds (its offsets are 32-bit); a larger one is stored here. */
+const MAX_PACKED_BYTES = 1024 * 1024 * 1024
+
 /** `alert` in UTF-8: an entry whose type is this goes with its batch to the reader's thread. */
 const ALERT_TYPE = Buffer.from('alert')
 
@@ -74,9 +74,22 @@ const checkCommonFields = (${checkCommonFields.toString()})
 const changeFieldsReason = (${changeFieldsReason.toString()})
 const changePayload = (${changePayload.toString()})
 const insertChangeRows = (${insertChangeRows.toString()})
-const { sql, busyTimeoutMs, slotInts, tables: tableOf } = workerData.data
+const { sql, pragmas, slotInts, tables: tableOf } = workerData.data
 db.pragma('synchronous = NORMAL')
-db.pragma('busy_timeout = ' + busyTimeoutMs)
+for (const [name, value] of Object.entries(pragmas)) db.pragma(name + ' = ' + Number(value))
+// The shipped code run once on a known entry: a thread whose copy of it cannot run says so at
+// once (and the reader stores every batch itself) rather than failing each batch.
+try {
+  const probe = { type: 'lead_updated', tenant: 't', at: '2026-01-01T00:00:00Z', data: '{}', id: '1', table: tableOf.lead_updated }
+  if (typeof checkCommonFields(probe, 't') === 'string' || changeFieldsReason(probe, tableOf) !== null) {
+    throw new Error('the checks refuse a valid entry')
+  }
+  changePayload(probe.table, probe.id, probe.data)
+  insertChangeRows(() => ({ run: () => ({ changes: 0 }) }), sql.perInsert, [], [], new Set())
+} catch (error) {
+  parentPort.postMessage({ type: 'failed', message: String((error && error.message) || error) })
+  process.exit(0)
+}
 const inserts = []
 const insertRows = (rows) => (inserts[rows] ??= db.prepare(sql.insertByRows[rows]))
 const savePosition = db.prepare(sql.savePosition)
@@ -198,6 +211,9 @@ function packEntries(entries: readonly RawEntry[]): PackedBatch | null {
       (scanned.id?.length ?? 0) +
       (scanned.table?.length ?? 0)
   }
+  // Offsets are 32-bit: a batch that large (never seen; fields are at most MAX_FIELD_BYTES) is
+  // stored here.
+  if (size > MAX_PACKED_BYTES) return null
   const bytes = Buffer.allocUnsafeSlow(size)
   let at = 0
   const put = (slot: number, value: Buffer | undefined) => {
@@ -306,7 +322,14 @@ export function createStreamWriter(db: Store, options: StreamWriterOptions): Str
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
       data: {
         sql: STREAM_STORE_SQL,
-        busyTimeoutMs: WRITER_BUSY_TIMEOUT_MS,
+        // The reader's connection's settings: its wait for the lock (so a stop waits no longer
+        // for a batch than for a write of its own), and, while the checkpoint thread runs, its
+        // raised automatic checkpoint and the log size kept (main/store/checkpointer.ts).
+        pragmas: {
+          busy_timeout: db.pragma('busy_timeout', { simple: true }) as number,
+          wal_autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) as number,
+          journal_size_limit: db.pragma('journal_size_limit', { simple: true }) as number,
+        },
         slotInts: SLOT_INTS,
         tables: EVENT_TABLES,
       },
@@ -320,11 +343,18 @@ export function createStreamWriter(db: Store, options: StreamWriterOptions): Str
           `The Redis stream's writer thread could not open the cache (${m.message}); ` +
             "batches are stored on the reader's thread instead.",
         )
-        // Nothing was stored there: each batch it held is stored here, in order.
+        // Nothing was stored there: each batch it held is stored here, in order, until one
+        // fails; the ones after that are not (their entries follow its own), as on the thread.
+        let failure = false
         for (const b of onThread.splice(0)) {
+          if (failure) {
+            b.reject(new Error(SKIPPED_AFTER_FAILURE))
+            continue
+          }
           try {
             b.resolve(b.here())
           } catch (error) {
+            failure = true
             b.reject(error instanceof Error ? error : new Error(String(error)))
           }
         }
@@ -364,7 +394,6 @@ export function createStreamWriter(db: Store, options: StreamWriterOptions): Str
     worker ??= start()
     const w = worker
     return new Promise<StoredEntries>((resolve, reject) => {
-      onThread.push({ packed, resolve, reject, here })
       // Held while it stores: a process with nothing else to do waits for the batch.
       w.ref()
       w.postMessage(
@@ -380,6 +409,8 @@ export function createStreamWriter(db: Store, options: StreamWriterOptions): Str
         },
         [packed.bytes.buffer as ArrayBuffer, packed.slots.buffer as ArrayBuffer],
       )
+      // Queued once sent (the thread answers in order): a send that throws leaves no entry.
+      onThread.push({ packed, resolve, reject, here })
     }).finally(() => {
       if (onThread.length === 0) w.unref()
     })
