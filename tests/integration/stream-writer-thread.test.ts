@@ -1,8 +1,9 @@
 // A backlog's batches checked and stored on the writer thread (issue 14,
 // main/sync/redis/stream-writer.ts), through the real Redis into real cache
-// files: the same rows, counts and log lines as the reader's own thread
-// stores (pages under OFF_THREAD_MIN_EVENTS never leave it), with malformed
-// entries of every change kind and an alert among them; a batch that fails
+// files: the same rows, counts, notifications and log lines as the reader's
+// own thread stores (pages under OFF_THREAD_MIN_EVENTS never leave it), with
+// malformed entries of every change kind and alerts among them (good, bad
+// and repeated, one in 200 as the demo upstream writes them); a batch that fails
 // to store leaves the one given after it unstored and the reader goes on
 // from its position once the cache takes writes again; a thread that cannot
 // open the cache hands every batch back; a reader stopped mid-backlog never
@@ -75,15 +76,26 @@ const alert = (n: number): Fields => ({
   }),
 })
 
-/** `count` entries: changes, a malformed one every 37th, an alert at `alertAt` (if given). */
-async function addBacklog(count: number, alertAt?: number): Promise<string[]> {
+/**
+ * An alert every `alertEvery`th entry (as the demo upstream writes them, one in 200): every
+ * fourth of them malformed, and every third one a copy of the one before (its id already known).
+ */
+const alertEntry = (n: number, k: number): Fields =>
+  k % 4 === 3
+    ? { ...alert(n), data: JSON.stringify({ id: 'x', severity: 'loud' }) }
+    : k % 3 === 2
+      ? { ...alert(n - 1), at: at(n) }
+      : alert(n)
+
+/** `count` entries: changes, a malformed one every 37th, an alert every `alertEvery`th (if given). */
+async function addBacklog(count: number, alertEvery?: number): Promise<string[]> {
   const ids: string[] = []
   for (let start = 0; start < count; start += 1_000) {
     const pipeline = t.redis.pipeline()
     for (let n = start; n < Math.min(count, start + 1_000); n++) {
       const fields =
-        n === alertAt
-          ? alert(n)
+        alertEvery !== undefined && n % alertEvery === alertEvery - 1
+          ? alertEntry(n, Math.floor(n / alertEvery))
           : n % 37 === 36
             ? (malformed[Math.floor(n / 37) % malformed.length] as (n: number) => Fields)(n)
             : lead(n)
@@ -104,11 +116,13 @@ function reader(
   const db = openStore(join(t.dir, `${name}.sqlite`))
   t.opened.push(db)
   const logs: string[] = []
+  const notified: string[] = []
   const sync = startRedisSync({
     db,
     redis: { url: REDIS_URL },
     tenant: t.tenant,
     log: (line) => logs.push(line),
+    onAlert: (alert, origin) => notified.push(`${origin} ${alert.id}`),
     blockMs: 200,
     backoff: { baseMs: 20, capMs: 100 },
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -116,7 +130,7 @@ function reader(
     ...(options.onStatus ? { onStatus: (s) => options.onStatus?.(s.state) } : {}),
   })
   t.running.push(sync)
-  return { db, logs, sync }
+  return { db, logs, notified, sync }
 }
 
 const rowsOf = (db: Store) =>
@@ -138,7 +152,7 @@ const streamIdOrder = (a: string, b: string) => {
 describe('the Redis stream backlog on the writer thread', () => {
   it('stores the same rows, counts and log lines as the reader’s own thread, and was used', async () => {
     const count = PAGE * 3 + 457
-    const ids = await addBacklog(count, PAGE + 10)
+    const ids = await addBacklog(count, 200)
     const last = ids.at(-1)
     // The reference: pages under the thread's threshold are checked and stored on the reader's thread.
     const here = reader('here', { batchSize: OFF_THREAD_MIN_EVENTS - 1 })
@@ -150,10 +164,14 @@ describe('the Redis stream backlog on the writer thread', () => {
 
     expect(rowsOf(there.db)).toEqual(rowsOf(here.db))
     expect(alertsOf(there.db)).toEqual(alertsOf(here.db))
-    expect(alertsOf(there.db)).toHaveLength(1)
+    expect(alertsOf(there.db).length).toBeGreaterThan(5)
+    // Each alert notified once, in the same order, whichever thread stored it.
+    expect(there.notified).toEqual(here.notified)
+    expect(there.notified).toHaveLength(alertsOf(there.db).length)
     expect(there.sync.stats()).toEqual(here.sync.stats())
     expect(skippedLines(there.logs)).toEqual(skippedLines(here.logs))
-    const malformedCount = ids.filter((_, n) => n % 37 === 36 && n !== PAGE + 10).length
+    expect(skippedLines(there.logs).some((l) => l.includes('alert data: '))).toBe(true)
+    const malformedCount = ids.filter((_, n) => n % 37 === 36 && n % 200 !== 199).length
     // One of the kinds (over the limit in bytes only, and a key written twice) is valid.
     expect(there.sync.stats().rejected).toBeGreaterThan(malformedCount * 0.8)
     expect(there.sync.stats().stored + there.sync.stats().rejected).toBe(count)

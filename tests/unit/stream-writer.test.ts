@@ -5,6 +5,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../../main/store/index.ts'
+import { storeUpstreamAlert } from '../../main/sync/redis/stream-store.ts'
 import {
   createStreamWriter,
   OFF_THREAD_MIN_EVENTS,
@@ -87,6 +88,50 @@ describe('the stream writer', () => {
     // Back at its position the reader resumes: batches are stored (here, from now on).
     writer.resume()
     expect(await outcome(writer.store(batch(1_000), () => nothing))).toBe('stored 0')
+    await writer.close()
+  })
+
+  it('stores a batch’s alerts on the thread in stream order, notifies new ones, notes a known one’s stream id', async () => {
+    const writer = createStreamWriter(db, { log: () => {} })
+    const alertOf = (id: string) => ({
+      id,
+      tenant: 't',
+      kind: 'pipeline_drop',
+      severity: 'warning' as const,
+      message: 'Pipeline dropped',
+      value: 3,
+      at: '2026-01-01T00:10:00.000Z',
+    })
+    // Known from pub/sub first: no stream id yet.
+    storeUpstreamAlert(db, alertOf('known'), 'pubsub', null, 1)
+    const raw = entries(5_000, OFF_THREAD_MIN_EVENTS)
+    const alertEntry = (n: number, id: string): RawEntry => [
+      Buffer.from(`${n}-1`),
+      ['type', 'alert', 'tenant', 't', 'at', '2026-01-01T00:10:00Z', 'data']
+        .concat(JSON.stringify(alertOf(id)))
+        .map((f) => Buffer.from(f)),
+    ]
+    raw.splice(10, 0, alertEntry(5_009, 'new-1'))
+    raw.splice(100, 0, alertEntry(5_098, 'known'))
+    raw.splice(200, 0, alertEntry(5_197, 'new-2'))
+    const stored = await writer.store(
+      { stream: 's', tenant: 't', entries: raw, lastId: `${5_000 + OFF_THREAD_MIN_EVENTS - 1}-0` },
+      () => {
+        throw new Error('stored on the reader’s thread')
+      },
+    )
+    expect(stored.result.newAlerts.map((a) => a.id)).toEqual(['new-1', 'new-2'])
+    expect(stored.result.stored).toBe(raw.length)
+    expect(
+      db.prepare('SELECT id, origin, stream_id FROM upstream_alerts ORDER BY id').all(),
+    ).toEqual([
+      { id: 'known', origin: 'pubsub', stream_id: '5098-1' },
+      { id: 'new-1', origin: 'stream', stream_id: '5009-1' },
+      { id: 'new-2', origin: 'stream', stream_id: '5197-1' },
+    ])
+    // Rows in stream order: each alert between the changes around it.
+    const order = db.prepare('SELECT stream_id FROM events ORDER BY rowid').pluck().all()
+    expect(order).toEqual(raw.map(([id]) => id.toString()))
     await writer.close()
   })
 

@@ -37,6 +37,16 @@ const SAVE_POSITION = `INSERT INTO sync_state (source, table_name, last_stream_i
        last_success_at = excluded.last_success_at,
        last_error = excluded.last_error`
 
+/** An upstream alert's row, once per id (storeUpstreamAlert; the stream's writer thread too). */
+export const INSERT_UPSTREAM_ALERT = `INSERT INTO upstream_alerts
+         (id, tenant_id, kind, severity, message, value, at, origin, stream_id, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`
+
+/** A later stream copy of a known alert records its stream id. */
+export const NOTE_ALERT_STREAM_ID =
+  'UPDATE upstream_alerts SET stream_id = ? WHERE id = ? AND stream_id IS NULL'
+
 const EVENT_COLUMNS = 'INSERT INTO events (stream_id, tenant_id, type, at, payload) VALUES '
 const EVENT_CONFLICT = ' ON CONFLICT (stream_id) DO NOTHING'
 const insertEventsSql = (rows: number) =>
@@ -56,6 +66,8 @@ export const STREAM_STORE_SQL = {
     rows === 0 ? '' : insertEventsSql(rows),
   ),
   savePosition: SAVE_POSITION,
+  insertUpstreamAlert: INSERT_UPSTREAM_ALERT,
+  noteAlertStreamId: NOTE_ALERT_STREAM_ID,
   source: REDIS_SOURCE,
   perInsert: EVENTS_PER_INSERT,
 } as const
@@ -216,32 +228,32 @@ export function storeUpstreamAlert(
   now = Date.now(),
 ): boolean {
   const inserted = db
-    .prepare(
-      `INSERT INTO upstream_alerts
-         (id, tenant_id, kind, severity, message, value, at, origin, stream_id, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO NOTHING`,
-    )
-    .run(
-      alert.id,
-      alert.tenant,
-      alert.kind,
-      alert.severity,
-      alert.message,
-      alert.value ?? null,
-      Date.parse(alert.at),
-      origin,
-      streamId,
-      now,
-    ).changes
+    .prepare(INSERT_UPSTREAM_ALERT)
+    .run(upstreamAlertParams(alert, origin, streamId, now)).changes
   if (inserted === 0 && streamId !== null) {
-    db.prepare('UPDATE upstream_alerts SET stream_id = ? WHERE id = ? AND stream_id IS NULL').run(
-      streamId,
-      alert.id,
-    )
+    db.prepare(NOTE_ALERT_STREAM_ID).run(streamId, alert.id)
   }
   return inserted > 0
 }
+
+/** INSERT_UPSTREAM_ALERT's parameters. */
+export const upstreamAlertParams = (
+  alert: UpstreamAlert,
+  origin: AlertOrigin,
+  streamId: string | null,
+  now: number,
+): (string | number | null)[] => [
+  alert.id,
+  alert.tenant,
+  alert.kind,
+  alert.severity,
+  alert.message,
+  alert.value ?? null,
+  Date.parse(alert.at),
+  origin,
+  streamId,
+  now,
+]
 
 export interface BatchResult {
   readonly stored: number

@@ -15,10 +15,13 @@
 // have one home. It answers with the entries it refused, and why, which the reader counts and
 // logs in stream order with the ones refused here, exactly as if it had checked them itself.
 //
-// Small batches (a live stream's few events), a batch holding an alert (stored with its
-// notification) and an absurdly large one are checked and stored on the reader's thread, as before: there the thread hop
-// would only add latency. If the thread cannot open the cache, the batch it was given is
-// stored here instead, and so is every later one.
+// Alerts (rare: the demo upstream writes one in 200 entries) are checked on the reader's
+// thread, where zod is, and go to the thread as rows ready to bind, stored in stream order in the
+// same transaction, as storeStreamBatch stores them; the alerts stored for the first time come
+// back for their notifications. Small batches (a live stream's few events) and an absurdly large
+// one are checked and stored on the reader's thread, as before: for a few events the thread hop
+// would only add latency. If the thread cannot open the cache, the batch it was given is stored
+// here instead, and so is every later one.
 import type { Worker } from 'node:worker_threads'
 import type { Store } from '../../store/index.ts'
 import { hasOwnFile, startSqliteWorker, type SqliteWorkerFailed } from '../../store/index.ts'
@@ -26,13 +29,16 @@ import {
   changeFieldsReason,
   checkCommonFields,
   EVENT_TABLES,
+  parseStreamEntryBytes,
   scanEntryBytes,
   type EntryBytes,
+  type UpstreamAlert,
 } from './stream-events.ts'
 import {
   changePayload,
   insertChangeRows,
   STREAM_STORE_SQL,
+  upstreamAlertParams,
   type BatchResult,
 } from './stream-store.ts'
 
@@ -62,7 +68,7 @@ const SLOT_INTS = SLOTS.length * 2
 /** The most bytes a packed batch holds (its offsets are 32-bit); a larger one is stored here. */
 const MAX_PACKED_BYTES = 1024 * 1024 * 1024
 
-/** `alert` in UTF-8: an entry whose type is this goes with its batch to the reader's thread. */
+/** `alert` in UTF-8: an entry whose type is this is checked on the reader's thread (zod). */
 const ALERT_TYPE = Buffer.from('alert')
 
 // Plain JavaScript, run with `db` open (main/store/sqlite-worker.ts); the checks and the row
@@ -93,16 +99,45 @@ try {
 const inserts = []
 const insertRows = (rows) => (inserts[rows] ??= db.prepare(sql.insertByRows[rows]))
 const savePosition = db.prepare(sql.savePosition)
+const insertAlert = db.prepare(sql.insertUpstreamAlert)
+const noteAlertStreamId = db.prepare(sql.noteAlertStreamId)
 const store = db.transaction((m) => {
   const bytes = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength)
   const slots = m.slots
   const text = (k) => (slots[k] < 0 ? undefined : bytes.toString('utf8', slots[k], slots[k + 1]))
-  const params = []
-  const tables = []
+  // Alerts, checked on the reader's thread, by entry index: stored in stream order.
+  const alerts = new Map(m.alerts.map((a) => [a.index, a]))
+  let params = []
+  let tables = []
   const refused = []
+  const announce = new Set()
+  const newAlerts = []
+  let stored = 0
+  let duplicates = 0
+  const flush = () => {
+    if (tables.length === 0) return
+    const done = insertChangeRows(insertRows, sql.perInsert, params, tables, announce)
+    stored += done.stored
+    duplicates += done.duplicates
+    params = []
+    tables = []
+  }
   for (let e = 0; e < m.count; e++) {
+    const alert = alerts.get(e)
+    if (alert !== undefined) {
+      // Rows keep stream order (rowid): the changes before it go first.
+      flush()
+      if (insertRows(1).run(alert.event).changes === 0) {
+        duplicates++
+        continue
+      }
+      stored++
+      if (insertAlert.run(alert.row).changes > 0) newAlerts.push(e)
+      else noteAlertStreamId.run(alert.streamId, alert.id)
+      continue
+    }
     const s = e * slotInts
-    // An entry refused on the reader's thread (a field over the limit) holds no values.
+    // An entry refused on the reader's thread (a field over the limit, a bad alert) holds no values.
     if (slots[s] < 0) continue
     const streamId = bytes.toString('latin1', slots[s], slots[s + 1])
     const f = {
@@ -127,10 +162,9 @@ const store = db.transaction((m) => {
     params.push(streamId, m.tenant, f.type, common.at, changePayload(table, f.id, f.data))
     tables.push(table)
   }
-  const announce = new Set()
-  const done = insertChangeRows(insertRows, sql.perInsert, params, tables, announce)
+  flush()
   savePosition.run(sql.source, m.stream, m.lastId, m.now, null)
-  return { stored: done.stored, duplicates: done.duplicates, tables: [...announce], refused }
+  return { stored, duplicates, tables: [...announce], refused, newAlerts }
 })
 // A batch that fails leaves the later ones of its run unstored (their entries follow its own):
 // the reader starts a new run from its position.
@@ -166,6 +200,8 @@ type FromWorker =
       readonly tables: string[]
       /** Entry index, reason, entry index, reason, … */
       readonly refused: (number | string)[]
+      /** Entry indexes of the alerts stored for the first time. */
+      readonly newAlerts: number[]
     }
   | { readonly type: 'error'; readonly message: string; readonly code: string | null }
   | { readonly type: 'skipped' }
@@ -176,19 +212,34 @@ interface PackedBatch {
   readonly count: number
   readonly bytes: Uint8Array
   readonly slots: Int32Array
-  /** Refused here (a field over the limit), by entry index. */
+  /** Refused here (a field over the limit, a bad alert), by entry index. */
   readonly refused: Map<number, string>
+  /** The valid alerts, checked here (zod), with their rows: the thread stores them in order. */
+  readonly alerts: readonly PackedAlert[]
   readonly ids: readonly Buffer[]
+  /** When it was given (the position's and the alerts' time). */
+  readonly now: number
+}
+
+/** An alert entry for the thread: its events row and upstream_alerts row, ready to bind. */
+interface PackedAlert {
+  readonly index: number
+  readonly alert: UpstreamAlert
+  readonly streamId: string
+  readonly id: string
+  readonly event: (string | number)[]
+  readonly row: (string | number | null)[]
 }
 
 /**
- * The batch's values copied into one buffer, or null when it must be checked and stored on the
- * reader's thread (it holds an alert).
+ * The batch's values copied into one buffer, its alerts checked (the thread stores both, in
+ * order), or null when it must be stored on the reader's thread (too large to pack).
  */
-function packEntries(entries: readonly RawEntry[]): PackedBatch | null {
+function packEntries(entries: readonly RawEntry[], tenant: string, now: number): PackedBatch | null {
   const count = entries.length
   const slots = new Int32Array(count * SLOT_INTS).fill(-1)
   const refused = new Map<number, string>()
+  const alerts: PackedAlert[] = []
   const found = new Array<EntryBytes | undefined>(count)
   const ids = new Array<Buffer>(count)
   let size = 0
@@ -200,7 +251,24 @@ function packEntries(entries: readonly RawEntry[]): PackedBatch | null {
       refused.set(e, scanned)
       continue
     }
-    if (scanned.type !== undefined && scanned.type.equals(ALERT_TYPE)) return null
+    if (scanned.type !== undefined && scanned.type.equals(ALERT_TYPE)) {
+      // Rare beside changes (the demo upstream: one in 200): checked here, with zod.
+      const streamId = idBytes.toString('latin1')
+      const parsed = parseStreamEntryBytes(streamId, fields, tenant)
+      if (!parsed.ok) refused.set(e, parsed.reason)
+      else if (parsed.event.kind === 'alert') {
+        const { alert, at } = parsed.event
+        alerts.push({
+          index: e,
+          alert,
+          streamId,
+          id: alert.id,
+          event: [streamId, tenant, 'alert', at, JSON.stringify(alert)],
+          row: upstreamAlertParams(alert, 'stream', streamId, now),
+        })
+      }
+      continue
+    }
     found[e] = scanned
     size +=
       idBytes.length +
@@ -234,7 +302,7 @@ function packEntries(entries: readonly RawEntry[]): PackedBatch | null {
     put(s + 10, f.id)
     put(s + 12, f.table)
   }
-  return { count, bytes, slots, refused, ids }
+  return { count, bytes, slots, refused, alerts, ids, now }
 }
 
 export interface StreamWriter {
@@ -308,8 +376,14 @@ export function createStreamWriter(db: Store, options: StreamWriterOptions): Str
         streamId: (packed.ids[e] as Buffer).toString('latin1'),
         reason: reasons.get(e) as string,
       }))
+    const alertAt = new Map(packed.alerts.map((a) => [a.index, a.alert]))
     return {
-      result: { stored: m.stored, duplicates: m.duplicates, tables: m.tables, newAlerts: [] },
+      result: {
+        stored: m.stored,
+        duplicates: m.duplicates,
+        tables: m.tables,
+        newAlerts: m.newAlerts.map((e) => alertAt.get(e) as UpstreamAlert),
+      },
       refused,
     }
   }
@@ -402,10 +476,17 @@ export function createStreamWriter(db: Store, options: StreamWriterOptions): Str
           stream: batch.stream,
           tenant: batch.tenant,
           lastId: batch.lastId,
-          now: batch.now ?? Date.now(),
+          now: packed.now,
           count: packed.count,
           bytes: packed.bytes,
           slots: packed.slots,
+          alerts: packed.alerts.map(({ index, streamId, id, event, row }) => ({
+            index,
+            streamId,
+            id,
+            event,
+            row,
+          })),
         },
         [packed.bytes.buffer as ArrayBuffer, packed.slots.buffer as ArrayBuffer],
       )
@@ -419,12 +500,13 @@ export function createStreamWriter(db: Store, options: StreamWriterOptions): Str
   return {
     store(batch, here) {
       const ofRun = run
+      const now = batch.now ?? Date.now()
       const skipped = () => failed && ofRun === run
       if (skipped()) return Promise.reject(new Error(SKIPPED_AFTER_FAILURE))
       const packed =
         unavailable || batch.entries.length < OFF_THREAD_MIN_EVENTS
           ? null
-          : packEntries(batch.entries)
+          : packEntries(batch.entries, batch.tenant, now)
       // On the thread, given at once when every earlier batch is there too or has settled (it
       // stores in order); otherwise, and here, once every earlier batch has settled.
       let storing: Promise<StoredEntries>
