@@ -235,7 +235,11 @@ interface PackedAlert {
  * The batch's values copied into one buffer, its alerts checked (the thread stores both, in
  * order), or null when it must be stored on the reader's thread (too large to pack).
  */
-function packEntries(entries: readonly RawEntry[], tenant: string, now: number): PackedBatch | null {
+function packEntries(
+  entries: readonly RawEntry[],
+  tenant: string,
+  now: number,
+): PackedBatch | null {
   const count = entries.length
   const slots = new Int32Array(count * SLOT_INTS).fill(-1)
   const refused = new Map<number, string>()
