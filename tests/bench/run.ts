@@ -274,7 +274,7 @@ async function main(): Promise<void> {
       const stream = await benchStreamIngest({ events: 100_000 })
       rows.push(
         {
-          benchmark: `Redis stream → SQLite, ${fmt(stream.events)} events`,
+          benchmark: `Redis stream → SQLite, ${fmt(stream.events)} events (lead changes, an alert in 200)`,
           figure: `${fmt(stream.eventsPerSecond)} events/s (${fmt(stream.seconds, 1)} s)`,
           baseline: `bare XRANGE of the same events: ${fmt(stream.baselineEventsPerSecond)} events/s (replies left as bytes, as the reader reads them: ${fmt(stream.bytesBaselineEventsPerSecond)} events/s)`,
           ratio: `${fmt(stream.ratio, 2)} (median of rounds ${stream.roundRatios.map((r) => fmt(r, 2)).join(', ')}); ${fmt(stream.bytesRatio, 2)} of the bytes floor; CPU ${fmt(stream.baselineCpuSeconds, 2)} s bare / ${fmt(stream.cpuSeconds, 2)} s reader (rounds ${stream.roundCpuRatios.map((r) => fmt(r, 2)).join(', ')})`,

@@ -1,6 +1,7 @@
 // Redis stream → SQLite: ingest rate of the reader against bare XRANGE reads
 // of the same events in the same run (only the ratio travels between
-// machines), and XADD → row visible in SQLite latency.
+// machines), and XADD → row visible in SQLite latency. The events are lead
+// changes with an alert among every 200, as the demo upstream writes them.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,6 +46,9 @@ const quantile = (xs: number[], q: number) => {
 
 const median = (xs: readonly number[]) => quantile([...xs], 0.5)
 
+/** One entry in this many is an alert, the rest lead changes (the demo upstream's mix). */
+const ALERT_EVERY = 200
+
 /** Seconds of this process's CPU (user + system) since `start`. */
 const cpuSince = (start: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(start)
@@ -66,6 +70,14 @@ export async function benchStreamIngest(
   const dir = mkdtempSync(join(tmpdir(), 'watchfloor-bench-stream-'))
   const fieldsOf = (n: number) => {
     const at = new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString()
+    // An alert among every ALERT_EVERY changes, as the demo upstream writes them.
+    if (n % ALERT_EVERY === ALERT_EVERY - 1) {
+      const alert = { id: `${tenant}-${n}`, tenant, kind: 'pipeline_drop', severity: 'warning' }
+      return [
+        ...['type', 'alert', 'tenant', tenant, 'at', at, 'data'],
+        JSON.stringify({ ...alert, message: `Last ${ALERT_EVERY} changes`, value: 3, at }),
+      ]
+    }
     return [
       'type',
       'lead_updated',
@@ -131,6 +143,10 @@ export async function benchStreamIngest(
           onChange: () => {
             if (sync.stats().lastId === lastId) done()
           },
+          // A last batch of alerts alone announces no table.
+          onAlert: () => {
+            if (sync.stats().lastId === lastId) done()
+          },
         })
         await finished
         const took = { seconds: (performance.now() - start) / 1000, cpu: cpuSince(cpu) }
@@ -181,6 +197,8 @@ export async function benchStreamIngest(
       startFrom: 'now',
       log: () => {},
       onChange: () => visible?.(),
+      // An alert among the samples is visible once stored too.
+      onAlert: () => visible?.(),
       onStatus: (s) => s.state === 'live' && live(),
     })
     await isLive
