@@ -74,7 +74,7 @@ describe('browser host api', () => {
   it('answers a valid call', async () => {
     const { ws, next } = await connect()
     ws.send(call('1', 'app.status', {}))
-    expect(await next()).toMatchObject({
+    expect(await nextSkipping(next)).toMatchObject({
       t: 's',
       i: '1',
       r: { ok: true, value: { mode: 'live', leadCount: 1 } },
@@ -90,28 +90,37 @@ describe('browser host api', () => {
         dashboards: ['leadResponse'],
       }),
     )
-    expect(await next()).toMatchObject({ i: 'a', r: { ok: false, error: { code: 'bad_request' } } })
+    expect(await nextSkipping(next)).toMatchObject({
+      i: 'a',
+      r: { ok: false, error: { code: 'bad_request' } },
+    })
     ws.send(call('b', 'files.read', { path: '/etc/passwd' }))
-    expect(await next()).toMatchObject({
+    expect(await nextSkipping(next)).toMatchObject({
       i: 'b',
       r: { ok: false, error: { code: 'unknown_method' } },
     })
     ws.send(JSON.stringify({ t: 'q', i: 'c', m: 'eval', a: ['1+1'] }))
-    expect(await next()).toMatchObject({
+    expect(await nextSkipping(next)).toMatchObject({
       i: 'c',
       r: { ok: false, error: { code: 'unknown_method' } },
     })
     ws.send(JSON.stringify({ t: 'q', i: 'd', m: 'invoke', a: 'not-an-array' }))
-    expect(await next()).toMatchObject({ i: 'd', r: { ok: false, error: { code: 'bad_request' } } })
+    expect(await nextSkipping(next)).toMatchObject({
+      i: 'd',
+      r: { ok: false, error: { code: 'bad_request' } },
+    })
     ws.send(call('e', 'app.status', { padding: 'x'.repeat(200 * 1024) }))
-    expect(await next()).toMatchObject({
+    expect(await nextSkipping(next)).toMatchObject({
       i: 'e',
       r: { ok: false, error: { code: 'payload_too_large' } },
     })
     ws.send('{ this is not json')
     ws.send(Buffer.from([0xff, 0x00, 0x13]))
     ws.send(call('f', 'app.status', {}))
-    expect(await next()).toMatchObject({ i: 'f', r: { ok: true, value: { leadCount: 1 } } })
+    expect(await nextSkipping(next)).toMatchObject({
+      i: 'f',
+      r: { ok: true, value: { leadCount: 1 } },
+    })
     expect(closed()).toBe(false)
     ws.close()
   })
@@ -123,7 +132,7 @@ describe('browser host api', () => {
     bad.ws.send('x'.repeat(MAX_EXPORT_REQUEST_BYTES + 128 * 1024))
     await new Promise((resolve) => bad.ws.once('close', resolve))
     good.ws.send(call('g', 'app.status', {}))
-    expect(await good.next()).toMatchObject({ i: 'g', r: { ok: true } })
+    expect(await nextSkipping(good.next)).toMatchObject({ i: 'g', r: { ok: true } })
     good.ws.close()
   })
 
