@@ -12,9 +12,4 @@ export { setSetting, getSetting } from './settings.ts'
 export { changeVersion, memoUntilChanged } from './memo.ts'
 export { writeWhenFree, WRITE_PATIENCE_MS } from './write-when-free.ts'
 export { startCheckpointer, type Checkpointer } from './checkpointer.ts'
-export {
-  hasOwnFile,
-  startSqliteWorker,
-  type SqliteWorkerFailed,
-  type SqliteWorkerOptions,
-} from './sqlite-worker.ts'
+export { hasOwnFile, startSqliteWorker, type SqliteWorkerFailed } from './sqlite-worker.ts'

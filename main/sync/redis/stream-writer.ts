@@ -23,8 +23,12 @@
 // would only add latency. If the thread cannot open the cache, the batch it was given is stored
 // here instead, and so is every later one.
 import type { Worker } from 'node:worker_threads'
-import type { Store } from '../../store/index.ts'
-import { hasOwnFile, startSqliteWorker, type SqliteWorkerFailed } from '../../store/index.ts'
+import {
+  hasOwnFile,
+  startSqliteWorker,
+  type SqliteWorkerFailed,
+  type Store,
+} from '../../store/index.ts'
 import {
   changeFieldsReason,
   checkCommonFields,
